@@ -1,0 +1,132 @@
+# bbconsole - build, run, check, bench, install.
+#
+#   make            build build/release/bbconsole
+#   make run        build and open the console on the default database
+#   make check      warnings-as-errors build, then every test under ASan+UBSan
+#   make bench      benchmarks (figures on stdout)
+#   make fuzz       libFuzzer targets (clang)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+VERSION := 0.1.0
+
+CC      ?= cc
+PKGS      := ncursesw libcurl libcjson sqlite3 libcrypto
+TEST_PKGS := cmocka vterm
+# pkg-config module -> Debian package that provides it
+DEB_ncursesw := libncurses-dev
+DEB_libcurl  := libcurl4-openssl-dev
+DEB_libcjson := libcjson-dev
+DEB_sqlite3  := libsqlite3-dev
+DEB_libcrypto:= libssl-dev
+DEB_cmocka   := libcmocka-dev
+DEB_vterm    := libvterm-dev
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wvla -Wundef \
+        -Wno-missing-field-initializers
+STD  := -std=c11 -D_GNU_SOURCE -DBB_VERSION='"$(VERSION)"'
+
+ifeq ($(MAKECMDGOALS),deps)
+else
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+endif
+
+RELEASE_FLAGS := -O2 -g
+ASAN_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=undefined
+
+CORE_SRC    := $(sort $(wildcard core/*.c))
+TUI_SRC     := $(sort $(wildcard tui/*.c))
+SCREENS_SRC := $(sort $(wildcard screens/*.c))
+CLI_SRC     := $(sort $(wildcard cli/*.c))
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+CLITEST_SRC := $(sort $(wildcard tests/cli/test_*.c))
+SCREEN_SRC  := $(sort $(wildcard tests/screen/test_*.c))
+TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+FAKE_SRC    := $(sort $(wildcard tests/fake/*.c))
+BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
+
+.PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
+all: build-release
+
+# ---- dependencies -----------------------------------------------------------
+DEPS_STAMP := build/.deps-ok
+$(DEPS_STAMP):
+	@sh tests/deps.sh $(foreach p,$(PKGS) $(TEST_PKGS),$(p):$(DEB_$(p)))
+	@mkdir -p build && touch $@
+deps: $(DEPS_STAMP)
+
+# ---- one build tree per flavour: build/release and build/asan ----------------
+define flavour
+$(1)_CFLAGS := $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Icli
+$(1)_LDFLAGS := $(2)
+build/$(1)/%.o: %.c $$(DEPS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$($(1)_CFLAGS) $$(TEST_CFLAGS) -Itests/lib -MMD -MP -c $$< -o $$@
+build/$(1)/libcore.a: $$(CORE_SRC:%.c=build/$(1)/%.o)
+	@rm -f $$@; ar rcs $$@ $$^
+build/$(1)/libtui.a: $$(TUI_SRC:%.c=build/$(1)/%.o)
+	@rm -f $$@; ar rcs $$@ $$^
+build/$(1)/libscreens.a: $$(SCREENS_SRC:%.c=build/$(1)/%.o)
+	@rm -f $$@; ar rcs $$@ $$^
+build/$(1)/libtestlib.a: $$(TESTLIB_SRC:%.c=build/$(1)/%.o)
+	@rm -f $$@; ar rcs $$@ $$^
+$(1)_LIBS := build/$(1)/libscreens.a build/$(1)/libtui.a build/$(1)/libcore.a
+build/$(1)/bbconsole: $$(CLI_SRC:%.c=build/$(1)/%.o) $$($(1)_LIBS)
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+build/$(1)/tests/%: build/$(1)/tests/%.o $$($(1)_LIBS) build/$(1)/libtestlib.a
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$< build/$(1)/libtestlib.a $$($(1)_LIBS) \
+		$$(TEST_LIBS) $$(PKG_LIBS) -lpthread -lutil
+build/$(1)/fake_bitbucket: $$(FAKE_SRC:%.c=build/$(1)/%.o) build/$(1)/libcore.a
+	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
+endef
+$(eval $(call flavour,release,$(RELEASE_FLAGS)))
+$(eval $(call flavour,asan,$(ASAN_FLAGS)))
+
+REL_TESTS  := $(UNIT_SRC:%.c=build/release/%) $(CLITEST_SRC:%.c=build/release/%) \
+              $(SCREEN_SRC:%.c=build/release/%)
+ASAN_TESTS := $(UNIT_SRC:%.c=build/asan/%) $(CLITEST_SRC:%.c=build/asan/%) \
+              $(SCREEN_SRC:%.c=build/asan/%)
+FAKE_BIN    = $(if $(FAKE_SRC),build/$(1)/fake_bitbucket)
+
+build-release: $(DEPS_STAMP) build/release/bbconsole
+build-asan: $(DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
+
+run: build-release
+	./build/release/bbconsole
+
+# Every test runs under ASan+UBSan; the warnings-as-errors release build must
+# compile too (its tests are compiled, not run, to catch flavour-only warnings).
+check: layering build-release $(REL_TESTS) build-asan
+	@sh tests/run.sh build/asan $(ASAN_TESTS)
+
+# core/ must never draw; tui/ must never know the domain.
+layering:
+	@! grep -nE '#include *[<"](n?curses|ncursesw/|tui/|screens/|cli/)' core/*.c core/*.h \
+	  || { echo "layering: core/ must not include curses, tui/, screens/ or cli/"; exit 1; }
+	@! grep -nE '#include *[<"]([a-z_]+\.h)"?' tui/*.c tui/*.h 2>/dev/null \
+	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
+	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
+
+bench: build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
+	@sh tests/bench/run.sh build/release
+
+fuzz:
+	@sh tests/fuzz/build.sh
+
+install: build-release
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 build/release/bbconsole $(DESTDIR)$(BINDIR)/bbconsole
+	install -m 0644 man/bbconsole.1 $(DESTDIR)$(MANDIR)/man1/bbconsole.1
+	install -m 0644 man/bbconsole.5 $(DESTDIR)$(MANDIR)/man5/bbconsole.5
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,48 @@
+/* db.h - the embedded SQLite database: open, migrate, transactions.
+ *
+ * One database per account. Opening creates the directory (0700), the database
+ * (0600) and the key file used to encrypt secrets at rest (0600, beside the
+ * database as "<db>.key"). The schema is versioned by PRAGMA user_version. */
+#ifndef BB_DB_H
+#define BB_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "secret.h"
+
+typedef struct bb_db bb_db;
+
+/* The default path: $XDG_DATA_HOME/bbconsole/console.db, else
+ * ~/.local/share/bbconsole/console.db. Returns BB_DBERR if neither
+ * XDG_DATA_HOME nor HOME is set. */
+bb_code db_default_path(char *out, size_t size, bb_err *err);
+
+/* Opens (creating if needed) and migrates the database at path. */
+bb_code db_open(const char *path, bb_db **out, bb_err *err);
+void db_close(bb_db *db);
+
+sqlite3 *db_handle(bb_db *db);
+const char *db_path(bb_db *db);
+/* The key that encrypts secrets at rest (BB_KEY_LEN bytes). */
+const unsigned char *db_key(bb_db *db);
+
+/* BEGIN IMMEDIATE: takes the write lock at once, so two writers queue on the
+ * busy timeout instead of failing half way. */
+bb_code db_begin(bb_db *db, bb_err *err);
+bb_code db_commit(bb_db *db, bb_err *err);
+void db_rollback(bb_db *db);
+
+/* Prepares sql or fails with a BB_DBERR sentence. */
+bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
+
+/* Turns the last SQLite error into a bb_err: BUSY/LOCKED become BB_TEMP
+ * ("the database is busy; try again"), anything else BB_DBERR. `what` names
+ * the operation ("saving the integration"). */
+bb_code db_fail(bb_db *db, const char *what, bb_err *err);
+
+/* The schema version this build migrates to. */
+int db_schema_version(void);
+
+#endif

@@ -1,0 +1,57 @@
+/* stack.h - stacks and modules that track a repository through an integration.
+ *
+ * Visibility: a stack is visible to users with read in its space. Creating a
+ * stack, and setting its integration, need admin of its space, and the
+ * integration must be usable there (space_usable). */
+#ifndef BB_STACK_H
+#define BB_STACK_H
+
+#include "ctx.h"
+
+typedef struct bb_stack {
+	const char *kind;          /* "stack" | "module" */
+	const char *name;
+	const char *space;
+	const char *integration;   /* slug; NULL when detached */
+	const char *repository;    /* workspace/repo_slug */
+	const char *branch;        /* NULL on input = "main" */
+	const char *project_root;  /* "" when none */
+	const char *detached_from; /* name of the deleted integration, or NULL */
+	const char *created_at;
+} bb_stack;
+
+typedef struct bb_stack_filter {
+	int detached_only;
+	const char *integration;   /* slug or name: only stacks using it */
+	const char *detached_from; /* only stacks detached from this name */
+	const char *text;          /* substring of name, space, repository */
+	const char *space;         /* only this space */
+	long offset, limit;        /* limit 0 = all */
+} bb_stack_filter;
+
+/* Input: kind NULL = "stack"; integration may be a name or a slug. Audited. */
+bb_code stack_create(bb_ctx *ctx, const bb_stack *in, bb_err *err);
+
+/* Visible stacks matching f (NULL = all), ordered by kind then name. The
+ * pointers in *s live only during the call. fn returns non-zero to stop. */
+typedef int (*bb_stack_fn)(const bb_stack *s, void *arg);
+bb_code stack_each(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *arg,
+		   bb_err *err);
+bb_code stack_count(bb_ctx *ctx, const bb_stack_filter *f, long *n, bb_err *err);
+
+/* kind NULL: a stack, or the module of that name if no stack has it. Clears
+ * detached_from. Audited. */
+bb_code stack_set_integration(bb_ctx *ctx, const char *kind, const char *name,
+			      const char *integration, bb_err *err);
+
+/* Re-attaches every stack detached from `detached_from` to integration (only
+ * those where it is usable and the user is admin). *n counts them. Audited. */
+bb_code stack_reattach(bb_ctx *ctx, const char *detached_from, const char *integration,
+		       long *n, bb_err *err);
+
+/* JSON lines, one stack a line (fields as in stack JSON; kind defaults to
+ * stack, branch to main). All or nothing: on any bad line nothing is stored
+ * and err names the line number. *imported may be NULL. */
+bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, bb_err *err);
+
+#endif

@@ -1,0 +1,31 @@
+/* util.h - small helpers shared by core modules: time stamps and string lists. */
+#ifndef BB_UTIL_H
+#define BB_UTIL_H
+
+#include <stddef.h>
+
+#define BB_TIME_LEN 32
+
+/* The current time as RFC 3339 UTC with seconds ("2026-11-24T23:52:05Z").
+ * BBCONSOLE_NOW, when set, is used instead (tests). */
+void util_now(char out[BB_TIME_LEN]);
+
+/* A growable list of malloc'd strings. Zero-initialise before use. */
+typedef struct bb_strlist {
+	char **v;
+	size_t n;
+} bb_strlist;
+
+/* Appends a copy of s; returns 0, or -1 when out of memory. */
+int strlist_push(bb_strlist *l, const char *s);
+int strlist_contains(const bb_strlist *l, const char *s);
+void strlist_free(bb_strlist *l);
+
+/* JSON array of strings <-> list (cJSON). from_json returns -1 on bad JSON. */
+char *strlist_to_json(const bb_strlist *l);
+int strlist_from_json(const char *json, bb_strlist *out);
+
+/* malloc'd copy; NULL stays NULL. */
+char *util_strdup(const char *s);
+
+#endif

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Checks the pkg-config modules the build needs and installs the missing
+# Debian packages. Arguments: module:package ...
+# When it cannot install (not root, no sudo, no apt-get), it names the command.
+missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
+for pair in "$@"; do
+	mod=${pair%%:*}
+	pkg=${pair#*:}
+	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$mod"; then
+		missing="$missing $pkg"
+	fi
+done
+# The screen tests and man lint use these programs.
+command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$(printf ' %s' $missing | tr -s ' ')"
+if [ "$(id -u)" = 0 ]; then sudo=""
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo"
+else
+	echo "Missing build dependencies; run: sudo apt-get update && sudo $cmd" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "Missing build dependencies ($missing); install them with your package manager." >&2
+	exit 1
+fi
+echo "Installing build dependencies:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null && $sudo $cmd >/dev/null && exit 0
+echo "Could not install the build dependencies; run: sudo apt-get update && sudo $cmd" >&2
+exit 1
