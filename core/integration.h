@@ -63,6 +63,7 @@ typedef struct bb_integration_update {
 	int has_workspaces;
 	const bb_strlist *workspaces;
 	long expect_version;     /* > 0: refuse with BB_TEMP if it changed since */
+	const char *expect_updated_at; /* non-NULL: the same check by updated_at */
 } bb_integration_update;
 
 /* Checks every rule, generates the secret, stores, audits. out may be NULL;

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,16 +10,20 @@
 void util_now(char out[BB_TIME_LEN])
 {
 	const char *fixed = getenv("BBCONSOLE_NOW");
-	time_t t = time(NULL);
+	struct timespec ts;
 	struct tm tm;
+	char sec[24];
 
 	if (fixed && *fixed) {
 		strncpy(out, fixed, BB_TIME_LEN - 1);
 		out[BB_TIME_LEN - 1] = '\0';
 		return;
 	}
-	gmtime_r(&t, &tm);
-	strftime(out, BB_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
+	/* milliseconds: two edits in one second still get distinct times */
+	snprintf(out, BB_TIME_LEN, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
 }
 
 char *util_strdup(const char *s)

@@ -6,7 +6,7 @@
 
 #define BB_TIME_LEN 32
 
-/* The current time as RFC 3339 UTC with seconds ("2026-11-24T23:52:05Z").
+/* The current time as RFC 3339 UTC with milliseconds ("2026-11-24T23:52:05.123Z").
  * BBCONSOLE_NOW, when set, is used instead (tests). */
 void util_now(char out[BB_TIME_LEN]);
 
