@@ -23,7 +23,7 @@ void util_now(char out[BB_TIME_LEN])
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
 	/* milliseconds: two edits in one second still get distinct times */
-	snprintf(out, BB_TIME_LEN, "%s.%03ldZ", sec, ts.tv_nsec / 1000000);
+	snprintf(out, BB_TIME_LEN, "%.19s.%03dZ", sec, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
 char *util_strdup(const char *s)
