@@ -15,6 +15,7 @@
 #define BB_LABELS_MAX 50
 #define BB_EMAIL_MAX 254
 #define BB_DESCRIPTION_MAX 10000
+#define BB_LOGIN_NAME_MAX 64
 
 /* Copies s without leading/trailing spaces and tabs into a malloc'd string. */
 char *validate_trim(const char *s);
@@ -63,6 +64,10 @@ bb_code validate_repository(const char *repo, bb_err *err);
 /* An https:// URL with a host and no spaces, query or fragment; a trailing
  * '/' is dropped by callers. */
 bb_code validate_webhook_base(const char *url, bb_err *err);
+
+/* A user's login (a role holder): 1-64 chars, no whitespace or control
+ * characters. */
+bb_code validate_login(const char *login, bb_err *err);
 
 /* A copy of s safe to print on a terminal: C0/C1 control characters, DEL and
  * invalid UTF-8 bytes are replaced by U+FFFD; newlines and tabs too unless
