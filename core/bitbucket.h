@@ -1,0 +1,243 @@
+/* bitbucket.h - the Bitbucket Cloud REST API 2.0 client (SPEC section 3).
+ *
+ * Asynchronous: a client owns one worker thread that drives every request
+ * through one curl multi handle (connection reuse, at most 8 requests in
+ * flight). The console never blocks:
+ *
+ *     bb_client *c;  bitbucket_client_new(&c, &err);
+ *     id = bitbucket_verify_start(c, &creds, on_done, screen, &err);
+ *     ... add bitbucket_client_fd(c) to the poll set of the event loop;
+ *     when it is readable: bitbucket_client_collect(c);
+ *
+ * bitbucket_client_collect() runs the progress and completion callbacks on
+ * the caller's thread (never on the worker). A job can be cancelled at any
+ * time by its id; it then completes promptly with r->cancelled set. The
+ * command line uses the blocking wrappers (bitbucket_*_sync), built on the
+ * same machinery.
+ *
+ * Every failure is one sentence that says what to do (never the token);
+ * text taken from a response is length-capped and free of control
+ * characters. Environment: BBCONSOLE_BITBUCKET_API (base URL, default
+ * https://api.bitbucket.org/2.0), curl's proxy variables, CURL_CA_BUNDLE /
+ * SSL_CERT_FILE (CA bundle). Tests may shorten the waits with
+ * BBCONSOLE_HTTP_TIMEOUT_MS (total per request, default 30000),
+ * BBCONSOLE_CONNECT_TIMEOUT_MS (default 10000) and BBCONSOLE_BACKOFF_MS
+ * (base of the retry back-off, default 1000). */
+#ifndef BB_BITBUCKET_H
+#define BB_BITBUCKET_H
+
+#include <stddef.h>
+
+#include "db.h"
+#include "error.h"
+#include "util.h"
+
+#define BB_API_DEFAULT "https://api.bitbucket.org/2.0"
+#define BB_MAX_INFLIGHT 8
+#define BB_BODY_MAX (8u * 1024u * 1024u)
+
+/* ---- data ------------------------------------------------------------------ */
+
+/* A repository as SPEC section 2 shows it. Strings are malloc'd, sanitised
+ * (valid UTF-8, no control characters). mainbranch and updated_on may be NULL. */
+typedef struct bb_repo {
+	char *full_name;  /* "workspace/slug" */
+	char *workspace;
+	char *slug;
+	char *name;
+	int is_private;
+	char *mainbranch;
+	char *updated_on;
+} bb_repo;
+
+typedef struct bb_repo_list {
+	bb_repo *v;
+	size_t n;
+} bb_repo_list;
+
+void bitbucket_repos_free(bb_repo_list *l);
+/* Sorts by full_name and drops duplicates. */
+void bitbucket_repos_sort_unique(bb_repo_list *l);
+
+/* Credentials and settings of one integration. The client copies everything
+ * it needs at start (and wipes its copy of the token when the job ends), so
+ * the caller may wipe its own at once. */
+typedef struct bb_creds {
+	const char *email;
+	const char *token;
+	const bb_strlist *workspaces; /* configured slugs; NULL or empty = none */
+} bb_creds;
+
+/* ---- parsing (pure functions; safe on any input, fuzzed) ---------------------- */
+
+/* What an error response means. */
+typedef struct bb_api_error {
+	long status;
+	char msg[BB_MSG_MAX];      /* one sentence: what is wrong, what to do */
+	bb_strlist missing_scopes; /* from error.detail.required, when given */
+	int retry;                 /* 1: worth retrying (429, 5xx) */
+	int token_invalid;         /* 401 "Token is invalid, expired, or not supported" */
+	int retired;               /* 410 CHANGE-2770 */
+	int app_not_installed;     /* {"error": "Invalid or unknown installation"} */
+} bb_api_error;
+
+/* Classifies a non-2xx response. `what` names the resource in the sentence
+ * ("the workspace list", "workspace acme"); may be NULL. body need not be
+ * NUL-terminated. Free out with bitbucket_api_error_free(). */
+void bitbucket_parse_error(long status, const char *content_type, const char *body, size_t len,
+			   const char *what, bb_api_error *out);
+void bitbucket_api_error_free(bb_api_error *e);
+
+/* One page of GET /user/workspaces: appends the workspace slugs to slugs and
+ * sets *next (malloc'd, NULL on the last page). BB_REMOTE on a body that is
+ * not the expected JSON. */
+bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
+				   bb_err *err);
+
+/* One page of GET /repositories/{workspace}. size/page/pagelen are -1 when
+ * absent; next is NULL on the last page. Entries without a full_name are
+ * skipped; a missing slug is taken from full_name. */
+typedef struct bb_repo_page {
+	bb_repo_list repos;
+	long size, page, pagelen;
+	char *next;
+} bb_repo_page;
+
+bb_code bitbucket_parse_repos(const char *body, size_t len, bb_repo_page *out, bb_err *err);
+void bitbucket_repo_page_free(bb_repo_page *p);
+
+/* A copy of text from outside, at most max_bytes long (cut on a character
+ * boundary), valid UTF-8, control characters replaced. malloc'd. */
+char *bitbucket_clean_text(const char *s, size_t len, size_t max_bytes);
+
+/* ---- the client --------------------------------------------------------------- */
+
+typedef struct bb_client bb_client;
+typedef unsigned long bb_job_id; /* never 0 */
+
+typedef enum bb_job_kind {
+	BB_JOB_VERIFY,
+	BB_JOB_DISCOVER,
+	BB_JOB_COMMIT_LINKS
+} bb_job_kind;
+
+/* What a verification found (valid when code is BB_OK, and partly filled
+ * when a later step failed). */
+typedef struct bb_verify_info {
+	bb_strlist workspaces;
+	int workspaces_from_config; /* token lacks read:workspace:bitbucket */
+	long repositories;          /* repositories the token can read, all workspaces */
+	int pr_access;              /* 1 yes; 0 no; -1 unknown (no repository to try) */
+} bb_verify_info;
+
+typedef enum bb_commit_links {
+	BB_LINKS_OK,            /* 200: the app answers */
+	BB_LINKS_INDEXING,      /* 202: pull requests still being indexed */
+	BB_LINKS_NOT_INSTALLED  /* 404 or "Invalid or unknown installation" */
+} bb_commit_links;
+
+/* Handed to the completion callback, then freed by the client. The callback
+ * may take ownership of repos (copy the struct, then zero r->repos). */
+typedef struct bb_job_result {
+	bb_job_id id;
+	bb_job_kind kind;
+	bb_code code;              /* BB_OK, or BB_REMOTE / BB_INVALID with msg */
+	int cancelled;             /* cancelled by bitbucket_job_cancel (code BB_TEMP) */
+	char msg[BB_MSG_MAX];      /* on success: a one-sentence summary */
+	bb_strlist missing_scopes; /* scopes Bitbucket said the token lacks */
+	bb_verify_info verify;     /* BB_JOB_VERIFY */
+	bb_repo_list repos;        /* BB_JOB_DISCOVER: sorted by full_name, unique */
+	bb_commit_links links;     /* BB_JOB_COMMIT_LINKS */
+} bb_job_result;
+
+typedef struct bb_progress {
+	bb_job_id id;
+	long pages_done;
+	long pages_total;      /* pages known so far (grows while sizes arrive) */
+	long repos;            /* repositories received so far */
+	long workspaces_done;  /* workspaces completely listed */
+	long workspaces_total; /* 0 until the workspace list is known */
+} bb_progress;
+
+typedef void (*bb_done_cb)(void *user, bb_job_result *r);
+typedef void (*bb_progress_cb)(void *user, const bb_progress *p);
+
+typedef struct bb_discover_opts {
+	const char *workspace; /* only this workspace; NULL = all */
+	int sequential;        /* follow `next` one page at a time (benchmark) */
+} bb_discover_opts;
+
+/* Starts the worker. The base URL is read from BBCONSOLE_BITBUCKET_API now. */
+bb_code bitbucket_client_new(bb_client **out, bb_err *err);
+/* Cancels every job (their callbacks are not called) and joins the worker. */
+void bitbucket_client_free(bb_client *c);
+
+/* Readable when callbacks are waiting: then call bitbucket_client_collect(). */
+int bitbucket_client_fd(const bb_client *c);
+/* Runs pending progress and completion callbacks; returns how many ran. */
+int bitbucket_client_collect(bb_client *c);
+/* Jobs started and not yet collected. */
+size_t bitbucket_client_pending(bb_client *c);
+
+/* Verify credentials: GET /user/workspaces (or the configured workspaces on a
+ * 403), a repository count per workspace, and a pull-request probe on the
+ * first repository found. Returns the job id, or 0 with err set. */
+bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb done, void *user,
+				 bb_err *err);
+
+/* Every repository the token can read (role=member), all workspaces and
+ * pages; remaining pages are fetched concurrently by page=N once the first
+ * page gives `size`. progress may be NULL. */
+bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_discover_opts *opts,
+				   bb_progress_cb progress, bb_done_cb done, void *user, bb_err *err);
+
+/* The Pull Request Commit Links app check for one commit of "ws/slug". */
+bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const char *repository,
+				       const char *commit, bb_done_cb done, void *user, bb_err *err);
+
+/* Cancels a job that has not completed yet (unknown ids are ignored). */
+void bitbucket_job_cancel(bb_client *c, bb_job_id id);
+
+/* Blocking wrappers for the command line. result is filled like a callback's
+ * (free with bitbucket_result_free); the return value is result->code. */
+bb_code bitbucket_verify_sync(const bb_creds *cr, bb_job_result *result);
+bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts,
+				bb_job_result *result);
+bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
+				    const char *commit, bb_job_result *result);
+void bitbucket_result_free(bb_job_result *r);
+
+/* ---- repository cache (table repo_cache) --------------------------------------- */
+
+/* Replaces the cached repositories of an integration (one transaction). */
+bb_code bitbucket_cache_store(bb_db *db, const char *integration_slug, const bb_repo_list *repos,
+			      const char *fetched_at, bb_err *err);
+/* Loads them ordered by full_name; workspace may be NULL (all). fetched_at
+ * receives the time of the last store ("" when nothing is cached); may be NULL. */
+bb_code bitbucket_cache_load(bb_db *db, const char *integration_slug, const char *workspace,
+			     bb_repo_list *out, char fetched_at[BB_TIME_LEN], bb_err *err);
+
+/* ---- troubleshooting ------------------------------------------------------------ */
+
+/* One check a support engineer would run, with the equivalent curl command:
+ * the email is shown, the token is the placeholder $BITBUCKET_API_TOKEN. */
+typedef struct bb_check {
+	char *title;  /* "Workspace access" */
+	char *curl;   /* a shell-safe command line */
+	char *expect; /* what a good answer looks like, and what a bad one means */
+} bb_check;
+
+/* The checks for these credentials: credentials, workspace access,
+ * repositories visible in each workspace (the first configured one, or
+ * `workspace`), pull-request access for `repository` and the Pull Request
+ * Commit Links app for `commit`. workspace, repository and commit may be
+ * NULL (placeholders are shown). */
+bb_code bitbucket_checks(const char *email, const char *workspace, const char *repository,
+			 const char *commit, bb_check **out, size_t *n, bb_err *err);
+void bitbucket_checks_free(bb_check *v, size_t n);
+
+/* The base URL in use (BBCONSOLE_BITBUCKET_API or the default), without a
+ * trailing '/', into out (truncated to size). */
+void bitbucket_api_base(char *out, size_t size);
+
+#endif
