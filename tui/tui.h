@@ -1,0 +1,205 @@
+/* tui.h - a small ncursesw toolkit: terminal set-up and restore, a stack of
+ * screens driven by one event loop, timers and watched file descriptors, the
+ * frame (title line, message line, hint bar), theme and safe drawing.
+ *
+ * It knows nothing of the application's domain. Include this header only; it
+ * pulls in the widget headers.
+ *
+ * Model
+ *   - A screen is a tui_screen: a table of functions (tui_screen_ops), a key
+ *     table, a title and the screen's own state. Screens live on a stack; the
+ *     top one gets the keys. Overlays (dialogs, help) are screens with
+ *     `overlay` set: the screens below stay visible.
+ *   - Handlers never call the loop: they return a tui_ret that says what must
+ *     happen next (nothing, redraw, pop N screens, push one, quit).
+ *   - The loop waits with poll() on the terminal, on fds registered with
+ *     tui_watch_fd and on timers; it flushes once per wait (wnoutrefresh of the
+ *     stack + one doupdate). It never clear()s on a keystroke.
+ *   - Resize re-lays out every screen of the stack (ops->resize, then a full
+ *     draw). Below the minimum size a "terminal too small" screen is shown.
+ *   - Signals only set flags. SIGINT/SIGTERM/SIGHUP end the loop after the
+ *     terminal is restored (SIGHUP first runs the hook of tui_on_hangup);
+ *     fatal signals (SEGV, BUS, ILL, FPE, ABRT) restore the terminal and re-raise.
+ *
+ * Drawing: screens draw on the WINDOW given to draw() (stdscr sized to the
+ * terminal) inside tui_screen.area, with tui_put / tui_fill which sanitise
+ * and fit text by display columns. */
+#ifndef TUI_H
+#define TUI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui_key.h"
+#include "tui_text.h"
+
+typedef struct tui_rect {
+	int y, x, h, w;
+} tui_rect;
+
+/* ---- what a handler asks the loop to do -------------------------------- */
+
+enum {
+	TUI_R_UNHANDLED = 1 << 0, /* key not used: the loop may apply TUI_ACT_* */
+	TUI_R_REDRAW = 1 << 1,    /* draw the top screen (widgets redraw what changed) */
+	TUI_R_FULL = 1 << 2,      /* erase and draw the whole stack */
+	TUI_R_QUIT = 1 << 3       /* end tui_run */
+};
+
+typedef struct tui_screen tui_screen;
+
+typedef struct tui_ret {
+	unsigned flags;     /* TUI_R_* */
+	unsigned pop;       /* screens to pop (and destroy) first... */
+	tui_screen *push;   /* ...then the screen to push (the loop owns it) */
+} tui_ret;
+
+static inline tui_ret tui_handled(void) { tui_ret r = {0, 0, NULL}; return r; }
+static inline tui_ret tui_unhandled(void) { tui_ret r = {TUI_R_UNHANDLED, 0, NULL}; return r; }
+static inline tui_ret tui_redraw(void) { tui_ret r = {TUI_R_REDRAW, 0, NULL}; return r; }
+static inline tui_ret tui_pop(void) { tui_ret r = {TUI_R_FULL, 1, NULL}; return r; }
+static inline tui_ret tui_push(tui_screen *s) { tui_ret r = {TUI_R_FULL, 0, s}; return r; }
+/* Pops the current screen and pushes s in its place (wizard next step). */
+static inline tui_ret tui_replace(tui_screen *s) { tui_ret r = {TUI_R_FULL, 1, s}; return r; }
+static inline tui_ret tui_quit(void) { tui_ret r = {TUI_R_QUIT, 0, NULL}; return r; }
+
+/* ---- screens ------------------------------------------------------------ */
+
+/* An input event for the top screen. */
+typedef struct tui_event {
+	tui_key key;        /* the key (TUI_K_PASTE for a paste) */
+	int action;         /* key looked up in the screen's key table, or 0 */
+	const char *text;   /* TUI_K_PASTE: the pasted UTF-8 text (valid during the call) */
+} tui_event;
+
+typedef struct tui_screen_ops {
+	/* Draws the screen in s->area. full: the area was erased, draw all of it;
+	 * otherwise draw only what changed since the last draw. Required. */
+	void (*draw)(tui_screen *s, WINDOW *w, bool full);
+	/* Handles one event. Required. */
+	tui_ret (*key)(tui_screen *s, const tui_event *ev);
+	/* The area changed (resize, or first push): recompute the layout. The
+	 * loop then calls draw(full). Optional. */
+	void (*resize)(tui_screen *s);
+	/* Frees the screen's state (and the screen, if it was malloc'd). Called
+	 * when the screen is popped or when the loop ends. Optional. */
+	void (*destroy)(tui_screen *s);
+	/* Called every s->tick_ms while the screen is on top (spinners). Optional. */
+	tui_ret (*tick)(tui_screen *s);
+	/* Where the hardware cursor goes (focused field, selected row) so that
+	 * braille displays follow it; return false to hide it. Optional. */
+	bool (*cursor)(tui_screen *s, int *y, int *x);
+} tui_screen_ops;
+
+struct tui_screen {
+	const tui_screen_ops *ops;
+	const tui_keydef *keys; /* the key table: hint bar, help and actions */
+	const char *title;      /* title line text (full screens), dialog title (overlays) */
+	void *data;             /* the screen's own state */
+	bool overlay;           /* drawn over the screens below (dialogs, help) */
+	int tick_ms;            /* > 0: call ops->tick at this interval while on top */
+	/* Set by the loop before resize/draw: the screen's drawing area. For a full
+	 * screen, the rows between the title line and the message line; for an
+	 * overlay, the whole terminal (the overlay centres its box in it). */
+	tui_rect area;
+};
+
+/* ---- terminal and loop --------------------------------------------------- */
+
+typedef struct tui_options {
+	const char *app_name;  /* used in the too-small message ("bbconsole") */
+	int min_cols, min_rows; /* 0 = 60 x 16 */
+	bool no_color;         /* force monochrome (NO_COLOR is also honoured) */
+} tui_options;
+
+/* Sets up the terminal: locale, ncursesw on the tty, cbreak, noecho, keypad,
+ * ESC delay 50 ms unless ESCDELAY is set, default colours (none when NO_COLOR
+ * is set and not empty, or the terminal has none), bracketed paste on, the
+ * signal handlers and an atexit restore. Returns 0, or -1 when stdin/stdout is
+ * not a terminal or curses cannot start (nothing is left changed). */
+int tui_init(const tui_options *opt);
+
+/* Restores the terminal (bracketed paste off, endwin). Safe to call twice. */
+void tui_end(void);
+
+/* Runs the loop with `first` as the only screen until a handler quits, the
+ * stack becomes empty, or a signal ends it. Destroys every remaining screen.
+ * Returns 0, or 128 + the signal number that ended it. */
+int tui_run(tui_screen *first);
+
+/* Registers a hook run (from the loop, not the signal handler) when SIGHUP
+ * ends the session, before the terminal is restored: e.g. save a draft. */
+void tui_on_hangup(void (*fn)(void *arg), void *arg);
+
+/* Watches fd for readability; cb runs from the loop when it is readable and
+ * returns what to do (e.g. tui_redraw()). One watch per fd; at most 16. */
+typedef tui_ret (*tui_fd_fn)(int fd, void *arg);
+int tui_watch_fd(int fd, tui_fd_fn cb, void *arg);
+void tui_unwatch_fd(int fd);
+
+/* Calls cb after ms milliseconds (again every ms when repeat). Returns a
+ * timer id > 0, or -1 when the table is full (at most 32). Cancel timers
+ * that point at a screen's state before destroying it. */
+typedef tui_ret (*tui_timer_fn)(void *arg);
+int tui_timer_add(int ms, bool repeat, tui_timer_fn cb, void *arg);
+void tui_timer_cancel(int id);
+
+/* Milliseconds from a monotonic clock. */
+int64_t tui_now_ms(void);
+
+/* Sets the one-line message under the content (sanitised; NULL clears).
+ * error selects the error attribute. The message stays until replaced. */
+void tui_message(const char *text, bool error);
+
+/* Bytes written to the terminal since tui_init (for the benchmarks). */
+uint64_t tui_bytes_written(void);
+
+/* Terminal size in cells (after the last resize). */
+void tui_size(int *cols, int *rows);
+
+/* True when colours are off (NO_COLOR, no colour terminal, or forced). */
+bool tui_monochrome(void);
+
+/* Writes raw bytes to the terminal after the next flush point, e.g. an OSC 52
+ * sequence; flushed by the loop right after doupdate. Returns 0 or -1. */
+int tui_write_raw(const char *bytes, size_t len);
+
+/* ---- theme ----------------------------------------------------------------
+ * Every element has an attribute that works without colour: selection and
+ * focus are reverse video or bold, never colour alone. */
+typedef enum tui_role {
+	TUI_NORMAL,
+	TUI_TITLE,     /* title line */
+	TUI_SELECTED,  /* selected row, focused button (reverse) */
+	TUI_FOCUS,     /* focused field (underline/bold) */
+	TUI_DISABLED,  /* disabled choice or button (dim) */
+	TUI_ERROR,     /* error message, validator reason (bold) */
+	TUI_HINT,      /* hint bar text */
+	TUI_HINT_KEY,  /* key names in the hint bar (bold) */
+	TUI_BORDER,    /* dialog boxes */
+	TUI_MUTED,     /* secondary text */
+	TUI_ROLE_COUNT
+} tui_role;
+
+attr_t tui_attr(tui_role role);
+
+/* ---- drawing (always sanitised) ------------------------------------------- */
+
+/* Draws text at (y, x) fitted to width columns (cut with an ellipsis; padded
+ * with spaces when pad) with attr. Returns the columns drawn. */
+int tui_put(WINDOW *w, int y, int x, int width, const char *text, attr_t attr, bool pad);
+/* Fills width columns at (y, x) with spaces in attr. */
+void tui_fill(WINDOW *w, int y, int x, int width, attr_t attr);
+/* Draws a box (ASCII when the terminal lacks line drawing) with a title. */
+void tui_box(WINDOW *w, tui_rect r, const char *title);
+/* A centred rectangle of h x w inside outer (clamped to it). */
+tui_rect tui_center(tui_rect outer, int h, int w);
+
+#include "tui_field.h"
+#include "tui_list.h"
+#include "tui_dialog.h"
+#include "tui_clip.h"
+
+#endif
