@@ -1,0 +1,1165 @@
+/* integration.c - Bitbucket Cloud integrations: the rules of SPEC section 1.
+ *
+ * Reads go through one column list (COLS) and one row reader (fill). Writes
+ * run in BEGIN IMMEDIATE so that the checks they make (one default, free
+ * slug, unchanged version) still hold when the row is written. */
+#include "integration.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "account.h"
+#include "audit.h"
+#include "secret.h"
+#include "space.h"
+#include "validate.h"
+
+#define TYPE_DEFAULT "default"
+#define TYPE_SPACE "space"
+
+/* Columns 0-18 as read by fill(); callers append the stacks count (19). */
+#define COLS                                                                            \
+	"i.name, i.slug, i.type, i.space, i.email, i.token_updated_at, i.labels, "      \
+	"i.description, i.vcs_checks, i.workspaces, i.created_at, i.created_by, "       \
+	"i.updated_at, i.updated_by, i.version, i.verify_ok, i.verify_message, "        \
+	"i.verified_at, length(i.token_enc)"
+
+/* Either the name or the slug; names are stored trimmed. */
+#define BY_KEY "(i.slug = ?1 OR i.name = ?1)"
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static bb_code oom(bb_err *err)
+{
+	return bb_fail(err, BB_DBERR, "Out of memory.");
+}
+
+void integration_free(bb_integration *it)
+{
+	if (!it)
+		return;
+	free(it->name);
+	free(it->slug);
+	free(it->type);
+	free(it->space);
+	free(it->email);
+	free(it->webhook_endpoint);
+	secret_free(it->webhook_secret);
+	strlist_free(&it->labels);
+	free(it->description);
+	free(it->vcs_checks);
+	strlist_free(&it->workspaces);
+	free(it->token_updated_at);
+	free(it->created_at);
+	free(it->created_by);
+	free(it->updated_at);
+	free(it->updated_by);
+	free(it->verify_message);
+	free(it->verified_at);
+	memset(it, 0, sizeof *it);
+}
+
+void integration_list_free(bb_integration *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		integration_free(&v[i]);
+	free(v);
+}
+
+/* Reads a row selected with COLS + stacks count; every field, details included. */
+static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
+{
+	memset(it, 0, sizeof *it);
+	it->name = col_dup(st, 0);
+	it->slug = col_dup(st, 1);
+	it->type = col_dup(st, 2);
+	it->space = col_dup(st, 3);
+	it->email = col_dup(st, 4);
+	it->token_updated_at = col_dup(st, 5);
+	it->description = col_dup(st, 7);
+	it->vcs_checks = col_dup(st, 8);
+	it->created_at = col_dup(st, 10);
+	it->created_by = col_dup(st, 11);
+	it->updated_at = col_dup(st, 12);
+	it->updated_by = col_dup(st, 13);
+	it->version = sqlite3_column_int64(st, 14);
+	it->verify_known = sqlite3_column_type(st, 15) != SQLITE_NULL;
+	it->verify_ok = sqlite3_column_int(st, 15);
+	it->verify_message = col_dup(st, 16);
+	it->verified_at = col_dup(st, 17);
+	it->token_set = sqlite3_column_int(st, 18) > 0;
+	it->stacks = sqlite3_column_int64(st, 19);
+	if (strlist_from_json((const char *)sqlite3_column_text(st, 6), &it->labels) != 0 ||
+	    strlist_from_json((const char *)sqlite3_column_text(st, 9), &it->workspaces) != 0 ||
+	    !it->name || !it->slug || !it->type || !it->space || !it->email ||
+	    !it->token_updated_at || !it->description || !it->vcs_checks || !it->created_at ||
+	    !it->created_by || !it->updated_at || !it->updated_by) {
+		integration_free(it);
+		return oom(err);
+	}
+	return BB_OK;
+}
+
+static int is_default(const bb_integration *it)
+{
+	return strcmp(it->type, TYPE_DEFAULT) == 0;
+}
+
+static char *endpoint_of(const bb_account *acc, const char *slug)
+{
+	char *out = NULL;
+
+	if (asprintf(&out, "%s/bitbucket-cloud/%s/integration/%s", acc->webhook_base, acc->id,
+		     slug) < 0)
+		return NULL;
+	return out;
+}
+
+/* Shows what a user with details may see, hides it from the others. */
+static bb_code set_details(bb_integration *it, int visible, const bb_account *acc, bb_err *err)
+{
+	it->details_visible = visible;
+	if (!visible) {
+		free(it->email);
+		free(it->token_updated_at);
+		it->email = it->token_updated_at = NULL;
+		return BB_OK;
+	}
+	if (!(it->webhook_endpoint = endpoint_of(acc, it->slug)))
+		return oom(err);
+	return BB_OK;
+}
+
+/* Loads the integration named key (name or slug), all fields. */
+static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *err)
+{
+	static const char sql[] = "SELECT " COLS ", (SELECT COUNT(*) FROM stack s "
+				  "WHERE s.integration = i.slug) FROM integration i WHERE " BY_KEY;
+	char *k = validate_trim(key ? key : "");
+	sqlite3_stmt *st;
+	bb_code rc;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if (!k)
+		return oom(err);
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK) {
+		free(k);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = fill(st, out, err);
+	else if (step == SQLITE_DONE)
+		rc = bb_fail(err, BB_NOTFOUND, "No integration is named \"%s\"; check the name in "
+			     "the list of integrations.", k);
+	else
+		rc = db_fail(ctx->db, "reading the integration", err);
+	sqlite3_finalize(st);
+	free(k);
+	return rc;
+}
+
+/* BB_DENIED, saying which role in which space is needed, unless ctx->user is
+ * admin of space. `doing` starts the sentence ("Deleting the integration X"). */
+static bb_code need_admin(bb_ctx *ctx, const char *space, const char *doing, bb_err *err)
+{
+	int ok = 0;
+	bb_code rc = space_may(ctx, space, BB_ROLE_ADMIN, &ok, err);
+
+	if (rc != BB_OK)
+		return rc;
+	if (!ok)
+		return bb_fail(err, BB_DENIED, "%s needs the admin role in space %s; ask an admin "
+			       "of %s.", doing, space, space);
+	return BB_OK;
+}
+
+/* need_admin for an action on an existing integration. */
+static bb_code need_admin_of(bb_ctx *ctx, const bb_integration *it, const char *verb,
+			     bb_err *err)
+{
+	char doing[BB_MSG_MAX / 2];
+
+	snprintf(doing, sizeof doing, "%s the integration \"%s\"", verb, it->name);
+	return need_admin(ctx, it->space, doing, err);
+}
+
+static bb_code may_list(bb_ctx *ctx, const bb_integration *it, int *ok, bb_err *err)
+{
+	*ok = 1;
+	if (is_default(it))
+		return BB_OK; /* any user of the account: checked by space_require_user */
+	return space_may(ctx, it->space, BB_ROLE_READ, ok, err);
+}
+
+/* Decrypts one of the encrypted columns (token_enc or secret_enc). */
+static bb_code read_secret(bb_ctx *ctx, const char *slug, const char *column, char **plain,
+			   bb_err *err)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	*plain = NULL;
+	snprintf(sql, sizeof sql, "SELECT %s FROM integration WHERE slug = ?1", column);
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = secret_decrypt(db_key(ctx->db), sqlite3_column_blob(st, 0),
+				    (size_t)sqlite3_column_bytes(st, 0), plain, err);
+	else
+		rc = db_fail(ctx->db, "reading the integration", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code encrypt_text(bb_ctx *ctx, const char *plain, unsigned char **blob, size_t *len,
+			    bb_err *err)
+{
+	return secret_encrypt(db_key(ctx->db), plain, strlen(plain), blob, len, err);
+}
+
+/* Records action on integration slug with a cJSON details object (consumed). */
+static bb_code audit_json(bb_ctx *ctx, const char *action, const char *slug, cJSON *details,
+			  bb_err *err)
+{
+	char target[BB_NAME_MAX * 4 + 16];
+	char *json = details ? cJSON_PrintUnformatted(details) : NULL;
+	bb_code rc;
+
+	cJSON_Delete(details);
+	if (!json)
+		return oom(err);
+	snprintf(target, sizeof target, "integration:%s", slug);
+	rc = audit_record(ctx, action, target, json, err);
+	free(json);
+	return rc;
+}
+
+static cJSON *json_strlist(const bb_strlist *l)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; a && i < l->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+	return a;
+}
+
+static int strlist_equal(const bb_strlist *a, const bb_strlist *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+static bb_code reveal_secret(bb_ctx *ctx, bb_integration *it, bb_err *err)
+{
+	bb_code rc = need_admin_of(ctx, it, "Revealing the webhook secret of", err);
+	char *secret = NULL;
+
+	if (rc == BB_OK)
+		rc = read_secret(ctx, it->slug, "secret_enc", &secret, err);
+	/* the reveal is on record before anyone sees the value */
+	if (rc == BB_OK && (rc = db_begin(ctx->db, err)) == BB_OK) {
+		rc = audit_json(ctx, "integration.reveal_secret", it->slug, cJSON_CreateObject(),
+				err);
+		rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
+		if (rc != BB_OK)
+			db_rollback(ctx->db);
+	}
+	if (rc == BB_OK)
+		it->webhook_secret = secret;
+	else
+		secret_free(secret);
+	return rc;
+}
+
+bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_integration *out,
+			bb_err *err)
+{
+	bb_account acc = {0};
+	bb_err local;
+	int ok = 0, details = 0;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	memset(out, 0, sizeof *out);
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	if ((rc = load(ctx, name_or_slug, out, err)) == BB_OK &&
+	    (rc = may_list(ctx, out, &ok, err)) == BB_OK && !ok)
+		rc = bb_fail(err, BB_DENIED, "Seeing the integration \"%s\" needs the read role in "
+			     "space %s; ask an admin of %s.", out->name, out->space, out->space);
+	if (rc == BB_OK)
+		rc = space_may(ctx, out->space, BB_ROLE_ADMIN, &details, err);
+	if (rc == BB_OK)
+		rc = set_details(out, details, &acc, err);
+	if (rc == BB_OK && reveal)
+		rc = reveal_secret(ctx, out, err);
+	if (rc != BB_OK)
+		integration_free(out);
+	account_free(&acc);
+	return rc;
+}
+
+/* The spaces where ctx->user holds at least need, as a JSON array for json_each. */
+static bb_code spaces_json(bb_ctx *ctx, bb_role need, char **out, bb_err *err)
+{
+	bb_space *v = NULL;
+	size_t n = 0;
+	bb_code rc = space_list_where(ctx, need, &v, &n, err);
+	cJSON *a;
+
+	*out = NULL;
+	if (rc != BB_OK)
+		return rc;
+	a = cJSON_CreateArray();
+	for (size_t i = 0; a && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
+	*out = a ? cJSON_PrintUnformatted(a) : NULL;
+	cJSON_Delete(a);
+	space_list_free(v, n);
+	return *out ? BB_OK : oom(err);
+}
+
+/* Appends the current row of st to *v (grown geometrically). */
+static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration **v,
+			 size_t *n, size_t *cap, bb_err *err)
+{
+	bb_code rc;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+		bb_integration *nv = realloc(*v, c * sizeof *nv);
+
+		if (!nv)
+			return oom(err);
+		*v = nv;
+		*cap = c;
+	}
+	if ((rc = fill(st, &(*v)[*n], err)) != BB_OK)
+		return rc;
+	(*n)++;
+	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 20), acc, err);
+}
+
+/* One query: visibility from the space sets computed once, stacks counted by a
+ * grouped subquery instead of one query per integration. */
+static bb_code list_query(bb_ctx *ctx, const bb_account *acc, const char *readable,
+			  const char *admin, bb_integration **out, size_t *n, bb_err *err)
+{
+	static const char sql[] =
+		"SELECT " COLS ", COALESCE(c.n, 0), i.space IN (SELECT value FROM json_each(?2)) "
+		"FROM integration i LEFT JOIN (SELECT integration, COUNT(*) AS n FROM stack "
+		"WHERE integration IS NOT NULL GROUP BY integration) c ON c.integration = i.slug "
+		"WHERE i.type = 'default' OR i.space IN (SELECT value FROM json_each(?1)) "
+		"ORDER BY i.name COLLATE NOCASE, i.slug";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	bb_code rc;
+	int step;
+
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, readable, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, admin, -1, SQLITE_STATIC);
+	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = list_push(st, acc, out, n, &cap, err);
+	if (rc == BB_OK && step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "listing integrations", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code integration_list(bb_ctx *ctx, bb_integration **out, size_t *n, bb_err *err)
+{
+	char *readable = NULL, *admin = NULL;
+	bb_account acc = {0};
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	*n = 0;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	if ((rc = spaces_json(ctx, BB_ROLE_READ, &readable, err)) == BB_OK &&
+	    (rc = spaces_json(ctx, BB_ROLE_ADMIN, &admin, err)) == BB_OK)
+		rc = list_query(ctx, &acc, readable, admin, out, n, err);
+	if (rc != BB_OK) {
+		integration_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	free(readable);
+	free(admin);
+	account_free(&acc);
+	return rc;
+}
+
+/* ---- helpers for the wizard ---------------------------------------------- */
+
+/* The trimmed name and its slug, both malloc'd. */
+static bb_code name_and_slug(const char *name, char **trimmed, char **slug, bb_err *err)
+{
+	*slug = NULL;
+	if (!(*trimmed = validate_trim(name ? name : "")))
+		return oom(err);
+	if (!(*slug = malloc(strlen(*trimmed) + 1))) {
+		free(*trimmed);
+		*trimmed = NULL;
+		return oom(err);
+	}
+	validate_slugify(*trimmed, *slug, strlen(*trimmed) + 1);
+	return BB_OK;
+}
+
+/* The name of the integration holding slug into holder; 1 if any. */
+static int slug_holder(bb_ctx *ctx, const char *slug, char *holder, size_t size)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (db_prepare(ctx->db, "SELECT name FROM integration WHERE slug = ?1", &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		if (holder && size)
+			snprintf(holder, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int integration_slug_taken(bb_ctx *ctx, const char *name, char *holder, size_t size)
+{
+	char *trimmed, *slug;
+	int found;
+
+	if (name_and_slug(name, &trimmed, &slug, NULL) != BB_OK)
+		return 0;
+	found = *slug && slug_holder(ctx, slug, holder, size);
+	free(trimmed);
+	free(slug);
+	return found;
+}
+
+bb_code integration_endpoint_for(bb_ctx *ctx, const char *name, char **out, bb_err *err)
+{
+	bb_account acc = {0};
+	char *trimmed = NULL, *slug = NULL;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	if ((rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	if ((rc = name_and_slug(name, &trimmed, &slug, err)) == BB_OK && !*slug)
+		rc = bb_fail(err, BB_INVALID, "The name needs at least one Latin letter or digit "
+			     "(a-z, 0-9): the webhook endpoint is built from them.");
+	if (rc == BB_OK && !(*out = endpoint_of(&acc, slug)))
+		rc = oom(err);
+	free(trimmed);
+	free(slug);
+	account_free(&acc);
+	return rc;
+}
+
+/* The name of the default integration into name (size bytes); 1 if one exists. */
+static int default_holder(bb_ctx *ctx, char *name, size_t size)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (db_prepare(ctx->db, "SELECT name FROM integration WHERE type = 'default'", &st, NULL))
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = 1;
+		snprintf(name, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static bb_code default_exists(const char *holder, bb_err *err)
+{
+	return bb_fail(err, BB_INVALID, "The default integration \"%s\" exists already and there "
+		       "can be only one; create a space integration instead.", holder);
+}
+
+bb_code integration_default_allowed(bb_ctx *ctx, int *ok, bb_err *why)
+{
+	char holder[BB_NAME_MAX * 4 + 1];
+	bb_err local;
+	bb_code rc;
+
+	if (!why)
+		why = &local;
+	*ok = 0;
+	bb_err_clear(why);
+	if ((rc = space_require_user(ctx, why)) != BB_OK)
+		return rc;
+	if (default_holder(ctx, holder, sizeof holder)) {
+		default_exists(holder, why);
+		return BB_OK;
+	}
+	rc = need_admin(ctx, BB_ROOT_SPACE, "Creating the default integration", why);
+	if (rc == BB_DENIED)
+		return BB_OK; /* the answer is "no", with why->msg saying why */
+	*ok = rc == BB_OK;
+	return rc;
+}
+
+/* ---- creating ------------------------------------------------------------ */
+
+/* The cleaned values of a new integration. */
+typedef struct fields {
+	char *name, *slug, *email;
+	const char *space, *description, *checks;
+	bb_strlist labels, workspaces;
+} fields;
+
+static void fields_free(fields *f)
+{
+	free(f->name);
+	free(f->slug);
+	free(f->email);
+	strlist_free(&f->labels);
+	strlist_free(&f->workspaces);
+}
+
+/* Workspaces: each trimmed and valid; duplicates (any case) dropped. */
+static bb_code clean_workspaces(const bb_strlist *in, bb_strlist *out, bb_err *err)
+{
+	bb_code rc = BB_OK;
+
+	for (size_t i = 0; in && i < in->n && rc == BB_OK; i++) {
+		char *t = validate_trim(in->v[i]);
+		int dup = 0;
+
+		if (!t)
+			return oom(err);
+		for (size_t j = 0; j < out->n; j++)
+			dup |= strcasecmp(out->v[j], t) == 0;
+		if ((rc = validate_workspace(t, err)) == BB_OK && !dup && strlist_push(out, t) != 0)
+			rc = oom(err);
+		free(t);
+	}
+	if (rc != BB_OK)
+		strlist_free(out);
+	return rc;
+}
+
+static bb_code check_checks(const char *mode, const bb_account *acc, bb_err *err)
+{
+	bb_code rc = validate_checks_mode(mode, err);
+
+	if (rc != BB_OK || strcmp(mode, "individual") == 0 ||
+	    account_plan_allows_aggregated(acc->plan))
+		return rc;
+	return bb_fail(err, BB_INVALID, "The VCS checks mode %s needs the business or enterprise "
+		       "plan, and this account is on the %s plan; use individual, or upgrade the "
+		       "plan.", mode, acc->plan);
+}
+
+/* Which space, and may ctx->user create an integration there. */
+static bb_code check_placement(bb_ctx *ctx, const bb_integration_input *in, fields *f,
+			       bb_err *err)
+{
+	char doing[BB_MSG_MAX / 2];
+	bb_space sp = {0};
+	bb_code rc;
+
+	if (in->is_default) {
+		f->space = BB_ROOT_SPACE;
+		return need_admin(ctx, BB_ROOT_SPACE, "Creating the default integration", err);
+	}
+	if (!in->space || !*in->space)
+		return bb_fail(err, BB_INVALID, "A space integration needs a space; choose the "
+			       "space it will live in.");
+	if ((rc = space_get(ctx, in->space, &sp, err)) != BB_OK)
+		return rc;
+	space_free(&sp);
+	f->space = in->space;
+	snprintf(doing, sizeof doing, "Creating an integration in space %s", in->space);
+	return need_admin(ctx, in->space, doing, err);
+}
+
+static bb_code clean_input(bb_ctx *ctx, const bb_account *acc, const bb_integration_input *in,
+			   fields *f, bb_err *err)
+{
+	bb_code rc;
+
+	if ((rc = validate_name(in->name, err)) != BB_OK ||
+	    (rc = name_and_slug(in->name, &f->name, &f->slug, err)) != BB_OK ||
+	    (rc = check_placement(ctx, in, f, err)) != BB_OK)
+		return rc;
+	if (!(f->email = validate_trim(in->email ? in->email : "")))
+		return oom(err);
+	f->description = in->description ? in->description : "";
+	f->checks = in->vcs_checks ? in->vcs_checks : "individual";
+	if ((rc = validate_email(f->email, err)) != BB_OK ||
+	    (rc = validate_token(in->token, err)) != BB_OK ||
+	    (rc = validate_labels(in->labels, &f->labels, err)) != BB_OK ||
+	    (rc = validate_description(f->description, err)) != BB_OK ||
+	    (rc = check_checks(f->checks, acc, err)) != BB_OK)
+		return rc;
+	return clean_workspaces(in->workspaces, &f->workspaces, err);
+}
+
+/* Rules that depend on the other rows, checked under the write lock. */
+static bb_code check_unique(bb_ctx *ctx, const fields *f, int is_def, bb_err *err)
+{
+	char holder[BB_NAME_MAX * 4 + 1];
+
+	if (slug_holder(ctx, f->slug, holder, sizeof holder))
+		return bb_fail(err, BB_INVALID, "The name \"%s\" gives the slug %s, already used by "
+			       "the integration \"%s\"; choose another name.", f->name, f->slug,
+			       holder);
+	if (is_def && default_holder(ctx, holder, sizeof holder))
+		return default_exists(holder, err);
+	return BB_OK;
+}
+
+static bb_code insert_row(bb_ctx *ctx, const fields *f, int is_def, const char *token,
+			  bb_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO integration (slug, name, type, space, email, token_enc, "
+		"token_updated_at, secret_enc, labels, description, vcs_checks, workspaces, "
+		"created_at, created_by, updated_at, updated_by) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?7, ?13, ?7, ?13)";
+	char secret[BB_WEBHOOK_SECRET_HEX + 1], now[BB_TIME_LEN];
+	unsigned char *tok = NULL, *sec = NULL;
+	size_t tok_len = 0, sec_len = 0;
+	char *labels = strlist_to_json(&f->labels), *ws = strlist_to_json(&f->workspaces);
+	sqlite3_stmt *st = NULL;
+	bb_code rc = labels && ws ? BB_OK : oom(err);
+
+	util_now(now);
+	if (rc == BB_OK && (rc = secret_webhook_new(secret, err)) == BB_OK &&
+	    (rc = encrypt_text(ctx, secret, &sec, &sec_len, err)) == BB_OK &&
+	    (rc = encrypt_text(ctx, token, &tok, &tok_len, err)) == BB_OK &&
+	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
+		const char *text[] = {f->slug, f->name, is_def ? TYPE_DEFAULT : TYPE_SPACE,
+				      f->space, f->email};
+		for (int i = 0; i < 5; i++)
+			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 6, tok, (int)tok_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 8, sec, (int)sec_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, labels, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, f->description, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 11, f->checks, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 12, ws, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 13, ctx->user, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(ctx->db, "saving the integration", err);
+	}
+	sqlite3_finalize(st);
+	secret_wipe(secret, sizeof secret);
+	free(tok);
+	free(sec);
+	free(labels);
+	free(ws);
+	return rc;
+}
+
+static cJSON *create_details(const fields *f, int is_def)
+{
+	cJSON *d = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(d, "name", f->name);
+	cJSON_AddStringToObject(d, "type", is_def ? TYPE_DEFAULT : TYPE_SPACE);
+	cJSON_AddStringToObject(d, "space", f->space);
+	cJSON_AddStringToObject(d, "email", f->email);
+	cJSON_AddStringToObject(d, "token", "set");
+	cJSON_AddItemToObject(d, "labels", json_strlist(&f->labels));
+	cJSON_AddStringToObject(d, "description", f->description);
+	cJSON_AddStringToObject(d, "vcs_checks", f->checks);
+	cJSON_AddItemToObject(d, "workspaces", json_strlist(&f->workspaces));
+	cJSON_AddStringToObject(d, "webhook_secret", "generated");
+	return d;
+}
+
+static bb_code store_new(bb_ctx *ctx, const fields *f, int is_def, const char *token,
+			 bb_err *err)
+{
+	bb_code rc = db_begin(ctx->db, err);
+
+	if (rc != BB_OK)
+		return rc;
+	if ((rc = check_unique(ctx, f, is_def, err)) == BB_OK &&
+	    (rc = insert_row(ctx, f, is_def, token, err)) == BB_OK &&
+	    (rc = audit_json(ctx, "integration.create", f->slug, create_details(f, is_def),
+			     err)) == BB_OK)
+		rc = db_commit(ctx->db, err);
+	if (rc != BB_OK)
+		db_rollback(ctx->db);
+	return rc;
+}
+
+bb_code integration_create(bb_ctx *ctx, const bb_integration_input *in, bb_integration *out,
+			   bb_err *err)
+{
+	bb_account acc = {0};
+	fields f = {0};
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if (out)
+		memset(out, 0, sizeof *out);
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	if ((rc = clean_input(ctx, &acc, in, &f, err)) == BB_OK &&
+	    (rc = store_new(ctx, &f, in->is_default, in->token, err)) == BB_OK && out)
+		rc = integration_get(ctx, f.slug, 0, out, err);
+	fields_free(&f);
+	account_free(&acc);
+	return rc;
+}
+
+/* ---- updating ------------------------------------------------------------ */
+
+/* The values an update writes: the current ones unless changed. */
+typedef struct change {
+	const char *space, *email, *description, *checks;
+	const bb_strlist *labels, *workspaces;
+	char *email_own;
+	bb_strlist labels_own, workspaces_own;
+	unsigned char *token;
+	size_t token_len;
+	cJSON *details; /* changed field -> new value */
+} change;
+
+static void change_free(change *c)
+{
+	free(c->email_own);
+	strlist_free(&c->labels_own);
+	strlist_free(&c->workspaces_own);
+	free(c->token);
+	cJSON_Delete(c->details);
+}
+
+/* Every stack using it must still be able to use it from new_space. */
+static bb_code check_move_keeps_stacks(bb_ctx *ctx, const bb_integration *it,
+				       const char *new_space, bb_err *err)
+{
+	sqlite3_stmt *st;
+	int ok = 1, step;
+	bb_code rc = db_prepare(ctx->db, "SELECT DISTINCT space FROM stack WHERE integration = ?1",
+				&st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, it->slug, -1, SQLITE_STATIC);
+	while (rc == BB_OK && ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+
+		if ((rc = space_usable(ctx, new_space, 0, s, &ok, err)) == BB_OK && !ok)
+			rc = bb_fail(err, BB_INVALID, "Moving the integration \"%s\" to space %s would "
+				     "leave its stacks in space %s unable to use it (%s does not "
+				     "inherit from %s); give those stacks another integration first.",
+				     it->name, new_space, s, s, new_space);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code change_space(bb_ctx *ctx, const bb_integration *it, const char *space,
+			    change *c, bb_err *err)
+{
+	char doing[BB_MSG_MAX / 2];
+	bb_space sp = {0};
+	bb_code rc;
+
+	if (!space || strcmp(space, it->space) == 0)
+		return BB_OK;
+	if (is_default(it))
+		return bb_fail(err, BB_INVALID, "The default integration \"%s\" always lives in "
+			       "space root; only space integrations can move.", it->name);
+	if ((rc = space_get(ctx, space, &sp, err)) != BB_OK)
+		return rc;
+	space_free(&sp);
+	snprintf(doing, sizeof doing, "Moving the integration \"%s\" to space %s", it->name,
+		 space);
+	if ((rc = need_admin(ctx, space, doing, err)) != BB_OK ||
+	    (rc = check_move_keeps_stacks(ctx, it, space, err)) != BB_OK)
+		return rc;
+	c->space = space;
+	cJSON_AddStringToObject(c->details, "space", space);
+	return BB_OK;
+}
+
+static bb_code change_text(bb_ctx *ctx, const bb_integration *it, const bb_account *acc,
+			   const bb_integration_update *up, change *c, bb_err *err)
+{
+	bb_code rc;
+
+	if (up->email) {
+		if (!(c->email_own = validate_trim(up->email)))
+			return oom(err);
+		if ((rc = validate_email(c->email_own, err)) != BB_OK)
+			return rc;
+		if (strcmp(c->email_own, it->email) != 0) {
+			c->email = c->email_own;
+			cJSON_AddStringToObject(c->details, "email", c->email);
+		}
+	}
+	if (up->token) {
+		if ((rc = validate_token(up->token, err)) != BB_OK ||
+		    (rc = encrypt_text(ctx, up->token, &c->token, &c->token_len, err)) != BB_OK)
+			return rc;
+		cJSON_AddStringToObject(c->details, "token", "changed");
+	}
+	if (up->description && strcmp(up->description, it->description) != 0) {
+		if ((rc = validate_description(up->description, err)) != BB_OK)
+			return rc;
+		c->description = up->description;
+		cJSON_AddStringToObject(c->details, "description", c->description);
+	}
+	if (up->vcs_checks && strcmp(up->vcs_checks, it->vcs_checks) != 0) {
+		if ((rc = check_checks(up->vcs_checks, acc, err)) != BB_OK)
+			return rc;
+		c->checks = up->vcs_checks;
+		cJSON_AddStringToObject(c->details, "vcs_checks", c->checks);
+	}
+	return BB_OK;
+}
+
+static bb_code change_lists(const bb_integration *it, const bb_integration_update *up,
+			    change *c, bb_err *err)
+{
+	bb_code rc;
+
+	if (up->has_labels) {
+		if ((rc = validate_labels(up->labels, &c->labels_own, err)) != BB_OK)
+			return rc;
+		if (!strlist_equal(&c->labels_own, &it->labels)) {
+			c->labels = &c->labels_own;
+			cJSON_AddItemToObject(c->details, "labels", json_strlist(c->labels));
+		}
+	}
+	if (up->has_workspaces) {
+		if ((rc = clean_workspaces(up->workspaces, &c->workspaces_own, err)) != BB_OK)
+			return rc;
+		if (!strlist_equal(&c->workspaces_own, &it->workspaces)) {
+			c->workspaces = &c->workspaces_own;
+			cJSON_AddItemToObject(c->details, "workspaces", json_strlist(c->workspaces));
+		}
+	}
+	return BB_OK;
+}
+
+static bb_code stale(const bb_integration *it, bb_err *err)
+{
+	return bb_fail(err, BB_TEMP, "The integration \"%s\" was changed by someone else since you "
+		       "opened it; reload and try again.", it->name);
+}
+
+/* The version check is in the WHERE clause, so it holds at the moment of writing. */
+static bb_code write_update(bb_ctx *ctx, const bb_integration *it,
+			    const bb_integration_update *up, const change *c, bb_err *err)
+{
+	static const char sql[] =
+		"UPDATE integration SET space = ?1, email = ?2, token_enc = COALESCE(?3, token_enc), "
+		"token_updated_at = CASE WHEN ?3 IS NULL THEN token_updated_at ELSE ?9 END, "
+		"labels = ?4, description = ?5, vcs_checks = ?6, workspaces = ?7, "
+		"version = version + 1, updated_at = ?9, updated_by = ?10 "
+		"WHERE slug = ?8 AND version = ?11 AND (?12 IS NULL OR updated_at = ?12)";
+	char *labels = strlist_to_json(c->labels), *ws = strlist_to_json(c->workspaces);
+	char now[BB_TIME_LEN];
+	sqlite3_stmt *st = NULL;
+	bb_code rc = labels && ws ? BB_OK : oom(err);
+
+	util_now(now);
+	if (rc == BB_OK && (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
+		const char *text[] = {c->space, c->email};
+		for (int i = 0; i < 2; i++)
+			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
+		if (c->token)
+			sqlite3_bind_blob(st, 3, c->token, (int)c->token_len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, labels, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->description, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, c->checks, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, ws, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, it->slug, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, ctx->user, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, up->expect_version > 0 ? up->expect_version : it->version);
+		if (up->expect_updated_at)
+			sqlite3_bind_text(st, 12, up->expect_updated_at, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(ctx->db, "saving the integration", err);
+		else if (sqlite3_changes(db_handle(ctx->db)) == 0)
+			rc = stale(it, err);
+	}
+	sqlite3_finalize(st);
+	free(labels);
+	free(ws);
+	return rc;
+}
+
+static int is_stale(const bb_integration *it, const bb_integration_update *up)
+{
+	return (up->expect_version > 0 && up->expect_version != it->version) ||
+	       (up->expect_updated_at && strcmp(up->expect_updated_at, it->updated_at) != 0);
+}
+
+/* Inside the transaction: checks, then writes and audits what changed. */
+static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integration *it,
+			     const bb_integration_update *up, bb_err *err)
+{
+	change c = {.space = it->space, .email = it->email, .description = it->description,
+		    .checks = it->vcs_checks, .labels = &it->labels,
+		    .workspaces = &it->workspaces, .details = cJSON_CreateObject()};
+	bb_code rc = c.details ? BB_OK : oom(err);
+
+	if (rc == BB_OK &&
+	    (rc = need_admin_of(ctx, it, "Changing", err)) == BB_OK &&
+	    (rc = change_space(ctx, it, up->space, &c, err)) == BB_OK &&
+	    (rc = change_text(ctx, it, acc, up, &c, err)) == BB_OK &&
+	    (rc = change_lists(it, up, &c, err)) == BB_OK) {
+		if (!cJSON_GetArraySize(c.details))
+			rc = is_stale(it, up) ? stale(it, err) : BB_OK; /* nothing to write */
+		else if ((rc = write_update(ctx, it, up, &c, err)) == BB_OK) {
+			rc = audit_json(ctx, "integration.update", it->slug, c.details, err);
+			c.details = NULL;
+		}
+	}
+	change_free(&c);
+	return rc;
+}
+
+bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
+			   const bb_integration_update *up, bb_err *err)
+{
+	bb_integration it;
+	bb_account acc = {0};
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	if ((rc = db_begin(ctx->db, err)) == BB_OK) {
+		if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+			rc = update_locked(ctx, &acc, &it, up, err);
+			integration_free(&it);
+		}
+		rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
+		if (rc != BB_OK)
+			db_rollback(ctx->db);
+	}
+	account_free(&acc);
+	return rc;
+}
+
+/* ---- secret, delete, credentials, verification --------------------------- */
+
+static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_out[65],
+			     bb_err *err)
+{
+	static const char sql[] = "UPDATE integration SET secret_enc = ?1, version = version + 1, "
+				  "updated_at = ?2, updated_by = ?3 WHERE slug = ?4";
+	char now[BB_TIME_LEN];
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	sqlite3_stmt *st = NULL;
+	cJSON *d = cJSON_CreateObject();
+	bb_code rc;
+
+	util_now(now);
+	cJSON_AddStringToObject(d, "webhook_secret", "rotated");
+	if ((rc = need_admin_of(ctx, it, "Rotating the webhook secret of", err)) == BB_OK &&
+	    (rc = secret_webhook_new(secret_out, err)) == BB_OK &&
+	    (rc = encrypt_text(ctx, secret_out, &blob, &len, err)) == BB_OK &&
+	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
+		sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ctx->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, it->slug, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(ctx->db, "saving the new secret", err);
+	}
+	sqlite3_finalize(st);
+	free(blob);
+	if (rc == BB_OK) {
+		rc = audit_json(ctx, "integration.rotate_secret", it->slug, d, err);
+		d = NULL;
+	}
+	cJSON_Delete(d);
+	return rc;
+}
+
+bb_code integration_rotate_secret(bb_ctx *ctx, const char *name_or_slug, char secret_out[65],
+				  bb_err *err)
+{
+	bb_integration it;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	secret_out[0] = '\0';
+	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = rotate_locked(ctx, &it, secret_out, err);
+		integration_free(&it);
+	}
+	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
+	if (rc != BB_OK) {
+		db_rollback(ctx->db);
+		secret_wipe(secret_out, 65);
+	}
+	return rc;
+}
+
+/* Runs sql with ?1 = a, ?2 = b (either may be NULL); *changes = rows touched. */
+static bb_code exec2(bb_ctx *ctx, const char *sql, const char *a, const char *b,
+		     long *changes, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(ctx->db, what, err);
+	else if (changes)
+		*changes = sqlite3_changes(db_handle(ctx->db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detached,
+			     bb_err *err)
+{
+	cJSON *d;
+	bb_code rc;
+
+	if ((rc = need_admin_of(ctx, it, "Deleting", err)) != BB_OK ||
+	    (rc = exec2(ctx, "UPDATE stack SET integration = NULL, detached_from = ?2 "
+			"WHERE integration = ?1", it->slug, it->name, detached,
+			"detaching its stacks", err)) != BB_OK ||
+	    (rc = exec2(ctx, "DELETE FROM integration WHERE slug = ?1", it->slug, NULL, NULL,
+			"deleting the integration", err)) != BB_OK)
+		return rc;
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "name", it->name);
+	cJSON_AddStringToObject(d, "type", it->type);
+	cJSON_AddStringToObject(d, "space", it->space);
+	cJSON_AddNumberToObject(d, "detached", (double)*detached);
+	return audit_json(ctx, "integration.delete", it->slug, d, err);
+}
+
+bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached, bb_err *err)
+{
+	bb_integration it;
+	long n = 0;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = delete_locked(ctx, &it, &n, err);
+		integration_free(&it);
+	}
+	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
+	if (rc != BB_OK)
+		db_rollback(ctx->db);
+	if (detached)
+		*detached = rc == BB_OK ? n : 0;
+	return rc;
+}
+
+bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,
+				char **token, bb_err *err)
+{
+	bb_integration it;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	*email = NULL;
+	*token = NULL;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+		return rc;
+	if ((rc = need_admin_of(ctx, &it, "Using the credentials of", err)) == BB_OK &&
+	    (rc = read_secret(ctx, it.slug, "token_enc", token, err)) == BB_OK &&
+	    !(*email = strdup(it.email))) {
+		secret_free(*token);
+		*token = NULL;
+		rc = oom(err);
+	}
+	integration_free(&it);
+	return rc;
+}
+
+bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
+				  const char *message, bb_err *err)
+{
+	static const char sql[] = "UPDATE integration SET verify_ok = ?1, verify_message = ?2, "
+				  "verified_at = ?3 WHERE slug = ?4";
+	bb_integration it;
+	char now[BB_TIME_LEN];
+	sqlite3_stmt *st = NULL;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+		return rc;
+	util_now(now);
+	if ((rc = need_admin_of(ctx, &it, "Verifying", err)) == BB_OK &&
+	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
+		sqlite3_bind_int(st, 1, ok ? 1 : 0);
+		sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, it.slug, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(ctx->db, "saving the verification", err);
+	}
+	sqlite3_finalize(st);
+	integration_free(&it);
+	return rc;
+}
