@@ -55,6 +55,13 @@ bb_code space_role_of(bb_ctx *ctx, const char *login, const char *space, bb_role
 /* *ok = (role of ctx->user in space) >= need. */
 bb_code space_may(bb_ctx *ctx, const char *space, bb_role need, int *ok, bb_err *err);
 
+/* BB_OK when ctx->user holds at least `need` in space; else BB_DENIED with a
+ * sentence such as "Creating a space in dev needs the admin role in space dev;
+ * you (bob) have read there." `doing` starts that sentence. BB_NOTFOUND when
+ * the space does not exist. */
+bb_code space_need(bb_ctx *ctx, const char *space, bb_role need, const char *doing,
+		   bb_err *err);
+
 /* Whether an integration living in integration_space (type default: any
  * space) is usable by a stack in stack_space: stack_space is the space itself,
  * or a descendant reached by an unbroken chain of inherit flags. */

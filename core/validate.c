@@ -147,14 +147,20 @@ char *validate_sanitize(const char *s, int keep_newlines)
 	return out;
 }
 
-/* A value made safe and short enough to quote in an error sentence. */
-static void quote_value(const char *s, char *out, size_t size)
+void validate_quote(const char *s, char *out, size_t size)
 {
-	char *clean = validate_sanitize(s, 0);
-	const unsigned char *p = (const unsigned char *)(clean ? clean : "");
+	char *clean;
+	const unsigned char *p;
 	size_t n = 0, count = 0, len;
 	uint32_t cp;
 
+	if (size < 4) { /* no room even for an ellipsis */
+		if (size)
+			out[0] = '\0';
+		return;
+	}
+	clean = validate_sanitize(s, 0);
+	p = (const unsigned char *)(clean ? clean : "");
 	while (p[n] && count < QUOTE_MAX && (len = utf8_next(p + n, &cp)) && n + len + 4 < size) {
 		n += len;
 		count++;
@@ -366,12 +372,12 @@ bb_code validate_token(const char *token, bb_err *err)
 bb_code validate_label(const char *label, bb_err *err)
 {
 	char *t = validate_trim(label);
-	char q[QUOTE_MAX * 4 + 8], what[sizeof q + 16];
+	char q[BB_QUOTE_SIZE], what[sizeof q + 16];
 	bb_code rc = BB_OK;
 
 	if (!t)
 		return bb_fail(err, BB_INVALID, "Out of memory.");
-	quote_value(t, q, sizeof q);
+	validate_quote(t, q, sizeof q);
 	snprintf(what, sizeof what, "The label \"%s\"", q);
 	if (!*t)
 		rc = bb_fail(err, BB_INVALID, "A label is empty; type 1 to %d characters or remove "
@@ -453,11 +459,11 @@ bb_code validate_space_name(const char *name, bb_err *err)
 
 bb_code validate_workspace(const char *ws, bb_err *err)
 {
-	char q[QUOTE_MAX * 4 + 8];
+	char q[BB_QUOTE_SIZE];
 
 	if (only_chars(ws, "_.-", 62))
 		return BB_OK;
-	quote_value(ws, q, sizeof q);
+	validate_quote(ws, q, sizeof q);
 	return bb_fail(err, BB_INVALID, "The workspace \"%s\" is not a Bitbucket workspace slug; "
 		       "use 1 to 62 letters, digits, '_', '.' or '-' (as in "
 		       "bitbucket.org/WORKSPACE).", q);
@@ -466,7 +472,7 @@ bb_code validate_workspace(const char *ws, bb_err *err)
 bb_code validate_repository(const char *repo, bb_err *err)
 {
 	const char *slash = repo ? strchr(repo, '/') : NULL;
-	char ws[64], q[QUOTE_MAX * 4 + 8];
+	char ws[64], q[BB_QUOTE_SIZE];
 	size_t wl = slash ? (size_t)(slash - repo) : 0;
 
 	if (slash && wl > 0 && wl < sizeof ws) {
@@ -475,7 +481,7 @@ bb_code validate_repository(const char *repo, bb_err *err)
 		if (only_chars(ws, "_.-", 62) && only_chars(slash + 1, "_.-", strlen(repo)))
 			return BB_OK;
 	}
-	quote_value(repo, q, sizeof q);
+	validate_quote(repo, q, sizeof q);
 	return bb_fail(err, BB_INVALID, "The repository \"%s\" is not WORKSPACE/REPO_SLUG; write "
 		       "it as in bitbucket.org/WORKSPACE/REPO_SLUG.", q);
 }
@@ -552,11 +558,11 @@ bb_code validate_webhook_base(const char *url, bb_err *err)
 bb_code validate_login(const char *login, bb_err *err)
 {
 	size_t n = login ? strlen(login) : 0;
-	char q[QUOTE_MAX * 4 + 8];
+	char q[BB_QUOTE_SIZE];
 
 	if (n == 0)
 		return bb_fail(err, BB_INVALID, "The login is empty; give a user's login name.");
-	quote_value(login, q, sizeof q);
+	validate_quote(login, q, sizeof q);
 	if (validate_utf8_length(login) < 0 || validate_utf8_length(login) > BB_LOGIN_NAME_MAX)
 		return bb_fail(err, BB_INVALID, "The login \"%s\" is not 1 to %d characters of "
 			       "UTF-8 text; give the user's login name.", q, BB_LOGIN_NAME_MAX);

@@ -74,4 +74,9 @@ bb_code validate_login(const char *login, bb_err *err);
  * keep_newlines. malloc'd. */
 char *validate_sanitize(const char *s, int keep_newlines);
 
+/* Writes s into out (size bytes) sanitised and cut to about 40 characters
+ * (an ellipsis marks the cut), for quoting user input in error sentences. */
+void validate_quote(const char *s, char *out, size_t size);
+#define BB_QUOTE_SIZE 176
+
 #endif

@@ -1,0 +1,639 @@
+#include "space.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "audit.h"
+#include "account.h"
+#include "util.h"
+#include "validate.h"
+
+/* The spaces from `space` up to root, each with the role `login` holds there. */
+#define PATH_ROLE_SQL                                                                       \
+	"WITH RECURSIVE up(name, parent) AS ("                                              \
+	"  SELECT name, parent FROM space WHERE name = ?1"                                  \
+	"  UNION SELECT s.name, s.parent FROM space s JOIN up ON s.name = up.parent) "      \
+	"SELECT COUNT(*), COALESCE(MAX(r.role), 0) FROM up "                                \
+	"LEFT JOIN role r ON r.space = up.name AND r.login = ?2"
+
+const char *role_name(bb_role r)
+{
+	switch (r) {
+	case BB_ROLE_READ: return "read";
+	case BB_ROLE_WRITE: return "write";
+	case BB_ROLE_ADMIN: return "admin";
+	case BB_ROLE_NONE: break;
+	}
+	return "none";
+}
+
+bb_role role_parse(const char *s)
+{
+	if (!s)
+		return BB_ROLE_NONE;
+	if (strcmp(s, "read") == 0)
+		return BB_ROLE_READ;
+	if (strcmp(s, "write") == 0)
+		return BB_ROLE_WRITE;
+	if (strcmp(s, "admin") == 0)
+		return BB_ROLE_ADMIN;
+	return BB_ROLE_NONE;
+}
+
+static bb_code no_such_space(const char *name, bb_err *err)
+{
+	char q[BB_QUOTE_SIZE];
+
+	validate_quote(name, q, sizeof q);
+	return bb_fail(err, BB_NOTFOUND, "There is no space \"%s\"; run `bbconsole space list` "
+		       "to see the spaces.", q);
+}
+
+/* Runs sql with text parameters ?1.. (NULL binds NULL); expects no rows. */
+static bb_code exec_text(bb_ctx *ctx, const char *sql, const char *const *params, int n,
+			 const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(ctx->db, what, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* One integer from sql with text parameters ?1.. */
+static bb_code query_int(bb_ctx *ctx, const char *sql, const char *const *params, int n,
+			 long *out, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	*out = 0;
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(st, 0);
+	else
+		rc = db_fail(ctx->db, "reading the spaces", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Commits when rc is BB_OK, else rolls back; returns the outcome. */
+static bb_code finish(bb_ctx *ctx, bb_code rc, bb_err *err)
+{
+	if (rc == BB_OK)
+		return db_commit(ctx->db, err);
+	db_rollback(ctx->db);
+	return rc;
+}
+
+bb_code space_role_of(bb_ctx *ctx, const char *login, const char *space, bb_role *out,
+		      bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	*out = BB_ROLE_NONE;
+	if ((rc = db_prepare(ctx->db, PATH_ROLE_SQL, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, space ? space : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = db_fail(ctx->db, "reading roles", err);
+	else if (sqlite3_column_int(st, 0) == 0)
+		rc = no_such_space(space, err);
+	else
+		*out = (bb_role)sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code space_may(bb_ctx *ctx, const char *space, bb_role need, int *ok, bb_err *err)
+{
+	bb_role r;
+	bb_code rc = space_role_of(ctx, ctx->user, space, &r, err);
+
+	*ok = rc == BB_OK && r >= need;
+	return rc;
+}
+
+bb_code space_need(bb_ctx *ctx, const char *space, bb_role need, const char *doing,
+		   bb_err *err)
+{
+	char who[BB_QUOTE_SIZE], where[BB_QUOTE_SIZE];
+	bb_role r;
+	bb_code rc = space_role_of(ctx, ctx->user, space, &r, err);
+
+	if (rc != BB_OK || r >= need)
+		return rc;
+	validate_quote(ctx->user, who, sizeof who);
+	validate_quote(space, where, sizeof where);
+	if (r == BB_ROLE_NONE)
+		return bb_fail(err, BB_DENIED, "%s needs the %s role in space %s; you (%s) have no "
+			       "role there, so ask an admin of %s.", doing, role_name(need), where,
+			       who, where);
+	return bb_fail(err, BB_DENIED, "%s needs the %s role in space %s; you (%s) have %s "
+		       "there, so ask an admin of %s.", doing, role_name(need), where, who,
+		       role_name(r), where);
+}
+
+bb_code space_require_user(bb_ctx *ctx, bb_err *err)
+{
+	const char *p[] = {ctx->user};
+	char who[BB_QUOTE_SIZE];
+	bb_account acc;
+	long n;
+	bb_code rc;
+
+	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM role WHERE login = ?1", p, 1, &n, err)) !=
+	    BB_OK)
+		return rc;
+	if (n > 0)
+		return BB_OK;
+	/* on a database never set up, say how to set it up rather than "denied" */
+	if ((rc = account_get(ctx, &acc, err)) != BB_OK)
+		return rc;
+	account_free(&acc);
+	validate_quote(ctx->user, who, sizeof who);
+	return bb_fail(err, BB_DENIED, "You (%s) have no role in this bbconsole account; ask an "
+		       "admin of root to run `bbconsole user grant %s --space SPACE --role read`.",
+		       who, who);
+}
+
+static char *dup_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? strdup((const char *)s) : NULL;
+}
+
+/* Fills s from a row of (name, parent, inherit, created_at). */
+static bb_code space_from_row(sqlite3_stmt *st, bb_space *s, bb_err *err)
+{
+	s->name = dup_text(st, 0);
+	s->parent = dup_text(st, 1);
+	s->inherit = sqlite3_column_int(st, 2);
+	s->created_at = dup_text(st, 3);
+	if (!s->name || !s->created_at || (!s->parent && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
+		space_free(s);
+		return bb_fail(err, BB_DBERR, "Out of memory.");
+	}
+	return BB_OK;
+}
+
+bb_code space_get(bb_ctx *ctx, const char *name, bb_space *out, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = db_prepare(ctx->db, "SELECT name, parent, inherit, created_at FROM space "
+			     "WHERE name = ?1", &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rc = space_from_row(st, out, err);
+	else if (step == SQLITE_DONE)
+		rc = no_such_space(name, err);
+	else
+		rc = db_fail(ctx->db, "reading a space", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void space_free(bb_space *s)
+{
+	if (!s)
+		return;
+	free(s->name);
+	free(s->parent);
+	free(s->created_at);
+	memset(s, 0, sizeof *s);
+}
+
+/* Depth first from root, siblings by name: parents always come first. */
+bb_code space_list(bb_ctx *ctx, bb_space **out, size_t *n, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_space *v = NULL;
+	size_t count = 0;
+	bb_code rc;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(ctx->db,
+			     "WITH RECURSIVE t(name, path) AS ("
+			     "  SELECT name, name FROM space WHERE parent IS NULL"
+			     "  UNION ALL SELECT s.name, t.path || char(1) || s.name"
+			     "  FROM space s JOIN t ON s.parent = t.name) "
+			     "SELECT s.name, s.parent, s.inherit, s.created_at FROM t "
+			     "JOIN space s ON s.name = t.name ORDER BY t.path", &st, err)) != BB_OK)
+		return rc;
+	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		bb_space *grown = realloc(v, (count + 1) * sizeof *v);
+
+		if (!grown) {
+			rc = bb_fail(err, BB_DBERR, "Out of memory.");
+			break;
+		}
+		v = grown;
+		memset(&v[count], 0, sizeof v[count]);
+		if ((rc = space_from_row(st, &v[count], err)) == BB_OK)
+			count++;
+	}
+	if (rc == BB_OK && step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "listing the spaces", err);
+	sqlite3_finalize(st);
+	if (rc != BB_OK) {
+		space_list_free(v, count);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return BB_OK;
+}
+
+void space_list_free(bb_space *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		space_free(&v[i]);
+	free(v);
+}
+
+bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err)
+{
+	bb_space *v;
+	size_t count, kept = 0;
+	bb_code rc = space_list(ctx, &v, &count, err);
+
+	if (rc != BB_OK)
+		return rc;
+	for (size_t i = 0; i < count; i++) {
+		bb_role r = BB_ROLE_NONE;
+
+		if (rc == BB_OK)
+			rc = space_role_of(ctx, ctx->user, v[i].name, &r, err);
+		if (rc == BB_OK && r >= need)
+			v[kept++] = v[i];
+		else
+			space_free(&v[i]);
+	}
+	if (rc != BB_OK) {
+		space_list_free(v, kept);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	*out = v;
+	*n = kept;
+	return BB_OK;
+}
+
+bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,
+		     const char *stack_space, int *ok, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	*ok = 0;
+	/* climb from the stack's space while inherit holds, stopping at the
+	 * integration's space: it is usable when the climb reaches it */
+	if ((rc = db_prepare(ctx->db,
+			     "WITH RECURSIVE up(name, parent, inherit) AS ("
+			     "  SELECT name, parent, inherit FROM space WHERE name = ?1"
+			     "  UNION SELECT s.name, s.parent, s.inherit FROM space s"
+			     "  JOIN up ON s.name = up.parent"
+			     "  WHERE up.inherit = 1 AND up.name <> ?2) "
+			     "SELECT COUNT(*), COALESCE(MAX(name = ?2), 0) FROM up", &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, stack_space ? stack_space : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, integration_space ? integration_space : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = db_fail(ctx->db, "reading the spaces", err);
+	else if (sqlite3_column_int(st, 0) == 0)
+		rc = no_such_space(stack_space, err);
+	else
+		*ok = is_default || sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Audits action on target with details built by the caller (consumed). */
+static bb_code audit_json(bb_ctx *ctx, const char *action, const char *target, cJSON *details,
+			  bb_err *err)
+{
+	char *s = details ? cJSON_PrintUnformatted(details) : NULL;
+	bb_code rc;
+
+	cJSON_Delete(details);
+	if (!s)
+		return bb_fail(err, BB_DBERR, "Out of memory.");
+	rc = audit_record(ctx, action, target, s, err);
+	free(s);
+	return rc;
+}
+
+static bb_code create_in_tx(bb_ctx *ctx, const char *name, const char *parent, int inherit,
+			    bb_err *err)
+{
+	const char *p[] = {name, parent, inherit ? "1" : "0", NULL, ctx->user};
+	char now[BB_TIME_LEN], doing[BB_QUOTE_SIZE + 32], target[BB_NAME_MAX + 8];
+	cJSON *d;
+	long exists;
+	bb_code rc;
+
+	snprintf(doing, sizeof doing, "Creating a space in %s", parent);
+	if ((rc = space_need(ctx, parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
+	    (rc = query_int(ctx, "SELECT COUNT(*) FROM space WHERE name = ?1", p, 1, &exists,
+			    err)) != BB_OK)
+		return rc;
+	if (exists)
+		return bb_fail(err, BB_INVALID, "A space named %s exists already; choose another "
+			       "name.", name);
+	util_now(now);
+	p[3] = now;
+	if ((rc = exec_text(ctx, "INSERT INTO space (name, parent, inherit, created_at, "
+			    "created_by) VALUES (?1, ?2, ?3, ?4, ?5)", p, 5, "creating the space",
+			    err)) != BB_OK)
+		return rc;
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "parent", parent);
+	cJSON_AddBoolToObject(d, "inherit", inherit);
+	snprintf(target, sizeof target, "space:%s", name);
+	return audit_json(ctx, "space.create", target, d, err);
+}
+
+bb_code space_create(bb_ctx *ctx, const char *name, const char *parent, int inherit,
+		     bb_err *err)
+{
+	bb_code rc;
+
+	if ((rc = validate_space_name(name, err)) != BB_OK)
+		return rc;
+	if ((rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	rc = create_in_tx(ctx, name, parent ? parent : BB_ROOT_SPACE, inherit, err);
+	return finish(ctx, rc, err);
+}
+
+/* BB_INVALID naming what still lives in space, or BB_OK when it is empty. */
+static bb_code check_empty(bb_ctx *ctx, const char *space, bb_err *err)
+{
+	const char *p[] = {space};
+	long spaces, integrations, stacks;
+	bb_code rc;
+
+	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM space WHERE parent = ?1", p, 1, &spaces,
+			    err)) != BB_OK ||
+	    (rc = query_int(ctx, "SELECT COUNT(*) FROM integration WHERE space = ?1", p, 1,
+			    &integrations, err)) != BB_OK ||
+	    (rc = query_int(ctx, "SELECT COUNT(*) FROM stack WHERE space = ?1", p, 1, &stacks,
+			    err)) != BB_OK)
+		return rc;
+	if (spaces || integrations || stacks)
+		return bb_fail(err, BB_INVALID, "The space %s still holds %ld child spaces, %ld "
+			       "integrations and %ld stacks or modules; delete or move them first.",
+			       space, spaces, integrations, stacks);
+	return BB_OK;
+}
+
+static bb_code delete_in_tx(bb_ctx *ctx, const bb_space *s, bb_err *err)
+{
+	const char *p[] = {s->name};
+	char doing[BB_QUOTE_SIZE + 32], target[BB_NAME_MAX + 8];
+	cJSON *d;
+	bb_code rc;
+
+	snprintf(doing, sizeof doing, "Deleting the space %s", s->name);
+	if ((rc = space_need(ctx, s->parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
+	    (rc = check_empty(ctx, s->name, err)) != BB_OK ||
+	    (rc = exec_text(ctx, "DELETE FROM role WHERE space = ?1", p, 1, "deleting the space",
+			    err)) != BB_OK ||
+	    (rc = exec_text(ctx, "DELETE FROM space WHERE name = ?1", p, 1, "deleting the space",
+			    err)) != BB_OK)
+		return rc;
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "parent", s->parent);
+	cJSON_AddBoolToObject(d, "inherit", s->inherit);
+	snprintf(target, sizeof target, "space:%s", s->name);
+	return audit_json(ctx, "space.delete", target, d, err);
+}
+
+bb_code space_delete(bb_ctx *ctx, const char *name, bb_err *err)
+{
+	bb_space s;
+	bb_code rc;
+
+	if (name && strcmp(name, BB_ROOT_SPACE) == 0)
+		return bb_fail(err, BB_INVALID, "The space root cannot be deleted: every other space "
+			       "lives under it.");
+	if ((rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = space_get(ctx, name, &s, err)) == BB_OK) {
+		rc = delete_in_tx(ctx, &s, err);
+		space_free(&s);
+	}
+	return finish(ctx, rc, err);
+}
+
+#define ROLE_TARGET_MAX (5 + BB_LOGIN_NAME_MAX * 4 + 1 + BB_NAME_MAX + 1)
+
+/* Role changes in a space need admin of its parent; in root, admin of root. */
+static bb_code need_role_admin(bb_ctx *ctx, const bb_space *s, const char *doing, bb_err *err)
+{
+	char msg[BB_QUOTE_SIZE + 48];
+
+	snprintf(msg, sizeof msg, "%s roles in space %s", doing, s->name);
+	return space_need(ctx, s->parent ? s->parent : s->name, BB_ROLE_ADMIN, msg, err);
+}
+
+/* Refuses to take admin of root away from its last holder. */
+static bb_code keep_last_admin(bb_ctx *ctx, const char *login, const char *space,
+			       bb_role before, bb_role after, bb_err *err)
+{
+	const char *p[] = {BB_ROOT_SPACE};
+	char who[BB_QUOTE_SIZE];
+	long admins;
+	bb_code rc;
+
+	if (strcmp(space, BB_ROOT_SPACE) != 0 || before != BB_ROLE_ADMIN || after == BB_ROLE_ADMIN)
+		return BB_OK;
+	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM role WHERE space = ?1 AND role = 3", p, 1,
+			    &admins, err)) != BB_OK)
+		return rc;
+	if (admins > 1)
+		return BB_OK;
+	validate_quote(login, who, sizeof who);
+	return bb_fail(err, BB_INVALID, "%s is the last admin of root and the account would have "
+		       "nobody to run it; grant admin of root to someone else first.", who);
+}
+
+static bb_code current_role(bb_ctx *ctx, const char *login, const char *space, bb_role *out,
+			    bb_err *err)
+{
+	const char *p[] = {login, space};
+	long r;
+	bb_code rc = query_int(ctx, "SELECT COALESCE(MAX(role), 0) FROM role "
+			       "WHERE login = ?1 AND space = ?2", p, 2, &r, err);
+
+	*out = (bb_role)r;
+	return rc;
+}
+
+static bb_code audit_role(bb_ctx *ctx, const char *action, const char *login,
+			  const char *space, bb_role role, bb_role before, bb_err *err)
+{
+	char target[ROLE_TARGET_MAX];
+	cJSON *d = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(d, "login", login);
+	cJSON_AddStringToObject(d, "space", space);
+	if (role != BB_ROLE_NONE)
+		cJSON_AddStringToObject(d, "role", role_name(role));
+	if (before != BB_ROLE_NONE)
+		cJSON_AddStringToObject(d, "previous", role_name(before));
+	else
+		cJSON_AddNullToObject(d, "previous");
+	snprintf(target, sizeof target, "role:%s@%s", login, space);
+	return audit_json(ctx, action, target, d, err);
+}
+
+static bb_code grant_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb_role role,
+			   bb_err *err)
+{
+	char level[2] = {(char)('0' + role), '\0'};
+	const char *p[] = {login, s->name, level};
+	bb_role before;
+	bb_code rc;
+
+	if ((rc = need_role_admin(ctx, s, "Granting", err)) != BB_OK ||
+	    (rc = current_role(ctx, login, s->name, &before, err)) != BB_OK ||
+	    (rc = keep_last_admin(ctx, login, s->name, before, role, err)) != BB_OK ||
+	    (rc = exec_text(ctx, "INSERT INTO role (login, space, role) VALUES (?1, ?2, ?3) "
+			    "ON CONFLICT (login, space) DO UPDATE SET role = excluded.role", p, 3,
+			    "granting the role", err)) != BB_OK)
+		return rc;
+	return audit_role(ctx, "role.grant", login, s->name, role, before, err);
+}
+
+bb_code user_grant(bb_ctx *ctx, const char *login, const char *space, bb_role role,
+		   bb_err *err)
+{
+	bb_space s;
+	bb_code rc;
+
+	if ((rc = validate_login(login, err)) != BB_OK)
+		return rc;
+	if (role < BB_ROLE_READ || role > BB_ROLE_ADMIN)
+		return bb_fail(err, BB_INVALID, "The role must be read, write or admin.");
+	if ((rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = space_get(ctx, space, &s, err)) == BB_OK) {
+		rc = grant_in_tx(ctx, login, &s, role, err);
+		space_free(&s);
+	}
+	return finish(ctx, rc, err);
+}
+
+static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb_err *err)
+{
+	const char *p[] = {login, s->name};
+	char who[BB_QUOTE_SIZE];
+	bb_role before;
+	bb_code rc;
+
+	if ((rc = need_role_admin(ctx, s, "Revoking", err)) != BB_OK ||
+	    (rc = current_role(ctx, login, s->name, &before, err)) != BB_OK)
+		return rc;
+	if (before == BB_ROLE_NONE) {
+		validate_quote(login, who, sizeof who);
+		return bb_fail(err, BB_NOTFOUND, "%s holds no role in space %s itself (a role held "
+			       "in a parent space is revoked there); run `bbconsole user list`.", who,
+			       s->name);
+	}
+	if ((rc = keep_last_admin(ctx, login, s->name, before, BB_ROLE_NONE, err)) != BB_OK ||
+	    (rc = exec_text(ctx, "DELETE FROM role WHERE login = ?1 AND space = ?2", p, 2,
+			    "revoking the role", err)) != BB_OK)
+		return rc;
+	return audit_role(ctx, "role.revoke", login, s->name, BB_ROLE_NONE, before, err);
+}
+
+bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *err)
+{
+	bb_space s;
+	bb_code rc;
+
+	if ((rc = validate_login(login, err)) != BB_OK)
+		return rc;
+	if ((rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = space_get(ctx, space, &s, err)) == BB_OK) {
+		rc = revoke_in_tx(ctx, login, &s, err);
+		space_free(&s);
+	}
+	return finish(ctx, rc, err);
+}
+
+bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_grant *v = NULL;
+	size_t count = 0;
+	bb_code rc;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_prepare(ctx->db, "SELECT login, space, role FROM role "
+			     "ORDER BY login, space", &st, err)) != BB_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bb_grant *grown = realloc(v, (count + 1) * sizeof *v);
+
+		if (!grown) {
+			rc = bb_fail(err, BB_DBERR, "Out of memory.");
+			break;
+		}
+		v = grown;
+		v[count] = (bb_grant){dup_text(st, 0), dup_text(st, 1),
+				      (bb_role)sqlite3_column_int(st, 2)};
+		count++; /* counted first so a failed copy is freed too */
+		if (!v[count - 1].login || !v[count - 1].space) {
+			rc = bb_fail(err, BB_DBERR, "Out of memory.");
+			break;
+		}
+	}
+	if (rc == BB_OK && step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "listing the roles", err);
+	sqlite3_finalize(st);
+	if (rc != BB_OK) {
+		user_list_free(v, count);
+		return rc;
+	}
+	*out = v;
+	*n = count;
+	return BB_OK;
+}
+
+void user_list_free(bb_grant *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].login);
+		free(v[i].space);
+	}
+	free(v);
+}
