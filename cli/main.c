@@ -1,7 +1,133 @@
-/* Placeholder until the command-line front end lands. */
-#include <stdio.h>
-int main(void)
+/* main.c - bbconsole: parse the command line, open the database, name the
+ * acting user, then run one command from the table (or the console). */
+#include "cli.h"
+
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "space.h"
+#include "validate.h"
+
+/* Text from the database is UTF-8 whatever the locale says; wcwidth needs a
+ * UTF-8 LC_CTYPE to measure it. */
+static void setup_locale(void)
 {
-	fputs("bbconsole: not built yet\n", stderr);
-	return 64;
+	const char *cs = setlocale(LC_CTYPE, "") ? nl_langinfo(CODESET) : NULL;
+
+	if (!cs || strcmp(cs, "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+/* The login rule is core's; a bad --user is a usage error here. */
+static bb_code check_login(const char *name, char *out, size_t size, bb_err *err)
+{
+	char why[BB_MSG_MAX];
+	size_t n = strlen(name);
+
+	if (validate_login(name, err) != BB_OK) {
+		snprintf(why, sizeof why, "%s", err->msg);
+		return bb_fail(err, BB_USAGE, "%s", why);
+	}
+	if (n >= size)
+		return bb_fail(err, BB_USAGE, "The login %s is too long.", name);
+	memcpy(out, name, n + 1);
+	return BB_OK;
+}
+
+/* --user, else BBCONSOLE_USER, else the OS login. An override is refused
+ * under setuid/setgid: it would let anyone act as anyone. */
+static bb_code acting_user(const cli *c, char *out, size_t size, bb_err *err)
+{
+	const char *name = c->user ? c->user : getenv("BBCONSOLE_USER");
+	struct passwd *pw;
+
+	if (name && (c->user || *name)) {
+		if (getuid() != geteuid() || getgid() != getegid())
+			return bb_fail(err, BB_DENIED, "--user and BBCONSOLE_USER are refused while "
+				       "bbconsole runs with raised privileges; run it as yourself.");
+		return check_login(name, out, size, err);
+	}
+	pw = getpwuid(getuid());
+	if (!pw)
+		return bb_fail(err, BB_DENIED, "Your user id %u has no login name; ask the system "
+			       "administrator to add one, or pass --user LOGIN.", (unsigned)getuid());
+	return check_login(pw->pw_name, out, size, err);
+}
+
+static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
+{
+	char path[PATH_MAX];
+	const char *env = getenv("BBCONSOLE_DB");
+
+	if (c->db_path)
+		snprintf(path, sizeof path, "%s", c->db_path);
+	else if (env && *env)
+		snprintf(path, sizeof path, "%s", env);
+	else if (db_default_path(path, sizeof path, err) != BB_OK)
+		return err->code;
+	if (!path[0])
+		return bb_fail(err, BB_USAGE, "The database path is empty; pass --db PATH.");
+	return db_open(path, db, err);
+}
+
+static bb_code run_command(cli *c, bb_err *err)
+{
+	bb_code rc = BB_OK;
+
+	if (c->cmd->needs_user)
+		rc = space_require_user(c->ctx, err);
+	if (rc == BB_OK)
+		rc = c->cmd->run(c, err);
+	if (fflush(c->out) != 0 || ferror(c->out)) {
+		bb_fail(err, BB_DBERR, "Cannot write the output; check where stdout goes.");
+		return rc == BB_OK ? BB_DBERR : rc;
+	}
+	return rc;
+}
+
+static int run(cli *c, int argc, char **argv, bb_err *err)
+{
+	bb_ctx ctx = {0};
+	int rc;
+
+	if (acting_user(c, ctx.user, sizeof ctx.user, err) != BB_OK ||
+	    open_db(c, &ctx.db, err) != BB_OK)
+		return err->code;
+	c->ctx = &ctx;
+	if (c->cmd)
+		rc = run_command(c, err);
+	else
+		rc = console_main(&ctx, argc, argv);
+	db_close(ctx.db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static char outbuf[1 << 16];
+	cli c = {0};
+	bb_err err = {0};
+	int rc;
+
+	setup_locale();
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	c.out = stdout;
+	rc = cli_parse(&c, argc, argv, &err);
+	if (rc == BB_OK && c.version)
+		printf("bbconsole %s\n", BB_VERSION);
+	else if (rc == BB_OK && c.help)
+		cli_print_help(&c, stdout);
+	else if (rc == BB_OK)
+		rc = run(&c, argc, argv, &err);
+	if (rc != BB_OK && err.code != BB_OK)
+		cli_print_error(&err);
+	cli_free(&c);
+	return rc;
 }

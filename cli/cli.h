@@ -1,0 +1,149 @@
+/* cli.h - the command-line front end: the command table, the parsed command
+ * line, and the helpers the commands share (input, tables, JSON).
+ *
+ * main() parses the whole command line against the table before it opens the
+ * database, so a usage error never touches any file. */
+#ifndef BB_CLI_H
+#define BB_CLI_H
+
+#include <stdio.h>
+
+#include <cJSON.h>
+
+#include "ctx.h"
+#include "error.h"
+#include "stack.h"
+#include "util.h"
+
+#define CLI_MAX_OPTS 16
+#define CLI_MAX_POS 4
+
+enum {
+	CLI_REQUIRED = 1, /* the command refuses to run without it */
+	CLI_REPEAT = 2    /* may be given more than once; values accumulate */
+};
+
+/* One long option of a command. Only exact names are accepted: getopt_long's
+ * prefix matching would read `--token` as `--token-stdin`. */
+typedef struct cli_opt {
+	const char *name; /* without "--" */
+	const char *arg;  /* metavariable for help ("NAME"); NULL for a flag */
+	unsigned flags;
+	const char *help;
+} cli_opt;
+
+struct cli;
+typedef bb_code (*cli_run_fn)(struct cli *c, bb_err *err);
+
+typedef struct cli_cmd {
+	const char *group;   /* "integration", or NULL for a one-word command */
+	const char *name;    /* "create" */
+	const char *args;    /* positional arguments for the usage line, or "" */
+	int pos_min, pos_max;
+	int needs_user;      /* every command but init: space_require_user first */
+	cli_run_fn run;
+	const char *summary; /* one line for the help */
+	const cli_opt *opts; /* ends with a {NULL} entry */
+} cli_cmd;
+
+/* The parsed command line. */
+typedef struct cli {
+	const cli_cmd *cmd;   /* NULL: no command (opens the console) */
+	const char *group;    /* a group named without a known subcommand */
+	const char *pos[CLI_MAX_POS];
+	int npos;
+	bb_strlist vals[CLI_MAX_OPTS]; /* per option of cmd, in table order */
+	const char *db_path;  /* --db */
+	const char *user;     /* --user */
+	int json, help, version;
+	bb_ctx *ctx;
+	FILE *out;            /* stdout */
+} cli;
+
+/* The table, ending with a {NULL} entry (commands.c). */
+extern const cli_cmd cli_commands[];
+
+/* args.c: parses argv into c (zeroed by the caller); a usage error is
+ * BB_USAGE with one sentence. Touches no file. */
+bb_code cli_parse(cli *c, int argc, char **argv, bb_err *err);
+void cli_free(cli *c);
+/* --help for what was named: one command, a group, or everything. */
+void cli_print_help(const cli *c, FILE *f);
+/* The last value of an option, or NULL when absent. */
+const char *cli_get(const cli *c, const char *name);
+/* 1 when a flag (or option) was given. */
+int cli_has(const cli *c, const char *name);
+/* Every value of a repeatable option (an empty list when absent). */
+const bb_strlist *cli_list(const cli *c, const char *name);
+/* "integration create": the command's words, for messages. */
+const char *cli_cmd_words(const cli_cmd *cmd, char *buf, size_t size);
+/* A usage refusal: the sentence, then "see bbconsole CMD --help". */
+bb_code cli_usage(const cli *c, bb_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* input.c: one line from stdin for --token-stdin (echo off on a terminal),
+ * without its newline. Free it with secret_free(). */
+bb_code cli_read_token(char **token, bb_err *err);
+/* The whole of a file, or of stdin for "-". malloc'd, NUL-terminated. */
+bb_code cli_read_file(const char *path, char **text, size_t *len, bb_err *err);
+
+/* output.c */
+/* "bbconsole: <sentence>" on stderr, control characters neutralised. */
+void cli_print_error(const bb_err *err);
+/* Display width of UTF-8 text on a terminal (wide CJK = 2). */
+size_t cli_text_width(const char *s);
+/* Writes s sanitised (control characters neutralised). */
+void cli_put_safe(FILE *f, const char *s, int keep_newlines);
+
+/* An aligned text table. Cells are sanitised copies. */
+typedef struct cli_table {
+	size_t ncols, nrows, cap;
+	const char *const *head;
+	char **cells; /* row-major */
+} cli_table;
+void cli_table_init(cli_table *t, size_t ncols, const char *const *head);
+/* Adds one row of ncols cells (NULL prints as "-"). Returns 0, -1 on OOM. */
+int cli_table_add(cli_table *t, const char *const *cells);
+void cli_table_print(const cli_table *t, FILE *f);
+void cli_table_free(cli_table *t);
+
+/* Prints a cJSON document (formatted) on c->out and deletes it. */
+bb_code cli_json_print(cli *c, cJSON *doc, bb_err *err);
+/* Writes JSON text made by cJSON, escaping the DEL and C1 characters cJSON
+ * leaves raw. */
+void cli_json_put(FILE *f, const char *text);
+/* Adds s, or null when s is NULL. */
+void cli_json_add_str(cJSON *obj, const char *key, const char *s);
+/* Writes s as a JSON string (or null) straight to f, for streamed listings:
+ * control characters, DEL and C1 escaped, invalid UTF-8 as U+FFFD. */
+void cli_json_write_str(FILE *f, const char *s);
+/* Adds a JSON array of strings. */
+void cli_json_add_list(cJSON *obj, const char *key, const bb_strlist *l);
+
+/* The commands (cmd_*.c). */
+bb_code cmd_init(cli *c, bb_err *err);
+bb_code cmd_space_create(cli *c, bb_err *err);
+bb_code cmd_space_list(cli *c, bb_err *err);
+bb_code cmd_user_grant(cli *c, bb_err *err);
+bb_code cmd_user_revoke(cli *c, bb_err *err);
+bb_code cmd_user_list(cli *c, bb_err *err);
+bb_code cmd_integration_create(cli *c, bb_err *err);
+bb_code cmd_integration_list(cli *c, bb_err *err);
+bb_code cmd_integration_show(cli *c, bb_err *err);
+bb_code cmd_integration_update(cli *c, bb_err *err);
+bb_code cmd_integration_rotate(cli *c, bb_err *err);
+bb_code cmd_integration_delete(cli *c, bb_err *err);
+bb_code cmd_stack_create(cli *c, bb_err *err);
+bb_code cmd_stack_list(cli *c, bb_err *err);
+bb_code cmd_stack_set_integration(cli *c, bb_err *err);
+bb_code cmd_stack_import(cli *c, bb_err *err);
+bb_code cmd_audit(cli *c, bb_err *err);
+
+/* The stack JSON object, written straight to f (cmd_stack.c). */
+void cli_stack_write_json(FILE *f, const bb_stack *s);
+
+/* The full-screen console; screens/ provides it (cli/console_stub.c until
+ * then). */
+int console_main(bb_ctx *ctx, int argc, char **argv);
+
+#endif

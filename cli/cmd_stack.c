@@ -1,0 +1,189 @@
+/* cmd_stack.c - stack create, list, set-integration and import.
+ *
+ * Listings stream: each stack is written as stack_each hands it over, so a
+ * hundred thousand stacks never sit in memory as one JSON tree. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack.h"
+
+static void field(FILE *f, const char *key, const char *value, int first)
+{
+	fprintf(f, first ? "{\"%s\":" : ",\"%s\":", key);
+	cli_json_write_str(f, value);
+}
+
+void cli_stack_write_json(FILE *f, const bb_stack *s)
+{
+	field(f, "kind", s->kind, 1);
+	field(f, "name", s->name, 0);
+	field(f, "space", s->space, 0);
+	field(f, "integration", s->integration, 0);
+	field(f, "repository", s->repository, 0);
+	field(f, "branch", s->branch, 0);
+	field(f, "project_root", s->project_root ? s->project_root : "", 0);
+	field(f, "detached_from", s->detached_from, 0);
+	field(f, "created_at", s->created_at, 0);
+	putc('}', f);
+}
+
+/* Looks one stack up by kind and name and prints it (JSON or a sentence). */
+typedef struct found {
+	cli *c;
+	const char *kind, *name;
+	int hit;
+} found;
+
+static void say_stack(cli *c, const bb_stack *s)
+{
+	fprintf(c->out, "%s ", strcmp(s->kind, "module") == 0 ? "Module" : "Stack");
+	cli_put_safe(c->out, s->name, 0);
+	fputs(" in space ", c->out);
+	cli_put_safe(c->out, s->space, 0);
+	fputs(" tracks ", c->out);
+	cli_put_safe(c->out, s->repository, 0);
+	fputs(" (branch ", c->out);
+	cli_put_safe(c->out, s->branch, 0);
+	fputs(") through integration ", c->out);
+	cli_put_safe(c->out, s->integration ? s->integration : "-", 0);
+	fputs(".\n", c->out);
+}
+
+static int found_row(const bb_stack *s, void *arg)
+{
+	found *fd = arg;
+
+	if (strcmp(s->kind, fd->kind) != 0 || strcmp(s->name, fd->name) != 0)
+		return 0;
+	fd->hit = 1;
+	if (fd->c->json) {
+		cli_stack_write_json(fd->c->out, s);
+		fputc('\n', fd->c->out);
+	} else {
+		say_stack(fd->c, s);
+	}
+	return 1;
+}
+
+static bb_code show_stack(cli *c, const char *kind, const char *name, bb_err *err)
+{
+	bb_stack_filter f = {0};
+	found fd = {c, kind ? kind : "stack", name, 0};
+
+	f.text = name;
+	if (stack_each(c->ctx, &f, found_row, &fd, err) != BB_OK)
+		return err->code;
+	if (!fd.hit && !kind) {
+		fd.kind = "module";
+		if (stack_each(c->ctx, &f, found_row, &fd, err) != BB_OK)
+			return err->code;
+	}
+	if (!fd.hit)
+		return bb_fail(err, BB_NOTFOUND, "The %s %s was saved but cannot be read back; run "
+			       "bbconsole stack list.", fd.kind, name);
+	return BB_OK;
+}
+
+bb_code cmd_stack_create(cli *c, bb_err *err)
+{
+	bb_stack in = {0};
+
+	in.kind = cli_has(c, "module") ? "module" : "stack";
+	in.name = c->pos[0];
+	in.space = cli_get(c, "space");
+	in.integration = cli_get(c, "integration");
+	in.repository = cli_get(c, "repository");
+	in.branch = cli_get(c, "branch");
+	in.project_root = cli_get(c, "project-root") ? cli_get(c, "project-root") : "";
+	if (stack_create(c->ctx, &in, err) != BB_OK)
+		return err->code;
+	if (!c->json)
+		fputs("Created. ", c->out);
+	return show_stack(c, in.kind, in.name, err);
+}
+
+typedef struct listing {
+	cli *c;
+	cli_table t;
+	long n;
+} listing;
+
+static int list_row(const bb_stack *s, void *arg)
+{
+	listing *l = arg;
+	char from[160];
+
+	if (l->c->json) {
+		fputs(l->n ? ",\n" : "[\n", l->c->out);
+		cli_stack_write_json(l->c->out, s);
+	} else {
+		const char *row[] = {s->kind, s->name, s->space, s->integration, s->repository,
+				     s->branch};
+
+		if (!s->integration) {
+			snprintf(from, sizeof from, "detached from %s",
+				 s->detached_from ? s->detached_from : "?");
+			row[3] = from;
+		}
+		if (cli_table_add(&l->t, row) != 0)
+			return 1;
+	}
+	l->n++;
+	return 0;
+}
+
+bb_code cmd_stack_list(cli *c, bb_err *err)
+{
+	static const char *const head[] = {"KIND", "NAME", "SPACE", "INTEGRATION", "REPOSITORY",
+					   "BRANCH"};
+	bb_stack_filter f = {0};
+	listing l = {c, {0}, 0};
+	bb_code rc;
+
+	f.detached_only = cli_has(c, "detached");
+	cli_table_init(&l.t, 6, head);
+	/* "[" comes with the first row: a refusal prints no half document */
+	rc = stack_each(c->ctx, &f, list_row, &l, err);
+	if (c->json && (l.n || rc == BB_OK))
+		fputs(l.n ? "\n]\n" : "[]\n", c->out);
+	else if (rc == BB_OK && l.n == 0)
+		fputs(f.detached_only ? "No detached stacks or modules.\n"
+		      : "No stacks or modules you may see.\n", c->out);
+	else if (rc == BB_OK)
+		cli_table_print(&l.t, c->out);
+	cli_table_free(&l.t);
+	return rc;
+}
+
+bb_code cmd_stack_set_integration(cli *c, bb_err *err)
+{
+	const char *kind = cli_has(c, "module") ? "module" : NULL;
+
+	if (stack_set_integration(c->ctx, kind, c->pos[0], c->pos[1], err) != BB_OK)
+		return err->code;
+	if (!c->json)
+		fputs("Done. ", c->out);
+	return show_stack(c, kind, c->pos[0], err);
+}
+
+bb_code cmd_stack_import(cli *c, bb_err *err)
+{
+	char *text;
+	size_t len;
+	long n = 0;
+	bb_code rc;
+
+	if (cli_read_file(c->pos[0], &text, &len, err) != BB_OK)
+		return err->code;
+	rc = stack_import(c->ctx, text, len, &n, err);
+	free(text);
+	if (rc != BB_OK)
+		return rc;
+	if (c->json)
+		fprintf(c->out, "{\"imported\":%ld}\n", n);
+	else
+		fprintf(c->out, "Imported %ld stacks and modules.\n", n);
+	return BB_OK;
+}

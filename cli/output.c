@@ -1,0 +1,249 @@
+/* output.c - everything the commands print: error sentences, aligned tables
+ * and JSON. Text from the database never reaches the terminal raw. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "validate.h"
+
+/* Length of the valid UTF-8 sequence at p (its code point in *cp), or 0 when
+ * the bytes there are not valid UTF-8 (overlong, surrogate, truncated). */
+static size_t utf8_next(const unsigned char *p, unsigned *cp)
+{
+	unsigned c = p[0];
+	size_t n;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		*cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		*cp = c & 0x0f;
+		lo = c == 0xe0 ? 0xa0 : 0x80;
+		hi = c == 0xed ? 0x9f : 0xbf;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		*cp = c & 0x07;
+		lo = c == 0xf0 ? 0x90 : 0x80;
+		hi = c == 0xf4 ? 0x8f : 0xbf;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		unsigned b = p[i];
+
+		if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
+			return 0;
+		*cp = (*cp << 6) | (b & 0x3f);
+	}
+	return n;
+}
+
+size_t cli_text_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		unsigned cp;
+		size_t n = utf8_next(p, &cp);
+		int cw = n ? wcwidth((wchar_t)cp) : 1;
+
+		w += cw < 0 ? 1 : (size_t)cw;
+		p += n ? n : 1;
+	}
+	return w;
+}
+
+void cli_put_safe(FILE *f, const char *s, int keep_newlines)
+{
+	char *safe = validate_sanitize(s ? s : "", keep_newlines);
+
+	if (safe)
+		fputs(safe, f);
+	free(safe);
+}
+
+void cli_print_error(const bb_err *err)
+{
+	fputs("bbconsole: ", stderr);
+	cli_put_safe(stderr, err->msg[0] ? err->msg : "failed.", 0);
+	fputc('\n', stderr);
+}
+
+void cli_table_init(cli_table *t, size_t ncols, const char *const *head)
+{
+	memset(t, 0, sizeof *t);
+	t->ncols = ncols;
+	t->head = head;
+}
+
+int cli_table_add(cli_table *t, const char *const *cells)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **more = realloc(t->cells, cap * t->ncols * sizeof *more);
+
+		if (!more)
+			return -1;
+		t->cells = more;
+		t->cap = cap;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		char **cell = &t->cells[t->nrows * t->ncols + i];
+
+		*cell = validate_sanitize(cells[i] ? cells[i] : "-", 0);
+		if (!*cell) {
+			while (i--)
+				free(t->cells[t->nrows * t->ncols + i]);
+			return -1;
+		}
+	}
+	t->nrows++;
+	return 0;
+}
+
+static void put_cell(FILE *f, const char *s, size_t width, int last)
+{
+	fputs(s, f);
+	if (last) {
+		fputc('\n', f);
+		return;
+	}
+	for (size_t w = cli_text_width(s); w < width + 2; w++)
+		fputc(' ', f);
+}
+
+void cli_table_print(const cli_table *t, FILE *f)
+{
+	size_t *width = calloc(t->ncols, sizeof *width);
+
+	if (!width)
+		return;
+	for (size_t i = 0; i < t->ncols; i++)
+		width[i] = cli_text_width(t->head[i]);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t i = 0; i < t->ncols; i++) {
+			size_t w = cli_text_width(t->cells[r * t->ncols + i]);
+
+			if (w > width[i])
+				width[i] = w;
+		}
+	for (size_t i = 0; i < t->ncols; i++)
+		put_cell(f, t->head[i], width[i], i + 1 == t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t i = 0; i < t->ncols; i++)
+			put_cell(f, t->cells[r * t->ncols + i], width[i], i + 1 == t->ncols);
+	free(width);
+}
+
+void cli_table_free(cli_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+/* cJSON escapes C0 but passes DEL and C1 through; a JSON document read on a
+ * terminal must not carry them either. They only occur inside strings, where
+ * a \u escape means the same. */
+void cli_json_put(FILE *f, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	for (; *p; p++) {
+		if (*p == 0x7f)
+			fputs("\\u007f", f);
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			fprintf(f, "\\u%04x", (unsigned)*++p);
+		else
+			putc(*p, f);
+	}
+}
+
+bb_code cli_json_print(cli *c, cJSON *doc, bb_err *err)
+{
+	char *text = doc ? cJSON_Print(doc) : NULL;
+
+	cJSON_Delete(doc);
+	if (!text)
+		return bb_fail(err, BB_INVALID, "Out of memory while writing JSON.");
+	cli_json_put(c->out, text);
+	fputc('\n', c->out);
+	free(text);
+	return BB_OK;
+}
+
+void cli_json_add_str(cJSON *obj, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(obj, key, s);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+void cli_json_add_list(cJSON *obj, const char *key, const bb_strlist *l)
+{
+	cJSON *a = cJSON_AddArrayToObject(obj, key);
+
+	for (size_t i = 0; a && l && i < l->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+}
+
+static int json_plain(unsigned c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* One byte or sequence that needs care: an escape, or valid UTF-8 as is. */
+static size_t json_escape_one(FILE *f, const unsigned char *p)
+{
+	unsigned cp;
+	size_t n = utf8_next(p, &cp);
+
+	if (n == 0) {
+		fputs("\\ufffd", f);
+		return 1;
+	}
+	if (cp == '"' || cp == '\\')
+		fprintf(f, "\\%c", (char)cp);
+	else if (cp == '\n')
+		fputs("\\n", f);
+	else if (cp == '\t')
+		fputs("\\t", f);
+	else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+		fprintf(f, "\\u%04x", cp);
+	else
+		fwrite(p, 1, n, f);
+	return n;
+}
+
+void cli_json_write_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	while (*p) {
+		const unsigned char *run = p;
+
+		while (json_plain(*p))
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (*p)
+			p += json_escape_one(f, p);
+	}
+	putc('"', f);
+}
