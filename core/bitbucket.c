@@ -1,0 +1,606 @@
+/* bitbucket.c - the asynchronous Bitbucket client: one worker thread runs
+ * every request through one curl multi handle; finished jobs and progress
+ * go back to the caller's thread through an outbox and a notification pipe.
+ *
+ * Threads: the caller's thread only touches `inbox`, `cancels`, `outbox`
+ * (under mu) and the read end of the pipe. Everything else (jobs, requests,
+ * the multi handle) belongs to the worker. A job moves to the caller when
+ * its completion event is queued; the worker never touches it again. */
+#include "bitbucket.h"
+#include "bitbucket_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "secret.h"
+
+typedef struct event {
+	job *j;         /* a finished job, or NULL for progress */
+	bb_progress p;
+	bb_progress_cb pcb;
+	void *user;
+	job *pjob;      /* the job whose progress_ev this is */
+	struct event *next;
+} event;
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+long long bbc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long env_ms(const char *name, long def)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return def;
+	n = strtol(v, &end, 10);
+	return (*end || n < 0) ? def : n;
+}
+
+void bitbucket_api_base(char *out, size_t size)
+{
+	const char *v = getenv("BBCONSOLE_BITBUCKET_API");
+	size_t n;
+
+	snprintf(out, size, "%s", v && *v ? v : BB_API_DEFAULT);
+	n = strlen(out);
+	while (n > 0 && out[n - 1] == '/')
+		out[--n] = '\0';
+}
+
+/* ---- outbox (worker -> caller) --------------------------------------------------- */
+
+static void notify(bb_client *c)
+{
+	char b = 1;
+	ssize_t w = write(c->pipe_w, &b, 1); /* EAGAIN: already readable, fine */
+
+	(void)w;
+}
+
+static void push_event(bb_client *c, event *e)
+{
+	event **tail = &c->outbox;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = e;
+	notify(c);
+}
+
+void bbc_progress(bb_client *c, job *j)
+{
+	bb_progress p = { .id = j->id, .pages_done = j->pages_done, .pages_total = j->pages_total,
+			  .repos = (long)j->res.repos.n, .workspaces_done = j->ws_done,
+			  .workspaces_total = (long)j->ws.n };
+	event *e;
+
+	if (!j->progress)
+		return;
+	pthread_mutex_lock(&c->mu);
+	if (j->progress_ev) { /* not collected yet: only the latest counts matter */
+		j->progress_ev->p = p;
+		pthread_mutex_unlock(&c->mu);
+		return;
+	}
+	e = calloc(1, sizeof *e);
+	if (e) {
+		e->p = p;
+		e->pcb = j->progress;
+		e->user = j->user;
+		e->pjob = j;
+		j->progress_ev = e;
+		push_event(c, e);
+	}
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* ---- jobs -------------------------------------------------------------------- */
+
+static void job_free(job *j)
+{
+	secret_free(j->token);
+	free(j->email);
+	free(j->only_ws);
+	free(j->repo);
+	free(j->commit);
+	free(j->first_repo);
+	free(j->ws_left);
+	strlist_free(&j->config_ws);
+	strlist_free(&j->ws);
+	bitbucket_result_free(&j->res);
+	free(j);
+}
+
+/* Replaces any copy of the token in the message: belt and braces, since a
+ * server could echo what it was sent. */
+static void scrub_token(char *msg, const char *token)
+{
+	size_t tl = token ? strlen(token) : 0;
+	char *p;
+
+	if (tl < 4)
+		return;
+	while ((p = strstr(msg, token)) != NULL) {
+		memset(p, '*', 3);
+		memmove(p + 3, p + tl, strlen(p + tl) + 1);
+	}
+}
+
+/* Hands a finished job to the caller; the worker forgets it. */
+void bbc_finalize(bb_client *c, job *j)
+{
+	event *e = calloc(1, sizeof *e);
+	job **pp;
+
+	bbc_drop_requests(c, j);
+	for (pp = &c->jobs; *pp; pp = &(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	j->next = NULL;
+	scrub_token(j->res.msg, j->token);
+	secret_free(j->token);
+	j->token = NULL;
+	if (!e) { /* cannot report: drop it rather than crash */
+		job_free(j);
+		return;
+	}
+	e->j = j;
+	pthread_mutex_lock(&c->mu);
+	push_event(c, e);
+	pthread_mutex_unlock(&c->mu);
+}
+
+void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
+{
+	if (j->finished)
+		return;
+	j->finished = 1;
+	j->res.code = code;
+	snprintf(j->res.msg, sizeof j->res.msg, "%s", msg);
+	for (size_t i = 0; scopes && i < scopes->n; i++)
+		if (!strlist_contains(&j->res.missing_scopes, scopes->v[i]))
+			strlist_push(&j->res.missing_scopes, scopes->v[i]);
+}
+
+static void cancel_job(bb_client *c, bb_job_id id)
+{
+	for (job *j = c->jobs; j; j = j->next) {
+		if (j->id != id || j->finished)
+			continue;
+		j->finished = 1;
+		j->res.cancelled = 1;
+		j->res.code = BB_TEMP;
+		snprintf(j->res.msg, sizeof j->res.msg, "The request to Bitbucket was cancelled.");
+		bbc_finalize(c, j);
+		return;
+	}
+}
+
+/* Moves new jobs and cancel requests in; returns 1 when the client stops. */
+static int take_inbox(bb_client *c)
+{
+	job *in, *j;
+	bb_job_id *cancels;
+	size_t ncancels;
+	int stop;
+
+	pthread_mutex_lock(&c->mu);
+	in = c->inbox;
+	c->inbox = NULL;
+	cancels = c->cancels;
+	ncancels = c->ncancels;
+	c->cancels = NULL;
+	c->ncancels = 0;
+	stop = c->stop;
+	pthread_mutex_unlock(&c->mu);
+	while ((j = in) != NULL) {
+		in = j->next;
+		j->next = c->jobs;
+		c->jobs = j;
+		bbc_job_begin(c, j);
+		if (j->finished)
+			bbc_finalize(c, j);
+	}
+	for (size_t i = 0; i < ncancels; i++)
+		cancel_job(c, cancels[i]);
+	free(cancels);
+	return stop;
+}
+
+static int poll_timeout(bb_client *c)
+{
+	long long now = bbc_now_ms(), wait = 1000;
+
+	for (req *r = c->pending; r; r = r->next)
+		if (r->due > now && r->due - now < wait)
+			wait = r->due - now;
+	return (int)wait;
+}
+
+static void *worker_main(void *arg)
+{
+	bb_client *c = arg;
+	int running;
+
+	while (!take_inbox(c)) {
+		bbc_dispatch(c);
+		curl_multi_perform(c->multi, &running);
+		if (bbc_reap(c) > 0)
+			continue;
+		curl_multi_poll(c->multi, NULL, 0, poll_timeout(c), NULL);
+	}
+	while (c->jobs) { /* stopping: nobody will collect these */
+		job *j = c->jobs;
+
+		bbc_drop_requests(c, j);
+		c->jobs = j->next;
+		job_free(j);
+	}
+	return NULL;
+}
+
+/* ---- the client ---------------------------------------------------------------- */
+
+static bb_code client_setup(bb_client *c, bb_err *err)
+{
+	int fds[2];
+
+	if (pipe(fds) != 0)
+		return bb_fail(err, BB_REMOTE, "Could not create a pipe for the Bitbucket client: %s.",
+			       strerror(errno));
+	c->pipe_r = fds[0];
+	c->pipe_w = fds[1];
+	for (int i = 0; i < 2; i++) {
+		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+	}
+	c->multi = curl_multi_init();
+	c->headers = curl_slist_append(NULL, "Accept: application/json");
+	if (!c->multi || !c->headers)
+		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)BB_MAX_INFLIGHT);
+	bitbucket_api_base(c->base, sizeof c->base);
+	c->timeout_ms = env_ms("BBCONSOLE_HTTP_TIMEOUT_MS", 30000);
+	c->connect_ms = env_ms("BBCONSOLE_CONNECT_TIMEOUT_MS", 10000);
+	c->backoff_ms = env_ms("BBCONSOLE_BACKOFF_MS", 1000);
+	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	return BB_OK;
+}
+
+static void client_release(bb_client *c)
+{
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	curl_slist_free_all(c->headers);
+	if (c->pipe_r >= 0)
+		close(c->pipe_r);
+	if (c->pipe_w >= 0)
+		close(c->pipe_w);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+bb_code bitbucket_client_new(bb_client **out, bb_err *err)
+{
+	bb_client *c = calloc(1, sizeof *c);
+
+	*out = NULL;
+	if (!c)
+		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
+	pthread_once(&curl_once, curl_init_once);
+	pthread_mutex_init(&c->mu, NULL);
+	c->pipe_r = c->pipe_w = -1;
+	if (client_setup(c, err) != BB_OK) {
+		client_release(c);
+		return BB_REMOTE;
+	}
+	if (pthread_create(&c->thread, NULL, worker_main, c) != 0) {
+		client_release(c);
+		return bb_fail(err, BB_REMOTE, "Could not start the Bitbucket client thread.");
+	}
+	*out = c;
+	return BB_OK;
+}
+
+static void free_events(event *e)
+{
+	while (e) {
+		event *next = e->next;
+
+		if (e->j)
+			job_free(e->j);
+		free(e);
+		e = next;
+	}
+}
+
+void bitbucket_client_free(bb_client *c)
+{
+	job *in;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_mutex_unlock(&c->mu);
+	curl_multi_wakeup(c->multi);
+	pthread_join(c->thread, NULL);
+	while ((in = c->inbox) != NULL) {
+		c->inbox = in->next;
+		job_free(in);
+	}
+	free(c->cancels);
+	free_events(c->outbox);
+	client_release(c);
+}
+
+int bitbucket_client_fd(const bb_client *c)
+{
+	return c->pipe_r;
+}
+
+size_t bitbucket_client_pending(bb_client *c)
+{
+	size_t n;
+
+	pthread_mutex_lock(&c->mu);
+	n = c->live;
+	pthread_mutex_unlock(&c->mu);
+	return n;
+}
+
+int bitbucket_client_collect(bb_client *c)
+{
+	char buf[64];
+	event *list, *e;
+	int ran = 0;
+
+	while (read(c->pipe_r, buf, sizeof buf) > 0)
+		;
+	pthread_mutex_lock(&c->mu);
+	list = c->outbox;
+	c->outbox = NULL;
+	for (e = list; e; e = e->next) {
+		if (e->pjob)
+			e->pjob->progress_ev = NULL; /* later progress gets a new event */
+		if (e->j)
+			c->live--;
+	}
+	pthread_mutex_unlock(&c->mu);
+	while ((e = list) != NULL) {
+		list = e->next;
+		if (e->j) {
+			if (e->j->done)
+				e->j->done(e->j->user, &e->j->res);
+			job_free(e->j);
+		} else if (e->pcb) {
+			e->pcb(e->user, &e->p);
+		}
+		free(e);
+		ran++;
+	}
+	return ran;
+}
+
+void bitbucket_job_cancel(bb_client *c, bb_job_id id)
+{
+	bb_job_id *v;
+
+	pthread_mutex_lock(&c->mu);
+	v = realloc(c->cancels, (c->ncancels + 1) * sizeof *v);
+	if (v) {
+		c->cancels = v;
+		c->cancels[c->ncancels++] = id;
+	}
+	pthread_mutex_unlock(&c->mu);
+	curl_multi_wakeup(c->multi);
+}
+
+/* ---- starting jobs ---------------------------------------------------------------- */
+
+static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
+{
+	job *j;
+
+	if (!cr || !cr->email || !*cr->email || !cr->token || !*cr->token) {
+		bb_fail(err, BB_INVALID, "The integration has no email or API token to talk to "
+			"Bitbucket with: set both and try again.");
+		return NULL;
+	}
+	j = calloc(1, sizeof *j);
+	if (!j || !(j->email = strdup(cr->email)) || !(j->token = strdup(cr->token))) {
+		if (j)
+			job_free(j);
+		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		return NULL;
+	}
+	for (size_t i = 0; cr->workspaces && i < cr->workspaces->n; i++)
+		strlist_push(&j->config_ws, cr->workspaces->v[i]);
+	j->kind = kind;
+	j->res.kind = kind;
+	j->res.verify.pr_access = -1;
+	return j;
+}
+
+static bb_job_id job_submit(bb_client *c, job *j, bb_done_cb done, void *user)
+{
+	job **tail;
+
+	j->done = done;
+	j->user = user;
+	pthread_mutex_lock(&c->mu);
+	j->id = ++c->next_id;
+	j->res.id = j->id;
+	for (tail = &c->inbox; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+	c->live++;
+	pthread_mutex_unlock(&c->mu);
+	curl_multi_wakeup(c->multi);
+	return j->id;
+}
+
+bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb done, void *user,
+				 bb_err *err)
+{
+	job *j = job_new(cr, BB_JOB_VERIFY, err);
+
+	return j ? job_submit(c, j, done, user) : 0;
+}
+
+bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_discover_opts *opts,
+				   bb_progress_cb progress, bb_done_cb done, void *user, bb_err *err)
+{
+	job *j = job_new(cr, BB_JOB_DISCOVER, err);
+
+	if (!j)
+		return 0;
+	if (opts && opts->workspace && *opts->workspace)
+		j->only_ws = strdup(opts->workspace);
+	j->sequential = opts ? opts->sequential : 0;
+	j->progress = progress;
+	return job_submit(c, j, done, user);
+}
+
+bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const char *repository,
+				       const char *commit, bb_done_cb done, void *user, bb_err *err)
+{
+	job *j;
+
+	if (!repository || !strchr(repository, '/') || !commit || !*commit) {
+		bb_fail(err, BB_USAGE, "Name the repository as workspace/slug and give a commit hash.");
+		return 0;
+	}
+	j = job_new(cr, BB_JOB_COMMIT_LINKS, err);
+	if (!j)
+		return 0;
+	j->repo = strdup(repository);
+	j->commit = strdup(commit);
+	if (!j->repo || !j->commit) {
+		job_free(j);
+		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		return 0;
+	}
+	return job_submit(c, j, done, user);
+}
+
+void bitbucket_result_free(bb_job_result *r)
+{
+	strlist_free(&r->missing_scopes);
+	strlist_free(&r->verify.workspaces);
+	bitbucket_repos_free(&r->repos);
+}
+
+/* ---- blocking wrappers --------------------------------------------------------------- */
+
+typedef struct sync_state {
+	int done;
+	bb_job_result *out;
+} sync_state;
+
+static void sync_done(void *user, bb_job_result *r)
+{
+	sync_state *s = user;
+
+	*s->out = *r; /* take ownership of everything */
+	memset(r, 0, sizeof *r);
+	s->done = 1;
+}
+
+typedef bb_job_id (*sync_start)(bb_client *c, const void *arg, sync_state *s, bb_err *err);
+
+static bb_code run_sync(sync_start start, const void *arg, bb_job_result *result)
+{
+	sync_state s = { 0, result };
+	bb_client *c;
+	bb_err err;
+
+	memset(result, 0, sizeof *result);
+	bb_err_clear(&err);
+	if (bitbucket_client_new(&c, &err) != BB_OK || start(c, arg, &s, &err) == 0) {
+		result->code = err.code != BB_OK ? err.code : BB_REMOTE;
+		snprintf(result->msg, sizeof result->msg, "%s", err.msg);
+		bitbucket_client_free(c);
+		return result->code;
+	}
+	while (!s.done) {
+		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
+
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			break;
+		bitbucket_client_collect(c);
+	}
+	bitbucket_client_free(c);
+	return result->code;
+}
+
+typedef struct sync_args {
+	const bb_creds *cr;
+	const bb_discover_opts *opts;
+	const char *repository, *commit;
+} sync_args;
+
+static bb_job_id start_verify(bb_client *c, const void *arg, sync_state *s, bb_err *err)
+{
+	return bitbucket_verify_start(c, ((const sync_args *)arg)->cr, sync_done, s, err);
+}
+
+static bb_job_id start_discover(bb_client *c, const void *arg, sync_state *s, bb_err *err)
+{
+	const sync_args *a = arg;
+
+	return bitbucket_discover_start(c, a->cr, a->opts, NULL, sync_done, s, err);
+}
+
+static bb_job_id start_links(bb_client *c, const void *arg, sync_state *s, bb_err *err)
+{
+	const sync_args *a = arg;
+
+	return bitbucket_commit_links_start(c, a->cr, a->repository, a->commit, sync_done, s, err);
+}
+
+bb_code bitbucket_verify_sync(const bb_creds *cr, bb_job_result *result)
+{
+	sync_args a = { .cr = cr };
+
+	return run_sync(start_verify, &a, result);
+}
+
+bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts,
+				bb_job_result *result)
+{
+	sync_args a = { .cr = cr, .opts = opts };
+
+	return run_sync(start_discover, &a, result);
+}
+
+bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
+				    const char *commit, bb_job_result *result)
+{
+	sync_args a = { .cr = cr, .repository = repository, .commit = commit };
+
+	return run_sync(start_links, &a, result);
+}
