@@ -144,7 +144,7 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
 {
 	static const char sql[] = "SELECT " COLS ", (SELECT COUNT(*) FROM stack s "
 				  "WHERE s.integration = i.slug) FROM integration i WHERE " BY_KEY;
-	char *k = validate_trim(key ? key : "");
+	char *k = validate_trim(key ? key : ""), q[BB_QUOTE_SIZE];
 	sqlite3_stmt *st;
 	bb_code rc;
 	int step;
@@ -160,9 +160,11 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW)
 		rc = fill(st, out, err);
-	else if (step == SQLITE_DONE)
+	else if (step == SQLITE_DONE) {
+		validate_quote(k, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No integration is named \"%s\"; check the name in "
-			     "the list of integrations.", k);
+			     "the list of integrations.", q);
+	}
 	else
 		rc = db_fail(ctx->db, "reading the integration", err);
 	sqlite3_finalize(st);
@@ -174,15 +176,7 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
  * admin of space. `doing` starts the sentence ("Deleting the integration X"). */
 static bb_code need_admin(bb_ctx *ctx, const char *space, const char *doing, bb_err *err)
 {
-	int ok = 0;
-	bb_code rc = space_may(ctx, space, BB_ROLE_ADMIN, &ok, err);
-
-	if (rc != BB_OK)
-		return rc;
-	if (!ok)
-		return bb_fail(err, BB_DENIED, "%s needs the admin role in space %s; ask an admin "
-			       "of %s.", doing, space, space);
-	return BB_OK;
+	return space_need(ctx, space, BB_ROLE_ADMIN, doing, err);
 }
 
 /* need_admin for an action on an existing integration. */
@@ -591,7 +585,6 @@ static bb_code check_placement(bb_ctx *ctx, const bb_integration_input *in, fiel
 			       bb_err *err)
 {
 	char doing[BB_MSG_MAX / 2];
-	bb_space sp = {0};
 	bb_code rc;
 
 	if (in->is_default) {
@@ -601,9 +594,8 @@ static bb_code check_placement(bb_ctx *ctx, const bb_integration_input *in, fiel
 	if (!in->space || !*in->space)
 		return bb_fail(err, BB_INVALID, "A space integration needs a space; choose the "
 			       "space it will live in.");
-	if ((rc = space_get(ctx, in->space, &sp, err)) != BB_OK)
+	if ((rc = validate_space_name(in->space, err)) != BB_OK)
 		return rc;
-	space_free(&sp);
 	f->space = in->space;
 	snprintf(doing, sizeof doing, "Creating an integration in space %s", in->space);
 	return need_admin(ctx, in->space, doing, err);
@@ -797,7 +789,6 @@ static bb_code change_space(bb_ctx *ctx, const bb_integration *it, const char *s
 			    change *c, bb_err *err)
 {
 	char doing[BB_MSG_MAX / 2];
-	bb_space sp = {0};
 	bb_code rc;
 
 	if (!space || strcmp(space, it->space) == 0)
@@ -805,9 +796,8 @@ static bb_code change_space(bb_ctx *ctx, const bb_integration *it, const char *s
 	if (is_default(it))
 		return bb_fail(err, BB_INVALID, "The default integration \"%s\" always lives in "
 			       "space root; only space integrations can move.", it->name);
-	if ((rc = space_get(ctx, space, &sp, err)) != BB_OK)
+	if ((rc = validate_space_name(space, err)) != BB_OK)
 		return rc;
-	space_free(&sp);
 	snprintf(doing, sizeof doing, "Moving the integration \"%s\" to space %s", it->name,
 		 space);
 	if ((rc = need_admin(ctx, space, doing, err)) != BB_OK ||

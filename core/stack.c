@@ -139,21 +139,14 @@ static bb_code oom(bb_err *err)
 /* The space exists and ctx->user is admin there. `kind` words the refusal. */
 static bb_code check_admin(checker *ck, const char *space, const char *kind, bb_err *err)
 {
-	bb_space sp = {0};
-	int ok = 0;
+	char doing[BB_MSG_MAX / 2];
 	bb_code rc;
 
 	if (memo_get(&ck->admin, space))
 		return BB_OK;
-	if ((rc = space_get(ck->ctx, space, &sp, err)) != BB_OK)
+	snprintf(doing, sizeof doing, "Creating or changing a %s in space %s", kind, space);
+	if ((rc = space_need(ck->ctx, space, BB_ROLE_ADMIN, doing, err)) != BB_OK)
 		return rc;
-	space_free(&sp);
-	if ((rc = space_may(ck->ctx, space, BB_ROLE_ADMIN, &ok, err)) != BB_OK)
-		return rc;
-	if (!ok)
-		return bb_fail(err, BB_DENIED, "Creating or changing a %s in space %s needs the "
-			       "admin role in space %s; ask an admin of %s.", kind, space, space,
-			       space);
 	return memo_put(&ck->admin, space, 1) == 0 ? BB_OK : oom(err);
 }
 
@@ -176,8 +169,11 @@ static bb_code ref_add(checker *ck, sqlite3_stmt *st, int *index, bb_err *err)
 
 static bb_code not_visible(const char *key, bb_err *err)
 {
+	char q[BB_QUOTE_SIZE];
+
+	validate_quote(key, q, sizeof q);
 	return bb_fail(err, BB_NOTFOUND, "No integration named \"%s\" is visible to you; check the "
-		       "name in the list of integrations.", key);
+		       "name in the list of integrations.", q);
 }
 
 /* Finds the integration named key (name or slug) if ctx->user may list it. */
@@ -341,6 +337,8 @@ static bb_code check_stack(checker *ck, const bb_stack *in, row *r, bb_err *err)
 	if (!in->space || !*in->space)
 		return bb_fail(err, BB_INVALID, "The %s %s needs a space; choose the space it "
 			       "belongs to.", r->kind, r->name);
+	if ((rc = validate_space_name(in->space, err)) != BB_OK)
+		return rc;
 	r->space = in->space;
 	r->repository = in->repository;
 	r->branch = in->branch && *in->branch ? in->branch : "main";
@@ -622,10 +620,15 @@ static bb_code find_stack(bb_ctx *ctx, const char *kind, const char *name, found
 	sqlite3_finalize(st);
 	if (rc == BB_OK && step == SQLITE_ROW)
 		rc = space_may(ctx, out->space, BB_ROLE_READ, &ok, err);
-	if (rc == BB_OK && !ok)
+	if (rc == BB_OK && !ok) {
+		char q[BB_QUOTE_SIZE];
+
+		validate_quote(name, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No %s named \"%s\" is visible to you; check the name "
-			     "in the list of stacks and modules.", kind ? kind : "stack or module",
-			     name);
+			     "in the list of stacks and modules.",
+			     kind && !strcmp(kind, "module") ? "module" : kind ? "stack" :
+			     "stack or module", q);
+	}
 	if (rc != BB_OK)
 		found_free(out);
 	return rc;
