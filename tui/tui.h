@@ -125,8 +125,10 @@ int tui_init(const tui_options *opt);
 void tui_end(void);
 
 /* Runs the loop with `first` as the only screen until a handler quits, the
- * stack becomes empty, or a signal ends it. Destroys every remaining screen.
- * Returns 0, or 128 + the signal number that ended it. */
+ * stack becomes empty, or a signal (or the loss of the terminal) ends it.
+ * Destroys every remaining screen. Returns 0 (the terminal is still set up:
+ * call tui_end, or let exit do it), or 128 + the signal number that ended it
+ * (the hangup hook has run and the terminal is already restored). */
 int tui_run(tui_screen *first);
 
 /* Registers a hook run (from the loop, not the signal handler) when SIGHUP
@@ -152,9 +154,6 @@ int64_t tui_now_ms(void);
 /* Sets the one-line message under the content (sanitised; NULL clears).
  * error selects the error attribute. The message stays until replaced. */
 void tui_message(const char *text, bool error);
-
-/* Bytes written to the terminal since tui_init (for the benchmarks). */
-uint64_t tui_bytes_written(void);
 
 /* Terminal size in cells (after the last resize). */
 void tui_size(int *cols, int *rows);

@@ -108,6 +108,7 @@ typedef struct tui_tags {
 	size_t max_tags;    /* 0 = no limit */
 	long sel;           /* selected tag, or -1 when the input has focus */
 	const char *reason; /* why the last Enter did not add a tag (NULL = added) */
+	char reason_buf[96];
 } tui_tags;
 
 int tui_tags_init(tui_tags *t, size_t max_tags);

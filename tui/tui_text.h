@@ -45,6 +45,12 @@ size_t tui_sanitize(const char *in, size_t len, char *out, size_t outlen);
  * least 4 * width + 8. */
 int tui_fit(const char *s, int width, bool pad, char *out, size_t outlen);
 
+/* Word-wraps s to width columns: fills starts[i]/lens[i] with the byte range
+ * of each line (without the newline or the space it broke at), for at most
+ * max lines, and returns the number of lines the whole text needs. Words
+ * wider than width are split at a cell boundary; '\n' starts a new line. */
+size_t tui_wrap(const char *s, int width, size_t *starts, size_t *lens, size_t max);
+
 /* Byte offset in s (len bytes) of the end of the cell that starts at byte `at`:
  * one base character plus the zero-width (combining) characters after it. */
 size_t tui_cell_next(const char *s, size_t len, size_t at);

@@ -1,0 +1,466 @@
+/* loop.c - the stack of screens, the event loop, timers and watched fds.
+ *
+ * One iteration: lay out if needed, draw what is dirty, flush once
+ * (wnoutrefresh + doupdate), then poll() the terminal, the signal pipe, the
+ * watched fds and the nearest timer. Handlers return a tui_ret; apply() is the
+ * only place that changes the stack. */
+#include "tui_priv.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define STACK_MAX 32
+#define WATCH_MAX 16
+#define TIMER_MAX 32
+
+struct watch {
+	int fd;
+	tui_fd_fn cb;
+	void *arg;
+};
+
+struct timer {
+	int id;             /* 0 = free slot */
+	int64_t due;
+	int interval;
+	bool repeat;
+	tui_timer_fn cb;
+	void *arg;
+};
+
+static struct {
+	tui_screen *stack[STACK_MAX];
+	int depth;
+	struct watch watches[WATCH_MAX];
+	int nwatch;
+	struct timer timers[TIMER_MAX];
+	int next_timer;
+	char message[512];
+	bool message_error, message_dirty;
+	bool need_layout, need_full, need_draw, quit;
+	bool too_small;
+	int64_t tick_due;
+	tui_screen *tick_owner;
+	tui_paste paste;
+} loop;
+
+int64_t tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- messages, watches, timers ------------------------------------------- */
+
+void tui_message(const char *text, bool error)
+{
+	snprintf(loop.message, sizeof(loop.message), "%s", text ? text : "");
+	loop.message_error = error;
+	loop.message_dirty = true;
+}
+
+int tui_watch_fd(int fd, tui_fd_fn cb, void *arg)
+{
+	for (int i = 0; i < loop.nwatch; i++)
+		if (loop.watches[i].fd == fd) {
+			loop.watches[i].cb = cb;
+			loop.watches[i].arg = arg;
+			return 0;
+		}
+	if (loop.nwatch >= WATCH_MAX || fd < 0 || !cb)
+		return -1;
+	loop.watches[loop.nwatch++] = (struct watch){fd, cb, arg};
+	return 0;
+}
+
+void tui_unwatch_fd(int fd)
+{
+	for (int i = 0; i < loop.nwatch; i++)
+		if (loop.watches[i].fd == fd) {
+			loop.watches[i] = loop.watches[--loop.nwatch];
+			return;
+		}
+}
+
+int tui_timer_add(int ms, bool repeat, tui_timer_fn cb, void *arg)
+{
+	if (!cb || ms < 0)
+		return -1;
+	for (int i = 0; i < TIMER_MAX; i++) {
+		struct timer *t = &loop.timers[i];
+
+		if (t->id)
+			continue;
+		if (++loop.next_timer <= 0)
+			loop.next_timer = 1;
+		*t = (struct timer){loop.next_timer, tui_now_ms() + ms, ms > 0 ? ms : 1,
+			repeat, cb, arg};
+		return t->id;
+	}
+	return -1;
+}
+
+void tui_timer_cancel(int id)
+{
+	for (int i = 0; id > 0 && i < TIMER_MAX; i++)
+		if (loop.timers[i].id == id)
+			loop.timers[i].id = 0;
+}
+
+/* ---- the stack ---------------------------------------------------------------- */
+
+static tui_screen *top(void)
+{
+	return loop.depth ? loop.stack[loop.depth - 1] : NULL;
+}
+
+/* The area a screen draws in: between the title line and the message line,
+ * or the whole terminal for an overlay. */
+static void set_area(tui_screen *s)
+{
+	int cols, rows;
+
+	tui_size(&cols, &rows);
+	s->area = s->overlay ? (tui_rect){0, 0, rows - 1, cols}
+		: (tui_rect){1, 0, rows - 3, cols};
+}
+
+static void layout_screen(tui_screen *s)
+{
+	set_area(s);
+	if (s->ops->resize)
+		s->ops->resize(s);
+}
+
+static void destroy_screen(tui_screen *s)
+{
+	if (s->ops->destroy)
+		s->ops->destroy(s);
+}
+
+static void push_screen(tui_screen *s)
+{
+	if (loop.depth >= STACK_MAX) {
+		destroy_screen(s);
+		tui_message("Too many windows are open; close one first.", true);
+		return;
+	}
+	loop.stack[loop.depth++] = s;
+	layout_screen(s);
+	loop.need_full = true;
+}
+
+static void apply(tui_ret r)
+{
+	for (unsigned i = 0; i < r.pop && loop.depth > 0; i++)
+		destroy_screen(loop.stack[--loop.depth]);
+	if (r.push)
+		push_screen(r.push);
+	if (r.flags & TUI_R_QUIT || loop.depth == 0)
+		loop.quit = true;
+	if (r.flags & TUI_R_FULL || r.pop)
+		loop.need_full = true;
+	if (r.flags & TUI_R_REDRAW)
+		loop.need_draw = true;
+}
+
+/* What the loop does with a key the screen left alone. */
+static void default_action(const tui_screen *s, int action)
+{
+	switch (action) {
+	case TUI_ACT_HELP:
+		apply(tui_push(tui_help_screen(s->title, s->keys)));
+		break;
+	case TUI_ACT_BACK:
+		apply(tui_pop());
+		break;
+	case TUI_ACT_QUIT:
+		apply(tui_quit());
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- drawing ------------------------------------------------------------------------ */
+
+static void draw_frame_title(int cols)
+{
+	const char *title = "";
+
+	for (int i = loop.depth - 1; i >= 0; i--)
+		if (!loop.stack[i]->overlay) {
+			title = loop.stack[i]->title ? loop.stack[i]->title : "";
+			break;
+		}
+	tui_put(stdscr, 0, 0, cols, title, tui_attr(TUI_TITLE), true);
+}
+
+static void draw_message(int cols, int rows)
+{
+	tui_put(stdscr, rows - 2, 0, cols, loop.message,
+			tui_attr(loop.message_error ? TUI_ERROR : TUI_NORMAL), true);
+	loop.message_dirty = false;
+}
+
+static void draw_hints(int cols, int rows)
+{
+	char bar[1024];
+
+	tui_keytable_hintbar(top() ? top()->keys : NULL, cols, bar, sizeof(bar));
+	tui_put(stdscr, rows - 1, 0, cols, bar, tui_attr(TUI_HINT), true);
+}
+
+static void draw_too_small(int cols, int rows)
+{
+	char text[256];
+
+	tui_too_small_text(tui_term_app(), cols, rows, tui_term_min_cols(),
+			tui_term_min_rows(), text, sizeof(text));
+	werase(stdscr);
+	/* wrap by hand: the window may be very narrow */
+	for (int y = 0, off = 0; y < rows && text[off]; y++) {
+		int n = (int)strlen(text + off) < cols ? (int)strlen(text + off) : cols;
+
+		mvwaddnstr(stdscr, y, 0, text + off, n);
+		off += n;
+	}
+}
+
+static void draw_all(int cols, int rows)
+{
+	int base = loop.depth - 1;
+
+	while (base > 0 && loop.stack[base]->overlay)
+		base--;
+	werase(stdscr);
+	draw_frame_title(cols);
+	if (loop.depth && loop.stack[base]->overlay)
+		base = 0;
+	for (int i = base; i < loop.depth; i++)
+		loop.stack[i]->ops->draw(loop.stack[i], stdscr, true);
+	draw_message(cols, rows);
+	draw_hints(cols, rows);
+}
+
+static void place_cursor(void)
+{
+	tui_screen *s = top();
+	int y, x;
+
+	if (!loop.too_small && s && s->ops->cursor && s->ops->cursor(s, &y, &x)) {
+		wmove(stdscr, y, x);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+}
+
+static void render(void)
+{
+	int cols, rows;
+
+	tui_size(&cols, &rows);
+	if (loop.need_layout) {
+		for (int i = 0; i < loop.depth; i++)
+			layout_screen(loop.stack[i]);
+		loop.need_layout = false;
+		loop.need_full = true;
+	}
+	loop.too_small = cols < tui_term_min_cols() || rows < tui_term_min_rows();
+	if (loop.too_small) {
+		if (loop.need_full || loop.need_draw)
+			draw_too_small(cols, rows);
+	} else if (loop.need_full) {
+		draw_all(cols, rows);
+	} else {
+		if (loop.need_draw && top())
+			top()->ops->draw(top(), stdscr, false);
+		if (loop.message_dirty)
+			draw_message(cols, rows);
+	}
+	loop.need_full = loop.need_draw = false;
+	place_cursor();
+	wnoutrefresh(stdscr);
+	doupdate();
+	tui_term_flush_raw();
+}
+
+/* ---- input ---------------------------------------------------------------------------- */
+
+static void dispatch_key(tui_key key, const char *text)
+{
+	tui_screen *s = top();
+	tui_event ev = {key, 0, text};
+	tui_ret r;
+
+	if (!s)
+		return;
+	if (loop.too_small) {
+		if (key == 'q' || key == 'Q')
+			loop.quit = true;
+		return;
+	}
+	ev.action = key == TUI_K_PASTE ? 0 : tui_keytable_action(s->keys, key);
+	r = s->ops->key(s, &ev);
+	if (r.flags & TUI_R_UNHANDLED)
+		default_action(s, ev.action);
+	else
+		apply(r);
+}
+
+static void handle_key(tui_key key)
+{
+	enum tui_paste_res pr = tui_paste_feed(&loop.paste, key);
+	char *text;
+
+	if (pr == TUI_PASTE_HELD)
+		return;
+	if (pr == TUI_PASTE_DONE) {
+		text = tui_paste_take(&loop.paste);
+		if (text) {
+			dispatch_key(TUI_K_PASTE, text);
+			explicit_bzero(text, strlen(text));
+			free(text);
+		}
+		return;
+	}
+	if (key == TUI_K_RESIZE) {
+		loop.need_layout = true;
+		return;
+	}
+	dispatch_key(key, NULL);
+}
+
+/* Reads every key curses has; returns -1 when the terminal is gone. */
+static int read_keys(void)
+{
+	wint_t wc;
+	int rc;
+
+	while ((rc = get_wch(&wc)) != ERR && !loop.quit)
+		handle_key(tui_term_key(rc, wc));
+	if (rc == ERR && (errno == EIO || errno == EBADF || errno == EPIPE))
+		return -1;
+	return 0;
+}
+
+/* ---- timers ---------------------------------------------------------------------- */
+
+static void run_timers(void)
+{
+	int64_t now = tui_now_ms();
+
+	for (int i = 0; i < TIMER_MAX && !loop.quit; i++) {
+		struct timer *t = &loop.timers[i];
+		tui_timer_fn cb = t->cb;
+		void *arg = t->arg;
+
+		if (!t->id || t->due > now)
+			continue;
+		if (t->repeat)
+			t->due = now + t->interval;
+		else
+			t->id = 0;
+		apply(cb(arg));
+	}
+	if (top() && top() != loop.tick_owner) {
+		loop.tick_owner = top();
+		loop.tick_due = now + top()->tick_ms;
+	}
+	if (top() && top()->tick_ms > 0 && top()->ops->tick && loop.tick_due <= now) {
+		loop.tick_due = now + top()->tick_ms;
+		apply(top()->ops->tick(top()));
+	}
+}
+
+static int poll_timeout(void)
+{
+	int64_t now = tui_now_ms(), next = -1;
+
+	for (int i = 0; i < TIMER_MAX; i++)
+		if (loop.timers[i].id && (next < 0 || loop.timers[i].due < next))
+			next = loop.timers[i].due;
+	if (top() && top()->tick_ms > 0 && top()->ops->tick && (next < 0 || loop.tick_due < next))
+		next = loop.tick_due;
+	if (next < 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+/* ---- the loop ------------------------------------------------------------------- */
+
+/* Waits for input, signals, fds or timers and handles them. Returns the
+ * signal that ends the session (SIGHUP when the terminal is gone), or 0. */
+static int wait_and_handle(void)
+{
+	struct pollfd pfd[WATCH_MAX + 2];
+	int n = 0, sig;
+	bool winch = false;
+
+	pfd[n++] = (struct pollfd){STDIN_FILENO, POLLIN, 0};
+	pfd[n++] = (struct pollfd){tui_term_signal_fd(), POLLIN, 0};
+	for (int i = 0; i < loop.nwatch; i++)
+		pfd[n++] = (struct pollfd){loop.watches[i].fd, POLLIN, 0};
+	if (poll(pfd, (nfds_t)n, poll_timeout()) < 0 && errno != EINTR)
+		return SIGHUP;
+	sig = tui_term_take_signals(&winch);
+	if (sig)
+		return sig;
+	if (winch) {
+		tui_term_resize();
+		loop.need_layout = true;
+	}
+	if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+		if (read_keys() < 0 || (pfd[0].revents & (POLLHUP | POLLERR) && !(pfd[0].revents & POLLIN)))
+			return SIGHUP;
+	}
+	for (int i = 2; i < n && !loop.quit; i++)
+		if (pfd[i].revents) {
+			/* the callback may unwatch: look it up again */
+			for (int j = 0; j < loop.nwatch; j++)
+				if (loop.watches[j].fd == pfd[i].fd) {
+					apply(loop.watches[j].cb(pfd[i].fd, loop.watches[j].arg));
+					break;
+				}
+		}
+	run_timers();
+	return 0;
+}
+
+static void destroy_all(void)
+{
+	while (loop.depth > 0)
+		destroy_screen(loop.stack[--loop.depth]);
+	tui_paste_free(&loop.paste);
+	loop.tick_owner = NULL;
+}
+
+int tui_run(tui_screen *first)
+{
+	int sig = 0;
+
+	if (!tui_term_started() || !first)
+		return -1;
+	loop.quit = false;
+	loop.need_layout = true;
+	push_screen(first);
+	while (!loop.quit && !sig) {
+		render();
+		sig = wait_and_handle();
+	}
+	if (sig == SIGHUP)
+		tui_term_run_hangup();
+	destroy_all();
+	if (sig) {
+		tui_end();
+		return 128 + sig;
+	}
+	return 0;
+}
