@@ -356,15 +356,15 @@ static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration
 	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 20), acc, err);
 }
 
-/* One query: visibility from the space sets computed once, stacks counted by a
- * grouped subquery instead of one query per integration. */
+/* One query: visibility from the space sets computed once; stacks counted by a
+ * correlated subquery, an index seek per listed integration (faster than
+ * grouping every stack when the user sees only a few integrations). */
 static bb_code list_query(bb_ctx *ctx, const bb_account *acc, const char *readable,
 			  const char *admin, bb_integration **out, size_t *n, bb_err *err)
 {
 	static const char sql[] =
-		"SELECT " COLS ", COALESCE(c.n, 0), i.space IN (SELECT value FROM json_each(?2)) "
-		"FROM integration i LEFT JOIN (SELECT integration, COUNT(*) AS n FROM stack "
-		"WHERE integration IS NOT NULL GROUP BY integration) c ON c.integration = i.slug "
+		"SELECT " COLS ", (SELECT COUNT(*) FROM stack s WHERE s.integration = i.slug), "
+		"i.space IN (SELECT value FROM json_each(?2)) FROM integration i "
 		"WHERE i.type = 'default' OR i.space IN (SELECT value FROM json_each(?1)) "
 		"ORDER BY i.name COLLATE NOCASE, i.slug";
 	sqlite3_stmt *st;
