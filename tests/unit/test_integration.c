@@ -636,6 +636,34 @@ static void update_refuses_invalid_values(void **state)
 	testdb_close(ctx);
 }
 
+static void token_change_stamps_its_time_and_no_change_writes_nothing(void **state)
+{
+	bb_ctx *ctx = setup_plan(NULL);
+	bb_strlist same = {0};
+	bb_integration_update token = {.token = "ATATT3-another-token"};
+	bb_integration_update nothing = {.email = " ops@acme.example ", .has_labels = 1,
+					 .labels = &same, .vcs_checks = "individual"};
+	long entries;
+	bb_integration it;
+	bb_err err;
+
+	(void)state;
+	setenv("BBCONSOLE_NOW", "2030-01-01T00:00:00.000Z", 1);
+	must_create(ctx, "Prod BB", NULL);
+	entries = count_rows(ctx, "SELECT COUNT(*) FROM audit");
+	ok(integration_update(ctx, "Prod BB", &nothing, &err), &err);
+	assert_int_equal(count_rows(ctx, "SELECT COUNT(*) FROM audit"), entries);
+	setenv("BBCONSOLE_NOW", "2030-01-02T00:00:00.000Z", 1);
+	ok(integration_update(ctx, "Prod BB", &token, &err), &err);
+	unsetenv("BBCONSOLE_NOW");
+	ok(integration_get(ctx, "Prod BB", 0, &it, &err), &err);
+	assert_string_equal(it.token_updated_at, "2030-01-02T00:00:00.000Z");
+	assert_string_equal(it.created_at, "2030-01-01T00:00:00.000Z");
+	assert_int_equal(it.version, 2);
+	integration_free(&it);
+	testdb_close(ctx);
+}
+
 static void stale_update_is_refused(void **state)
 {
 	bb_ctx *ctx = setup_plan(NULL);
@@ -829,6 +857,7 @@ int main(void)
 		cmocka_unit_test(endpoint_preview_works_before_creation),
 		cmocka_unit_test(update_changes_editable_fields_and_audits),
 		cmocka_unit_test(update_refuses_invalid_values),
+		cmocka_unit_test(token_change_stamps_its_time_and_no_change_writes_nothing),
 		cmocka_unit_test(stale_update_is_refused),
 		cmocka_unit_test(space_moves_need_admin_of_both_and_keep_stacks_usable),
 		cmocka_unit_test(rotate_gives_new_secret_and_audits),
