@@ -1,0 +1,281 @@
+/* delete.c - delete confirmation: the stacks and modules that will be
+ * detached (a virtual list paged from core), the consequence, and the
+ * integration's name typed to confirm. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+#include "space.h"
+#include "stack.h"
+#include "validate.h"
+
+#define PAGE 64
+
+typedef struct srow {
+	char *kind, *name, *space, *repo;
+} srow;
+
+typedef struct del {
+	tui_screen s;
+	char slug[256];
+	char title[300];
+	bb_integration it;
+	bool loaded, allowed;
+	char why[BB_MSG_MAX];
+	long count;
+	tui_list list;
+	srow page[PAGE];       /* rows [base, base + n) of the stacks */
+	size_t base, n;
+	bool page_ok;
+	tui_field confirm;
+	int focus;             /* 0 the name field, 1 the Delete button */
+	unsigned pop_after;
+	int cy, cx;
+	int rows_y;            /* first row under the list */
+} del;
+
+const tui_keydef delete_keys[] = {
+	{SCR_DELETE, {TUI_K_ENTER}, "delete", "Delete once the typed name matches.", true},
+	{SCR_MOVE, {TUI_K_DOWN, TUI_K_UP, TUI_K_PGDN, TUI_K_PGUP}, "scroll",
+	 "Scroll the list of affected stacks and modules.", true},
+	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_BACKTAB}, "button", "Move between the name and the button.",
+	 false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel and go back; nothing is deleted.", true},
+	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{0},
+};
+
+static void page_free(del *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->page[i].kind);
+		free(d->page[i].name);
+		free(d->page[i].space);
+		free(d->page[i].repo);
+	}
+	d->n = 0;
+}
+
+static int page_add(const bb_stack *st, void *arg)
+{
+	del *d = arg;
+	srow *r = &d->page[d->n++];
+
+	r->kind = util_strdup(st->kind);
+	r->name = util_strdup(st->name);
+	r->space = util_strdup(st->space);
+	r->repo = util_strdup(st->repository);
+	return d->n >= PAGE;
+}
+
+/* Loads the page holding row (a few queries per screenful, whatever the count). */
+static void page_load(del *d, size_t row)
+{
+	bb_stack_filter f = {.integration = d->slug, .offset = (long)(row - row % PAGE),
+			     .limit = PAGE};
+	bb_err err = {0};
+
+	page_free(d);
+	d->base = row - row % PAGE;
+	d->page_ok = stack_each(scr_ctx(), &f, page_add, d, &err) == BB_OK;
+}
+
+static void del_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
+{
+	del *d = arg;
+	const srow *r;
+	int cw = (width - 8) / 3;
+
+	if (row < d->base || row >= d->base + d->n)
+		page_load(d, row);
+	tui_fill(w, y, x, width, attr);
+	if (row < d->base || row >= d->base + d->n)
+		return;
+	r = &d->page[row - d->base];
+	tui_put(w, y, x, 7, r->kind, attr | tui_attr(TUI_MUTED), true);
+	tui_put(w, y, x + 8, cw, r->name, attr, true);
+	tui_put(w, y, x + 9 + cw, cw, r->space, attr, true);
+	tui_put(w, y, x + 10 + 2 * cw, width - 10 - 2 * cw, r->repo, attr, true);
+}
+
+static bool name_matches(const del *d)
+{
+	return d->loaded && strcmp(tui_field_value(&d->confirm), d->it.name) == 0;
+}
+
+static void del_resize(tui_screen *s)
+{
+	del *d = SCR_STATE(del, s);
+	tui_rect a = s->area;
+	int h = a.h - 11;
+
+	if (h < 2)
+		h = 2;
+	tui_list_layout(&d->list, (tui_rect){a.y + 3, a.x + 2, h, a.w - 4});
+	d->rows_y = a.y + 3 + h;
+}
+
+static void draw_bottom(del *d, WINDOW *win, int x, int width)
+{
+	int y = d->rows_y, cy, cx;
+	tui_button b = {"Delete", name_matches(d)};
+	const char *typed = tui_field_value(&d->confirm);
+
+	y += scr_wrap(win, y, x, width, 2, "They will be detached: no webhooks and no triggered "
+		      "runs until an admin picks a new integration for them.", 0);
+	y += scr_wrap(win, y, x, width, 2, "Tip: creating an integration with the same name later "
+		      "gives the same webhook URL; its secret will be new.", tui_attr(TUI_MUTED));
+	tui_put(win, y, x, 26, "Type the name to confirm:", A_BOLD, true);
+	tui_field_draw(&d->confirm, win, y, x + 27, width - 40 > 10 ? width - 40 : 10,
+		       d->focus == 0, &d->cy, &d->cx);
+	tui_buttons_draw(&b, 1, d->focus == 1 ? 0 : -1, win, y, x + width - 11, &cy, &cx);
+	if (d->focus == 1)
+		d->cy = cy, d->cx = cx;
+	if (*typed && !name_matches(d))
+		tui_put(win, y + 1, x, width, "The name does not match; type it exactly as shown "
+			"(the Delete button stays disabled).", tui_attr(TUI_ERROR), true);
+}
+
+static void del_draw(tui_screen *s, WINDOW *win, bool full)
+{
+	del *d = SCR_STATE(del, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, width = a.w - 4;
+	char head[600];
+
+	for (int r = 0; r < a.h; r++)
+		if (full || r < 3 || a.y + r >= d->rows_y)
+			tui_fill(win, a.y + r, a.x, a.w, 0);
+	if (!d->loaded)
+		return;
+	if (!d->allowed) {
+		scr_wrap(win, a.y + 1, x, width, 4, d->why, tui_attr(TUI_ERROR));
+		return;
+	}
+	snprintf(head, sizeof head, "Delete integration \"%s\"? %ld stacks and modules use it:",
+		 d->it.name, d->count);
+	scr_wrap(win, a.y + 1, x, width, 2, head, A_BOLD);
+	tui_list_draw(&d->list, win, full, NULL, NULL);
+	draw_bottom(d, win, x, width);
+}
+
+static tui_ret del_do(del *d)
+{
+	bb_err err = {0};
+	long detached = 0;
+	char msg[BB_MSG_MAX];
+
+	if (!name_matches(d)) {
+		tui_message("Type the integration's name exactly to delete it.", true);
+		return tui_redraw();
+	}
+	if (integration_delete(scr_ctx(), d->slug, &detached, &err) != BB_OK) {
+		scr_error(&err);
+		return tui_redraw();
+	}
+	scr_changed();
+	snprintf(msg, sizeof msg, "Deleted integration %s; %ld stacks and modules are now "
+		 "detached.", d->slug, detached);
+	tui_message(msg, false);
+	return (tui_ret){TUI_R_FULL, d->pop_after, NULL};
+}
+
+static tui_ret del_key(tui_screen *s, const tui_event *ev)
+{
+	del *d = SCR_STATE(del, s);
+	enum tui_field_res r;
+
+	if (!d->allowed || ev->key == TUI_K_ESC)
+		return tui_unhandled();
+	switch (ev->key) {
+	case TUI_K_UP: case TUI_K_DOWN: case TUI_K_PGUP: case TUI_K_PGDN:
+		return tui_list_event(&d->list, ev) == TUI_FIELD_IGNORED ? tui_handled()
+									  : tui_redraw();
+	case TUI_K_TAB: case TUI_K_BACKTAB:
+		d->focus = !d->focus;
+		return tui_redraw();
+	case TUI_K_ENTER:
+		return del_do(d);
+	default:
+		if (d->focus == 1)
+			return tui_unhandled();
+	}
+	r = tui_field_event(&d->confirm, ev);
+	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
+}
+
+static bool del_cursor(tui_screen *s, int *y, int *x)
+{
+	del *d = SCR_STATE(del, s);
+
+	*y = d->cy, *x = d->cx;
+	return d->allowed;
+}
+
+static void del_destroy(tui_screen *s)
+{
+	del *d = SCR_STATE(del, s);
+
+	page_free(d);
+	tui_list_destroy(&d->list);
+	tui_field_destroy(&d->confirm);
+	integration_free(&d->it);
+	free(d);
+}
+
+static const tui_screen_ops del_ops = {
+	.draw = del_draw,
+	.key = del_key,
+	.resize = del_resize,
+	.destroy = del_destroy,
+	.cursor = del_cursor,
+};
+
+static void del_load(del *d)
+{
+	bb_err err = {0};
+	bb_stack_filter f = {.integration = d->slug};
+
+	d->loaded = integration_get(scr_ctx(), d->slug, 0, &d->it, &err) == BB_OK;
+	if (!d->loaded) {
+		scr_error(&err);
+		return;
+	}
+	d->allowed = d->it.details_visible;
+	if (!d->allowed) {
+		char doing[256], q[BB_QUOTE_SIZE];
+		bb_err why = {0};
+
+		validate_quote(d->it.name, q, sizeof q);
+		snprintf(doing, sizeof doing, "Deleting integration %s", q);
+		space_need(scr_ctx(), d->it.space, BB_ROLE_ADMIN, doing, &why);
+		snprintf(d->why, sizeof d->why, "%s", why.msg);
+	}
+	if (stack_count(scr_ctx(), &f, &d->count, &err) != BB_OK)
+		d->count = d->it.stacks;
+	tui_list_set_count(&d->list, (size_t)d->count);
+}
+
+tui_screen *delete_new(const char *slug, unsigned pop_after)
+{
+	del *d = calloc(1, sizeof *d);
+
+	if (!d)
+		return NULL;
+	if (tui_list_init(&d->list, 0, del_row, d) || tui_field_init(&d->confirm, 0)) {
+		tui_list_destroy(&d->list);
+		free(d);
+		return NULL;
+	}
+	snprintf(d->slug, sizeof d->slug, "%s", slug);
+	d->pop_after = pop_after;
+	d->list.empty_text = "No stacks or modules use it.";
+	d->s.ops = &del_ops;
+	d->s.keys = delete_keys;
+	d->s.data = d;
+	del_load(d);
+	snprintf(d->title, sizeof d->title, "Delete integration: %s", d->loaded ? d->it.name : slug);
+	d->s.title = d->title;
+	return &d->s;
+}

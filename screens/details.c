@@ -1,0 +1,241 @@
+/* details.c - one integration: every field the user may see, reveal (30 s),
+ * edit, rotate secret, delete, webhook setup, stacks using it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+#include "secret.h"
+
+#define REVEAL_MS 30000
+
+typedef struct details {
+	tui_screen s;
+	char slug[256];
+	char title[300];
+	bb_integration it;
+	bool loaded;
+	unsigned gen;
+	int timer; /* hides a revealed secret */
+} details;
+
+const tui_keydef details_keys[] = {
+	{SCR_REVEAL, {'r'}, "reveal", "Reveal the webhook secret for 30 seconds (audited).", true},
+	{SCR_EDIT, {'e'}, "edit", "Edit email, token, labels, description, checks, space, workspaces.",
+	 true},
+	{SCR_WEBHOOK, {'w'}, "webhook", "Show what to enter in Bitbucket's webhook settings.", true},
+	{SCR_ROTATE, {'R'}, "rotate", "Rotate the webhook secret (asks to confirm).", true},
+	{SCR_DELETE, {'d'}, "delete", "Delete the integration (asks to confirm).", true},
+	{SCR_STACKS, {'s'}, "stacks", "Show how many stacks and modules use it.", true},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the list.", true},
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
+	{0},
+};
+
+static void details_load(details *d, int reveal)
+{
+	bb_err err = {0};
+
+	integration_free(&d->it);
+	memset(&d->it, 0, sizeof d->it);
+	d->loaded = integration_get(scr_ctx(), d->slug, reveal, &d->it, &err) == BB_OK;
+	d->gen = scr_generation();
+	if (!d->loaded)
+		scr_error(&err);
+	snprintf(d->title, sizeof d->title, "Integration: %s", d->loaded ? d->it.name : d->slug);
+}
+
+static void hide_secret(details *d)
+{
+	if (d->timer > 0)
+		tui_timer_cancel(d->timer);
+	d->timer = 0;
+	if (d->it.webhook_secret) {
+		secret_free(d->it.webhook_secret);
+		d->it.webhook_secret = NULL;
+	}
+}
+
+static void token_status(const bb_integration *it, char *out, size_t size)
+{
+	char t[40];
+
+	scr_short_time(it->token_updated_at, t, sizeof t);
+	if (!it->token_set)
+		snprintf(out, size, "not set");
+	else
+		snprintf(out, size, "set, updated %s%s%s", t, it->verify_known ? "; last check: " : "",
+			 it->verify_known ? (it->verify_ok ? "verified" : "failed") : "");
+}
+
+static int draw_private(details *d, WINDOW *win, int y, int x, int width)
+{
+	char buf[256], mask[200];
+
+	if (!d->it.details_visible) {
+		scr_details_reason(&d->it, buf, sizeof buf);
+		return scr_wrap(win, y, x, width, 3, buf, tui_attr(TUI_ERROR));
+	}
+	scr_pair(win, y, x, width, "Email", d->it.email, 0);
+	scr_pair(win, y + 1, x, width, "Endpoint", d->it.webhook_endpoint, 0);
+	scr_mask(64, (size_t)(width > 40 ? 24 : 8), mask, sizeof mask);
+	strcat(mask, "  (r reveals)");
+	scr_pair(win, y + 2, x, width, "Secret", d->it.webhook_secret ? d->it.webhook_secret : mask,
+		 d->it.webhook_secret ? A_BOLD : 0);
+	token_status(&d->it, buf, sizeof buf);
+	scr_pair(win, y + 3, x, width, "API token", buf, 0);
+	return 4;
+}
+
+static void details_draw(tui_screen *s, WINDOW *win, bool full)
+{
+	details *d = SCR_STATE(details, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
+	char buf[1024], t1[40], t2[40];
+	const bb_integration *it = &d->it;
+
+	if (full && d->gen != scr_generation())
+		details_load(d, 0);
+	for (int r = 0; r < a.h; r++)
+		tui_fill(win, a.y + r, a.x, a.w, 0);
+	if (!d->loaded)
+		return;
+	scr_pair(win, y++, x, width, "Name", it->name, A_BOLD);
+	snprintf(buf, sizeof buf, "%s  (type %s, space %s)", it->slug, it->type, it->space);
+	scr_pair(win, y++, x, width, "Id", buf, 0);
+	y += draw_private(d, win, y, x, width);
+	scr_join(&it->labels, buf, sizeof buf);
+	scr_pair(win, y++, x, width, "Labels", it->labels.n ? buf : "(none)", 0);
+	scr_pair(win, y++, x, width, "VCS checks", it->vcs_checks, 0);
+	scr_join(&it->workspaces, buf, sizeof buf);
+	scr_pair(win, y++, x, width, "Workspaces", it->workspaces.n ? buf : "(discovered)", 0);
+	snprintf(buf, sizeof buf, "%ld", it->stacks);
+	scr_pair(win, y++, x, width, "Stacks", buf, 0);
+	scr_short_time(it->created_at, t1, sizeof t1);
+	scr_short_time(it->updated_at, t2, sizeof t2);
+	snprintf(buf, sizeof buf, "%s by %s; updated %s by %s", t1, it->created_by ? it->created_by : "-",
+		 t2, it->updated_by ? it->updated_by : "-");
+	scr_pair(win, y++, x, width, "Created", buf, 0);
+	tui_put(win, y++, x, width, "Description", tui_attr(TUI_MUTED), true);
+	if (y < a.y + a.h)
+		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - y,
+			 it->description && *it->description ? it->description : "(none)", 0);
+}
+
+static tui_ret hide_timer(void *arg)
+{
+	details *d = arg;
+
+	d->timer = 0;
+	hide_secret(d);
+	tui_message("The secret is hidden again.", false);
+	return tui_redraw();
+}
+
+static tui_ret details_reveal(details *d)
+{
+	char why[BB_MSG_MAX];
+
+	if (!d->it.details_visible) {
+		scr_details_reason(&d->it, why, sizeof why);
+		tui_message(why, true);
+		return tui_redraw();
+	}
+	hide_secret(d);
+	details_load(d, 1);
+	if (d->it.webhook_secret) {
+		d->timer = tui_timer_add(REVEAL_MS, false, hide_timer, d);
+		tui_message("Secret shown for 30 seconds; the reveal was written to the audit log.",
+			    false);
+	}
+	return tui_redraw();
+}
+
+static tui_ret rotate_answer(void *arg, enum tui_answer a)
+{
+	details *d = arg;
+	char secret[65], text[400];
+	bb_err err = {0};
+	tui_screen *m;
+
+	if (a != TUI_ANSWER_YES)
+		return tui_redraw();
+	if (integration_rotate_secret(scr_ctx(), d->slug, secret, &err) != BB_OK) {
+		scr_error(&err);
+		return tui_redraw();
+	}
+	scr_changed();
+	snprintf(text, sizeof text, "New webhook secret: %s  Update it in every repository's "
+		 "webhook in Bitbucket; the old secret no longer verifies deliveries.", secret);
+	secret_wipe(secret, sizeof secret);
+	m = tui_dialog_message("Secret rotated", text, NULL, NULL);
+	secret_wipe(text, sizeof text);
+	return m ? tui_push(m) : (tui_ret){TUI_R_FULL, 0, NULL};
+}
+
+static tui_ret details_stacks(details *d)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "%ld stacks and modules use this integration.", d->it.stacks);
+	tui_message(msg, false);
+	return tui_redraw();
+}
+
+static tui_ret details_key(tui_screen *s, const tui_event *ev)
+{
+	details *d = SCR_STATE(details, s);
+	tui_screen *next = NULL;
+
+	if (!d->loaded && ev->action >= TUI_ACT_APP)
+		return tui_unhandled();
+	switch (ev->action) {
+	case SCR_REVEAL: return details_reveal(d);
+	case SCR_STACKS: return details_stacks(d);
+	case SCR_EDIT: next = edit_new(&d->it); break;
+	case SCR_WEBHOOK: next = webhook_new(d->slug); break;
+	case SCR_DELETE: next = delete_new(d->slug, 2); break;
+	case SCR_ROTATE:
+		next = tui_dialog_confirm("Rotate the webhook secret?",
+			"A new secret replaces the current one at once; every repository's webhook "
+			"must then be updated in Bitbucket.", "Rotate", "Cancel", false,
+			rotate_answer, d);
+		break;
+	default:
+		return tui_unhandled();
+	}
+	hide_secret(d); /* leaving the screen hides it */
+	return next ? tui_push(next) : tui_redraw();
+}
+
+static void details_destroy(tui_screen *s)
+{
+	details *d = SCR_STATE(details, s);
+
+	hide_secret(d);
+	integration_free(&d->it);
+	free(d);
+}
+
+static const tui_screen_ops details_ops = {
+	.draw = details_draw,
+	.key = details_key,
+	.destroy = details_destroy,
+};
+
+tui_screen *details_new(const char *slug)
+{
+	details *d = calloc(1, sizeof *d);
+
+	if (!d)
+		return NULL;
+	snprintf(d->slug, sizeof d->slug, "%s", slug);
+	d->s.ops = &details_ops;
+	d->s.keys = details_keys;
+	d->s.title = d->title;
+	d->s.data = d;
+	details_load(d, 0);
+	return &d->s;
+}

@@ -1,0 +1,377 @@
+/* edit.c - edit an integration's editable fields. Saving passes the version
+ * seen when the details opened, so a stale edit gets core's "changed by
+ * someone else" sentence and keeps what was typed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "account.h"
+#include "scr.h"
+#include "space.h"
+#include "validate.h"
+
+enum { E_EMAIL, E_TOKEN, E_LABELS, E_CHECKS, E_SPACE, E_WS, E_DESC, E_SAVE, E_COUNT };
+
+typedef struct edit {
+	tui_screen s;
+	char slug[256], title[300];
+	char *orig_email;
+	bool is_space, dirty;
+	long version;
+	tui_field email, token, desc;
+	tui_tags labels, ws;
+	tui_choice checks;
+	tui_choice_item check_items[3];
+	char plan_why[160];
+	bb_space *spaces;
+	size_t nspaces, space_sel;
+	int focus;
+	char why[E_COUNT][BB_MSG_MAX];
+	int cy, cx;
+} edit;
+
+const tui_keydef edit_keys[] = {
+	{SCR_SAVE, {TUI_CTRL('s')}, "save", "Save the changes (or Enter on Save).", true},
+	{SCR_NEXT_FIELD, {TUI_K_TAB}, "next field", "Move to the next field.", true},
+	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "prev", "Move to the previous field.", false},
+	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; adds a label on the tag fields.",
+	 false},
+	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description.", false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (asks before discarding changes).", true},
+	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{0},
+};
+
+#define EDIT_CHECK(fn, slot)                                          \
+	static const char *fn##_e(void *arg, const char *v)           \
+	{                                                             \
+		edit *e = arg;                                        \
+		bb_err err = {0};                                     \
+		if (fn(v, &err) == BB_OK)                             \
+			return NULL;                                  \
+		snprintf(e->why[slot], BB_MSG_MAX, "%s", err.msg);   \
+		return e->why[slot];                                  \
+	}
+EDIT_CHECK(validate_email, E_EMAIL)
+EDIT_CHECK(validate_label, E_LABELS)
+EDIT_CHECK(validate_workspace, E_WS)
+EDIT_CHECK(validate_description, E_DESC)
+
+/* Empty keeps the saved token. */
+static const char *check_token(void *arg, const char *v)
+{
+	edit *e = arg;
+	bb_err err = {0};
+
+	if (!*v || validate_token(v, &err) == BB_OK)
+		return NULL;
+	snprintf(e->why[E_TOKEN], BB_MSG_MAX, "%s", err.msg);
+	return e->why[E_TOKEN];
+}
+
+static enum tui_filter_res token_filter(void *arg, wchar_t ch)
+{
+	(void)arg;
+	return iswspace((wint_t)ch) || ch < 0x20 ? TUI_FILTER_DROP : TUI_FILTER_ACCEPT;
+}
+
+static bool focusable(const edit *e, int f)
+{
+	return f != E_SPACE || e->is_space;
+}
+
+static const char *focus_reason(edit *e)
+{
+	switch (e->focus) {
+	case E_EMAIL: return tui_field_check(&e->email);
+	case E_TOKEN: return tui_field_check(&e->token);
+	case E_LABELS: return e->labels.reason;
+	case E_WS: return e->ws.reason;
+	case E_DESC: return tui_field_check(&e->desc);
+	case E_CHECKS: return e->checks.items[e->checks.sel].disabled;
+	default: return NULL;
+	}
+}
+
+static void label(WINDOW *w, int y, int x, const char *text, bool focus)
+{
+	tui_put(w, y, x, 13, text, focus ? A_BOLD : tui_attr(TUI_MUTED), true);
+}
+
+static void edit_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	edit *e = SCR_STATE(edit, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, fx = a.x + 16, fw = a.w - 18, y = a.y + 1, cy = 0, cx = 0;
+	int bottom = a.y + a.h - 2, f = e->focus;
+	tui_button save = {"Save", true};
+	const char *why = focus_reason(e);
+
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(w, a.y + r, a.x, a.w, 0);
+	label(w, y, x, "Email", f == E_EMAIL);
+	tui_field_draw(&e->email, w, y++, fx, fw, f == E_EMAIL, &cy, &cx);
+	label(w, y, x, "API token", f == E_TOKEN);
+	tui_field_draw(&e->token, w, y, fx, fw / 2, f == E_TOKEN, f == E_TOKEN ? &cy : NULL,
+		       f == E_TOKEN ? &cx : NULL);
+	tui_put(w, y++, fx + fw / 2 + 1, fw - fw / 2 - 1, "(empty keeps the saved token)",
+		tui_attr(TUI_MUTED), true);
+	label(w, y, x, "Labels", f == E_LABELS);
+	tui_tags_draw(&e->labels, w, (tui_rect){y, fx, 2, fw}, f == E_LABELS,
+		      f == E_LABELS ? &cy : NULL, f == E_LABELS ? &cx : NULL);
+	y += 2;
+	label(w, y, x, "VCS checks", f == E_CHECKS);
+	tui_choice_draw(&e->checks, w, (tui_rect){y, fx, 3, fw}, f == E_CHECKS,
+			f == E_CHECKS ? &cy : NULL, f == E_CHECKS ? &cx : NULL);
+	y += 3;
+	if (e->is_space) {
+		char sp[300];
+
+		label(w, y, x, "Space", f == E_SPACE);
+		snprintf(sp, sizeof sp, "< %s >  (Left/Right changes)",
+			 e->nspaces ? e->spaces[e->space_sel].name : "-");
+		tui_put(w, y, fx, fw, sp, f == E_SPACE ? tui_attr(TUI_FOCUS) : 0, true);
+		if (f == E_SPACE)
+			cy = y, cx = fx + 2;
+		y++;
+	}
+	label(w, y, x, "Workspaces", f == E_WS);
+	tui_tags_draw(&e->ws, w, (tui_rect){y, fx, 2, fw}, f == E_WS, f == E_WS ? &cy : NULL,
+		      f == E_WS ? &cx : NULL);
+	y += 2;
+	label(w, y, x, "Description", f == E_DESC);
+	if (bottom - 1 - y >= 1)
+		tui_area_draw(&e->desc, w, (tui_rect){y, fx, bottom - 1 - y, fw}, f == E_DESC,
+			      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
+	if (why)
+		tui_put(w, bottom - 1, x, a.w - 4, why, tui_attr(TUI_ERROR), true);
+	tui_buttons_draw(&save, 1, f == E_SAVE ? 0 : -1, w, bottom, fx, f == E_SAVE ? &cy : NULL,
+			 f == E_SAVE ? &cx : NULL);
+	e->cy = cy, e->cx = cx;
+}
+
+static void strlist_from_tags(const tui_tags *t, bb_strlist *l)
+{
+	for (size_t i = 0; i < t->n; i++)
+		strlist_push(l, t->tags[i]);
+}
+
+static tui_ret edit_save(edit *e)
+{
+	bb_strlist labels = {0}, ws = {0};
+	bb_err err = {0};
+	bb_integration_update up = {
+		.has_labels = 1, .labels = &labels, .has_workspaces = 1, .workspaces = &ws,
+		.description = tui_field_value(&e->desc),
+		.vcs_checks = e->check_items[e->checks.sel].label,
+		.expect_version = e->version,
+	};
+	bb_code rc;
+
+	if (strcmp(tui_field_value(&e->email), e->orig_email ? e->orig_email : ""))
+		up.email = tui_field_value(&e->email);
+	if (e->token.len)
+		up.token = tui_field_value(&e->token);
+	if (e->is_space && e->nspaces)
+		up.space = e->spaces[e->space_sel].name;
+	strlist_from_tags(&e->labels, &labels);
+	strlist_from_tags(&e->ws, &ws);
+	rc = integration_update(scr_ctx(), e->slug, &up, &err);
+	strlist_free(&labels);
+	strlist_free(&ws);
+	if (rc != BB_OK) {
+		scr_error(&err); /* keep everything typed */
+		return tui_redraw();
+	}
+	scr_changed();
+	tui_message("Saved.", false);
+	return tui_pop();
+}
+
+static void move_focus(edit *e, int dir)
+{
+	do
+		e->focus = (e->focus + dir + E_COUNT) % E_COUNT;
+	while (!focusable(e, e->focus));
+}
+
+static tui_ret discard_answer(void *arg, enum tui_answer a)
+{
+	(void)arg;
+	return a == TUI_ANSWER_YES ? tui_pop() : tui_redraw();
+}
+
+static tui_ret widget_result(edit *e, enum tui_field_res r)
+{
+	if (r == TUI_FIELD_SUBMIT || r == TUI_FIELD_DONE) {
+		move_focus(e, 1);
+		return tui_redraw();
+	}
+	if (r == TUI_FIELD_CHANGED)
+		e->dirty = true;
+	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
+}
+
+static tui_ret space_key(edit *e, const tui_event *ev)
+{
+	int dir = ev->key == TUI_K_RIGHT || ev->key == 'l' || ev->key == TUI_K_DOWN ||
+		  ev->key == 'j' ? 1 : ev->key == TUI_K_LEFT || ev->key == 'h' ||
+		  ev->key == TUI_K_UP || ev->key == 'k' ? -1 : 0;
+
+	if (ev->key == TUI_K_ENTER)
+		return widget_result(e, TUI_FIELD_SUBMIT);
+	if (!dir || !e->nspaces)
+		return tui_unhandled();
+	e->space_sel = (e->space_sel + e->nspaces + (size_t)(long)dir) % e->nspaces;
+	e->dirty = true;
+	return tui_redraw();
+}
+
+static tui_ret edit_key(tui_screen *s, const tui_event *ev)
+{
+	edit *e = SCR_STATE(edit, s);
+
+	if (ev->key == TUI_K_ESC) {
+		tui_screen *d;
+
+		if (!e->dirty)
+			return tui_pop();
+		d = tui_dialog_confirm("Discard the changes?", "Go back and discard your changes?",
+				       "Discard", "Keep editing", false, discard_answer, e);
+		return d ? tui_push(d) : tui_redraw();
+	}
+	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
+		move_focus(e, ev->key == TUI_K_TAB ? 1 : -1);
+		return tui_redraw();
+	}
+	if (ev->key == TUI_CTRL('s'))
+		return edit_save(e);
+	switch (e->focus) {
+	case E_EMAIL: return widget_result(e, tui_field_event(&e->email, ev));
+	case E_TOKEN: return widget_result(e, tui_field_event(&e->token, ev));
+	case E_LABELS: return widget_result(e, tui_tags_event(&e->labels, ev));
+	case E_WS: return widget_result(e, tui_tags_event(&e->ws, ev));
+	case E_DESC: return widget_result(e, tui_field_event(&e->desc, ev));
+	case E_SPACE: return space_key(e, ev);
+	case E_CHECKS: {
+		size_t before = e->checks.sel;
+		enum tui_field_res r = tui_choice_event(&e->checks, ev);
+
+		e->dirty |= before != e->checks.sel;
+		return r == TUI_FIELD_REFUSED ? tui_redraw() : widget_result(e, r);
+	}
+	default:
+		return ev->key == TUI_K_ENTER || ev->key == ' ' ? edit_save(e) : tui_unhandled();
+	}
+}
+
+static bool edit_cursor(tui_screen *s, int *y, int *x)
+{
+	edit *e = SCR_STATE(edit, s);
+
+	*y = e->cy, *x = e->cx;
+	return true;
+}
+
+static void edit_destroy(tui_screen *s)
+{
+	edit *e = SCR_STATE(edit, s);
+
+	tui_field_destroy(&e->email);
+	tui_field_destroy(&e->token);
+	tui_field_destroy(&e->desc);
+	tui_tags_destroy(&e->labels);
+	tui_tags_destroy(&e->ws);
+	space_list_free(e->spaces, e->nspaces);
+	free(e->orig_email);
+	free(e);
+}
+
+static const tui_screen_ops edit_ops = {
+	.draw = edit_draw,
+	.key = edit_key,
+	.destroy = edit_destroy,
+	.cursor = edit_cursor,
+};
+
+/* Checks modes: aggregated and all disabled with the reason below business. */
+static void init_checks(edit *e, const char *current)
+{
+	bb_account acct = {0};
+	bb_err err = {0};
+	static const char *const modes[3] = {"individual", "aggregated", "all"};
+
+	if (account_get(scr_ctx(), &acct, &err) == BB_OK &&
+	    !account_plan_allows_aggregated(acct.plan))
+		snprintf(e->plan_why, sizeof e->plan_why, "needs plan business or enterprise "
+			 "(this account has %s)", acct.plan);
+	account_free(&acct);
+	for (size_t i = 0; i < 3; i++) {
+		e->check_items[i].label = modes[i];
+		e->check_items[i].disabled = i && e->plan_why[0] ? e->plan_why : NULL;
+		if (current && strcmp(current, modes[i]) == 0)
+			e->checks.sel = i;
+	}
+	e->checks.items = e->check_items;
+	e->checks.n = 3;
+}
+
+static int init_values(edit *e, const bb_integration *it)
+{
+	bb_err err = {0};
+
+	if (tui_field_init(&e->email, 0) || tui_field_init(&e->token, TUI_FIELD_MASKED) ||
+	    tui_field_init(&e->desc, TUI_FIELD_MULTILINE) || tui_tags_init(&e->labels, BB_LABELS_MAX) ||
+	    tui_tags_init(&e->ws, 0))
+		return -1;
+	e->email.validate = validate_email_e, e->email.arg = e;
+	e->token.validate = check_token, e->token.arg = e, e->token.filter = token_filter;
+	e->desc.validate = validate_description_e, e->desc.arg = e;
+	e->labels.input.validate = validate_label_e, e->labels.input.arg = e;
+	e->ws.input.validate = validate_workspace_e, e->ws.input.arg = e;
+	tui_field_set(&e->email, it->email ? it->email : "");
+	tui_field_set(&e->desc, it->description ? it->description : "");
+	for (size_t i = 0; i < it->labels.n; i++)
+		tui_tags_add(&e->labels, it->labels.v[i]);
+	for (size_t i = 0; i < it->workspaces.n; i++)
+		tui_tags_add(&e->ws, it->workspaces.v[i]);
+	if (e->is_space && space_list_where(scr_ctx(), BB_ROLE_ADMIN, &e->spaces, &e->nspaces,
+					    &err) == BB_OK)
+		for (size_t i = 0; i < e->nspaces; i++)
+			if (strcmp(e->spaces[i].name, it->space) == 0)
+				e->space_sel = i;
+	return 0;
+}
+
+tui_screen *edit_new(const bb_integration *it)
+{
+	edit *e = calloc(1, sizeof *e);
+
+	if (!e)
+		return NULL;
+	e->is_space = strcmp(it->type, "space") == 0;
+	e->version = it->version;
+	e->orig_email = util_strdup(it->email);
+	snprintf(e->slug, sizeof e->slug, "%s", it->slug);
+	if (init_values(e, it)) {
+		edit_destroy(&e->s);
+		return NULL;
+	}
+	init_checks(e, it->vcs_checks);
+	snprintf(e->title, sizeof e->title, "Edit integration: %s", it->name);
+	e->s.ops = &edit_ops;
+	e->s.keys = edit_keys;
+	e->s.title = e->title;
+	e->s.data = e;
+	if (!it->details_visible) {
+		char why[BB_MSG_MAX];
+
+		scr_details_reason(it, why, sizeof why);
+		tui_message(why, true);
+		edit_destroy(&e->s);
+		return NULL;
+	}
+	return &e->s;
+}

@@ -1,0 +1,227 @@
+/* home.c - the integrations list: the console's home screen. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+
+typedef struct home {
+	tui_screen s;
+	tui_list list;
+	bb_integration *items;
+	size_t n;
+	size_t *rows;     /* indices into items that pass the filter */
+	size_t nrows;
+	unsigned gen;     /* scr_generation() when loaded */
+	bool loaded;
+	int cw[6];        /* column widths: name type space labels stacks credentials */
+	int cy, cx;
+} home;
+
+const tui_keydef home_keys[] = {
+	{SCR_OPEN, {TUI_K_ENTER}, "open", "Open the selected integration's details.", true},
+	{SCR_NEW, {'n'}, "new", "Create an integration with the setup wizard.", true},
+	{SCR_DELETE, {'d'}, "delete", "Delete the selected integration (asks to confirm).", true},
+	{SCR_FILTER, {'/'}, "filter", "Filter the list as you type; Esc clears the filter.", true},
+	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
+	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
+	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
+	{0},
+};
+
+static const char *const head[6] = {"Name", "Type", "Space", "Labels", "Stacks", "Credentials"};
+
+static const char *cred_status(const bb_integration *it)
+{
+	if (!it->token_set)
+		return "no token";
+	if (!it->verify_known)
+		return "token set";
+	return it->verify_ok ? "verified" : "verify failed";
+}
+
+static bool matches(const bb_integration *it, const char *f)
+{
+	if (!*f || strcasestr(it->name, f) || strcasestr(it->slug, f) ||
+	    strcasestr(it->space, f) || strcasestr(it->type, f))
+		return true;
+	for (size_t i = 0; i < it->labels.n; i++)
+		if (strcasestr(it->labels.v[i], f))
+			return true;
+	return false;
+}
+
+static void home_filter(void *arg, const char *text)
+{
+	home *h = arg;
+
+	h->nrows = 0;
+	for (size_t i = 0; i < h->n; i++)
+		if (matches(&h->items[i], text))
+			h->rows[h->nrows++] = i;
+	h->list.empty_text = h->n ? "No integration matches the filter; Esc clears it."
+				  : "No integrations yet. Press n to create one.";
+	tui_list_set_count(&h->list, h->nrows);
+	tui_list_invalidate(&h->list);
+}
+
+static void home_load(home *h)
+{
+	bb_err err = {0};
+	bb_integration *v = NULL;
+	size_t n = 0;
+
+	if (integration_list(scr_ctx(), &v, &n, &err) != BB_OK) {
+		scr_error(&err);
+		v = NULL, n = 0;
+	}
+	integration_list_free(h->items, h->n);
+	free(h->rows);
+	h->items = v, h->n = n;
+	h->rows = calloc(n ? n : 1, sizeof *h->rows);
+	h->gen = scr_generation();
+	h->loaded = true;
+	home_filter(h, tui_list_filter_text(&h->list));
+}
+
+static void home_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
+{
+	home *h = arg;
+	const bb_integration *it = &h->items[h->rows[row]];
+	char labels[512], stacks[24];
+	const char *col[6];
+
+	scr_join(&it->labels, labels, sizeof labels);
+	snprintf(stacks, sizeof stacks, "%ld", it->stacks);
+	col[0] = it->name, col[1] = it->type, col[2] = it->space;
+	col[3] = labels, col[4] = stacks, col[5] = cred_status(it);
+	tui_fill(w, y, x, width, attr);
+	for (int i = 0, cx = x; i < 6 && cx < x + width; cx += h->cw[i] + 1, i++)
+		tui_put(w, y, cx, h->cw[i], col[i], attr, true);
+}
+
+static void home_resize(tui_screen *s)
+{
+	home *h = SCR_STATE(home, s);
+	tui_rect r = s->area;
+	int rest = r.w - 7 - 6 - 13 - 5;
+
+	if (rest < 12)
+		rest = 12;
+	h->cw[1] = 7, h->cw[4] = 6, h->cw[5] = 13;
+	h->cw[0] = rest * 2 / 5;
+	h->cw[2] = rest / 5;
+	h->cw[3] = rest - h->cw[0] - h->cw[2];
+	r.y++, r.h--;
+	tui_list_layout(&h->list, r);
+}
+
+static void home_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	home *h = SCR_STATE(home, s);
+
+	if (full && (!h->loaded || h->gen != scr_generation()))
+		home_load(h);
+	if (full) {
+		tui_fill(w, s->area.y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
+		for (int i = 0, cx = s->area.x; i < 6; cx += h->cw[i] + 1, i++)
+			tui_put(w, s->area.y, cx, h->cw[i], head[i], tui_attr(TUI_MUTED) | A_BOLD,
+				true);
+	}
+	tui_list_draw(&h->list, w, full, &h->cy, &h->cx);
+}
+
+static const bb_integration *selected(home *h)
+{
+	if (h->nrows == 0 || h->list.sel >= h->nrows)
+		return NULL;
+	return &h->items[h->rows[h->list.sel]];
+}
+
+static tui_ret home_action(home *h, int action)
+{
+	const bb_integration *it = selected(h);
+	tui_screen *next = NULL;
+
+	switch (action) {
+	case SCR_NEW:
+		next = wizard_new(NULL);
+		break;
+	case SCR_AUDIT:
+		next = audit_new();
+		break;
+	case SCR_OPEN:
+	case SCR_DELETE:
+		if (!it) {
+			tui_message("No integration selected; press n to create one.", true);
+			return tui_redraw();
+		}
+		next = action == SCR_OPEN ? details_new(it->slug) : delete_new(it->slug, 1);
+		break;
+	default:
+		return tui_unhandled();
+	}
+	tui_message(NULL, false);
+	return next ? tui_push(next) : tui_redraw();
+}
+
+static tui_ret home_key(tui_screen *s, const tui_event *ev)
+{
+	home *h = SCR_STATE(home, s);
+	enum tui_field_res r;
+
+	if (!h->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
+	    ev->action != SCR_MOVE)
+		return home_action(h, ev->action);
+	r = tui_list_event(&h->list, ev);
+	if (r != TUI_FIELD_IGNORED)
+		return tui_redraw();
+	return tui_unhandled();
+}
+
+static bool home_cursor(tui_screen *s, int *y, int *x)
+{
+	home *h = SCR_STATE(home, s);
+
+	*y = h->cy, *x = h->cx;
+	return h->list.filtering;
+}
+
+static void home_destroy(tui_screen *s)
+{
+	home *h = SCR_STATE(home, s);
+
+	tui_list_destroy(&h->list);
+	integration_list_free(h->items, h->n);
+	free(h->rows);
+	free(h);
+}
+
+static const tui_screen_ops home_ops = {
+	.draw = home_draw,
+	.key = home_key,
+	.resize = home_resize,
+	.destroy = home_destroy,
+	.cursor = home_cursor,
+};
+
+tui_screen *home_new(void)
+{
+	home *h = calloc(1, sizeof *h);
+
+	if (!h)
+		return NULL;
+	if (tui_list_init(&h->list, 0, home_row, h) != 0) {
+		free(h);
+		return NULL;
+	}
+	h->list.filter = home_filter;
+	h->list.empty_text = "No integrations yet. Press n to create one.";
+	h->s.ops = &home_ops;
+	h->s.keys = home_keys;
+	h->s.title = "Bitbucket Cloud integrations";
+	h->s.data = h;
+	home_load(h);
+	return &h->s;
+}

@@ -1,0 +1,104 @@
+/* scr.h - what the console's screens share: the acting context, a change
+ * counter, drawing helpers and the constructors of every screen.
+ *
+ * Screens are thin: they lay out tui/ widgets, call core/ and show results.
+ * Every screen embeds its tui_screen as the first member of its state, so
+ * one malloc holds both and ops->destroy frees it. */
+#ifndef SCR_H
+#define SCR_H
+
+#include "tui.h"
+
+#include "ctx.h"
+#include "error.h"
+#include "integration.h"
+
+/* The context of the running console (set once by console_main). */
+bb_ctx *scr_ctx(void);
+void scr_set_ctx(bb_ctx *ctx);
+
+/* Bumped by every change made from the console; lists compare it on a full
+ * draw and reload when it moved (a screen below learns that one above changed
+ * something without knowing it). */
+unsigned scr_generation(void);
+void scr_changed(void);
+
+/* Draws text word-wrapped into width columns from row y, at most max_rows
+ * rows; newlines start new lines. Returns the rows used. */
+int scr_wrap(WINDOW *w, int y, int x, int width, int max_rows, const char *text, attr_t attr);
+/* Rows scr_wrap would use (without a limit). */
+int scr_wrap_rows(int width, const char *text);
+/* "Label       value" with the label in a 14-column muted column. */
+void scr_pair(WINDOW *w, int y, int x, int width, const char *label, const char *value,
+	      attr_t attr);
+/* Shows err's sentence on the message line as an error. */
+void scr_error(const bb_err *err);
+/* The sentence saying why ctx's user may not see an integration's details
+ * (which role is needed in which space). */
+void scr_details_reason(const bb_integration *it, char *out, size_t size);
+/* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
+void scr_short_time(const char *rfc3339, char *out, size_t size);
+/* Labels joined with ", " into out. */
+void scr_join(const bb_strlist *l, char *out, size_t size);
+/* One bullet per character for n characters, at most max. */
+void scr_mask(size_t n, size_t max, char *out, size_t size);
+/* The screen's state as its containing struct (the screen is its first member). */
+#define SCR_STATE(type, s) ((type *)(void *)(s))
+
+/* ---- screens ---------------------------------------------------------- */
+tui_screen *setup_new(void);
+tui_screen *home_new(void);
+/* draft_json: a saved draft to resume (may be NULL). */
+tui_screen *wizard_new(const char *draft_json);
+/* Offers to resume the draft (takes ownership of draft_json). */
+tui_screen *resume_new(char *draft_json);
+tui_screen *webhook_new(const char *slug);
+tui_screen *details_new(const char *slug);
+/* Edit the editable fields of it (copied); version is the stale-edit check. */
+tui_screen *edit_new(const bb_integration *it);
+/* pop_after: screens to pop after a delete (the confirmation included). */
+tui_screen *delete_new(const char *slug, unsigned pop_after);
+tui_screen *audit_new(void);
+/* The re-attach offer after creating `name`, then the webhook setup of slug;
+ * NULL when nothing is detached from that name. */
+tui_screen *reattach_offer(const char *name, const char *slug);
+
+/* Key tables (exported for the key dump). */
+extern const tui_keydef setup_keys[];
+extern const tui_keydef home_keys[];
+extern const tui_keydef wizard_keys_line[];
+extern const tui_keydef wizard_keys_choice[];
+extern const tui_keydef wizard_keys_labels[];
+extern const tui_keydef wizard_keys_text[];
+extern const tui_keydef wizard_keys_review[];
+extern const tui_keydef resume_keys[];
+extern const tui_keydef webhook_keys[];
+extern const tui_keydef details_keys[];
+extern const tui_keydef edit_keys[];
+extern const tui_keydef delete_keys[];
+extern const tui_keydef audit_keys[];
+
+/* App action ids shared by the key tables. */
+enum {
+	SCR_NEW = TUI_ACT_APP,
+	SCR_OPEN,
+	SCR_EDIT,
+	SCR_DELETE,
+	SCR_REVEAL,
+	SCR_ROTATE,
+	SCR_WEBHOOK,
+	SCR_STACKS,
+	SCR_AUDIT,
+	SCR_NEXT,
+	SCR_PREV_FIELD,
+	SCR_NEXT_FIELD,
+	SCR_FINISH,
+	SCR_COPY,
+	SCR_COPY_SECRET,
+	SCR_FILTER,
+	SCR_DISCARD,
+	SCR_SAVE,
+	SCR_MOVE
+};
+
+#endif

@@ -1,0 +1,194 @@
+/* setup.c - guided first-time setup: account name, plan, webhook base URL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "scr.h"
+#include "validate.h"
+
+enum { F_NAME, F_PLAN, F_URL, F_CREATE, F_COUNT };
+
+typedef struct setup {
+	tui_screen s;
+	tui_field name, url;
+	tui_choice plan;
+	int focus;
+	bool tried;
+	char why[BB_MSG_MAX];
+	char intro[BB_MSG_MAX];
+	int cy, cx;
+} setup;
+
+static const tui_choice_item plans[] = {
+	{"free", NULL, NULL},
+	{"cloud", NULL, NULL},
+	{"business", "business and enterprise allow aggregated VCS checks", NULL},
+	{"enterprise", "business and enterprise allow aggregated VCS checks", NULL},
+};
+
+const tui_keydef setup_keys[] = {
+	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; on Create, set up the account.", true},
+	{SCR_NEXT_FIELD, {TUI_K_TAB}, "field", "Move to the next field.", true},
+	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move to the previous field.", false},
+	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "plan", "Choose the plan (on the plan field).",
+	 false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "quit", "Leave without setting up (asks if you typed).", true},
+	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{0},
+};
+
+static const char *check_url(void *arg, const char *v)
+{
+	setup *st = arg;
+	bb_err err = {0};
+
+	if (validate_webhook_base(v, &err) == BB_OK)
+		return NULL;
+	snprintf(st->why, sizeof st->why, "%s", err.msg);
+	return st->why;
+}
+
+static const char *check_name(void *arg, const char *v)
+{
+	(void)arg;
+	return strspn(v, " \t") == strlen(v) ? "The account name is required." : NULL;
+}
+
+static void setup_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	setup *st = SCR_STATE(setup, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, width = a.w - 4, y = a.y + 1, cy, cx;
+	const char *why;
+	tui_button b = {"Create account", true};
+
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(w, a.y + r, a.x, a.w, 0);
+	y += scr_wrap(w, y, x, width, 3, st->intro, 0) + 1;
+	tui_put(w, y++, x, width, "Account name:", A_BOLD, true);
+	tui_field_draw(&st->name, w, y++, x, width < 50 ? width : 50, st->focus == F_NAME, &st->cy,
+		       &st->cx);
+	why = tui_field_check(&st->name);
+	tui_put(w, y++, x, width, why && (st->tried || st->name.len) ? why : "",
+		tui_attr(TUI_ERROR), true);
+	tui_put(w, y++, x, width, "Plan:", A_BOLD, true);
+	tui_choice_draw(&st->plan, w, (tui_rect){y, x, 5, width}, st->focus == F_PLAN, &cy, &cx);
+	if (st->focus == F_PLAN)
+		st->cy = cy, st->cx = cx;
+	y += 5;
+	tui_put(w, y++, x, width, "Webhook base URL (https; Bitbucket sends webhooks there):", A_BOLD,
+		true);
+	tui_field_draw(&st->url, w, y++, x, width < 64 ? width : 64, st->focus == F_URL, &cy, &cx);
+	if (st->focus == F_URL)
+		st->cy = cy, st->cx = cx;
+	why = tui_field_check(&st->url);
+	if (why && (st->tried || st->url.len))
+		scr_wrap(w, y, x, width, 2, why, tui_attr(TUI_ERROR));
+	tui_buttons_draw(&b, 1, st->focus == F_CREATE ? 0 : -1, w, a.y + a.h - 2, x, &cy, &cx);
+	if (st->focus == F_CREATE)
+		st->cy = cy, st->cx = cx;
+}
+
+static tui_ret setup_create(setup *st)
+{
+	bb_err err = {0};
+	tui_screen *home;
+
+	st->tried = true;
+	if (account_init(scr_ctx(), tui_field_value(&st->name), plans[st->plan.sel].label,
+			 tui_field_value(&st->url), &err) != BB_OK) {
+		scr_error(&err);
+		return tui_redraw();
+	}
+	scr_changed();
+	tui_message("Account created; you are admin of root. Press n to add an integration.", false);
+	home = home_new();
+	return home ? tui_replace(home) : tui_quit();
+}
+
+static tui_ret quit_answer(void *arg, enum tui_answer a)
+{
+	(void)arg;
+	return a == TUI_ANSWER_YES ? tui_quit() : tui_redraw();
+}
+
+static tui_ret setup_key(tui_screen *s, const tui_event *ev)
+{
+	setup *st = SCR_STATE(setup, s);
+	enum tui_field_res r = TUI_FIELD_IGNORED;
+
+	if (ev->key == TUI_K_ESC) {
+		tui_screen *d;
+
+		if (!st->name.len && !st->url.len)
+			return tui_quit();
+		d = tui_dialog_confirm("Leave the setup?", "Quit and discard what you typed?",
+				       "Quit", "Keep editing", false, quit_answer, st);
+		return d ? tui_push(d) : tui_redraw();
+	}
+	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
+		st->focus = (st->focus + (ev->key == TUI_K_TAB ? 1 : F_COUNT - 1)) % F_COUNT;
+		return tui_redraw();
+	}
+	if (st->focus == F_NAME)
+		r = tui_field_event(&st->name, ev);
+	else if (st->focus == F_URL)
+		r = tui_field_event(&st->url, ev);
+	else if (st->focus == F_PLAN)
+		r = tui_choice_event(&st->plan, ev);
+	else if (ev->key == TUI_K_ENTER || ev->key == ' ')
+		return setup_create(st);
+	if (r == TUI_FIELD_SUBMIT) {
+		st->focus++;
+		return tui_redraw();
+	}
+	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
+}
+
+static bool setup_cursor(tui_screen *s, int *y, int *x)
+{
+	setup *st = SCR_STATE(setup, s);
+
+	*y = st->cy, *x = st->cx;
+	return true;
+}
+
+static void setup_destroy(tui_screen *s)
+{
+	setup *st = SCR_STATE(setup, s);
+
+	tui_field_destroy(&st->name);
+	tui_field_destroy(&st->url);
+	free(st);
+}
+
+static const tui_screen_ops setup_ops = {
+	.draw = setup_draw,
+	.key = setup_key,
+	.destroy = setup_destroy,
+	.cursor = setup_cursor,
+};
+
+tui_screen *setup_new(void)
+{
+	setup *st = calloc(1, sizeof *st);
+
+	if (!st)
+		return NULL;
+	if (tui_field_init(&st->name, 0) || tui_field_init(&st->url, 0)) {
+		setup_destroy(&st->s);
+		return NULL;
+	}
+	st->name.validate = check_name, st->name.arg = st;
+	st->url.validate = check_url, st->url.arg = st;
+	st->plan = (tui_choice){plans, sizeof plans / sizeof plans[0], 0};
+	snprintf(st->intro, sizeof st->intro, "Welcome. This database has no account yet. Set it "
+		 "up once; you (%s) become admin of the root space.", scr_ctx()->user);
+	st->s.ops = &setup_ops;
+	st->s.keys = setup_keys;
+	st->s.title = "bbconsole - first-time setup";
+	st->s.data = st;
+	return &st->s;
+}
