@@ -30,67 +30,35 @@ void scr_changed(void)
 	generation++;
 }
 
-/* Length in bytes of the next word of s (up to a space or a newline). */
-static size_t word_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] && s[n] != ' ' && s[n] != '\n')
-		n++;
-	return n;
-}
-
-/* Walks text as wrapped lines; calls emit (when w is set) for each. */
-static int wrap_walk(WINDOW *w, int y, int x, int width, int max_rows, const char *text,
-		     attr_t attr)
-{
-	char line[1024];
-	size_t ll = 0;
-	int rows = 0, lw = 0;
-	const char *p = text;
-
-	if (width < 1)
-		return 0;
-	while (max_rows <= 0 || rows < max_rows) {
-		size_t n = word_len(p);
-		int ww = tui_width_n(p, n);
-
-		if (ll > 0 && (lw + 1 + ww > width || ll + n + 2 > sizeof line)) {
-			if (w)
-				tui_put(w, y + rows, x, width, line, attr, true);
-			rows++, ll = 0, lw = 0;
-			continue;
-		}
-		if (ll > 0)
-			line[ll++] = ' ', lw++;
-		if (n > sizeof line - ll - 1)
-			n = sizeof line - ll - 1;
-		memcpy(line + ll, p, n);
-		ll += n, lw += ww;
-		line[ll] = '\0';
-		p += n;
-		while (*p == ' ')
-			p++;
-		if (*p == '\n' || !*p) {
-			if (w)
-				tui_put(w, y + rows, x, width, line, attr, true);
-			rows++, ll = 0, lw = 0;
-			if (!*p)
-				break;
-			p++;
-		}
-	}
-	return rows;
-}
+#define WRAP_MAX 256
 
 int scr_wrap(WINDOW *w, int y, int x, int width, int max_rows, const char *text, attr_t attr)
 {
-	return wrap_walk(w, y, x, width, max_rows, text ? text : "", attr);
+	size_t starts[WRAP_MAX], lens[WRAP_MAX], n;
+	char line[1024];
+
+	if (width < 1 || !text)
+		return 0;
+	n = tui_wrap(text, width, starts, lens, WRAP_MAX);
+	if (n > WRAP_MAX)
+		n = WRAP_MAX;
+	if (max_rows > 0 && n > (size_t)max_rows)
+		n = (size_t)max_rows;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = lens[i] < sizeof line - 1 ? lens[i] : sizeof line - 1;
+
+		memcpy(line, text + starts[i], len);
+		line[len] = '\0';
+		tui_put(w, y + (int)i, x, width, line, attr, true);
+	}
+	return (int)n;
 }
 
 int scr_wrap_rows(int width, const char *text)
 {
-	return wrap_walk(NULL, 0, 0, width, 0, text ? text : "", 0);
+	size_t starts[1], lens[1];
+
+	return width < 1 || !text ? 0 : (int)tui_wrap(text, width, starts, lens, 1);
 }
 
 void scr_pair(WINDOW *w, int y, int x, int width, const char *label, const char *value,

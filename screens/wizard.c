@@ -275,7 +275,7 @@ static int draw_reason(wizard *w, WINDOW *win, int y, int x, int width, const ch
 {
 	if (!why || (!typed && !w->tried[w->step]))
 		return 0;
-	return scr_wrap(win, y, x, width, 3, why, tui_attr(TUI_ERROR));
+	return scr_wrap(win, y, x, width, 4, why, tui_attr(TUI_ERROR));
 }
 
 static void draw_line_step(wizard *w, WINDOW *win, int y, int x, int width, tui_field *f,
@@ -415,7 +415,7 @@ static void wizard_draw(tui_screen *s, WINDOW *win, bool full)
 		break;
 	case ST_TOKEN:
 		draw_line_step(w, win, y, x, width, &w->token, "API token (hidden; paste allowed):");
-		scr_wrap(win, y + 6, x, width, 6, "Create an Atlassian API token with scopes "
+		scr_wrap(win, y + 7, x, width, 6, "Create an Atlassian API token with scopes "
 			 "read:repository:bitbucket and read:pullrequest:bitbucket; "
 			 "read:workspace:bitbucket is recommended so that workspaces can be "
 			 "discovered. The token is stored encrypted and never shown again.",
@@ -509,7 +509,7 @@ static tui_ret try_next(wizard *w)
 		tui_field_set(&w->labels.input, "");
 	}
 	if ((why = step_reason(w))) {
-		tui_message(why, true);
+		tui_message("Not yet: the reason is shown above; fix it to go on.", true);
 		return tui_redraw();
 	}
 	if (w->step == ST_REVIEW)
