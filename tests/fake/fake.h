@@ -36,6 +36,7 @@ typedef struct fake_reply {
 	sbuf raw;  /* status line, headers and body */
 	int drop;  /* close the connection instead */
 	int close; /* Connection: close after it */
+	int now;   /* no added latency (control and stats) */
 } fake_reply;
 
 /* Answers one request; head is the request line and headers. */

@@ -141,7 +141,7 @@ static void take_request(conn *c)
 	sb_free(&c->out);
 	c->out = r.raw;
 	c->out_off = 0;
-	c->due = now_ms() + cfg.latency_ms;
+	c->due = now_ms() + (r.now ? 0 : cfg.latency_ms);
 	c->waiting = 1;
 	if (++inflight > fake_max_inflight)
 		fake_max_inflight = inflight;

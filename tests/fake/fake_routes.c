@@ -369,10 +369,12 @@ void fake_route(char *head, fake_reply *r)
 	if (query)
 		*query++ = '\0';
 	if (!strcmp(target, "/_control")) {
+		r->now = 1;
 		control(query, r);
 		return;
 	}
 	if (!strcmp(target, "/_stats")) {
+		r->now = 1;
 		stats(r);
 		return;
 	}

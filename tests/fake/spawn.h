@@ -140,6 +140,22 @@ static inline int fake_get(const fake_server *f, const char *target, char *out, 
 	return status;
 }
 
+/* A socket bound to 127.0.0.1 on a port the system picks (for a port that
+ * is surely closed: take it, then close the socket). */
+static inline int fake_listen_probe(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
 /* Changes the switches at run time, e.g. "mode=429&count=2". */
 static inline int fake_control(const fake_server *f, const char *query)
 {
