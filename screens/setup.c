@@ -17,22 +17,22 @@ typedef struct setup {
 	bool tried;
 	char why[BB_MSG_MAX];
 	char intro[BB_MSG_MAX];
-	int cy, cx;
+	int cy, cx, pcy, pcx;
 } setup;
 
 static const tui_choice_item plans[] = {
 	{"free", NULL, NULL},
 	{"cloud", NULL, NULL},
-	{"business", "business and enterprise allow aggregated VCS checks", NULL},
-	{"enterprise", "business and enterprise allow aggregated VCS checks", NULL},
+	{"business", NULL, NULL},
+	{"enterprise", NULL, NULL},
 };
 
 const tui_keydef setup_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; on Create, set up the account.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "field", "Move to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move to the previous field.", false},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "plan", "Choose the plan (on the plan field).",
-	 false},
+	{SCR_MOVE, {TUI_K_RIGHT, 'l', TUI_K_LEFT, 'h'}, "plan",
+	 "Choose the plan (on the plan field; Up/Down and j/k too).", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "quit", "Leave without setting up (asks if you typed).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{0},
@@ -55,40 +55,75 @@ static const char *check_name(void *arg, const char *v)
 	return strspn(v, " \t") == strlen(v) ? "The account name is required." : NULL;
 }
 
+/* The plan as one row of radio buttons, so the form fits 60x16. */
+static void draw_plan(setup *st, WINDOW *w, int y, int x, int width)
+{
+	int cx = x;
+
+	for (size_t i = 0; i < st->plan.n && cx < x + width; i++) {
+		char item[40];
+		attr_t a = i == st->plan.sel && st->focus == F_PLAN ? tui_attr(TUI_SELECTED) : 0;
+
+		snprintf(item, sizeof item, "(%c) %s", i == st->plan.sel ? '*' : ' ',
+			 st->plan.items[i].label);
+		if (i == st->plan.sel)
+			st->pcy = y, st->pcx = cx + 1;
+		cx += tui_put(w, y, cx, x + width - cx, item, a, false) + 1;
+	}
+}
+
 static void setup_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	setup *st = SCR_STATE(setup, s);
 	tui_rect a = s->area;
-	int x = a.x + 2, width = a.w - 4, y = a.y + 1, cy, cx;
+	int x = a.x + 2, width = a.w - 4, y = a.y + 1, fx = x + 14, cy, cx;
 	const char *why;
 	tui_button b = {"Create account", true};
 
 	(void)full;
 	for (int r = 0; r < a.h; r++)
 		tui_fill(w, a.y + r, a.x, a.w, 0);
-	y += scr_wrap(w, y, x, width, 3, st->intro, 0) + 1;
-	tui_put(w, y++, x, width, "Account name:", A_BOLD, true);
-	tui_field_draw(&st->name, w, y++, x, width < 50 ? width : 50, st->focus == F_NAME, &st->cy,
-		       &st->cx);
+	y += scr_wrap(w, y, x, width, 2, st->intro, 0) + 1;
+	tui_put(w, y, x, 14, "Account name", A_BOLD, true);
+	tui_field_draw(&st->name, w, y++, fx, width - 14 < 40 ? width - 14 : 40,
+		       st->focus == F_NAME, &st->cy, &st->cx);
 	why = tui_field_check(&st->name);
-	tui_put(w, y++, x, width, why && (st->tried || st->name.len) ? why : "",
+	tui_put(w, y++, fx, width - 14, why && (st->tried || st->name.len) ? why : "",
 		tui_attr(TUI_ERROR), true);
-	tui_put(w, y++, x, width, "Plan:", A_BOLD, true);
-	tui_choice_draw(&st->plan, w, (tui_rect){y, x, 5, width}, st->focus == F_PLAN, &cy, &cx);
-	if (st->focus == F_PLAN)
-		st->cy = cy, st->cx = cx;
-	y += 5;
-	tui_put(w, y++, x, width, "Webhook base URL (https; Bitbucket sends webhooks there):", A_BOLD,
+	tui_put(w, y, x, 6, "Plan", A_BOLD, true);
+	draw_plan(st, w, y++, x + 6, width - 6);
+	tui_put(w, y++, x + 6, width - 6, "(business and enterprise allow aggregated VCS checks)",
+		tui_attr(TUI_MUTED), true);
+	tui_put(w, y++, x, width, "Webhook base URL (https; webhooks are sent there):", A_BOLD,
 		true);
 	tui_field_draw(&st->url, w, y++, x, width < 64 ? width : 64, st->focus == F_URL, &cy, &cx);
 	if (st->focus == F_URL)
 		st->cy = cy, st->cx = cx;
+	if (st->focus == F_PLAN)
+		st->cy = st->pcy, st->cx = st->pcx;
 	why = tui_field_check(&st->url);
 	if (why && (st->tried || st->url.len))
 		scr_wrap(w, y, x, width, 2, why, tui_attr(TUI_ERROR));
-	tui_buttons_draw(&b, 1, st->focus == F_CREATE ? 0 : -1, w, a.y + a.h - 2, x, &cy, &cx);
+	tui_buttons_draw(&b, 1, st->focus == F_CREATE ? 0 : -1, w, a.y + a.h - 1, x, &cy, &cx);
 	if (st->focus == F_CREATE)
 		st->cy = cy, st->cx = cx;
+}
+
+static tui_ret plan_key(setup *st, const tui_event *ev)
+{
+	switch (ev->key) {
+	case TUI_K_LEFT: case TUI_K_UP: case 'h': case 'k':
+		st->plan.sel = st->plan.sel ? st->plan.sel - 1 : st->plan.n - 1;
+		return tui_redraw();
+	case TUI_K_RIGHT: case TUI_K_DOWN: case 'l': case 'j': case ' ':
+		st->plan.sel = (st->plan.sel + 1) % st->plan.n;
+		return tui_redraw();
+	case TUI_K_ENTER:
+		st->focus++;
+		return tui_redraw();
+	default:
+		return tui_unhandled();
+	}
 }
 
 static tui_ret setup_create(setup *st)
@@ -137,7 +172,7 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 	else if (st->focus == F_URL)
 		r = tui_field_event(&st->url, ev);
 	else if (st->focus == F_PLAN)
-		r = tui_choice_event(&st->plan, ev);
+		return plan_key(st, ev);
 	else if (ev->key == TUI_K_ENTER || ev->key == ' ')
 		return setup_create(st);
 	if (r == TUI_FIELD_SUBMIT) {
