@@ -12,6 +12,8 @@ typedef struct fake_config {
 	char match[128]; /* only for paths containing it; "" = all */
 	char scope[128]; /* the scope a 403 names */
 	int nosize, badutf8;
+	int foreign;     /* links (next) point at another host */
+	long maxpagelen; /* the largest pagelen honoured (Bitbucket: 100) */
 	const char *port_file;
 	long idle_s;
 } fake_config;

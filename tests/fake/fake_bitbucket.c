@@ -15,6 +15,8 @@
  *                            misbehave (the first N matching requests only)
  *   --nosize                 repository pages without size/page (cursor next)
  *   --badutf8                invalid UTF-8 and escapes in repository names
+ *   (control only: foreign=1 makes `next` links point at another host;
+ *    maxpagelen=N caps pagelen lower than Bitbucket's 100)
  *   --port-file PATH --idle SECONDS
  *
  * MODE: ok 401text 401json 403scope 403string 403none 404 410 429 500 503
@@ -35,7 +37,7 @@
 
 fake_config cfg = {
 	.email = "dev@example.com", .token = "test-token", .workspaces = 2, .repos = 3,
-	.mode = "ok", .count = -1, .idle_s = 60,
+	.mode = "ok", .count = -1, .idle_s = 60, .maxpagelen = 100,
 };
 
 static long long now_ms(void)

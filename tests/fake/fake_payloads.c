@@ -113,8 +113,8 @@ static void repo_json(sbuf *b, const char *base_url, long ws, long i)
 
 int fake_payload_repos(sbuf *b, const char *base_url, const char *ws_slug, const char *query)
 {
-	long pagelen = clamp(param(query, "pagelen", 10), 1, 100), page = param(query, "page", 1);
-	long ws, total, pages;
+	long pagelen = clamp(param(query, "pagelen", 10), 1, cfg.maxpagelen);
+	long page = param(query, "page", 1), ws, total, pages;
 	char next[256], *end;
 	const char *after = query ? strstr(query, "after=c") : NULL;
 

@@ -289,6 +289,8 @@ static void control(const char *query, fake_reply *r)
 	cfg.latency_ms = qlong(query, "latency", cfg.latency_ms);
 	cfg.nosize = (int)qlong(query, "nosize", cfg.nosize);
 	cfg.badutf8 = (int)qlong(query, "badutf8", cfg.badutf8);
+	cfg.foreign = (int)qlong(query, "foreign", cfg.foreign);
+	cfg.maxpagelen = qlong(query, "maxpagelen", cfg.maxpagelen);
 	reply_text(r, 200, "application/json", "{\"ok\": true}");
 }
 
@@ -327,13 +329,14 @@ static void route_repo_sub(const char *path, const char *query, fake_reply *r)
 
 static void route(const char *path, const char *query, fake_reply *r)
 {
+	const char *base_url = cfg.foreign ? "http://203.0.113.9/2.0" : base;
 	sbuf b = { 0 };
 
 	if (!strcmp(path, "/2.0/user")) {
 		fake_payload_user(&b);
 		reply_json(r, 200, &b);
 	} else if (!strcmp(path, "/2.0/user/workspaces")) {
-		fake_payload_workspaces(&b, base, query);
+		fake_payload_workspaces(&b, base_url, query);
 		reply_json(r, 200, &b);
 	} else if (!strcmp(path, "/2.0/repositories") || !strcmp(path, "/2.0/workspaces") ||
 		   !strncmp(path, "/2.0/user/permissions/", 22)) {
@@ -343,7 +346,7 @@ static void route(const char *path, const char *query, fake_reply *r)
 			"\"https://developer.atlassian.com/cloud/bitbucket/changelog#CHANGE-2770\"}}}");
 		reply_json(r, 410, &b);
 	} else if (!strncmp(path, "/2.0/repositories/", 18) && !strchr(path + 18, '/')) {
-		if (fake_payload_repos(&b, base, path + 18, query) == 404) {
+		if (fake_payload_repos(&b, base_url, path + 18, query) == 404) {
 			sb_free(&b);
 			reply_error(r, 404, "No workspace with identifier 'missing'.");
 		} else {

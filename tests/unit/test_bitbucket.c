@@ -46,7 +46,7 @@ static int reset(void **state)
 	(void)state;
 	setenv("BBCONSOLE_BITBUCKET_API", srv.base, 1);
 	unsetenv("BBCONSOLE_HTTP_TIMEOUT_MS");
-	return fake_control(&srv, "mode=ok&latency=0&nosize=0&badutf8=0") == 200 ? 0 : -1;
+	return fake_control(&srv, "mode=ok&latency=0&nosize=0&badutf8=0&foreign=0&maxpagelen=100") == 200 ? 0 : -1;
 }
 
 static bb_creds creds(const bb_strlist *ws)
@@ -78,6 +78,26 @@ static bb_code verify(bb_job_result *r, const bb_strlist *ws)
 static long served(void)
 {
 	return fake_requests(&srv, NULL);
+}
+
+static int by_full_name(const void *key, const void *item)
+{
+	return strcmp(key, ((const bb_repo *)item)->full_name);
+}
+
+/* The fake spreads `total` repositories over `ws` workspaces. */
+static void assert_every_repository_found(const bb_repo_list *l, int ws, int total)
+{
+	char name[64];
+
+	for (int w = 0; w < ws; w++) {
+		int count = total / ws + (w < total % ws);
+
+		for (int i = 0; i < count; i++) {
+			snprintf(name, sizeof name, "ws%d/repo-%05d", w, i);
+			assert_non_null(bsearch(name, l->v, l->n, sizeof *l->v, by_full_name));
+		}
+	}
 }
 
 static void verify_success_reports_what_the_token_reaches(void **state)
@@ -330,6 +350,50 @@ static void discovery_without_size_follows_next(void **state)
 	bitbucket_result_free(&r);
 }
 
+static void next_link_to_another_host_is_not_followed(void **state)
+{
+	bb_creds c = creds(NULL);
+	bb_job_result r;
+	long before = served();
+
+	(void)state;
+	fake_control(&srv, "nosize=1&foreign=1&maxpagelen=10");
+	assert_int_equal(bitbucket_discover_sync(&c, NULL, &r), BB_REMOTE);
+	assert_non_null(strstr(r.msg, "another address"));
+	assert_true(served() - before <= 4); /* the credentials went nowhere else */
+	bitbucket_result_free(&r);
+}
+
+static void sequential_discovery_finds_the_same(void **state)
+{
+	bb_creds c = creds(NULL);
+	bb_discover_opts o = { .sequential = 1 };
+	bb_job_result r;
+	long before = served();
+
+	(void)state;
+	fake_control(&srv, "maxpagelen=10");
+	assert_int_equal(bitbucket_discover_sync(&c, &o, &r), BB_OK);
+	assert_int_equal(r.repos.n, 75);
+	assert_int_equal(served() - before, 1 + 3 * 3); /* 25 a workspace, 10 a page */
+	bitbucket_result_free(&r);
+}
+
+static void discovery_counts_pages_with_the_servers_pagelen(void **state)
+{
+	bb_creds c = creds(NULL);
+	bb_job_result r;
+	long before = served();
+
+	(void)state;
+	fake_control(&srv, "maxpagelen=10"); /* asked for 100, given 10 */
+	assert_int_equal(bitbucket_discover_sync(&c, NULL, &r), BB_OK);
+	assert_int_equal(r.repos.n, 75);
+	assert_every_repository_found(&r.repos, 3, 75);
+	assert_int_equal(served() - before, 1 + 3 * 3);
+	bitbucket_result_free(&r);
+}
+
 static void discovery_cleans_bad_utf8_names(void **state)
 {
 	bb_creds c = creds(NULL);
@@ -457,26 +521,6 @@ static void missing_credentials_are_refused_at_start(void **state)
 	bitbucket_client_free(c);
 }
 
-static int by_full_name(const void *key, const void *item)
-{
-	return strcmp(key, ((const bb_repo *)item)->full_name);
-}
-
-/* The fake spreads `total` repositories over `ws` workspaces. */
-static void assert_every_repository_found(const bb_repo_list *l, int ws, int total)
-{
-	char name[64];
-
-	for (int w = 0; w < ws; w++) {
-		int count = total / ws + (w < total % ws);
-
-		for (int i = 0; i < count; i++) {
-			snprintf(name, sizeof name, "ws%d/repo-%05d", w, i);
-			assert_non_null(bsearch(name, l->v, l->n, sizeof *l->v, by_full_name));
-		}
-	}
-}
-
 static void many_workspaces_and_pages_each_repository_once(void **state)
 {
 	const char *const args[] = { "--email", EMAIL, "--token", TOKEN, "--workspaces", "30",
@@ -530,6 +574,9 @@ int main(void)
 		cmocka_unit_test_setup(dropped_connection, reset),
 		cmocka_unit_test_setup(malformed_html_and_huge_bodies, reset),
 		cmocka_unit_test_setup(discovery_without_size_follows_next, reset),
+		cmocka_unit_test_setup(next_link_to_another_host_is_not_followed, reset),
+		cmocka_unit_test_setup(sequential_discovery_finds_the_same, reset),
+		cmocka_unit_test_setup(discovery_counts_pages_with_the_servers_pagelen, reset),
 		cmocka_unit_test_setup(discovery_cleans_bad_utf8_names, reset),
 		cmocka_unit_test_setup(commit_links_outcomes, reset),
 		cmocka_unit_test_setup(cancel_finishes_a_slow_job_promptly, reset),
