@@ -1,0 +1,310 @@
+/* stack_form.c - create a stack or module: name, kind, space (where the user
+ * is admin), integration (only those usable in that space), repository (typed
+ * or from the picker), branch, project root. Core checks every rule; its
+ * sentence is shown and the input kept. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "integration.h"
+#include "scr.h"
+#include "space.h"
+#include "stack.h"
+#include "stacks.h"
+
+enum { F_NAME, F_KIND, F_SPACE, F_INTEG, F_REPO, F_BRANCH, F_ROOT, F_CREATE, F_COUNT };
+
+enum { ACT_PICK = SCR_MOVE + 200, ACT_CYCLE };
+
+typedef struct form {
+	tui_screen s;
+	bb_ctx *ctx;
+	tui_field name, repo, branch, root;
+	int focus;
+	int kind;                 /* 0 stack, 1 module */
+	bb_space *spaces;         /* where the user is admin */
+	size_t nspaces, space;
+	bb_integration *its;      /* usable in the chosen space */
+	size_t nits, integ;
+	bool branch_typed;        /* the user typed a branch: a pick keeps it */
+	char title[64];
+	int cy, cx;
+} form;
+
+/* Keys go to the focused text field first (so `?` and Space can be typed
+ * there); the table's meaning applies on the choices and the button. */
+const tui_keydef stack_form_keys[] = {
+	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
+	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
+	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
+	 "On kind, space and integration: show the previous or next choice.", true},
+	{ACT_PICK, {TUI_K_ENTER}, "pick/create",
+	 "On the repository: open the repository picker; on Create: create; elsewhere: next field.",
+	 true},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding typed input).", true},
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
+	 "Show the keys of this form (F1 in a text field, where ? is typed).", true},
+	{0},
+};
+
+static const char *const labels[F_COUNT] = {"Name", "Kind", "Space", "Integration",
+					    "Repository", "Branch", "Project root", ""};
+
+static tui_field *field_of(form *f, int i)
+{
+	switch (i) {
+	case F_NAME: return &f->name;
+	case F_REPO: return &f->repo;
+	case F_BRANCH: return &f->branch;
+	case F_ROOT: return &f->root;
+	default: return NULL;
+	}
+}
+
+/* The integrations usable in the chosen space; the default one preselected. */
+static void load_integrations(form *f)
+{
+	bb_integration *all = NULL;
+	size_t n = 0;
+	bb_err err = {0};
+
+	integration_list_free(f->its, f->nits);
+	f->its = NULL, f->nits = 0, f->integ = 0;
+	if (!f->nspaces || integration_list(f->ctx, &all, &n, &err) != BB_OK ||
+	    !(f->its = calloc(n ? n : 1, sizeof *f->its))) {
+		integration_list_free(all, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int ok = 0, is_default = !strcmp(all[i].type, "default");
+
+		if (space_usable(f->ctx, all[i].space, is_default, f->spaces[f->space].name, &ok,
+				 &err) == BB_OK && ok) {
+			if (is_default)
+				f->integ = f->nits;
+			f->its[f->nits++] = all[i];
+		} else {
+			integration_free(&all[i]);
+		}
+	}
+	free(all);
+}
+
+static void draw_choice(form *f, WINDOW *w, int y, int x, int width, int i)
+{
+	char buf[400];
+	bool focused = f->focus == i;
+	attr_t a = focused ? tui_attr(TUI_SELECTED) : 0;
+
+	if (i == F_KIND)
+		snprintf(buf, sizeof buf, "< %s >", f->kind ? "module" : "stack");
+	else if (i == F_SPACE)
+		snprintf(buf, sizeof buf, "< %s >", f->spaces[f->space].name);
+	else if (f->nits == 0)
+		snprintf(buf, sizeof buf, "(none usable in space %s; create one first)",
+			 f->spaces[f->space].name);
+	else
+		snprintf(buf, sizeof buf, "< %s%s >", f->its[f->integ].name,
+			 !strcmp(f->its[f->integ].type, "default") ? " (default)" : "");
+	tui_put(w, y, x, width, buf, a, false);
+	if (focused)
+		f->cy = y, f->cx = x;
+}
+
+static void form_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	form *f = SCR_STATE(form, s);
+	int x = s->area.x + 2, y = s->area.y + 1, lw = 14, width = s->area.w - 4 - lw;
+	tui_button b = {"Create", true};
+
+	(void)full;
+	for (int r = 0; r < s->area.h; r++)
+		tui_fill(w, s->area.y + r, s->area.x, s->area.w, 0);
+	for (int i = 0; i < F_CREATE; i++, y++) {
+		tui_field *fld = field_of(f, i);
+
+		tui_put(w, y, x, lw, labels[i], tui_attr(TUI_MUTED), true);
+		if (fld)
+			tui_field_draw(fld, w, y, x + lw, width, f->focus == i, &f->cy, &f->cx);
+		else
+			draw_choice(f, w, y, x + lw, width, i);
+	}
+	y++;
+	scr_wrap(w, y, x, s->area.w - 4, 2, f->focus == F_REPO ? "Type workspace/slug, or press "
+		 "Enter to pick from the repositories the integration can read." :
+		 "The branch defaults to the repository's main branch (main when unknown); the "
+		 "project root is optional.", tui_attr(TUI_MUTED));
+	y += 3;
+	tui_buttons_draw(&b, 1, f->focus == F_CREATE ? 0 : -1, w, y, x, &f->cy, &f->cx);
+}
+
+static bool form_typed(form *f)
+{
+	return *tui_field_value(&f->name) || *tui_field_value(&f->repo) ||
+	       *tui_field_value(&f->root) || f->branch_typed;
+}
+
+static tui_ret discard_answer(void *arg, enum tui_answer a)
+{
+	(void)arg;
+	return a == TUI_ANSWER_YES ? tui_pop() : tui_redraw();
+}
+
+static void picked(void *arg, const char *full_name, const char *mainbranch)
+{
+	form *f = arg;
+
+	tui_field_set(&f->repo, full_name);
+	if (!f->branch_typed)
+		tui_field_set(&f->branch, mainbranch && *mainbranch ? mainbranch : "main");
+	f->focus = F_BRANCH;
+}
+
+static tui_ret form_create(form *f)
+{
+	bb_stack in = {0};
+	bb_err err = {0};
+	char msg[BB_MSG_MAX];
+
+	in.kind = f->kind ? "module" : "stack";
+	in.name = tui_field_value(&f->name);
+	in.space = f->spaces[f->space].name;
+	in.integration = f->nits ? f->its[f->integ].slug : "";
+	in.repository = tui_field_value(&f->repo);
+	in.branch = *tui_field_value(&f->branch) ? tui_field_value(&f->branch) : NULL;
+	in.project_root = tui_field_value(&f->root);
+	if (stack_create(f->ctx, &in, &err) != BB_OK) {
+		scr_error(&err); /* the input stays for a fix */
+		return tui_redraw();
+	}
+	scr_changed();
+	snprintf(msg, sizeof msg, "Created %s %s in space %s.", in.kind, in.name, in.space);
+	tui_message(msg, false);
+	return tui_pop();
+}
+
+static void cycle(form *f, int dir)
+{
+	if (f->focus == F_KIND) {
+		f->kind = !f->kind;
+	} else if (f->focus == F_SPACE && f->nspaces) {
+		f->space = (f->space + f->nspaces + (size_t)(long)dir) % f->nspaces;
+		load_integrations(f);
+	} else if (f->focus == F_INTEG && f->nits) {
+		f->integ = (f->integ + f->nits + (size_t)(long)dir) % f->nits;
+	}
+}
+
+static tui_ret form_enter(form *f)
+{
+	tui_screen *p;
+
+	if (f->focus == F_CREATE)
+		return form_create(f);
+	if (f->focus != F_REPO) {
+		f->focus++;
+		return tui_redraw();
+	}
+	if (!f->nits) {
+		tui_message("No integration is usable in this space, so there are no repositories to "
+			    "pick; create an integration first.", true);
+		return tui_redraw();
+	}
+	p = repo_picker_new(f->ctx, f->its[f->integ].slug, picked, f);
+	return p ? tui_push(p) : tui_redraw();
+}
+
+static tui_ret form_key(tui_screen *s, const tui_event *ev)
+{
+	form *f = SCR_STATE(form, s);
+	tui_field *fld = field_of(f, f->focus);
+	enum tui_field_res r;
+
+	switch (ev->key) {
+	case TUI_K_ESC:
+		if (!form_typed(f))
+			return tui_unhandled();
+		return tui_push(tui_dialog_confirm("Discard the new stack?", "What you typed will be "
+			"lost.", "Discard", "Keep editing", false, discard_answer, f));
+	case TUI_K_TAB: case TUI_K_DOWN:
+		f->focus = (f->focus + 1) % F_COUNT;
+		return tui_redraw();
+	case TUI_K_BACKTAB: case TUI_K_UP:
+		f->focus = (f->focus + F_COUNT - 1) % F_COUNT;
+		return tui_redraw();
+	case TUI_K_ENTER:
+		return form_enter(f);
+	default:
+		break;
+	}
+	if (!fld) {
+		if (ev->key == TUI_K_LEFT || ev->key == TUI_K_RIGHT || ev->key == ' ') {
+			cycle(f, ev->key == TUI_K_LEFT ? -1 : 1);
+			return tui_redraw();
+		}
+		return tui_unhandled();
+	}
+	r = tui_field_event(fld, ev);
+	if (fld == &f->branch && r == TUI_FIELD_CHANGED)
+		f->branch_typed = true;
+	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
+}
+
+static bool form_cursor(tui_screen *s, int *y, int *x)
+{
+	form *f = SCR_STATE(form, s);
+
+	*y = f->cy, *x = f->cx;
+	return true;
+}
+
+static void form_destroy(tui_screen *s)
+{
+	form *f = SCR_STATE(form, s);
+
+	tui_field_destroy(&f->name);
+	tui_field_destroy(&f->repo);
+	tui_field_destroy(&f->branch);
+	tui_field_destroy(&f->root);
+	space_list_free(f->spaces, f->nspaces);
+	integration_list_free(f->its, f->nits);
+	free(f);
+}
+
+static const tui_screen_ops form_ops = {
+	.draw = form_draw,
+	.key = form_key,
+	.destroy = form_destroy,
+	.cursor = form_cursor,
+};
+
+tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
+{
+	form *f = calloc(1, sizeof *f);
+
+	if (!f || tui_field_init(&f->name, 0) || tui_field_init(&f->repo, 0) ||
+	    tui_field_init(&f->branch, 0) || tui_field_init(&f->root, 0)) {
+		if (f)
+			form_destroy(&f->s);
+		bb_fail(why, BB_DBERR, "Out of memory.");
+		return NULL;
+	}
+	f->ctx = ctx;
+	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
+	    f->nspaces == 0) {
+		if (f->nspaces == 0)
+			bb_fail(why, BB_DENIED, "Creating a stack or module needs the admin role in "
+				"a space; you (%s) are admin of none. Ask an admin of root to grant "
+				"it.", ctx->user);
+		form_destroy(&f->s);
+		return NULL;
+	}
+	tui_field_set(&f->branch, "main");
+	load_integrations(f);
+	snprintf(f->title, sizeof f->title, "New stack or module");
+	f->s.ops = &form_ops;
+	f->s.keys = stack_form_keys;
+	f->s.title = f->title;
+	f->s.data = f;
+	return &f->s;
+}

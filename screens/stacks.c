@@ -1,0 +1,451 @@
+/* stacks.c - the list of stacks and modules: a virtual list paged from core
+ * (a count plus the window of rows being drawn, so 100,000 rows open at
+ * once), the filter passed to core per keystroke, a detached-only toggle,
+ * marks for setting one integration on many stacks, and a details panel. */
+#include "stacks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scr.h"
+#include "space.h"
+#include "stack.h"
+#include "stack_priv.h"
+
+#define PAGE 64
+#define NCOLS 6
+
+enum {
+	ACT_MARK = SCR_MOVE + 100,
+	ACT_DETACHED,
+	ACT_INTEGRATION
+};
+
+typedef struct srow {
+	char *kind, *name, *space, *integration, *repo, *branch, *root, *detached, *created;
+} srow;
+
+typedef struct spage {
+	srow rows[PAGE];
+	size_t base, n;
+	bool valid;
+	unsigned used; /* for replacing the least recently used page */
+} spage;
+
+typedef struct stacks {
+	tui_screen s;
+	bb_ctx *ctx;
+	char slug[256];     /* "" = every integration */
+	char title[320];
+	tui_list list;
+	char *text;         /* the filter text, or NULL */
+	bool detached_only;
+	long count;
+	spage pages[2];
+	unsigned clock;
+	stack_target *marks;
+	size_t nmarks;
+	unsigned gen;
+	int cw[NCOLS];
+	int cy, cx;
+} stacks;
+
+const tui_keydef stacks_keys[] = {
+	{SCR_OPEN, {TUI_K_ENTER}, "details", "Show every field of the selected stack or module.", true},
+	{SCR_NEW, {'n'}, "new", "Create a stack or module (admins of a space).", true},
+	{ACT_INTEGRATION, {'i'}, "integration",
+	 "Set the integration of the marked stacks, or of the selected one.", true},
+	{ACT_MARK, {' '}, "mark", "Mark or unmark the selected row for setting an integration.", true},
+	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
+	{SCR_FILTER, {'/'}, "filter",
+	 "Filter by name, space, repository or integration as you type; Esc clears it.", true},
+	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
+	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
+	{0},
+};
+
+static const char *const head[NCOLS] = {"Kind", "Name", "Space", "Integration", "Repository",
+					"Branch"};
+
+/* ---- the page cache ----------------------------------------------------------- */
+
+static void page_clear(spage *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		srow *r = &p->rows[i];
+
+		free(r->kind), free(r->name), free(r->space), free(r->integration);
+		free(r->repo), free(r->branch), free(r->root), free(r->detached);
+		free(r->created);
+	}
+	p->n = 0;
+	p->valid = false;
+}
+
+static void pages_invalidate(stacks *st)
+{
+	page_clear(&st->pages[0]);
+	page_clear(&st->pages[1]);
+	tui_list_invalidate(&st->list);
+}
+
+static int page_add(const bb_stack *s, void *arg)
+{
+	spage *p = arg;
+	srow *r = &p->rows[p->n++];
+
+	r->kind = util_strdup(s->kind), r->name = util_strdup(s->name);
+	r->space = util_strdup(s->space), r->integration = util_strdup(s->integration);
+	r->repo = util_strdup(s->repository), r->branch = util_strdup(s->branch);
+	r->root = util_strdup(s->project_root), r->detached = util_strdup(s->detached_from);
+	r->created = util_strdup(s->created_at);
+	return p->n >= PAGE;
+}
+
+static void filter_of(const stacks *st, bb_stack_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->detached_only = st->detached_only;
+	f->integration = st->slug[0] ? st->slug : NULL;
+	f->text = st->text;
+}
+
+/* The row, loading its page (into the older of two slots) when needed. */
+static const srow *row_at(stacks *st, size_t row)
+{
+	spage *p = NULL;
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	for (int i = 0; i < 2; i++)
+		if (st->pages[i].valid && row >= st->pages[i].base &&
+		    row < st->pages[i].base + st->pages[i].n)
+			p = &st->pages[i];
+	if (!p) {
+		p = st->pages[0].used <= st->pages[1].used ? &st->pages[0] : &st->pages[1];
+		page_clear(p);
+		filter_of(st, &f);
+		f.offset = (long)(row - row % PAGE);
+		f.limit = PAGE;
+		p->base = (size_t)f.offset;
+		if (stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
+			scr_error(&err);
+		p->valid = true;
+		if (row >= p->base + p->n)
+			return NULL;
+	}
+	p->used = ++st->clock;
+	return &p->rows[row - p->base];
+}
+
+static void recount(stacks *st)
+{
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	filter_of(st, &f);
+	if (stack_count(st->ctx, &f, &st->count, &err) != BB_OK) {
+		scr_error(&err);
+		st->count = 0;
+	}
+	pages_invalidate(st);
+	st->gen = scr_generation();
+	if (st->text || st->detached_only)
+		st->list.empty_text = "Nothing matches; Esc clears the filter, D shows all again.";
+	else
+		st->list.empty_text = "No stacks or modules yet. Press n to create one.";
+	tui_list_set_count(&st->list, (size_t)st->count);
+}
+
+static void stacks_filter(void *arg, const char *text)
+{
+	stacks *st = arg;
+
+	free(st->text);
+	st->text = text && *text ? strdup(text) : NULL;
+	recount(st);
+}
+
+/* ---- marks ---------------------------------------------------------------------- */
+
+static long mark_find(const stacks *st, const char *kind, const char *name)
+{
+	for (size_t i = 0; i < st->nmarks; i++)
+		if (!strcmp(st->marks[i].kind, kind) && !strcmp(st->marks[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static void marks_clear(stacks *st)
+{
+	stack_targets_free(st->marks, st->nmarks);
+	st->marks = NULL;
+	st->nmarks = 0;
+}
+
+static void mark_toggle(stacks *st, const srow *r)
+{
+	long i = mark_find(st, r->kind, r->name);
+	stack_target *v;
+
+	if (i >= 0) {
+		stack_target_clear(&st->marks[i]);
+		st->marks[i] = st->marks[--st->nmarks];
+		return;
+	}
+	if (!(v = realloc(st->marks, (st->nmarks + 1) * sizeof *v)))
+		return;
+	st->marks = v;
+	if (stack_target_set(&v[st->nmarks], r->kind, r->name, r->space, r->detached) == 0)
+		st->nmarks++;
+}
+
+/* ---- drawing -------------------------------------------------------------------- */
+
+/* "detached (was Prod BB)" or the slug. */
+static void integration_text(const srow *r, char *out, size_t size)
+{
+	if (r->integration)
+		snprintf(out, size, "%s", r->integration);
+	else
+		snprintf(out, size, "detached (was %s)", r->detached ? r->detached : "?");
+}
+
+static void stacks_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
+{
+	stacks *st = arg;
+	const srow *r = row_at(st, row);
+	char integ[300];
+	const char *col[NCOLS];
+	int cx = x + 2;
+
+	tui_fill(w, y, x, width, attr);
+	if (!r)
+		return;
+	tui_put(w, y, x, 2, mark_find(st, r->kind, r->name) >= 0 ? "*" : "", attr | A_BOLD, true);
+	integration_text(r, integ, sizeof integ);
+	col[0] = r->kind, col[1] = r->name, col[2] = r->space;
+	col[3] = integ, col[4] = r->repo, col[5] = r->branch;
+	for (int i = 0; i < NCOLS && cx < x + width; cx += st->cw[i] + 1, i++) {
+		attr_t a = attr;
+
+		if (i == 3 && !r->integration)
+			a |= tui_attr(TUI_ERROR);
+		else if (i == 0)
+			a |= tui_attr(TUI_MUTED);
+		tui_put(w, y, cx, st->cw[i] < x + width - cx ? st->cw[i] : x + width - cx,
+			col[i] ? col[i] : "", a, true);
+	}
+}
+
+static void stacks_resize(tui_screen *s)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	tui_rect r = s->area;
+	int rest = r.w - 2 - 6 - 10 - NCOLS;
+
+	if (rest < 20)
+		rest = 20;
+	st->cw[0] = 6, st->cw[5] = 10;
+	st->cw[1] = rest * 28 / 100;
+	st->cw[2] = rest * 15 / 100;
+	st->cw[3] = rest * 27 / 100;
+	st->cw[4] = rest - st->cw[1] - st->cw[2] - st->cw[3];
+	r.y += 2, r.h -= 2;
+	tui_list_layout(&st->list, r);
+}
+
+static void draw_summary(stacks *st, WINDOW *w)
+{
+	char line[600];
+	int n = snprintf(line, sizeof line, "%ld %s", st->count,
+			 st->count == 1 ? "stack or module" : "stacks and modules");
+
+	if (st->slug[0])
+		n += snprintf(line + n, sizeof line - (size_t)n, " using %s", st->slug);
+	if (st->detached_only)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", detached only");
+	if (st->text)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", matching \"%.100s\"", st->text);
+	if (st->nmarks)
+		snprintf(line + n, sizeof line - (size_t)n, "; %zu marked", st->nmarks);
+	tui_put(w, st->s.area.y, st->s.area.x, st->s.area.w, line, 0, true);
+}
+
+static void stacks_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	int y = s->area.y + 1, cx = s->area.x + 2;
+
+	if (full && st->gen != scr_generation())
+		recount(st);
+	draw_summary(st, w);
+	if (full) {
+		tui_fill(w, y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
+		for (int i = 0; i < NCOLS && cx < s->area.x + s->area.w; cx += st->cw[i] + 1, i++)
+			tui_put(w, y, cx, st->cw[i] < s->area.x + s->area.w - cx ? st->cw[i]
+				: s->area.x + s->area.w - cx, head[i], tui_attr(TUI_MUTED) | A_BOLD,
+				true);
+	}
+	tui_list_draw(&st->list, w, full, &st->cy, &st->cx);
+}
+
+/* ---- actions -------------------------------------------------------------------- */
+
+static tui_screen *details_panel(const srow *r)
+{
+	char text[2400], integ[300], title[200];
+
+	integration_text(r, integ, sizeof integ);
+	snprintf(text, sizeof text, "Kind: %s\nName: %s\nSpace: %s\nIntegration: %s\n"
+		 "Repository: %s\nBranch: %s\nProject root: %s\nCreated: %s%s", r->kind, r->name,
+		 r->space, integ, r->repo, r->branch, r->root && *r->root ? r->root : "(none)",
+		 r->created ? r->created : "-",
+		 r->integration ? "" : "\n\nDetached: it receives no webhooks and no triggered "
+		 "runs until an admin picks an integration (press i).");
+	snprintf(title, sizeof title, "%s %.150s", r->kind, r->name);
+	return tui_dialog_message(title, text, NULL, NULL);
+}
+
+/* Opens the integration chooser for the marks, or for the selected row. */
+static tui_ret choose_integration(stacks *st, const srow *sel)
+{
+	stack_target one;
+	tui_screen *next;
+	bb_err why = {0};
+
+	if (st->nmarks) {
+		next = stack_choose_new(st->ctx, st->marks, st->nmarks, &why);
+		if (next)
+			marks_clear(st); /* the chooser copied them; they are done with */
+	} else {
+		if (!sel) {
+			tui_message("No stack selected; move to one, or mark several with Space.", true);
+			return tui_redraw();
+		}
+		if (stack_target_set(&one, sel->kind, sel->name, sel->space, sel->detached) != 0)
+			return tui_redraw();
+		next = stack_choose_new(st->ctx, &one, 1, &why);
+		stack_target_clear(&one);
+	}
+	if (!next) {
+		scr_error(&why);
+		return tui_redraw();
+	}
+	tui_message(NULL, false);
+	return tui_push(next);
+}
+
+static tui_ret stacks_action(stacks *st, int action)
+{
+	const srow *sel = st->count > 0 ? row_at(st, st->list.sel) : NULL;
+	tui_screen *next = NULL;
+	bb_err why = {0};
+
+	switch (action) {
+	case SCR_NEW:
+		if (!(next = stack_form_new(st->ctx, &why))) {
+			scr_error(&why);
+			return tui_redraw();
+		}
+		break;
+	case SCR_OPEN:
+		if (!sel)
+			return tui_redraw();
+		next = details_panel(sel);
+		break;
+	case ACT_INTEGRATION:
+		return choose_integration(st, sel);
+	case ACT_MARK:
+		if (sel) {
+			mark_toggle(st, sel);
+			tui_list_invalidate(&st->list);
+			if (st->list.sel + 1 < st->list.count)
+				tui_list_select(&st->list, st->list.sel + 1);
+		}
+		return tui_redraw();
+	case ACT_DETACHED:
+		st->detached_only = !st->detached_only;
+		recount(st);
+		tui_message(st->detached_only ? "Showing detached stacks and modules only; D shows "
+			    "all." : "Showing all stacks and modules.", false);
+		return tui_redraw();
+	default:
+		return tui_unhandled();
+	}
+	if (!next)
+		return tui_redraw();
+	tui_message(NULL, false);
+	return tui_push(next);
+}
+
+static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	enum tui_field_res r;
+
+	if (!st->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
+	    ev->action != SCR_MOVE)
+		return stacks_action(st, ev->action);
+	r = tui_list_event(&st->list, ev);
+	if (r != TUI_FIELD_IGNORED)
+		return tui_redraw();
+	return tui_unhandled();
+}
+
+static bool stacks_cursor(tui_screen *s, int *y, int *x)
+{
+	stacks *st = SCR_STATE(stacks, s);
+
+	*y = st->cy, *x = st->cx;
+	return st->list.filtering;
+}
+
+static void stacks_destroy(tui_screen *s)
+{
+	stacks *st = SCR_STATE(stacks, s);
+
+	page_clear(&st->pages[0]);
+	page_clear(&st->pages[1]);
+	marks_clear(st);
+	tui_list_destroy(&st->list);
+	free(st->text);
+	free(st);
+}
+
+static const tui_screen_ops stacks_ops = {
+	.draw = stacks_draw,
+	.key = stacks_key,
+	.resize = stacks_resize,
+	.destroy = stacks_destroy,
+	.cursor = stacks_cursor,
+};
+
+tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
+{
+	stacks *st = calloc(1, sizeof *st);
+
+	if (!st)
+		return NULL;
+	if (tui_list_init(&st->list, 0, stacks_row, st) != 0) {
+		free(st);
+		return NULL;
+	}
+	st->ctx = ctx;
+	snprintf(st->slug, sizeof st->slug, "%s", integration_slug ? integration_slug : "");
+	if (st->slug[0])
+		snprintf(st->title, sizeof st->title, "Stacks and modules using %s", st->slug);
+	else
+		snprintf(st->title, sizeof st->title, "Stacks and modules");
+	st->list.filter = stacks_filter;
+	st->s.ops = &stacks_ops;
+	st->s.keys = stacks_keys;
+	st->s.title = st->title;
+	st->s.data = st;
+	recount(st);
+	return &st->s;
+}
