@@ -77,15 +77,19 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 		scr_details_reason(&d->it, buf, sizeof buf);
 		return scr_wrap(win, y, x, width, 3, buf, tui_attr(TUI_ERROR));
 	}
+	int rows;
+
 	scr_pair(win, y, x, width, "Email", d->it.email, 0);
-	scr_pair(win, y + 1, x, width, "Endpoint", d->it.webhook_endpoint, 0);
+	tui_put(win, y + 1, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
+	rows = scr_wrap_path(win, y + 1, x + 14, width - 14, 2, d->it.webhook_endpoint, 0);
+	y += rows - 1;
 	scr_mask(64, (size_t)(width > 40 ? 24 : 8), mask, sizeof mask);
 	strcat(mask, "  (r reveals)");
 	scr_pair(win, y + 2, x, width, "Secret", d->it.webhook_secret ? d->it.webhook_secret : mask,
 		 d->it.webhook_secret ? A_BOLD : 0);
 	token_status(&d->it, buf, sizeof buf);
 	scr_pair(win, y + 3, x, width, "API token", buf, 0);
-	return 4;
+	return 3 + rows;
 }
 
 static void details_draw(tui_screen *s, WINDOW *win, bool full)

@@ -61,6 +61,37 @@ int scr_wrap_rows(int width, const char *text)
 	return width < 1 || !text ? 0 : (int)tui_wrap(text, width, starts, lens, 1);
 }
 
+int scr_wrap_path(WINDOW *w, int y, int x, int width, int max_rows, const char *text,
+		  attr_t attr)
+{
+	char line[1024];
+	const char *p = text ? text : "";
+	int rows = 0;
+
+	while (*p && width > 0 && (max_rows <= 0 || rows < max_rows)) {
+		size_t len = strlen(p), cut = len;
+
+		if (tui_width(p) > width) {
+			/* the longest prefix that fits, ending after a '/' if there is one */
+			size_t fit = 0, slash = 0;
+
+			while (fit < len && tui_width_n(p, tui_cell_next(p, len, fit)) <= width) {
+				fit = tui_cell_next(p, len, fit);
+				if (p[fit - 1] == '/')
+					slash = fit;
+			}
+			cut = slash ? slash : (fit ? fit : 1);
+		}
+		if (cut >= sizeof line)
+			cut = sizeof line - 1;
+		memcpy(line, p, cut);
+		line[cut] = '\0';
+		tui_put(w, y + rows++, x, width, line, attr, true);
+		p += cut;
+	}
+	return rows;
+}
+
 void scr_pair(WINDOW *w, int y, int x, int width, const char *label, const char *value,
 	      attr_t attr)
 {

@@ -26,6 +26,9 @@ void scr_changed(void);
 /* Draws text word-wrapped into width columns from row y, at most max_rows
  * rows; newlines start new lines. Returns the rows used. */
 int scr_wrap(WINDOW *w, int y, int x, int width, int max_rows, const char *text, attr_t attr);
+/* Like scr_wrap for a URL or path: breaks after a '/' where it can. */
+int scr_wrap_path(WINDOW *w, int y, int x, int width, int max_rows, const char *text,
+		  attr_t attr);
 /* Rows scr_wrap would use (without a limit). */
 int scr_wrap_rows(int width, const char *text);
 /* "Label       value" with the label in a 14-column muted column. */

@@ -174,8 +174,10 @@ static tui_ret form_create(form *f)
 	in.branch = *tui_field_value(&f->branch) ? tui_field_value(&f->branch) : NULL;
 	in.project_root = tui_field_value(&f->root);
 	if (stack_create(f->ctx, &in, &err) != BB_OK) {
-		scr_error(&err); /* the input stays for a fix */
-		return tui_redraw();
+		/* a dialog: the sentence may not fit the message line; the input stays */
+		tui_screen *m = tui_dialog_message("Not created", err.msg, NULL, NULL);
+
+		return m ? tui_push(m) : tui_redraw();
 	}
 	scr_changed();
 	snprintf(msg, sizeof msg, "Created %s %s in space %s.", in.kind, in.name, in.space);

@@ -296,6 +296,15 @@ static void stacks_draw(tui_screen *s, WINDOW *w, bool full)
 
 /* ---- actions -------------------------------------------------------------------- */
 
+/* A refusal in a dialog: the sentence may be longer than the message line. */
+static tui_ret refuse(const bb_err *why)
+{
+	tui_screen *m = tui_dialog_message("Not possible", why->msg[0] ? why->msg :
+					   "Something went wrong; try again.", NULL, NULL);
+
+	return m ? tui_push(m) : tui_redraw();
+}
+
 static tui_screen *details_panel(const srow *r)
 {
 	char text[2400], integ[300], title[200];
@@ -332,10 +341,8 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 		next = stack_choose_new(st->ctx, &one, 1, &why);
 		stack_target_clear(&one);
 	}
-	if (!next) {
-		scr_error(&why);
-		return tui_redraw();
-	}
+	if (!next)
+		return refuse(&why);
 	tui_message(NULL, false);
 	return tui_push(next);
 }
@@ -348,10 +355,8 @@ static tui_ret stacks_action(stacks *st, int action)
 
 	switch (action) {
 	case SCR_NEW:
-		if (!(next = stack_form_new(st->ctx, &why))) {
-			scr_error(&why);
-			return tui_redraw();
-		}
+		if (!(next = stack_form_new(st->ctx, &why)))
+			return refuse(&why);
 		break;
 	case SCR_OPEN:
 		if (!sel)

@@ -51,7 +51,7 @@ static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 		 "webhook; enter this URL and secret, and keep it active.", 0);
 	y += 3;
 	tui_put(win, y++, x, width, "URL (endpoint)", tui_attr(TUI_MUTED), true);
-	y += scr_wrap(win, y, x + 2, width - 2, 2,
+	y += scr_wrap_path(win, y, x + 2, width - 2, 2,
 		      h->it.webhook_endpoint ? h->it.webhook_endpoint : "(hidden)", A_BOLD);
 	tui_put(win, y++, x, width, "Secret", tui_attr(TUI_MUTED), true);
 	if (h->it.webhook_secret)

@@ -207,7 +207,7 @@ static char *draft_json(const wizard *w)
 	cJSON *o = cJSON_CreateObject(), *labels = cJSON_CreateArray();
 	char *s;
 
-	cJSON_AddNumberToObject(o, "step", w->step == ST_REVIEW ? ST_TOKEN : w->step);
+	cJSON_AddNumberToObject(o, "step", w->step);
 	cJSON_AddStringToObject(o, "name", tui_field_value(&w->name));
 	cJSON_AddStringToObject(o, "type", is_space_type(w) ? "space" : "default");
 	if (w->nspaces)
@@ -262,8 +262,9 @@ static void load_draft(wizard *w, const char *json)
 		if (strcmp(w->spaces[i].name, space) == 0)
 			w->space.sel = i;
 	v = cJSON_GetObjectItemCaseSensitive(o, "step");
+	/* the token is never saved: resume at its step at the latest */
 	if (cJSON_IsNumber(v) && v->valueint >= 0 && v->valueint < ST_COUNT)
-		set_step(w, v->valueint);
+		set_step(w, v->valueint < ST_TOKEN ? v->valueint : ST_TOKEN);
 	cJSON_Delete(o);
 }
 
@@ -301,7 +302,7 @@ static void draw_name(wizard *w, WINDOW *win, int y, int x, int width)
 		integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
 	scr_pair(win, y + 6, x, width, "Id (slug)", slug[0] ? slug : "-", 0);
 	tui_put(win, y + 7, x, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
-	scr_wrap(win, y + 8, x, width, 2, endpoint ? endpoint : "-", 0);
+	scr_wrap_path(win, y + 8, x, width, 2, endpoint ? endpoint : "-", 0);
 	free(endpoint);
 	scr_wrap(win, y + 11, x, width, 2, "The name is permanent: the webhook endpoint is "
 		 "derived from it, so it cannot be changed after creation.", A_BOLD);
@@ -315,9 +316,13 @@ static void draw_type(wizard *w, WINDOW *win, int y, int x, int width)
 	tui_choice_draw(&w->type, win, (tui_rect){y + 1, x, 3, width}, w->focus == 0, &cy, &cx);
 	if (w->focus == 0)
 		w->cy = cy, w->cx = cx, w->cursor = true;
-	if (w->type.items[w->type.sel].disabled)
-		scr_wrap(win, y + 4, x, width, 3, w->type.items[w->type.sel].disabled,
-			 tui_attr(TUI_ERROR));
+	/* the reason a choice is disabled stays in view, selected or not */
+	for (size_t i = 0; i < 2; i++)
+		if (w->type.items[i].disabled) {
+			scr_wrap(win, y + 4, x, width, 3, w->type.items[i].disabled,
+				 i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));
+			break;
+		}
 	if (!is_space_type(w) || !w->nspaces)
 		return;
 	tui_put(win, y + 7, x, width, "Space (spaces where you are admin):", A_BOLD, true);
@@ -370,7 +375,9 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 	scr_mask(w->token.len, 12, mask, sizeof mask);
 	scr_pair(win, y, x, width, "Name", name, A_BOLD);
 	scr_pair(win, y + 1, x, width, "Id (slug)", slug, 0);
-	scr_pair(win, y + 2, x, width, "Endpoint", endpoint ? endpoint : "-", 0);
+	tui_put(win, y + 2, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
+	if (scr_wrap_path(win, y + 2, x + 14, width - 14, 2, endpoint ? endpoint : "-", 0) > 1)
+		y++;
 	scr_pair(win, y + 3, x, width, "Type", is_space_type(w) ? "space" : "default", 0);
 	scr_pair(win, y + 4, x, width, "Space",
 		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
