@@ -117,6 +117,21 @@ void cli_json_add_str(cJSON *obj, const char *key, const char *s);
 /* Writes s as a JSON string (or null) straight to f, for streamed listings:
  * control characters, DEL and C1 escaped, invalid UTF-8 as U+FFFD. */
 void cli_json_write_str(FILE *f, const char *s);
+/* A growing byte buffer for streamed JSON: rows are built with memcpy and
+ * written with one fwrite per flush (fprintf per field costs too much at a
+ * hundred thousand rows). On out-of-memory it drops output and flush
+ * returns -1. */
+typedef struct cli_jbuf {
+	char *p;
+	size_t n, cap;
+	int failed;
+} cli_jbuf;
+void cli_jbuf_lit(cli_jbuf *b, const char *s);
+/* s as a JSON string (escaped like cli_json_write_str), or null. */
+void cli_jbuf_str(cli_jbuf *b, const char *s);
+int cli_jbuf_flush(cli_jbuf *b, FILE *f);
+void cli_jbuf_free(cli_jbuf *b);
+#define CLI_JBUF_FLUSH_AT (1 << 16)
 /* Adds a JSON array of strings. */
 void cli_json_add_list(cJSON *obj, const char *key, const bb_strlist *l);
 
@@ -139,8 +154,8 @@ bb_code cmd_stack_set_integration(cli *c, bb_err *err);
 bb_code cmd_stack_import(cli *c, bb_err *err);
 bb_code cmd_audit(cli *c, bb_err *err);
 
-/* The stack JSON object, written straight to f (cmd_stack.c). */
-void cli_stack_write_json(FILE *f, const bb_stack *s);
+/* The stack JSON object, appended to b (cmd_stack.c). */
+void cli_stack_json(cli_jbuf *b, const bb_stack *s);
 
 /* The full-screen console; screens/ provides it (cli/console_stub.c until
  * then). */

@@ -433,8 +433,12 @@ static int preview_row(const bb_stack *s, void *arg)
 	preview *p = arg;
 
 	if (p->c->json) {
-		fputs(p->n ? ",\n" : "\n", p->c->out);
-		cli_stack_write_json(p->c->out, s);
+		cli_jbuf b = {0};
+
+		cli_jbuf_lit(&b, p->n ? ",\n" : "\n");
+		cli_stack_json(&b, s);
+		cli_jbuf_flush(&b, p->c->out);
+		cli_jbuf_free(&b);
 	} else {
 		const char *row[] = {s->kind, s->name, s->space, s->repository};
 

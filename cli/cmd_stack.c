@@ -9,24 +9,27 @@
 
 #include "stack.h"
 
-static void field(FILE *f, const char *key, const char *value, int first)
+void cli_stack_json(cli_jbuf *b, const bb_stack *s)
 {
-	fprintf(f, first ? "{\"%s\":" : ",\"%s\":", key);
-	cli_json_write_str(f, value);
-}
-
-void cli_stack_write_json(FILE *f, const bb_stack *s)
-{
-	field(f, "kind", s->kind, 1);
-	field(f, "name", s->name, 0);
-	field(f, "space", s->space, 0);
-	field(f, "integration", s->integration, 0);
-	field(f, "repository", s->repository, 0);
-	field(f, "branch", s->branch, 0);
-	field(f, "project_root", s->project_root ? s->project_root : "", 0);
-	field(f, "detached_from", s->detached_from, 0);
-	field(f, "created_at", s->created_at, 0);
-	putc('}', f);
+	cli_jbuf_lit(b, "{\"kind\":");
+	cli_jbuf_str(b, s->kind);
+	cli_jbuf_lit(b, ",\"name\":");
+	cli_jbuf_str(b, s->name);
+	cli_jbuf_lit(b, ",\"space\":");
+	cli_jbuf_str(b, s->space);
+	cli_jbuf_lit(b, ",\"integration\":");
+	cli_jbuf_str(b, s->integration);
+	cli_jbuf_lit(b, ",\"repository\":");
+	cli_jbuf_str(b, s->repository);
+	cli_jbuf_lit(b, ",\"branch\":");
+	cli_jbuf_str(b, s->branch);
+	cli_jbuf_lit(b, ",\"project_root\":");
+	cli_jbuf_str(b, s->project_root ? s->project_root : "");
+	cli_jbuf_lit(b, ",\"detached_from\":");
+	cli_jbuf_str(b, s->detached_from);
+	cli_jbuf_lit(b, ",\"created_at\":");
+	cli_jbuf_str(b, s->created_at);
+	cli_jbuf_lit(b, "}");
 }
 
 /* Looks one stack up by kind and name and prints it (JSON or a sentence). */
@@ -59,8 +62,12 @@ static int found_row(const bb_stack *s, void *arg)
 		return 0;
 	fd->hit = 1;
 	if (fd->c->json) {
-		cli_stack_write_json(fd->c->out, s);
-		fputc('\n', fd->c->out);
+		cli_jbuf b = {0};
+
+		cli_stack_json(&b, s);
+		cli_jbuf_lit(&b, "\n");
+		cli_jbuf_flush(&b, fd->c->out);
+		cli_jbuf_free(&b);
 	} else {
 		say_stack(fd->c, s);
 	}
@@ -107,6 +114,7 @@ bb_code cmd_stack_create(cli *c, bb_err *err)
 typedef struct listing {
 	cli *c;
 	cli_table t;
+	cli_jbuf json;
 	long n;
 } listing;
 
@@ -116,8 +124,10 @@ static int list_row(const bb_stack *s, void *arg)
 	char from[160];
 
 	if (l->c->json) {
-		fputs(l->n ? ",\n" : "[\n", l->c->out);
-		cli_stack_write_json(l->c->out, s);
+		cli_jbuf_lit(&l->json, l->n ? ",\n" : "[\n");
+		cli_stack_json(&l->json, s);
+		if (l->json.n >= CLI_JBUF_FLUSH_AT && cli_jbuf_flush(&l->json, l->c->out) != 0)
+			return 1;
 	} else {
 		const char *row[] = {s->kind, s->name, s->space, s->integration, s->repository,
 				     s->branch};
@@ -139,7 +149,7 @@ bb_code cmd_stack_list(cli *c, bb_err *err)
 	static const char *const head[] = {"KIND", "NAME", "SPACE", "INTEGRATION", "REPOSITORY",
 					   "BRANCH"};
 	bb_stack_filter f = {0};
-	listing l = {c, {0}, 0};
+	listing l = {c, {0}, {0}, 0};
 	bb_code rc;
 
 	f.detached_only = cli_has(c, "detached");
@@ -147,7 +157,12 @@ bb_code cmd_stack_list(cli *c, bb_err *err)
 	/* "[" comes with the first row: a refusal prints no half document */
 	rc = stack_each(c->ctx, &f, list_row, &l, err);
 	if (c->json && (l.n || rc == BB_OK))
-		fputs(l.n ? "\n]\n" : "[]\n", c->out);
+		cli_jbuf_lit(&l.json, l.n ? "\n]\n" : "[]\n");
+	if (c->json && cli_jbuf_flush(&l.json, c->out) != 0 && rc == BB_OK)
+		rc = bb_fail(err, BB_INVALID, "Out of memory while writing the list.");
+	cli_jbuf_free(&l.json);
+	if (c->json)
+		;
 	else if (rc == BB_OK && l.n == 0)
 		fputs(f.detached_only ? "No detached stacks or modules.\n"
 		      : "No stacks or modules you may see.\n", c->out);

@@ -203,47 +203,115 @@ static int json_plain(unsigned c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
-/* One byte or sequence that needs care: an escape, or valid UTF-8 as is. */
-static size_t json_escape_one(FILE *f, const unsigned char *p)
+/* Room for `more` bytes; on failure the buffer stays marked and drops output. */
+static int jbuf_grow(cli_jbuf *b, size_t more)
+{
+	size_t cap = b->cap ? b->cap : 1 << 16;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	while (cap < b->n + more)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static inline int jbuf_reserve(cli_jbuf *b, size_t more)
+{
+	return b->n + more <= b->cap ? 0 : jbuf_grow(b, more);
+}
+
+void cli_jbuf_lit(cli_jbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (jbuf_reserve(b, n) == 0) {
+		memcpy(b->p + b->n, s, n);
+		b->n += n;
+	}
+}
+
+/* One character that needs care: an escape, or valid UTF-8 as is. */
+static size_t jbuf_escape_one(cli_jbuf *b, const unsigned char *p)
 {
 	unsigned cp;
 	size_t n = utf8_next(p, &cp);
+	char *o = b->p + b->n;
 
 	if (n == 0) {
-		fputs("\\ufffd", f);
+		memcpy(o, "\\ufffd", 6);
+		b->n += 6;
 		return 1;
 	}
-	if (cp == '"' || cp == '\\')
-		fprintf(f, "\\%c", (char)cp);
-	else if (cp == '\n')
-		fputs("\\n", f);
-	else if (cp == '\t')
-		fputs("\\t", f);
-	else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-		fprintf(f, "\\u%04x", cp);
-	else
-		fwrite(p, 1, n, f);
+	if (cp == '"' || cp == '\\' || cp == '\n' || cp == '\t') {
+		o[0] = '\\';
+		o[1] = cp == '\n' ? 'n' : cp == '\t' ? 't' : (char)cp;
+		b->n += 2;
+	} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+		b->n += (size_t)snprintf(o, 7, "\\u%04x", cp);
+	} else {
+		memcpy(o, p, n);
+		b->n += n;
+	}
 	return n;
 }
 
-void cli_json_write_str(FILE *f, const char *s)
+void cli_jbuf_str(cli_jbuf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	if (!s) {
-		fputs("null", f);
+		cli_jbuf_lit(b, "null");
 		return;
 	}
-	putc('"', f);
+	if (jbuf_reserve(b, 1) != 0)
+		return;
+	b->p[b->n++] = '"';
 	while (*p) {
 		const unsigned char *run = p;
+		size_t n;
 
 		while (json_plain(*p))
 			p++;
-		if (p > run)
-			fwrite(run, 1, (size_t)(p - run), f);
+		n = (size_t)(p - run);
+		/* the run, one escape (at most 6 bytes) and the closing quote */
+		if (jbuf_reserve(b, n + 8) != 0)
+			return;
+		memcpy(b->p + b->n, run, n);
+		b->n += n;
 		if (*p)
-			p += json_escape_one(f, p);
+			p += jbuf_escape_one(b, p);
 	}
-	putc('"', f);
+	if (jbuf_reserve(b, 1) == 0)
+		b->p[b->n++] = '"';
+}
+
+int cli_jbuf_flush(cli_jbuf *b, FILE *f)
+{
+	if (b->n && !b->failed)
+		fwrite(b->p, 1, b->n, f);
+	b->n = 0;
+	return b->failed ? -1 : 0;
+}
+
+void cli_jbuf_free(cli_jbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+void cli_json_write_str(FILE *f, const char *s)
+{
+	cli_jbuf b = {0};
+
+	cli_jbuf_str(&b, s);
+	cli_jbuf_flush(&b, f);
+	cli_jbuf_free(&b);
 }
