@@ -246,9 +246,13 @@ static void *worker_main(void *arg)
 	int running;
 
 	while (!take_inbox(c)) {
+		int answered;
+
 		bbc_dispatch(c);
 		curl_multi_perform(c->multi, &running);
-		if (bbc_reap(c) > 0)
+		answered = bbc_reap(c);
+		bbc_sweep(c);
+		if (answered > 0)
 			continue;
 		curl_multi_poll(c->multi, NULL, 0, poll_timeout(c), NULL);
 	}

@@ -31,6 +31,9 @@ typedef struct req {
 	size_t len, cap;
 	int too_big;
 	char errbuf[CURL_ERROR_SIZE];
+	CURLcode result;  /* once answered */
+	long status;
+	char ctype[128];
 	struct req *next;
 } req;
 
@@ -93,6 +96,8 @@ void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes);
 void bbc_job_begin(bb_client *c, job *j);
 void bbc_dispatch(bb_client *c);
 int bbc_reap(bb_client *c);
+/* Hands every finished job to the caller. */
+void bbc_sweep(bb_client *c);
 void bbc_drop_requests(bb_client *c, job *j);
 
 #endif

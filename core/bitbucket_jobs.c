@@ -201,11 +201,7 @@ void bbc_dispatch(bb_client *c)
 		next = r->next;
 		if (r->due > now || j->finished || j->inflight >= (j->sequential ? 1 : BB_MAX_INFLIGHT))
 			continue;
-		start_req(c, r);
-		if (j->finished) {
-			bbc_finalize(c, j); /* its other requests are gone, next too */
-			return;
-		}
+		start_req(c, r); /* a failure marks the job finished: bbc_sweep ends it */
 	}
 }
 
@@ -623,14 +619,6 @@ void bbc_job_begin(bb_client *c, job *j)
 
 /* ---- answers ----------------------------------------------------------------------------------- */
 
-static void settle(bb_client *c, job *j)
-{
-	if (!j->finished && j->outstanding == 0)
-		advance(c, j);
-	if (j->finished)
-		bbc_finalize(c, j);
-}
-
 /* Returns 1 when r went back in the queue. */
 static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ctype)
 {
@@ -665,37 +653,78 @@ static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ct
 	return 0;
 }
 
-int bbc_reap(bb_client *c)
+/* Takes the answered requests off the multi handle, oldest first. */
+static req *collect_answers(bb_client *c)
 {
+	req *done = NULL, **tail = &done;
 	CURLMsg *m;
-	int left, n = 0;
+	int left;
 
 	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
 		CURL *easy = m->easy_handle;
-		CURLcode cc = m->data.result; /* m dies with the handle: copy first */
-		char ctype[128] = "", *ct = NULL;
+		char *ct = NULL;
 		req *r = NULL;
-		long status = 0;
-		job *j;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
-		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+		r->result = m->data.result; /* m dies with the handle: copy first */
+		curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r->status);
+		r->ctype[0] = '\0';
 		if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-			snprintf(ctype, sizeof ctype, "%s", ct);
-		j = r->job;
+			snprintf(r->ctype, sizeof r->ctype, "%s", ct);
 		unlink_req(&c->active, r);
 		c->inflight--;
-		j->inflight--;
-		curl_multi_remove_handle(c->multi, r->easy);
-		curl_easy_cleanup(r->easy);
+		r->job->inflight--;
+		curl_multi_remove_handle(c->multi, easy);
+		curl_easy_cleanup(easy);
 		r->easy = NULL;
+		*tail = r;
+		tail = &r->next;
+	}
+	return done;
+}
+
+/* Handles every answer. The free slots are refilled before the bodies are
+ * parsed, so parsing overlaps the next round trips. Jobs that finish here
+ * are handed over later by bbc_sweep, so none disappears while answers of
+ * its own are still in the list. */
+int bbc_reap(bb_client *c)
+{
+	req *done = collect_answers(c), *r;
+	int n = 0, running;
+
+	if (!done)
+		return 0;
+	bbc_dispatch(c);
+	curl_multi_perform(c->multi, &running);
+	while ((r = done) != NULL) {
+		job *j = r->job;
+
+		done = r->next;
+		r->next = NULL;
 		n++;
-		if (handle(c, r, cc, status, ctype))
+		if (j->finished) {
+			j->outstanding--;
+			req_free(r);
+			continue;
+		}
+		if (handle(c, r, r->result, r->status, r->ctype))
 			continue;
 		req_free(r);
-		settle(c, j);
+		if (!j->finished && j->outstanding == 0)
+			advance(c, j);
 	}
 	return n;
+}
+
+void bbc_sweep(bb_client *c)
+{
+	job *j = c->jobs, *next;
+
+	for (; j; j = next) {
+		next = j->next;
+		if (j->finished)
+			bbc_finalize(c, j);
+	}
 }

@@ -64,14 +64,21 @@ static double discover(int sequential, size_t *found)
 	return t;
 }
 
-/* The fake server sits beside the build's tests: BUILD/tests/bench/.. */
-static void default_fake(const char *argv0)
+/* The fake server is BUILD_DIR/fake_bitbucket: BUILD_DIR is the argument
+ * tests/bench/run.sh passes, or else found from where this program sits
+ * (BUILD_DIR/tests/bench/). */
+static void default_fake(int argc, char **argv)
 {
 	char path[4096], *copy;
 
 	if (getenv("BBCONSOLE_FAKE"))
 		return;
-	copy = strdup(argv0);
+	if (argc > 1) {
+		snprintf(path, sizeof path, "%s/fake_bitbucket", argv[1]);
+		setenv("BBCONSOLE_FAKE", path, 1);
+		return;
+	}
+	copy = strdup(argv[0]);
 	if (!copy)
 		exit(1);
 	snprintf(path, sizeof path, "%s/../../fake_bitbucket", dirname(copy));
@@ -90,8 +97,7 @@ int main(int argc, char **argv)
 	long max_inflight = 0;
 	int met;
 
-	(void)argc;
-	default_fake(argv[0]);
+	default_fake(argc, argv);
 	if (fake_start(&srv, args) != 0) {
 		fprintf(stderr, "bench_discovery: cannot start %s\n", getenv("BBCONSOLE_FAKE"));
 		return 1;
