@@ -252,8 +252,9 @@ static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *ou
 			 "refuses: check that BBCONSOLE_BITBUCKET_API points at the Bitbucket API.",
 			 BB_BODY_MAX >> 20);
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(out, size, "Bitbucket did not answer within %ld seconds: check your network "
-			 "connection and proxy, then try again.", (c->timeout_ms + 999) / 1000);
+		snprintf(out, size, "Bitbucket did not answer in time (%ld s to connect, %ld s in "
+			 "all): check your network connection and proxy, then try again.",
+			 (c->connect_ms + 999) / 1000, (c->timeout_ms + 999) / 1000);
 	else if (cc == CURLE_COULDNT_RESOLVE_HOST)
 		snprintf(out, size, "The Bitbucket host name could not be resolved: check your DNS and "
 			 "network connection (API address %.200s).", c->base);
@@ -264,11 +265,14 @@ static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *ou
 		snprintf(out, size, "Could not connect to Bitbucket at %.200s: check your network, "
 			 "firewall and proxy settings.", c->base);
 	else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE ||
-		 cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_SSL_CERTPROBLEM ||
-		 cc == CURLE_SSL_ISSUER_ERROR || cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
-		snprintf(out, size, "The secure connection to Bitbucket failed (certificate problem): "
-			 "check the CA bundle (CURL_CA_BUNDLE or SSL_CERT_FILE) and any proxy that "
-			 "inspects HTTPS.");
+		 cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_ISSUER_ERROR ||
+		 cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+		snprintf(out, size, "Bitbucket's certificate could not be verified: check the CA "
+			 "bundle (CURL_CA_BUNDLE or SSL_CERT_FILE) and any proxy that inspects HTTPS.");
+	else if (cc == CURLE_SSL_CONNECT_ERROR)
+		snprintf(out, size, "The secure connection to Bitbucket could not be set up: check "
+			 "the proxy settings, the CA bundle (CURL_CA_BUNDLE or SSL_CERT_FILE) and "
+			 "BBCONSOLE_BITBUCKET_API.");
 	else if (cc == CURLE_URL_MALFORMAT || cc == CURLE_UNSUPPORTED_PROTOCOL)
 		snprintf(out, size, "The Bitbucket API address %.200s is not a valid http(s) URL: fix or "
 			 "unset BBCONSOLE_BITBUCKET_API.", c->base);

@@ -155,6 +155,16 @@ static void take_request(conn *c)
 	c->in.len -= used;
 }
 
+static int not_http(conn *c)
+{
+	static const char answer[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+				     "Content-Length: 12\r\nConnection: close\r\n\r\nbad request\n";
+	ssize_t w = write(c->fd, answer, sizeof answer - 1);
+
+	(void)w;
+	return -1;
+}
+
 /* Returns -1 when the connection must go. */
 static int on_readable(conn *c)
 {
@@ -166,6 +176,8 @@ static int on_readable(conn *c)
 	sb_add(&c->in, buf, (size_t)n);
 	if (c->in.len > (1u << 20))
 		return -1;
+	if (!c->waiting && (c->in.p[0] < 'A' || c->in.p[0] > 'Z'))
+		return not_http(c); /* e.g. a TLS hello: answer like a plain server does */
 	if (!c->waiting && strstr(c->in.p, "\r\n\r\n"))
 		take_request(c);
 	return 0;

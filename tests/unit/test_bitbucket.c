@@ -275,7 +275,7 @@ static void slow_answer_times_out(void **state)
 	setenv("BBCONSOLE_HTTP_TIMEOUT_MS", "300", 1);
 	fake_control(&srv, "latency=5000");
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
-	assert_non_null(strstr(r.msg, "did not answer within"));
+	assert_non_null(strstr(r.msg, "did not answer in time"));
 	bitbucket_result_free(&r);
 }
 
@@ -297,6 +297,45 @@ static void connection_refused(void **state)
 	setenv("BBCONSOLE_BITBUCKET_API", url, 1);
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
 	assert_non_null(strstr(r.msg, "Could not connect"));
+	bitbucket_result_free(&r);
+}
+
+static void unknown_host_name(void **state)
+{
+	bb_job_result r;
+
+	(void)state;
+	setenv("BBCONSOLE_BITBUCKET_API", "http://bbconsole-test.invalid/2.0", 1);
+	assert_int_equal(verify(&r, NULL), BB_REMOTE);
+	assert_non_null(strstr(r.msg, "could not be resolved"));
+	bitbucket_result_free(&r);
+}
+
+static void tls_to_a_plain_server_fails_clearly(void **state)
+{
+	char url[64];
+	bb_job_result r;
+
+	(void)state;
+	snprintf(url, sizeof url, "https://127.0.0.1:%d/2.0", srv.port);
+	setenv("BBCONSOLE_BITBUCKET_API", url, 1);
+	assert_int_equal(verify(&r, NULL), BB_REMOTE);
+	assert_non_null(strstr(r.msg, "secure connection"));
+	bitbucket_result_free(&r);
+}
+
+static void unreadable_ca_bundle_is_named(void **state)
+{
+	char url[64];
+	bb_job_result r;
+
+	(void)state;
+	snprintf(url, sizeof url, "https://127.0.0.1:%d/2.0", srv.port);
+	setenv("BBCONSOLE_BITBUCKET_API", url, 1);
+	setenv("CURL_CA_BUNDLE", "/nonexistent/bbconsole-ca.pem", 1);
+	assert_int_equal(verify(&r, NULL), BB_REMOTE);
+	unsetenv("CURL_CA_BUNDLE");
+	assert_non_null(strstr(r.msg, "CURL_CA_BUNDLE"));
 	bitbucket_result_free(&r);
 }
 
@@ -570,6 +609,9 @@ int main(void)
 		cmocka_unit_test_setup(server_errors_retry_twice_then_explain, reset),
 		cmocka_unit_test_setup(slow_answer_times_out, reset),
 		cmocka_unit_test_setup(connection_refused, reset),
+		cmocka_unit_test_setup(unknown_host_name, reset),
+		cmocka_unit_test_setup(tls_to_a_plain_server_fails_clearly, reset),
+		cmocka_unit_test_setup(unreadable_ca_bundle_is_named, reset),
 		cmocka_unit_test_setup(bad_api_address, reset),
 		cmocka_unit_test_setup(dropped_connection, reset),
 		cmocka_unit_test_setup(malformed_html_and_huge_bodies, reset),
