@@ -174,7 +174,8 @@ void bitbucket_client_free(bb_client *c);
 
 /* Readable when callbacks are waiting: then call bitbucket_client_collect(). */
 int bitbucket_client_fd(const bb_client *c);
-/* Runs pending progress and completion callbacks; returns how many ran. */
+/* Runs pending progress and completion callbacks; returns how many ran. A
+ * callback may start or cancel jobs, but must not free the client. */
 int bitbucket_client_collect(bb_client *c);
 /* Jobs started and not yet collected. */
 size_t bitbucket_client_pending(bb_client *c);
@@ -187,7 +188,10 @@ bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb do
 
 /* Every repository the token can read (role=member), all workspaces and
  * pages; remaining pages are fetched concurrently by page=N once the first
- * page gives `size`. progress may be NULL. */
+ * page gives `size` (else `next` is followed). The workspaces come from
+ * GET /user/workspaces, or from cr->workspaces when that answers 403 (no
+ * read:workspace:bitbucket). On success r->msg is a summary ("Found 12
+ * repositories in 2 workspaces."). progress may be NULL. */
 bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_discover_opts *opts,
 				   bb_progress_cb progress, bb_done_cb done, void *user, bb_err *err);
 
