@@ -268,8 +268,11 @@ static void *worker_main(void *arg)
 
 /* ---- the client ---------------------------------------------------------------- */
 
+/* Reads the environment once, on the caller's thread: the worker never
+ * calls getenv while the caller might call setenv. */
 static bb_code client_setup(bb_client *c, bb_err *err)
 {
+	const char *ca;
 	int fds[2];
 
 	if (pipe(fds) != 0)
@@ -287,6 +290,10 @@ static bb_code client_setup(bb_client *c, bb_err *err)
 		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)BB_MAX_INFLIGHT);
 	bitbucket_api_base(c->base, sizeof c->base);
+	ca = getenv("CURL_CA_BUNDLE");
+	if (!ca || !*ca)
+		ca = getenv("SSL_CERT_FILE");
+	snprintf(c->cainfo, sizeof c->cainfo, "%s", ca ? ca : "");
 	c->timeout_ms = env_ms("BBCONSOLE_HTTP_TIMEOUT_MS", 30000);
 	c->connect_ms = env_ms("BBCONSOLE_CONNECT_TIMEOUT_MS", 10000);
 	c->backoff_ms = env_ms("BBCONSOLE_BACKOFF_MS", 1000);

@@ -79,6 +79,7 @@ struct bb_client {
 	CURLM *multi;
 	struct curl_slist *headers;
 	char base[512];
+	char cainfo[1024];  /* CURL_CA_BUNDLE or SSL_CERT_FILE, "" = curl's default */
 	long timeout_ms, connect_ms, backoff_ms;
 	unsigned seed;
 	job *jobs;

@@ -120,13 +120,10 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 
 static CURL *make_easy(bb_client *c, req *r)
 {
-	const char *ca = getenv("CURL_CA_BUNDLE");
 	CURL *e = curl_easy_init();
 
 	if (!e)
 		return NULL;
-	if (!ca || !*ca)
-		ca = getenv("SSL_CERT_FILE");
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -138,8 +135,8 @@ static CURL *make_easy(bb_client *c, req *r)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ca && *ca)
-		curl_easy_setopt(e, CURLOPT_CAINFO, ca);
+	if (c->cainfo[0])
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->cainfo);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
