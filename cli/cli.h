@@ -157,8 +157,4 @@ bb_code cmd_audit(cli *c, bb_err *err);
 /* The stack JSON object, appended to b (cmd_stack.c). */
 void cli_stack_json(cli_jbuf *b, const bb_stack *s);
 
-/* The full-screen console; screens/ provides it (cli/console_stub.c until
- * then). */
-int console_main(bb_ctx *ctx, int argc, char **argv);
-
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "db.h"
 #include "space.h"
 #include "validate.h"
