@@ -1,0 +1,273 @@
+/* cmd_bitbucket.c - integration verify and integration repos: the commands
+ * that ask Bitbucket. Core checks who may use the credentials and talks to
+ * Bitbucket (blocking wrappers); this file presents the answers. The token
+ * lives only between integration_credentials and secret_free. */
+#include "cmd_bitbucket.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitbucket.h"
+#include "integration.h"
+#include "secret.h"
+
+const cli_opt cmd_repos_opts[] = {
+	{"workspace", "WS", 0, "only the repositories of this workspace"},
+	{NULL, NULL, 0, NULL}
+};
+
+/* What a command needs to talk to Bitbucket for one integration. */
+typedef struct remote {
+	bb_integration it; /* slug and configured workspaces */
+	char *email;
+	char *token;       /* wiped by remote_free */
+} remote;
+
+/* Credentials first: they carry the permission check (admins of the
+ * integration's space), so a reader is refused before anything else. */
+static bb_code remote_open(cli *c, remote *r, bb_err *err)
+{
+	memset(r, 0, sizeof *r);
+	if (integration_credentials(c->ctx, c->pos[0], &r->email, &r->token, err) != BB_OK)
+		return err->code;
+	if (integration_get(c->ctx, c->pos[0], 0, &r->it, err) != BB_OK) {
+		secret_free(r->token);
+		free(r->email);
+		memset(r, 0, sizeof *r);
+		return err->code;
+	}
+	return BB_OK;
+}
+
+static bb_creds remote_creds(const remote *r)
+{
+	bb_creds cr = {r->email, r->token, &r->it.workspaces};
+
+	return cr;
+}
+
+static void remote_free(remote *r)
+{
+	secret_free(r->token);
+	free(r->email);
+	integration_free(&r->it);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- integration verify ------------------------------------------------------- */
+
+static const char *pr_text(int pr_access)
+{
+	return pr_access == 1 ? "readable" : pr_access == 0 ? "refused" : "unknown (no repository to try)";
+}
+
+static void put_field(FILE *f, const char *label, const char *value)
+{
+	fprintf(f, "%-16s", label);
+	cli_put_safe(f, value, 0);
+	fputc('\n', f);
+}
+
+static void verify_human(cli *c, const bb_integration *it, const bb_job_result *res)
+{
+	const bb_verify_info *v = &res->verify;
+	char count[32];
+
+	fputs("Credentials of ", c->out);
+	cli_put_safe(c->out, it->name, 0);
+	fputs(" work.\n", c->out);
+	cli_put_safe(c->out, res->msg, 0);
+	fputc('\n', c->out);
+	fprintf(c->out, "%-16s", "Workspaces:");
+	for (size_t i = 0; i < v->workspaces.n; i++) {
+		fputs(i ? ", " : "", c->out);
+		cli_put_safe(c->out, v->workspaces.v[i], 0);
+	}
+	fputs(v->workspaces.n ? "" : "-", c->out);
+	fputs(v->workspaces_from_config ? " (from the integration)\n" : "\n", c->out);
+	snprintf(count, sizeof count, "%ld", v->repositories);
+	put_field(c->out, "Repositories:", count);
+	put_field(c->out, "Pull requests:", pr_text(v->pr_access));
+}
+
+static cJSON *verify_json(const bb_job_result *res)
+{
+	cJSON *o = cJSON_CreateObject();
+	const bb_verify_info *v = &res->verify;
+
+	cJSON_AddBoolToObject(o, "ok", res->code == BB_OK);
+	cli_json_add_str(o, "message", res->msg);
+	cli_json_add_list(o, "workspaces", &v->workspaces);
+	cJSON_AddNumberToObject(o, "repositories", (double)v->repositories);
+	if (v->pr_access < 0)
+		cJSON_AddNullToObject(o, "pull_requests");
+	else
+		cJSON_AddBoolToObject(o, "pull_requests", v->pr_access == 1);
+	cli_json_add_list(o, "missing_scopes", &res->missing_scopes);
+	return o;
+}
+
+/* Prints the outcome; a refusal also becomes err (the one sentence on stderr). */
+static bb_code verify_report(cli *c, const bb_integration *it, const bb_job_result *res,
+			     bb_err *err)
+{
+	if (c->json && cli_json_print(c, verify_json(res), err) != BB_OK)
+		return err->code;
+	if (res->code != BB_OK)
+		return bb_fail(err, res->code, "%s", res->msg);
+	if (!c->json)
+		verify_human(c, it, res);
+	return BB_OK;
+}
+
+bb_code cmd_integration_verify(cli *c, bb_err *err)
+{
+	bb_job_result res;
+	bb_creds cr;
+	remote r;
+	bb_code rc;
+
+	if (remote_open(c, &r, err) != BB_OK)
+		return err->code;
+	cr = remote_creds(&r);
+	bitbucket_verify_sync(&cr, &res);
+	secret_free(r.token); /* not needed any more: wipe it now */
+	r.token = NULL;
+	rc = integration_record_verify(c->ctx, r.it.slug, res.code == BB_OK, res.msg, err);
+	if (rc == BB_OK)
+		rc = verify_report(c, &r.it, &res, err);
+	bitbucket_result_free(&res);
+	remote_free(&r);
+	return rc;
+}
+
+/* ---- integration repos -------------------------------------------------------- */
+
+/* The cached repositories of every workspace but ws (owned by *kept). */
+static bb_code cached_others(cli *c, const char *slug, const char *ws, bb_repo_list *kept,
+			     bb_err *err)
+{
+	bb_repo_list old = {0};
+
+	if (bitbucket_cache_load(c->ctx->db, slug, NULL, &old, NULL, err) != BB_OK)
+		return err->code;
+	kept->v = calloc(old.n + 1, sizeof *kept->v);
+	if (!kept->v) {
+		bitbucket_repos_free(&old);
+		return bb_fail(err, BB_INVALID, "Out of memory while reading the repository cache.");
+	}
+	for (size_t i = 0; i < old.n; i++) {
+		if (strcmp(old.v[i].workspace, ws) == 0)
+			continue;
+		kept->v[kept->n++] = old.v[i]; /* moved: old's entry is emptied */
+		memset(&old.v[i], 0, sizeof old.v[i]);
+	}
+	bitbucket_repos_free(&old);
+	return BB_OK;
+}
+
+/* With --workspace only that workspace was asked: the cache keeps the
+ * repositories of the others, so it still covers every workspace. */
+static bb_code store_cache(cli *c, const char *slug, const char *ws, const bb_repo_list *found,
+			   bb_err *err)
+{
+	bb_repo_list kept = {0}, all = {0};
+	char now[BB_TIME_LEN];
+	bb_code rc;
+
+	util_now(now);
+	if (!ws)
+		return bitbucket_cache_store(c->ctx->db, slug, found, now, err);
+	if (cached_others(c, slug, ws, &kept, err) != BB_OK)
+		return err->code;
+	/* a shallow array over both lists: the strings stay with their owners */
+	all.v = malloc((found->n + kept.n + 1) * sizeof *all.v);
+	if (!all.v) {
+		bitbucket_repos_free(&kept);
+		return bb_fail(err, BB_INVALID, "Out of memory while storing the repository cache.");
+	}
+	memcpy(all.v, found->v, found->n * sizeof *all.v);
+	if (kept.n)
+		memcpy(all.v + found->n, kept.v, kept.n * sizeof *all.v);
+	all.n = found->n + kept.n;
+	rc = bitbucket_cache_store(c->ctx->db, slug, &all, now, err);
+	free(all.v);
+	bitbucket_repos_free(&kept);
+	return rc;
+}
+
+static void repos_json(cli *c, const bb_repo_list *l)
+{
+	cli_jbuf b = {0};
+
+	cli_jbuf_lit(&b, "[");
+	for (size_t i = 0; i < l->n; i++) {
+		const bb_repo *r = &l->v[i];
+
+		cli_jbuf_lit(&b, i ? ",\n{\"full_name\":" : "\n{\"full_name\":");
+		cli_jbuf_str(&b, r->full_name);
+		cli_jbuf_lit(&b, ",\"workspace\":");
+		cli_jbuf_str(&b, r->workspace);
+		cli_jbuf_lit(&b, ",\"slug\":");
+		cli_jbuf_str(&b, r->slug);
+		cli_jbuf_lit(&b, ",\"name\":");
+		cli_jbuf_str(&b, r->name);
+		cli_jbuf_lit(&b, r->is_private ? ",\"is_private\":true" : ",\"is_private\":false");
+		cli_jbuf_lit(&b, ",\"mainbranch\":");
+		cli_jbuf_str(&b, r->mainbranch);
+		cli_jbuf_lit(&b, ",\"updated_on\":");
+		cli_jbuf_str(&b, r->updated_on);
+		cli_jbuf_lit(&b, "}");
+		if (b.n >= CLI_JBUF_FLUSH_AT)
+			cli_jbuf_flush(&b, c->out);
+	}
+	cli_jbuf_lit(&b, l->n ? "\n]\n" : "]\n");
+	cli_jbuf_flush(&b, c->out);
+	cli_jbuf_free(&b);
+}
+
+static void repos_table(cli *c, const bb_repo_list *l, const char *summary)
+{
+	static const char *const head[] = {"FULL NAME", "PRIVATE", "MAIN BRANCH", "UPDATED"};
+	cli_table t;
+
+	cli_table_init(&t, 4, head);
+	for (size_t i = 0; i < l->n; i++) {
+		const char *row[] = {l->v[i].full_name, l->v[i].is_private ? "yes" : "no",
+				     l->v[i].mainbranch, l->v[i].updated_on};
+
+		cli_table_add(&t, row);
+	}
+	if (l->n)
+		cli_table_print(&t, c->out);
+	cli_table_free(&t);
+	cli_put_safe(c->out, summary, 0);
+	fputc('\n', c->out);
+}
+
+bb_code cmd_integration_repos(cli *c, bb_err *err)
+{
+	bb_discover_opts opts = {cli_get(c, "workspace"), 0};
+	bb_job_result res;
+	bb_creds cr;
+	remote r;
+	bb_code rc;
+
+	if (remote_open(c, &r, err) != BB_OK)
+		return err->code;
+	cr = remote_creds(&r);
+	bitbucket_discover_sync(&cr, &opts, &res);
+	secret_free(r.token);
+	r.token = NULL;
+	if (res.code != BB_OK)
+		rc = bb_fail(err, res.code, "%s", res.msg);
+	else
+		rc = store_cache(c, r.it.slug, opts.workspace, &res.repos, err);
+	if (rc == BB_OK && c->json)
+		repos_json(c, &res.repos);
+	else if (rc == BB_OK)
+		repos_table(c, &res.repos, res.msg);
+	bitbucket_result_free(&res);
+	remote_free(&r);
+	return rc;
+}
