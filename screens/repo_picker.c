@@ -12,6 +12,9 @@
 #include "secret.h"
 #include "stacks.h"
 
+#define STATUS_ROWS 3                   /* a failure sentence wraps */
+#define HEAD_ROWS (STATUS_ROWS + 2)     /* filter, status, column heads */
+
 typedef struct picker {
 	tui_screen s;
 	bb_ctx *ctx;
@@ -185,7 +188,7 @@ static void picker_resize(tui_screen *s)
 	picker *p = SCR_STATE(picker, s);
 	tui_rect r = s->area;
 
-	r.y += 4, r.h -= 4;
+	r.y += HEAD_ROWS, r.h -= HEAD_ROWS;
 	r.x += 1, r.w -= 2;
 	tui_list_layout(&p->list, r);
 }
@@ -196,14 +199,16 @@ static void picker_draw(tui_screen *s, WINDOW *w, bool full)
 	tui_rect a = s->area;
 	int x = a.x + 1, width = a.w - 2, cy, cx;
 
-	for (int r = 0; r < 4; r++)
+	for (int r = 0; r < HEAD_ROWS; r++)
 		tui_fill(w, a.y + r, a.x, a.w, 0);
 	tui_put(w, a.y, x, 8, "Filter:", A_BOLD, true);
 	tui_field_draw(&p->filter, w, a.y, x + 8, width - 8, true, &cy, &cx);
-	scr_wrap(w, a.y + 1, x, width, 2, p->status, tui_attr(p->failed ? TUI_ERROR : TUI_MUTED));
-	tui_fill(w, a.y + 3, a.x, a.w, tui_attr(TUI_MUTED));
-	tui_put(w, a.y + 3, x, width * 3 / 5, "Repository", tui_attr(TUI_MUTED) | A_BOLD, true);
-	tui_put(w, a.y + 3, x + width * 3 / 5 + 1, width - width * 3 / 5 - 1, "Main branch",
+	scr_wrap(w, a.y + 1, x, width, STATUS_ROWS, p->status,
+		 tui_attr(p->failed ? TUI_ERROR : TUI_MUTED));
+	tui_fill(w, a.y + HEAD_ROWS - 1, a.x, a.w, tui_attr(TUI_MUTED));
+	tui_put(w, a.y + HEAD_ROWS - 1, x, width * 3 / 5, "Repository", tui_attr(TUI_MUTED) | A_BOLD,
+		true);
+	tui_put(w, a.y + HEAD_ROWS - 1, x + width * 3 / 5 + 1, width - width * 3 / 5 - 1, "Main branch",
 		tui_attr(TUI_MUTED) | A_BOLD, true);
 	tui_list_draw(&p->list, w, full, NULL, NULL);
 	p->cy = cy, p->cx = cx;

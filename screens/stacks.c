@@ -246,14 +246,15 @@ static void stacks_resize(tui_screen *s)
 {
 	stacks *st = SCR_STATE(stacks, s);
 	tui_rect r = s->area;
-	int rest = r.w - 2 - 6 - 10 - NCOLS;
+	int rest = r.w - 2 - 6 - 8 - NCOLS;
 
 	if (rest < 20)
 		rest = 20;
-	st->cw[0] = 6, st->cw[5] = 10;
-	st->cw[1] = rest * 28 / 100;
-	st->cw[2] = rest * 15 / 100;
-	st->cw[3] = rest * 27 / 100;
+	/* the integration column gets the most: "detached (was Prod BB)" must fit */
+	st->cw[0] = 6, st->cw[5] = 8;
+	st->cw[1] = rest * 24 / 100;
+	st->cw[2] = rest * 12 / 100;
+	st->cw[3] = rest * 38 / 100;
 	st->cw[4] = rest - st->cw[1] - st->cw[2] - st->cw[3];
 	r.y += 2, r.h -= 2;
 	tui_list_layout(&st->list, r);
