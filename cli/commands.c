@@ -2,6 +2,7 @@
  * The parser, the help text and the dispatcher all read this one table, so
  * the help can never disagree with what is accepted. */
 #include "cli.h"
+#include "cmd_bitbucket.h"
 
 #define END {NULL, NULL, 0, NULL}
 
@@ -117,9 +118,10 @@ const cli_cmd cli_commands[] = {
 	 "replace the webhook secret and show the new one", no_opts},
 	{"integration", "delete", "NAME", 1, 1, 1, cmd_integration_delete,
 	 "delete an integration; its stacks and modules become detached", int_delete_opts},
-	/* Slots for the Bitbucket client (core/bitbucket), same shape:
-	 * {"integration", "verify", "NAME", 1, 1, 1, cmd_integration_verify, ...},
-	 * {"integration", "repos", "NAME", 1, 1, 1, cmd_integration_repos, ...}, */
+	{"integration", "verify", "NAME", 1, 1, 1, cmd_integration_verify,
+	 "ask Bitbucket what the integration's token can reach", no_opts},
+	{"integration", "repos", "NAME", 1, 1, 1, cmd_integration_repos,
+	 "list the repositories the integration's token can read", cmd_repos_opts},
 	{"stack", "create", "NAME", 1, 1, 1, cmd_stack_create,
 	 "create a stack or module tracking a repository", stack_create_opts},
 	{"stack", "list", "", 0, 0, 1, cmd_stack_list,
