@@ -233,9 +233,14 @@ static void repos_table(cli *c, const bb_repo_list *l, const char *summary)
 
 	cli_table_init(&t, 4, head);
 	for (size_t i = 0; i < l->n; i++) {
+		char when[17] = "";
 		const char *row[] = {l->v[i].full_name, l->v[i].is_private ? "yes" : "no",
-				     l->v[i].mainbranch, l->v[i].updated_on};
+				     l->v[i].mainbranch, l->v[i].updated_on ? when : NULL};
 
+		/* "2026-03-01T12:34:56.000000+00:00" -> "2026-03-01 12:34" */
+		snprintf(when, sizeof when, "%s", l->v[i].updated_on ? l->v[i].updated_on : "");
+		if (strlen(when) > 10 && when[10] == 'T')
+			when[10] = ' ';
 		cli_table_add(&t, row);
 	}
 	if (l->n)
