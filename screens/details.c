@@ -85,8 +85,14 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 	y += rows - 1;
 	scr_mask(64, (size_t)(width > 40 ? 24 : 8), mask, sizeof mask);
 	strcat(mask, "  (r reveals)");
-	scr_pair(win, y + 2, x, width, "Secret", d->it.webhook_secret ? d->it.webhook_secret : mask,
-		 d->it.webhook_secret ? A_BOLD : 0);
+	tui_put(win, y + 2, x, 14, "Secret", tui_attr(TUI_MUTED), true);
+	/* two rows whether shown or not, so revealing never moves the lines below */
+	if (d->it.webhook_secret)
+		scr_wrap_path(win, y + 2, x + 14, width - 14, 2, d->it.webhook_secret, A_BOLD);
+	else
+		tui_put(win, y + 2, x + 14, width - 14, mask, 0, true);
+	rows++;
+	y++;
 	token_status(&d->it, buf, sizeof buf);
 	scr_pair(win, y + 3, x, width, "API token", buf, 0);
 	return 3 + rows;

@@ -28,11 +28,13 @@ typedef struct edit {
 	size_t nspaces, space_sel;
 	int focus;
 	char why[E_COUNT][BB_MSG_MAX];
+	char error[BB_MSG_MAX];     /* core's refusal of the last save, in full */
 	int cy, cx;
 } edit;
 
 const tui_keydef edit_keys[] = {
-	{SCR_SAVE, {TUI_CTRL('s')}, "save", "Save the changes (or Enter on Save).", true},
+	/* not Ctrl-S: terminals with flow control swallow it */
+	{SCR_SAVE, {TUI_CTRL('o')}, "save", "Save the changes (or Enter on Save).", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "next field", "Move to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "prev", "Move to the previous field.", false},
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; adds a label on the tag fields.",
@@ -145,7 +147,9 @@ static void edit_draw(tui_screen *s, WINDOW *w, bool full)
 	if (bottom - 1 - y >= 1)
 		tui_area_draw(&e->desc, w, (tui_rect){y, fx, bottom - 1 - y, fw}, f == E_DESC,
 			      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
-	if (why)
+	if (e->error[0])
+		scr_wrap(w, bottom - 2, x, a.w - 4, 2, e->error, tui_attr(TUI_ERROR));
+	else if (why)
 		tui_put(w, bottom - 1, x, a.w - 4, why, tui_attr(TUI_ERROR), true);
 	tui_buttons_draw(&save, 1, f == E_SAVE ? 0 : -1, w, bottom, fx, f == E_SAVE ? &cy : NULL,
 			 f == E_SAVE ? &cx : NULL);
@@ -182,6 +186,7 @@ static tui_ret edit_save(edit *e)
 	strlist_free(&labels);
 	strlist_free(&ws);
 	if (rc != BB_OK) {
+		snprintf(e->error, sizeof e->error, "%s", err.msg);
 		scr_error(&err); /* keep everything typed */
 		return tui_redraw();
 	}
@@ -210,7 +215,7 @@ static tui_ret widget_result(edit *e, enum tui_field_res r)
 		return tui_redraw();
 	}
 	if (r == TUI_FIELD_CHANGED)
-		e->dirty = true;
+		e->dirty = true, e->error[0] = '\0';
 	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
 }
 
@@ -246,7 +251,7 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 		move_focus(e, ev->key == TUI_K_TAB ? 1 : -1);
 		return tui_redraw();
 	}
-	if (ev->key == TUI_CTRL('s'))
+	if (ev->action == SCR_SAVE)
 		return edit_save(e);
 	switch (e->focus) {
 	case E_EMAIL: return widget_result(e, tui_field_event(&e->email, ev));

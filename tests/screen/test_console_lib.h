@@ -26,6 +26,12 @@
 /* Fails the test (after the harness printed the screen) when text does not
  * appear in time. */
 #define WAIT(v, text) assert_true(vt_wait_text((v), (text), WAIT_MS))
+/* Compares with the golden file once the program stopped drawing. */
+#define GOLDEN(v, name)                                                 \
+	do {                                                            \
+		assert_true(vt_wait_quiet((v), 150, WAIT_MS));          \
+		assert_true(vt_golden((v), (name)));                    \
+	} while (0)
 #define GONE(v, text) assert_true(vt_wait_gone((v), (text), WAIT_MS))
 
 static __attribute__((unused)) int con_setup(void **state)

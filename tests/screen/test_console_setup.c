@@ -10,7 +10,7 @@ static void first_time_setup_creates_the_account(void **state)
 
 	WAIT(v, "first-time setup");
 	WAIT(v, "you (alice)");
-	assert_true(vt_golden(v, "console_setup"));
+	GOLDEN(v, "console_setup");
 	con_type(v, "Acme", "Enter");
 	con_type(v, NULL, "Down");
 	con_type(v, NULL, "Down");
@@ -40,7 +40,7 @@ static void setup_refuses_an_empty_name_and_esc_quits(void **state)
 	vt *v = con_spawn(h, "alice", 60, 16, NULL);
 
 	WAIT(v, "first-time setup");
-	assert_true(vt_golden(v, "console_setup"));
+	GOLDEN(v, "console_setup");
 	con_type(v, NULL, "Tab");
 	con_type(v, NULL, "Tab");
 	con_type(v, NULL, "Tab");
@@ -60,7 +60,7 @@ static void too_small_then_resized(void **state)
 	cliexec_init(h, NULL);
 	v = con_spawn(h, "alice", 50, 12, NULL);
 	WAIT(v, "Terminal too small");
-	assert_true(vt_golden(v, "console_too_small"));
+	GOLDEN(v, "console_too_small");
 	assert_int_equal(vt_resize(v, 80, 24), 0);
 	WAIT(v, "Bitbucket Cloud integrations");
 	GONE(v, "Terminal too small");
@@ -88,7 +88,7 @@ static void no_color_is_honoured(void **state)
 	assert_false(vt_any_color(v));
 	/* the selection still shows, without colour */
 	assert_true(vt_cell_at(v, 2, 0).reverse);
-	assert_true(vt_golden(v, "console_home_nocolor"));
+	GOLDEN(v, "console_home_nocolor");
 	con_quit(v);
 }
 

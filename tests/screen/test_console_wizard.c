@@ -98,7 +98,7 @@ static void full_wizard_creates_a_space_integration(void **state)
 	/* bob is not an admin of root: default is disabled with the reason */
 	WAIT(v, "(*) Space");
 	WAIT(v, "(*) dev");
-	assert_true(vt_golden(v, "console_wizard_type"));
+	GOLDEN(v, "console_wizard_type");
 	con_type(v, NULL, "Up");
 	WAIT(v, "(*) Default");
 	con_type(v, NULL, "Enter");
@@ -268,13 +268,13 @@ static void resize_in_the_middle_keeps_the_step(void **state)
 	assert_int_equal(vt_resize(v, 60, 16), 0);
 	assert_true(vt_wait_quiet(v, 100, WAIT_MS));
 	WAIT(v, "size@acme.example");
-	assert_true(vt_golden(v, "console_wizard_email"));
+	GOLDEN(v, "console_wizard_email");
 	assert_int_equal(vt_resize(v, 40, 10), 0);
 	WAIT(v, "Terminal too small");
 	assert_int_equal(vt_resize(v, 80, 24), 0);
 	WAIT(v, "Step 3 of 7");
 	WAIT(v, "size@acme.example");
-	assert_true(vt_golden(v, "console_wizard_email"));
+	GOLDEN(v, "console_wizard_email");
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Step 4 of 7");
 	vt_free(v);
