@@ -142,8 +142,7 @@ static bb_code set_details(bb_integration *it, int visible, const bb_account *ac
 /* Loads the integration named key (name or slug), all fields. */
 static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *err)
 {
-	static const char sql[] = "SELECT " COLS ", (SELECT COUNT(*) FROM stack s "
-				  "WHERE s.integration = i.slug) FROM integration i WHERE " BY_KEY;
+	static const char sql[] = "SELECT " COLS ", i.stacks FROM integration i WHERE " BY_KEY;
 	char *k = validate_trim(key ? key : ""), q[BB_QUOTE_SIZE];
 	sqlite3_stmt *st;
 	bb_code rc;
@@ -356,14 +355,13 @@ static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration
 	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 20), acc, err);
 }
 
-/* One query: visibility from the space sets computed once; stacks counted by a
- * correlated subquery, an index seek per listed integration (faster than
- * grouping every stack when the user sees only a few integrations). */
+/* One query: visibility from the space sets computed once; stack counts are
+ * kept in the row by triggers (schema migration 2). */
 static bb_code list_query(bb_ctx *ctx, const bb_account *acc, const char *readable,
 			  const char *admin, bb_integration **out, size_t *n, bb_err *err)
 {
 	static const char sql[] =
-		"SELECT " COLS ", (SELECT COUNT(*) FROM stack s WHERE s.integration = i.slug), "
+		"SELECT " COLS ", i.stacks, "
 		"i.space IN (SELECT value FROM json_each(?2)) FROM integration i "
 		"WHERE i.type = 'default' OR i.space IN (SELECT value FROM json_each(?1)) "
 		"ORDER BY i.name COLLATE NOCASE, i.slug";

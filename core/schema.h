@@ -54,6 +54,22 @@ static const char *const schema_migrations[] = {
 	"  PRIMARY KEY (integration, full_name));"
 	"CREATE TABLE draft ("
 	"  login TEXT PRIMARY KEY, data TEXT NOT NULL, saved_at TEXT NOT NULL);",
+
+	/* 2: stacks per integration kept by triggers, so listing 1,000
+	 * integrations does not count 100,000 stacks each time */
+	"ALTER TABLE integration ADD COLUMN stacks INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE integration SET stacks ="
+	"  (SELECT COUNT(*) FROM stack s WHERE s.integration = integration.slug);"
+	"CREATE TRIGGER stack_count_insert AFTER INSERT ON stack"
+	"  WHEN NEW.integration IS NOT NULL BEGIN"
+	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;"
+	"CREATE TRIGGER stack_count_delete AFTER DELETE ON stack"
+	"  WHEN OLD.integration IS NOT NULL BEGIN"
+	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration; END;"
+	"CREATE TRIGGER stack_count_update AFTER UPDATE OF integration ON stack"
+	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
+	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
+	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
