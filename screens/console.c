@@ -9,6 +9,7 @@
 #include "draft.h"
 #include "scr.h"
 #include "space.h"
+#include "stacks.h"
 
 /* Every screen's key table, for the key dump. */
 static const struct {
@@ -28,6 +29,10 @@ static const struct {
 	{"Edit integration", edit_keys},
 	{"Delete integration", delete_keys},
 	{"Audit log", audit_keys},
+	{"Stacks and modules", stacks_keys},
+	{"New stack or module", stack_form_keys},
+	{"Choose an integration for stacks", stack_choose_keys},
+	{"Repository picker", repo_picker_keys},
 	{"Dialogs", tui_dialog_keys},
 	{"Help", tui_help_keys},
 };

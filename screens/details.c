@@ -6,6 +6,7 @@
 
 #include "scr.h"
 #include "secret.h"
+#include "stacks.h"
 
 #define REVEAL_MS 30000
 
@@ -26,7 +27,7 @@ const tui_keydef details_keys[] = {
 	{SCR_WEBHOOK, {'w'}, "webhook", "Show what to enter in Bitbucket's webhook settings.", true},
 	{SCR_ROTATE, {'R'}, "rotate", "Rotate the webhook secret (asks to confirm).", true},
 	{SCR_DELETE, {'d'}, "delete", "Delete the integration (asks to confirm).", true},
-	{SCR_STACKS, {'s'}, "stacks", "Show how many stacks and modules use it.", true},
+	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the list.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
@@ -203,7 +204,10 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 		return tui_unhandled();
 	switch (ev->action) {
 	case SCR_REVEAL: return details_reveal(d);
-	case SCR_STACKS: return details_stacks(d);
+	case SCR_STACKS:
+		if (!(next = stacks_screen_new(scr_ctx(), d->slug)))
+			return details_stacks(d);
+		break;
 	case SCR_EDIT: next = edit_new(&d->it); break;
 	case SCR_WEBHOOK: next = webhook_new(d->slug); break;
 	case SCR_DELETE: next = delete_new(d->slug, 2); break;
