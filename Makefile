@@ -52,6 +52,7 @@ TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 FAKE_SRC    := $(sort $(wildcard tests/fake/*.c))
 BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 
+FUZZ_SECONDS ?= 10
 .PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
 all: build-release
 
@@ -104,6 +105,7 @@ run: build-release
 # Every test runs under ASan+UBSan; the warnings-as-errors release build must
 # compile too (its tests are compiled, not run, to catch flavour-only warnings).
 check: layering build-release $(REL_TESTS) build-asan
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 
 # core/ must never draw; tui/ must never know the domain.

@@ -11,8 +11,9 @@ for pair in "$@"; do
 		missing="$missing $pkg"
 	fi
 done
-# The screen tests and man lint use these programs.
+# The man-page lint and the fuzz smoke run (libFuzzer comes with clang).
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
 [ -z "$missing" ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends$(printf ' %s' $missing | tr -s ' ')"
