@@ -1,0 +1,477 @@
+/* troubleshoot.c - the Troubleshooting screen: credentials, workspace access,
+ * repositories visible and pull-request access come from one background
+ * verification; the Pull Request Commit Links app from a second check on a
+ * commit the user types. Each row shows its state and, when selected, the
+ * curl command that checks the same thing by hand and what its answer means.
+ * Nothing here waits: both checks run on the console's shared client. */
+#include "troubleshoot.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitbucket.h"
+#include "integration.h"
+#include "scr.h"
+#include "secret.h"
+#include "verify.h"
+
+enum { ROW_CREDS, ROW_WS, ROW_REPOS, ROW_PR, ROW_LINKS, ROW_COUNT };
+
+/* What a row shows. */
+enum { CK_NOT_RUN, CK_RUNNING, CK_OK, CK_WARN, CK_FAILED, CK_SKIPPED, CK_CANCELLED };
+
+enum { FOCUS_LIST, FOCUS_REPO, FOCUS_COMMIT, FOCUS_COUNT };
+
+enum { TS_RUN = TUI_ACT_APP + 50 };
+
+typedef struct troubleshoot {
+	tui_screen s;
+	bb_ctx *ctx;
+	char slug[256];
+	char title[300];
+	bb_integration it;
+	bool loaded;
+	verify_state verify, links;
+	int state[ROW_COUNT];
+	char detail[ROW_COUNT][BB_MSG_MAX];
+	char workspace[128];  /* for the curl commands */
+	bb_check *checks;
+	size_t nchecks;
+	tui_field repo, commit;
+	int focus;
+	int sel;
+	int cy, cx;
+	bool cursor;
+} troubleshoot;
+
+const tui_keydef troubleshoot_keys[] = {
+	{TS_RUN, {'v', TUI_K_ENTER}, "run",
+	 "Run the checks again; with a repository and a commit typed, the commit check too.", true},
+	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "select",
+	 "Select a check to see its result and its curl command.", true},
+	{SCR_COPY, {'c'}, "copy curl",
+	 "Copy the selected check's curl command (OSC 52); the token stays a placeholder.", true},
+	{SCR_NEXT_FIELD, {TUI_K_TAB}, "commit",
+	 "Move between the checks and the repository and commit fields.", true},
+	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back between the fields and the checks.", false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel/back",
+	 "Cancel the checks that are running; when none runs, go back.", true},
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
+	{0},
+};
+
+static void set_row(troubleshoot *t, int row, int state, const char *detail)
+{
+	t->state[row] = state;
+	snprintf(t->detail[row], sizeof t->detail[row], "%s", detail ? detail : "");
+}
+
+/* ---- the curl commands ------------------------------------------------------------ */
+
+static void rebuild_checks(troubleshoot *t)
+{
+	const char *repo = tui_field_value(&t->repo), *commit = tui_field_value(&t->commit);
+	const char *ws = t->workspace[0] ? t->workspace : NULL;
+	char from_repo[128];
+	bb_err err = {0};
+
+	if (!ws && strchr(repo, '/')) {
+		snprintf(from_repo, sizeof from_repo, "%.*s", (int)strcspn(repo, "/"), repo);
+		ws = from_repo;
+	}
+	bitbucket_checks_free(t->checks, t->nchecks);
+	t->checks = NULL;
+	t->nchecks = 0;
+	if (bitbucket_checks(t->it.email, ws, repo, commit, &t->checks, &t->nchecks, &err) != BB_OK)
+		scr_error(&err);
+}
+
+/* ---- results into rows ------------------------------------------------------------- */
+
+/* The row a failed verification stopped at. Core names the scope a 403
+ * lacks; a 404 is a workspace the account cannot see; anything else
+ * (401, network, TLS, rate limit) stops the very first request. */
+static int failed_row(const bb_job_result *r)
+{
+	if (r->verify.pr_access == 0 ||
+	    strlist_contains(&r->missing_scopes, "read:pullrequest:bitbucket"))
+		return ROW_PR;
+	if (strlist_contains(&r->missing_scopes, "read:repository:bitbucket") ||
+	    r->verify.repositories > 0 || strstr(r->msg, "(404)"))
+		return ROW_REPOS;
+	if (strlist_contains(&r->missing_scopes, "read:workspace:bitbucket"))
+		return ROW_WS;
+	return ROW_CREDS;
+}
+
+static void rows_ok(troubleshoot *t, const bb_verify_info *v)
+{
+	char buf[BB_MSG_MAX], names[256];
+
+	set_row(t, ROW_CREDS, CK_OK, "Bitbucket accepts the email and the API token.");
+	scr_join(&v->workspaces, names, sizeof names);
+	snprintf(buf, sizeof buf, "%zu workspace%s: %s", v->workspaces.n,
+		 v->workspaces.n == 1 ? "" : "s", names);
+	if (v->workspaces_from_config)
+		set_row(t, ROW_WS, CK_WARN, "The token lacks read:workspace:bitbucket, so the "
+			"workspaces named in the integration were used; add the scope to let them "
+			"be discovered.");
+	else
+		set_row(t, ROW_WS, CK_OK, buf);
+	snprintf(buf, sizeof buf, "%ld repositor%s visible.", v->repositories,
+		 v->repositories == 1 ? "y" : "ies");
+	set_row(t, ROW_REPOS, v->repositories > 0 ? CK_OK : CK_WARN,
+		v->repositories > 0 ? buf : "No repository is visible: check the workspaces and "
+		"that the account is a member of the repositories.");
+	if (v->pr_access == 1)
+		set_row(t, ROW_PR, CK_OK, "The token can read pull requests.");
+	else
+		set_row(t, ROW_PR, CK_WARN, "Not tried: no repository was visible to try it on.");
+	if (v->workspaces.n)
+		snprintf(t->workspace, sizeof t->workspace, "%s", v->workspaces.v[0]);
+}
+
+/* Rows before `at` passed, `at` failed with msg, the later ones never ran. */
+static void rows_stopped(troubleshoot *t, int at, const char *msg)
+{
+	for (int i = ROW_CREDS; i < at; i++)
+		set_row(t, i, CK_OK, i == ROW_CREDS ? "Bitbucket accepts the email and the API token."
+			: "Passed.");
+	set_row(t, at, CK_FAILED, msg);
+	for (int i = at + 1; i < ROW_LINKS; i++)
+		set_row(t, i, CK_SKIPPED, "Not checked: an earlier check failed.");
+	t->sel = at; /* the failure is what the user wants to read */
+}
+
+static void on_verified(void *arg, verify_state *v)
+{
+	troubleshoot *t = arg;
+
+	if (v->status == VERIFY_OK)
+		rows_ok(t, &v->result.verify);
+	else
+		rows_stopped(t, failed_row(&v->result), v->result.msg);
+	rebuild_checks(t);
+}
+
+static void on_links(void *arg, verify_state *v)
+{
+	troubleshoot *t = arg;
+	int state = CK_FAILED;
+
+	if (v->status == VERIFY_OK)
+		state = v->result.links == BB_LINKS_OK ? CK_OK : CK_WARN;
+	set_row(t, ROW_LINKS, state, v->result.msg);
+}
+
+/* ---- running and cancelling ---------------------------------------------------------- */
+
+static void start_links(troubleshoot *t, const char *email, const char *token)
+{
+	const char *repo = tui_field_value(&t->repo), *commit = tui_field_value(&t->commit);
+
+	if (!*repo || !*commit) {
+		set_row(t, ROW_LINKS, CK_NOT_RUN, "Type a repository (workspace/slug) and a commit "
+			"hash above (Tab), then press Enter.");
+		return;
+	}
+	if (verify_start_commit(&t->links, email, token, repo, commit) == 0)
+		set_row(t, ROW_LINKS, CK_RUNNING, "");
+	else
+		set_row(t, ROW_LINKS, CK_FAILED, t->links.text);
+}
+
+static void run_checks(troubleshoot *t)
+{
+	char *email = NULL, *token = NULL;
+	bb_err err = {0};
+
+	if (integration_credentials(t->ctx, t->slug, &email, &token, &err) != BB_OK) {
+		for (int i = 0; i < ROW_COUNT; i++)
+			set_row(t, i, CK_NOT_RUN, err.msg);
+		scr_error(&err);
+		return;
+	}
+	if (verify_start(&t->verify, email, token, &t->it.workspaces) == 0) {
+		for (int i = ROW_CREDS; i < ROW_LINKS; i++)
+			set_row(t, i, CK_RUNNING, "");
+	} else {
+		rows_stopped(t, ROW_CREDS, t->verify.text);
+	}
+	start_links(t, email, token);
+	secret_free(token);
+	free(email);
+	tui_message(NULL, false);
+}
+
+static bool cancel_checks(troubleshoot *t)
+{
+	bool any = verify_running(&t->verify) || verify_running(&t->links);
+
+	verify_cancel(&t->verify);
+	verify_cancel(&t->links);
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (t->state[i] == CK_RUNNING)
+			set_row(t, i, CK_CANCELLED, "Cancelled; press v to run the checks again.");
+	if (any)
+		tui_message("Checks cancelled.", false);
+	return any;
+}
+
+/* ---- drawing ----------------------------------------------------------------------- */
+
+static const char *state_text(int state)
+{
+	static const char frames[] = "|/-\\";
+	static char running[16];
+
+	switch (state) {
+	case CK_RUNNING:
+		snprintf(running, sizeof running, "%c running", frames[(tui_now_ms() / 200) % 4]);
+		return running;
+	case CK_OK: return "ok";
+	case CK_WARN: return "warning";
+	case CK_FAILED: return "FAILED";
+	case CK_SKIPPED: return "not checked";
+	case CK_CANCELLED: return "cancelled";
+	default: return "not run";
+	}
+}
+
+static void draw_fields(troubleshoot *t, WINDOW *win, int y, int x, int width)
+{
+	int rw = width > 70 ? 34 : (width - 24) * 3 / 5, cw = width - rw - 21;
+	int *cy = &t->cy, *cx = &t->cx;
+
+	tui_put(win, y, x, 11, "Repository", tui_attr(TUI_MUTED), true);
+	tui_field_draw(&t->repo, win, y, x + 11, rw, t->focus == FOCUS_REPO,
+		       t->focus == FOCUS_REPO ? cy : NULL, t->focus == FOCUS_REPO ? cx : NULL);
+	tui_put(win, y, x + 11 + rw, 9, "  Commit", tui_attr(TUI_MUTED), true);
+	if (cw > 4)
+		tui_field_draw(&t->commit, win, y, x + 20 + rw, cw, t->focus == FOCUS_COMMIT,
+			       t->focus == FOCUS_COMMIT ? cy : NULL,
+			       t->focus == FOCUS_COMMIT ? cx : NULL);
+}
+
+static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int row)
+{
+	bool sel = row == t->sel;
+	attr_t base = sel ? tui_attr(TUI_SELECTED) : 0;
+	attr_t st = t->state[row] == CK_FAILED ? tui_attr(TUI_ERROR) : 0;
+	const char *title = row < (int)t->nchecks ? t->checks[row].title : "";
+
+	tui_fill(win, y, x, width, base);
+	tui_put(win, y, x, 2, sel ? ">" : " ", base, true);
+	tui_put(win, y, x + 2, 13, state_text(t->state[row]), base | st, true);
+	tui_put(win, y, x + 15, 31, title, base | A_BOLD, true);
+	if (width > 46)
+		tui_put(win, y, x + 46, width - 46, t->detail[row], base, true);
+	if (sel && t->focus == FOCUS_LIST) {
+		t->cy = y;
+		t->cx = x;
+	}
+}
+
+/* The selected check: its curl command, what the answers mean, its result. */
+static void draw_selected(troubleshoot *t, WINDOW *win, int y, int x, int width, int rows)
+{
+	const bb_check *c = t->sel < (int)t->nchecks ? &t->checks[t->sel] : NULL;
+	int end = y + rows;
+
+	if (!c || rows < 3)
+		return;
+	tui_put(win, y++, x, width, "By hand (c copies; export BITBUCKET_API_TOKEN first):",
+		tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, x + 2, width - 2, 3 < end - y ? 3 : end - y, c->curl, 0);
+	if (y < end)
+		y += scr_wrap(win, y, x + 2, width - 2, 3 < end - y ? 3 : end - y, c->expect,
+			      tui_attr(TUI_MUTED));
+	if (y + 1 < end && t->detail[t->sel][0]) {
+		y++;
+		scr_wrap(win, y, x, width, end - y, t->detail[t->sel],
+			 t->state[t->sel] == CK_FAILED ? tui_attr(TUI_ERROR) : 0);
+	}
+}
+
+static void troubleshoot_draw(tui_screen *s, WINDOW *win, bool full)
+{
+	troubleshoot *t = SCR_STATE(troubleshoot, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
+
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(win, a.y + r, a.x, a.w, 0);
+	if (!t->loaded || width < 20)
+		return;
+	draw_fields(t, win, y, x, width);
+	y += 2;
+	for (int i = 0; i < ROW_COUNT && y < a.y + a.h; i++)
+		draw_row(t, win, y++, x, width, i);
+	y++;
+	draw_selected(t, win, y, x, width, a.y + a.h - y);
+	t->cursor = true;
+}
+
+static bool troubleshoot_cursor(tui_screen *s, int *y, int *x)
+{
+	troubleshoot *t = SCR_STATE(troubleshoot, s);
+
+	*y = t->cy;
+	*x = t->cx;
+	return t->cursor;
+}
+
+/* ---- keys ---------------------------------------------------------------------------- */
+
+static tui_ret copy_curl(troubleshoot *t)
+{
+	char msg[256];
+
+	if (t->sel >= (int)t->nchecks)
+		return tui_redraw();
+	tui_clipboard_copy("curl command", t->checks[t->sel].curl, msg, sizeof msg);
+	tui_message(msg, false);
+	return tui_redraw();
+}
+
+static tui_ret move_sel(troubleshoot *t, tui_key key)
+{
+	int d = key == TUI_K_UP || key == 'k' ? -1 : 1;
+
+	t->sel = (t->sel + d + ROW_COUNT) % ROW_COUNT;
+	return tui_redraw();
+}
+
+static tui_ret field_key(troubleshoot *t, const tui_event *ev)
+{
+	tui_field *f = t->focus == FOCUS_REPO ? &t->repo : &t->commit;
+	enum tui_field_res r;
+
+	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB || ev->key == TUI_K_ESC ||
+	    ev->key == TUI_K_UP || ev->key == TUI_K_DOWN || ev->key == TUI_K_F1)
+		return tui_unhandled();
+	r = tui_field_event(f, ev);
+	if (r == TUI_FIELD_SUBMIT && t->focus == FOCUS_REPO) {
+		t->focus = FOCUS_COMMIT;
+	} else if (r == TUI_FIELD_SUBMIT) {
+		t->focus = FOCUS_LIST;
+		t->sel = ROW_LINKS;
+		run_checks(t);
+	} else if (r == TUI_FIELD_CHANGED) {
+		rebuild_checks(t);
+	} else if (r == TUI_FIELD_IGNORED) {
+		return tui_unhandled();
+	}
+	return tui_redraw();
+}
+
+static tui_ret list_key(troubleshoot *t, const tui_event *ev)
+{
+	switch (ev->action) {
+	case TS_RUN:
+		run_checks(t);
+		return tui_redraw();
+	case SCR_MOVE:
+		return move_sel(t, ev->key);
+	case SCR_COPY:
+		return copy_curl(t);
+	default:
+		return tui_unhandled();
+	}
+}
+
+static tui_ret troubleshoot_key(tui_screen *s, const tui_event *ev)
+{
+	troubleshoot *t = SCR_STATE(troubleshoot, s);
+	tui_ret r;
+
+	if (!t->loaded)
+		return tui_unhandled();
+	if (t->focus != FOCUS_LIST) {
+		r = field_key(t, ev);
+		if (!(r.flags & TUI_R_UNHANDLED))
+			return r;
+	}
+	switch (ev->action) {
+	case SCR_NEXT_FIELD:
+		t->focus = (t->focus + 1) % FOCUS_COUNT;
+		return tui_redraw();
+	case SCR_PREV_FIELD:
+		t->focus = (t->focus + FOCUS_COUNT - 1) % FOCUS_COUNT;
+		return tui_redraw();
+	case TUI_ACT_BACK:
+		/* Esc stops what runs; only an idle screen goes back */
+		return cancel_checks(t) ? tui_redraw() : tui_unhandled();
+	case SCR_MOVE:
+		return move_sel(t, ev->key);
+	default:
+		return t->focus == FOCUS_LIST ? list_key(t, ev) : tui_unhandled();
+	}
+}
+
+/* ---- life ------------------------------------------------------------------------------ */
+
+static void troubleshoot_destroy(tui_screen *s)
+{
+	troubleshoot *t = SCR_STATE(troubleshoot, s);
+
+	verify_destroy(&t->verify);
+	verify_destroy(&t->links);
+	bitbucket_checks_free(t->checks, t->nchecks);
+	tui_field_destroy(&t->repo);
+	tui_field_destroy(&t->commit);
+	integration_free(&t->it);
+	free(t);
+}
+
+static const tui_screen_ops troubleshoot_ops = {
+	.draw = troubleshoot_draw,
+	.key = troubleshoot_key,
+	.destroy = troubleshoot_destroy,
+	.cursor = troubleshoot_cursor,
+};
+
+static void troubleshoot_load(troubleshoot *t)
+{
+	bb_err err = {0};
+
+	t->loaded = integration_get(t->ctx, t->slug, 0, &t->it, &err) == BB_OK;
+	if (!t->loaded) {
+		scr_error(&err);
+		return;
+	}
+	snprintf(t->slug, sizeof t->slug, "%s", t->it.slug);
+	if (t->it.workspaces.n)
+		snprintf(t->workspace, sizeof t->workspace, "%s", t->it.workspaces.v[0]);
+	rebuild_checks(t);
+	run_checks(t);
+}
+
+tui_screen *troubleshoot_screen_new(bb_ctx *ctx, const char *integration_slug)
+{
+	troubleshoot *t = calloc(1, sizeof *t);
+
+	if (!t)
+		return NULL;
+	if (tui_field_init(&t->repo, 0) != 0 || tui_field_init(&t->commit, 0) != 0) {
+		tui_field_destroy(&t->repo);
+		free(t);
+		return NULL;
+	}
+	t->repo.max_len = 200;
+	t->commit.max_len = 64;
+	t->ctx = ctx;
+	snprintf(t->slug, sizeof t->slug, "%s", integration_slug);
+	verify_init(&t->verify, on_verified, t);
+	verify_init(&t->links, on_links, t);
+	t->s.ops = &troubleshoot_ops;
+	t->s.keys = troubleshoot_keys;
+	t->s.data = t;
+	troubleshoot_load(t);
+	snprintf(t->title, sizeof t->title, "Troubleshooting: %s", t->loaded ? t->it.name : t->slug);
+	t->s.title = t->title;
+	return &t->s;
+}
