@@ -10,7 +10,7 @@
 
 #define END {NULL, NULL, 0, NULL}
 
-enum { G_DB, G_USER, G_JSON, G_HELP, G_VERSION };
+enum { G_DB, G_USER, G_JSON, G_HELP, G_VERSION, G_DUMP_KEYS };
 
 static const cli_opt global_opts[] = {
 	[G_DB] = {"db", "PATH", 0, "the database (else BBCONSOLE_DB, else the default)"},
@@ -18,6 +18,8 @@ static const cli_opt global_opts[] = {
 	[G_JSON] = {"json", NULL, 0, "print one JSON document on stdout"},
 	[G_HELP] = {"help", NULL, 0, "show help (also -h)"},
 	[G_VERSION] = {"version", NULL, 0, "show the version"},
+	/* hidden (no help): prints the console's key tables for the man-page check */
+	[G_DUMP_KEYS] = {"dump-keys", NULL, 0, NULL},
 	END
 };
 
@@ -110,6 +112,7 @@ static bb_code set_global(cli *c, int g, const char *value)
 	case G_JSON: c->json = 1; break;
 	case G_HELP: c->help = 1; break;
 	case G_VERSION: c->version = 1; break;
+	case G_DUMP_KEYS: c->dump_keys = 1; break;
 	}
 	return BB_OK;
 }
@@ -169,7 +172,7 @@ static bb_code take_option(cli *c, int argc, char **argv, int *i, bb_err *err)
 /* What every command needs once the whole line is read. */
 static bb_code check_complete(cli *c, bb_err *err)
 {
-	if (c->help || c->version)
+	if (c->help || c->version || c->dump_keys)
 		return BB_OK;
 	if (c->group && !c->cmd)
 		return cli_usage(c, err, "\"%s\" needs a command", c->group);
@@ -247,6 +250,8 @@ static void print_opts(const cli_opt *opts, FILE *f)
 	char left[48];
 
 	for (int k = 0; opts[k].name; k++) {
+		if (!opts[k].help)
+			continue;
 		snprintf(left, sizeof left, "--%s%s%s", opts[k].name, opts[k].arg ? " " : "",
 			 opts[k].arg ? opts[k].arg : "");
 		fprintf(f, "  %-24s %s%s%s\n", left, opts[k].help,

@@ -56,6 +56,7 @@ typedef struct cli {
 	const char *db_path;  /* --db */
 	const char *user;     /* --user */
 	int json, help, version;
+	int dump_keys;        /* hidden --dump-keys */
 	bb_ctx *ctx;
 	FILE *out;            /* stdout */
 } cli;

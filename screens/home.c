@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "scr.h"
+#include "stacks.h"
 
 typedef struct home {
 	tui_screen s;
@@ -22,6 +23,7 @@ const tui_keydef home_keys[] = {
 	{SCR_NEW, {'n'}, "new", "Create an integration with the setup wizard.", true},
 	{SCR_DELETE, {'d'}, "delete", "Delete the selected integration (asks to confirm).", true},
 	{SCR_FILTER, {'/'}, "filter", "Filter the list as you type; Esc clears the filter.", true},
+	{SCR_STACKS, {'S'}, "stacks", "Show every stack and module you may see.", true},
 	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
@@ -150,6 +152,9 @@ static tui_ret home_action(home *h, int action)
 		break;
 	case SCR_AUDIT:
 		next = audit_new();
+		break;
+	case SCR_STACKS:
+		next = stacks_screen_new(scr_ctx(), NULL);
 		break;
 	case SCR_OPEN:
 	case SCR_DELETE:
