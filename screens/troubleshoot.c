@@ -34,7 +34,8 @@ typedef struct troubleshoot {
 	bool loaded;
 	verify_state verify, links;
 	int state[ROW_COUNT];
-	char detail[ROW_COUNT][BB_MSG_MAX];
+	char summary[ROW_COUNT][BB_MSG_MAX]; /* in the row (cut to fit) */
+	char detail[ROW_COUNT][BB_MSG_MAX]; /* under the curl command, when selected */
 	char workspace[128];  /* for the curl commands */
 	bb_check *checks;
 	size_t nchecks;
@@ -62,10 +63,12 @@ const tui_keydef troubleshoot_keys[] = {
 	{0},
 };
 
-static void set_row(troubleshoot *t, int row, int state, const char *detail)
+/* detail NULL: the summary says it all. */
+static void set_row(troubleshoot *t, int row, int state, const char *summary, const char *detail)
 {
 	t->state[row] = state;
-	snprintf(t->detail[row], sizeof t->detail[row], "%s", detail ? detail : "");
+	snprintf(t->summary[row], sizeof t->summary[row], "%s", summary ? summary : "");
+	snprintf(t->detail[row], sizeof t->detail[row], "%s", detail ? detail : t->summary[row]);
 }
 
 /* ---- the curl commands ------------------------------------------------------------ */
@@ -106,42 +109,61 @@ static int failed_row(const bb_job_result *r)
 	return ROW_CREDS;
 }
 
-static void rows_ok(troubleshoot *t, const bb_verify_info *v)
-{
-	char buf[BB_MSG_MAX], names[256];
+#define ACCEPTED "Bitbucket accepts the email and the API token."
 
-	set_row(t, ROW_CREDS, CK_OK, "Bitbucket accepts the email and the API token.");
+static void row_workspaces(troubleshoot *t, const bb_verify_info *v)
+{
+	char names[256], all[BB_MSG_MAX];
+
 	scr_join(&v->workspaces, names, sizeof names);
-	snprintf(buf, sizeof buf, "%zu workspace%s: %s", v->workspaces.n,
+	snprintf(all, sizeof all, "The token reaches %zu workspace%s: %s.", v->workspaces.n,
 		 v->workspaces.n == 1 ? "" : "s", names);
 	if (v->workspaces_from_config)
-		set_row(t, ROW_WS, CK_WARN, "The token lacks read:workspace:bitbucket, so the "
-			"workspaces named in the integration were used; add the scope to let them "
-			"be discovered.");
+		set_row(t, ROW_WS, CK_WARN, "from the integration", "The token lacks "
+			"read:workspace:bitbucket, so the workspaces named in the integration were "
+			"used; add the scope to let them be discovered.");
 	else
-		set_row(t, ROW_WS, CK_OK, buf);
-	snprintf(buf, sizeof buf, "%ld repositor%s visible.", v->repositories,
-		 v->repositories == 1 ? "y" : "ies");
-	set_row(t, ROW_REPOS, v->repositories > 0 ? CK_OK : CK_WARN,
-		v->repositories > 0 ? buf : "No repository is visible: check the workspaces and "
-		"that the account is a member of the repositories.");
-	if (v->pr_access == 1)
-		set_row(t, ROW_PR, CK_OK, "The token can read pull requests.");
-	else
-		set_row(t, ROW_PR, CK_WARN, "Not tried: no repository was visible to try it on.");
+		set_row(t, ROW_WS, CK_OK, names, all);
 	if (v->workspaces.n)
 		snprintf(t->workspace, sizeof t->workspace, "%s", v->workspaces.v[0]);
 }
 
-/* Rows before `at` passed, `at` failed with msg, the later ones never ran. */
-static void rows_stopped(troubleshoot *t, int at, const char *msg)
+static void row_repositories(troubleshoot *t, const bb_verify_info *v)
 {
-	for (int i = ROW_CREDS; i < at; i++)
-		set_row(t, i, CK_OK, i == ROW_CREDS ? "Bitbucket accepts the email and the API token."
-			: "Passed.");
-	set_row(t, at, CK_FAILED, msg);
+	char buf[96];
+
+	snprintf(buf, sizeof buf, "%ld repositor%s visible", v->repositories,
+		 v->repositories == 1 ? "y" : "ies");
+	if (v->repositories > 0)
+		set_row(t, ROW_REPOS, CK_OK, buf, NULL);
+	else
+		set_row(t, ROW_REPOS, CK_WARN, "none visible", "No repository is visible: check the "
+			"workspaces and that the account is a member of the repositories.");
+}
+
+static void rows_ok(troubleshoot *t, const bb_verify_info *v)
+{
+	set_row(t, ROW_CREDS, CK_OK, "accepted", ACCEPTED);
+	row_workspaces(t, v);
+	row_repositories(t, v);
+	if (v->pr_access == 1)
+		set_row(t, ROW_PR, CK_OK, "readable", "The token can read pull requests.");
+	else
+		set_row(t, ROW_PR, CK_WARN, "not tried", "Not tried: no repository was visible to "
+			"try it on.");
+}
+
+/* Rows before `at` passed, `at` failed with msg, the later ones never ran. */
+static void rows_stopped(troubleshoot *t, int at, const bb_job_result *r, const char *msg)
+{
+	set_row(t, ROW_CREDS, CK_OK, "accepted", ACCEPTED);
+	if (at > ROW_WS)
+		set_row(t, ROW_WS, CK_OK, "listed", NULL);
+	if (at > ROW_REPOS && r)
+		row_repositories(t, &r->verify);
+	set_row(t, at, CK_FAILED, msg, msg);
 	for (int i = at + 1; i < ROW_LINKS; i++)
-		set_row(t, i, CK_SKIPPED, "Not checked: an earlier check failed.");
+		set_row(t, i, CK_SKIPPED, "", "Not checked: an earlier check failed.");
 	t->sel = at; /* the failure is what the user wants to read */
 }
 
@@ -152,7 +174,7 @@ static void on_verified(void *arg, verify_state *v)
 	if (v->status == VERIFY_OK)
 		rows_ok(t, &v->result.verify);
 	else
-		rows_stopped(t, failed_row(&v->result), v->result.msg);
+		rows_stopped(t, failed_row(&v->result), &v->result, v->result.msg);
 	rebuild_checks(t);
 }
 
@@ -163,7 +185,8 @@ static void on_links(void *arg, verify_state *v)
 
 	if (v->status == VERIFY_OK)
 		state = v->result.links == BB_LINKS_OK ? CK_OK : CK_WARN;
-	set_row(t, ROW_LINKS, state, v->result.msg);
+	set_row(t, ROW_LINKS, state, state == CK_OK ? "the app answers" : v->result.msg,
+		v->result.msg);
 }
 
 /* ---- running and cancelling ---------------------------------------------------------- */
@@ -173,37 +196,53 @@ static void start_links(troubleshoot *t, const char *email, const char *token)
 	const char *repo = tui_field_value(&t->repo), *commit = tui_field_value(&t->commit);
 
 	if (!*repo || !*commit) {
-		set_row(t, ROW_LINKS, CK_NOT_RUN, "Type a repository (workspace/slug) and a commit "
-			"hash above (Tab), then press Enter.");
+		set_row(t, ROW_LINKS, CK_NOT_RUN, "type a repository and commit",
+			"Type a repository (workspace/slug) and a commit hash above (Tab), then "
+			"press Enter.");
 		return;
 	}
 	if (verify_start_commit(&t->links, email, token, repo, commit) == 0)
-		set_row(t, ROW_LINKS, CK_RUNNING, "");
+		set_row(t, ROW_LINKS, CK_RUNNING, "", "Asking Bitbucket\u2026");
 	else
-		set_row(t, ROW_LINKS, CK_FAILED, t->links.text);
+		set_row(t, ROW_LINKS, CK_FAILED, t->links.text, NULL);
 }
 
-static void run_checks(troubleshoot *t)
+/* The integration's credentials for one start; the token is wiped at once
+ * (the client keeps its own copy). False with the sentence shown when the
+ * user may not use them. */
+static bool with_credentials(troubleshoot *t, bool all,
+			     void (*fn)(troubleshoot *t, const char *email, const char *token))
 {
 	char *email = NULL, *token = NULL;
 	bb_err err = {0};
 
 	if (integration_credentials(t->ctx, t->slug, &email, &token, &err) != BB_OK) {
-		for (int i = 0; i < ROW_COUNT; i++)
-			set_row(t, i, CK_NOT_RUN, err.msg);
+		for (int i = all ? 0 : ROW_LINKS; i < ROW_COUNT; i++)
+			set_row(t, i, CK_NOT_RUN, "", err.msg);
 		scr_error(&err);
-		return;
+		return false;
 	}
-	if (verify_start(&t->verify, email, token, &t->it.workspaces) == 0) {
-		for (int i = ROW_CREDS; i < ROW_LINKS; i++)
-			set_row(t, i, CK_RUNNING, "");
-	} else {
-		rows_stopped(t, ROW_CREDS, t->verify.text);
-	}
-	start_links(t, email, token);
+	fn(t, email, token);
 	secret_free(token);
 	free(email);
 	tui_message(NULL, false);
+	return true;
+}
+
+static void start_all(troubleshoot *t, const char *email, const char *token)
+{
+	if (verify_start(&t->verify, email, token, &t->it.workspaces) == 0) {
+		for (int i = ROW_CREDS; i < ROW_LINKS; i++)
+			set_row(t, i, CK_RUNNING, "", "Asking Bitbucket\u2026");
+	} else {
+		rows_stopped(t, ROW_CREDS, NULL, t->verify.text);
+	}
+	start_links(t, email, token);
+}
+
+static void run_checks(troubleshoot *t)
+{
+	with_credentials(t, true, start_all);
 }
 
 static bool cancel_checks(troubleshoot *t)
@@ -214,7 +253,7 @@ static bool cancel_checks(troubleshoot *t)
 	verify_cancel(&t->links);
 	for (int i = 0; i < ROW_COUNT; i++)
 		if (t->state[i] == CK_RUNNING)
-			set_row(t, i, CK_CANCELLED, "Cancelled; press v to run the checks again.");
+			set_row(t, i, CK_CANCELLED, "", "Cancelled; press v to run the checks again.");
 	if (any)
 		tui_message("Checks cancelled.", false);
 	return any;
@@ -267,7 +306,7 @@ static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int 
 	tui_put(win, y, x + 2, 13, state_text(t->state[row]), base | st, true);
 	tui_put(win, y, x + 15, 31, title, base | A_BOLD, true);
 	if (width > 46)
-		tui_put(win, y, x + 46, width - 46, t->detail[row], base, true);
+		tui_put(win, y, x + 46, width - 46, t->summary[row], base, true);
 	if (sel && t->focus == FOCUS_LIST) {
 		t->cy = y;
 		t->cx = x;
@@ -357,9 +396,10 @@ static tui_ret field_key(troubleshoot *t, const tui_event *ev)
 	if (r == TUI_FIELD_SUBMIT && t->focus == FOCUS_REPO) {
 		t->focus = FOCUS_COMMIT;
 	} else if (r == TUI_FIELD_SUBMIT) {
+		/* only the commit check: the others do not depend on the fields */
 		t->focus = FOCUS_LIST;
 		t->sel = ROW_LINKS;
-		run_checks(t);
+		with_credentials(t, false, start_links);
 	} else if (r == TUI_FIELD_CHANGED) {
 		rebuild_checks(t);
 	} else if (r == TUI_FIELD_IGNORED) {

@@ -226,7 +226,7 @@ static void verify_connection_refused_says_check_the_network(void **state)
 {
 	cliexec_result r = {0};
 	char base[64];
-	int port, fd = fake_listen_probe(&port);
+	int port = 0, fd = fake_listen_probe(&port);
 
 	(void)state;
 	assert_true(fd >= 0);

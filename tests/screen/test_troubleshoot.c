@@ -1,0 +1,177 @@
+/* Screen tests of the Troubleshooting screen (home, Enter on the integration,
+ * t): the checks pass against a good fake server, a 401 and a 403 show their
+ * sentence on the row that failed, the commit check runs on a typed commit,
+ * the curl commands never hold the token, and Esc cancels a slow check at
+ * once while the screen keeps answering keys. */
+#include "test_console_lib.h"
+
+#include "../fake/spawn.h"
+
+#define FAKE_TOKEN "tok_screen_test_0123456789"
+
+static fake_server srv;
+
+static const char *const srv_args[] = {"--email", "ops@acme.example", "--token", FAKE_TOKEN,
+				       "--workspaces", "2", "--repos", "3", "--idle", "120",
+				       NULL};
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (fake_start(&srv, srv_args) != 0)
+		return -1;
+	setenv("BBCONSOLE_BACKOFF_MS", "5", 1);
+	setenv("BBCONSOLE_HTTP_TIMEOUT_MS", "30000", 1); /* far above any wait below */
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	fake_stop(&srv);
+	return 0;
+}
+
+/* A fresh database with "Prod BB" (the server's credentials) and a good server. */
+static int setup(void **state)
+{
+	if (con_setup(state) != 0)
+		return -1;
+	setenv("BBCONSOLE_BITBUCKET_API", srv.base, 1);
+	cliexec_init(*state, NULL);
+	con_integration(*state, "Prod BB", NULL, NULL, NULL);
+	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
+}
+
+/* Rows of the checks at 80x24 (title, fields, blank, then the checks). */
+enum { ROW_CREDS = 4, ROW_WS, ROW_REPOS, ROW_PR, ROW_LINKS };
+#define ROW(v, row, text) assert_true(vt_wait_row((v), (row), (text), WAIT_MS))
+
+/* home -> Enter on the integration -> t */
+static vt *open_troubleshooting(const cliexec_home *h, int cols, int rows)
+{
+	vt *v = con_spawn(h, "alice", cols, rows, NULL);
+
+	WAIT(v, "Prod BB");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, "t", NULL);
+	WAIT(v, "Troubleshooting: Prod BB");
+	return v;
+}
+
+static void leave(vt *v)
+{
+	GONE(v, "running"); /* Esc would cancel rather than go back */
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
+static void checks_pass_against_a_good_server(void **state)
+{
+	vt *v = open_troubleshooting(*state, 80, 24);
+
+	ROW(v, ROW_WS, "ws0, ws1");
+	ROW(v, ROW_REPOS, "6 repositories visible");
+	ROW(v, ROW_PR, "readable");
+	ROW(v, ROW_CREDS, "ok");
+	ROW(v, ROW_LINKS, "not run");
+	WAIT(v, "Bitbucket accepts the email and the API token.");
+	assert_true(vt_has_text(v, "curl -u 'ops@acme.example:'\"$BITBUCKET_API_TOKEN\""));
+	assert_false(vt_has_text(v, "FAILED"));
+	assert_false(vt_has_text(v, FAKE_TOKEN));
+
+	/* the commit check, on a typed repository and commit */
+	con_type(v, NULL, "Tab");
+	con_type(v, "ws0/repo-00001", "Enter");
+	con_type(v, "0123abcd", "Enter");
+	ROW(v, ROW_LINKS, "the app answers");
+	WAIT(v, "The Pull Request Commit Links app answers for this commit.");
+	WAIT(v, "/repositories/ws0/repo-00001/commit/0123abcd/pullrequests");
+	con_type(v, "c", NULL);
+	WAIT(v, "Sent the curl command");
+	assert_non_null(strstr(vt_raw(v, NULL), "\033]52;c;"));
+	assert_false(vt_has_text(v, FAKE_TOKEN));
+	assert_null(strstr(vt_raw(v, NULL), FAKE_TOKEN));
+	leave(v);
+}
+
+static void failures_show_their_sentence_on_the_row(void **state)
+{
+	vt *v = open_troubleshooting(*state, 80, 24);
+
+	ROW(v, ROW_REPOS, "6 repositories visible");
+	fake_control(&srv, "mode=401text");
+	con_type(v, "v", NULL);
+	ROW(v, ROW_CREDS, "FAILED");
+	WAIT(v, "Atlassian account email");
+	ROW(v, ROW_WS, "not checked");
+	ROW(v, ROW_PR, "not checked");
+
+	fake_control(&srv, "mode=403scope&match=/pullrequests&scope=read:pullrequest:bitbucket");
+	con_type(v, "v", NULL);
+	ROW(v, ROW_PR, "FAILED");
+	ROW(v, ROW_CREDS, "ok");
+	ROW(v, ROW_REPOS, "6 repositories visible"); /* the checks before it passed */
+	WAIT(v, "scope read:pullrequest:bitbucket");
+	assert_true(vt_has_text(v, "/pullrequests?pagelen=10"));
+	leave(v);
+}
+
+static void esc_cancels_a_slow_check_and_keys_still_work(void **state)
+{
+	vt *v;
+
+	fake_control(&srv, "latency=60000");
+	v = open_troubleshooting(*state, 80, 24);
+	ROW(v, ROW_CREDS, "running");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Checks cancelled.");
+	GONE(v, "running");
+	ROW(v, ROW_PR, "cancelled");
+	/* still answering: j moves the selection to workspace access */
+	con_type(v, "j", NULL);
+	WAIT(v, "/user/workspaces'");
+	con_type(v, NULL, "Esc"); /* nothing runs now: back */
+	WAIT(v, "Integration: Prod BB");
+	fake_control(&srv, "latency=0");
+	con_type(v, "t", NULL);
+	ROW(v, ROW_REPOS, "6 repositories visible");
+	leave(v);
+}
+
+/* Against a closed port every check fails the same way, whatever the run:
+ * the screen is stable enough for a golden file. */
+static void unreachable_bitbucket_golden(void **state)
+{
+	vt *v;
+
+	(void)state;
+	/* port 9 (discard) has no listener here; a fixed port keeps the golden stable */
+	setenv("BBCONSOLE_BITBUCKET_API", "http://127.0.0.1:9/2.0", 1);
+	v = open_troubleshooting(*state, 80, 24);
+	WAIT(v, "Could not connect to Bitbucket");
+	ROW(v, ROW_CREDS, "FAILED");
+	ROW(v, ROW_PR, "not checked");
+	vt_wait_quiet(v, 300, 3000);
+	assert_true(vt_golden(v, "troubleshoot_unreachable"));
+	leave(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(checks_pass_against_a_good_server, setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(failures_show_their_sentence_on_the_row, setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(esc_cancels_a_slow_check_and_keys_still_work, setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(unreachable_bitbucket_golden, setup, con_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
