@@ -70,6 +70,42 @@ static const char *const schema_migrations[] = {
 	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
 	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
 	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
+
+	/* 3: stack rebuilt WITHOUT ROWID, keyed (kind, name), so listing in key
+	 * order reads one b-tree instead of an index plus a seek per row. No
+	 * table references stack, so the documented rebuild (new table, copy,
+	 * drop, rename) needs no foreign_keys change. The triggers go first so
+	 * that dropping the old table leaves the counts alone; they and the
+	 * indexes are made again on the new table. */
+	"DROP TRIGGER stack_count_insert;"
+	"DROP TRIGGER stack_count_delete;"
+	"DROP TRIGGER stack_count_update;"
+	"CREATE TABLE stack_new ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('stack', 'module')), name TEXT NOT NULL,"
+	"  space TEXT NOT NULL REFERENCES space(name),"
+	"  integration TEXT REFERENCES integration(slug),"
+	"  repository TEXT NOT NULL, branch TEXT NOT NULL DEFAULT 'main',"
+	"  project_root TEXT NOT NULL DEFAULT '', detached_from TEXT,"
+	"  created_at TEXT NOT NULL, PRIMARY KEY (kind, name)) WITHOUT ROWID;"
+	"INSERT INTO stack_new (kind, name, space, integration, repository, branch,"
+	"  project_root, detached_from, created_at)"
+	"  SELECT kind, name, space, integration, repository, branch, project_root,"
+	"  detached_from, created_at FROM stack;"
+	"DROP TABLE stack;"
+	"ALTER TABLE stack_new RENAME TO stack;"
+	"CREATE INDEX stack_integration ON stack(integration);"
+	"CREATE INDEX stack_detached ON stack(detached_from) WHERE detached_from IS NOT NULL;"
+	"CREATE INDEX stack_space ON stack(space);"
+	"CREATE TRIGGER stack_count_insert AFTER INSERT ON stack"
+	"  WHEN NEW.integration IS NOT NULL BEGIN"
+	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;"
+	"CREATE TRIGGER stack_count_delete AFTER DELETE ON stack"
+	"  WHEN OLD.integration IS NOT NULL BEGIN"
+	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration; END;"
+	"CREATE TRIGGER stack_count_update AFTER UPDATE OF integration ON stack"
+	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
+	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
+	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
