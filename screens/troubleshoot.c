@@ -301,12 +301,14 @@ static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int 
 	attr_t st = t->state[row] == CK_FAILED ? tui_attr(TUI_ERROR) : 0;
 	const char *title = row < (int)t->nchecks ? t->checks[row].title : "";
 
+	int tw = width >= 76 ? 31 : 22; /* the titles are cut below 80 columns */
+
 	tui_fill(win, y, x, width, base);
 	tui_put(win, y, x, 2, sel ? ">" : " ", base, true);
 	tui_put(win, y, x + 2, 13, state_text(t->state[row]), base | st, true);
-	tui_put(win, y, x + 15, 31, title, base | A_BOLD, true);
-	if (width > 46)
-		tui_put(win, y, x + 46, width - 46, t->summary[row], base, true);
+	tui_put(win, y, x + 15, tw, title, base | A_BOLD, true);
+	if (width > 15 + tw)
+		tui_put(win, y, x + 15 + tw, width - 15 - tw, t->summary[row], base, true);
 	if (sel && t->focus == FOCUS_LIST) {
 		t->cy = y;
 		t->cx = x;

@@ -143,6 +143,47 @@ static void esc_cancels_a_slow_check_and_keys_still_work(void **state)
 	leave(v);
 }
 
+/* A reader reaches the screen but not the credentials: the sentence says
+ * why, nothing is asked of Bitbucket, and the help comes from the key table. */
+static void reader_sees_why_and_bitbucket_is_not_asked(void **state)
+{
+	long before;
+	vt *v;
+
+	CON_CLI(*state, "user", "grant", "bob", "--space", "root", "--role", "read");
+	before = fake_requests(&srv, NULL);
+	v = con_spawn(*state, "bob", 80, 24, NULL);
+	WAIT(v, "Prod BB");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, "t", NULL);
+	WAIT(v, "Troubleshooting: Prod BB");
+	WAIT(v, "Using the credentials of the integration");
+	ROW(v, ROW_CREDS, "not run");
+	assert_true(vt_has_text(v, "you@example.com")); /* the email stays hidden too */
+	assert_int_equal(fake_requests(&srv, NULL), before);
+	con_type(v, "?", NULL);
+	WAIT(v, "Copy the selected check's curl command");
+	con_type(v, NULL, "Esc");
+	GONE(v, "Copy the selected check's curl command");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
+/* At the smallest supported size the rows and the curl command still show. */
+static void fits_60x16(void **state)
+{
+	vt *v = open_troubleshooting(*state, 60, 16);
+
+	ROW(v, ROW_REPOS, "6 repositories");
+	ROW(v, ROW_PR, "readable");
+	WAIT(v, "curl -u");
+	leave(v);
+}
+
 /* Against a closed port every check fails the same way, whatever the run:
  * the screen is stable enough for a golden file. */
 static void unreachable_bitbucket_golden(void **state)
@@ -170,6 +211,9 @@ int main(void)
 						con_teardown),
 		cmocka_unit_test_setup_teardown(esc_cancels_a_slow_check_and_keys_still_work, setup,
 						con_teardown),
+		cmocka_unit_test_setup_teardown(reader_sees_why_and_bitbucket_is_not_asked, setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(fits_60x16, setup, con_teardown),
 		cmocka_unit_test_setup_teardown(unreachable_bitbucket_golden, setup, con_teardown),
 	};
 
