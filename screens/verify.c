@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "integration.h"
 #include "scr.h"
+#include "secret.h"
 
 #define SPIN_MS 200
 
@@ -104,6 +106,18 @@ static tui_ret spin(void *arg)
 	return tui_redraw();
 }
 
+/* verify_saved: the outcome goes to the database for the list and details. */
+static void record(verify_state *v)
+{
+	bb_err err = {0};
+
+	if (integration_record_verify(v->record_ctx, v->record_slug, v->status == VERIFY_OK,
+				      v->text, &err) != BB_OK)
+		scr_error(&err);
+	else
+		scr_changed();
+}
+
 static void job_done(void *user, bb_job_result *r)
 {
 	struct verify_link *l = user;
@@ -122,6 +136,8 @@ static void job_done(void *user, bb_job_result *r)
 	if (v->result.cancelled)
 		v->status = VERIFY_CANCELLED;
 	snprintf(v->text, sizeof v->text, "%s", v->result.msg);
+	if (v->record_ctx && v->status != VERIFY_CANCELLED)
+		record(v);
 	if (v->done)
 		v->done(v->arg, v);
 }
@@ -151,6 +167,7 @@ static int start(verify_state *v, bb_job_kind kind, start_fn fn, const void *arg
 	bb_err err = {0};
 
 	verify_cancel(v);
+	v->record_ctx = NULL; /* verify_saved sets it again after a start */
 	if (!(c = console_bitbucket(&err)))
 		return start_failed(v, &err);
 	if (!(l = calloc(1, sizeof *l))) {
@@ -184,6 +201,32 @@ int verify_start(verify_state *v, const char *email, const char *token,
 	bb_creds cr = {email, token, workspaces};
 
 	return start(v, BB_JOB_VERIFY, start_verify, &cr);
+}
+
+int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug)
+{
+	char *email = NULL, *token = NULL;
+	bb_integration it = {0};
+	bb_err err = {0};
+	int rc;
+
+	verify_cancel(v);
+	v->record_ctx = NULL;
+	if (integration_credentials(ctx, slug, &email, &token, &err) != BB_OK ||
+	    integration_get(ctx, slug, 0, &it, &err) != BB_OK) {
+		secret_free(token);
+		free(email);
+		return start_failed(v, &err);
+	}
+	rc = verify_start(v, email, token, &it.workspaces);
+	secret_free(token);
+	free(email);
+	if (rc == 0) {
+		v->record_ctx = ctx;
+		snprintf(v->record_slug, sizeof v->record_slug, "%s", it.slug);
+	}
+	integration_free(&it);
+	return rc;
 }
 
 typedef struct commit_args {

@@ -50,6 +50,8 @@ struct verify_state {
 	verify_done_fn done;   /* may be NULL */
 	void *arg;
 	/* private */
+	bb_ctx *record_ctx;    /* verify_saved: where to record the outcome */
+	char record_slug[256];
 	bb_job_id job;
 	struct verify_link *link;
 	int timer;             /* spinner redraws while running */
@@ -62,6 +64,12 @@ void verify_init(verify_state *v, verify_done_fn done, void *arg);
  * reason in v->text (status VERIFY_FAILED; done is not called). */
 int verify_start(verify_state *v, const char *email, const char *token,
 		 const bb_strlist *workspaces);
+
+/* Verifies a saved integration with its stored credentials (admins of its
+ * space only: otherwise -1 with the sentence in v->text). When the result
+ * arrives it is recorded with integration_record_verify (the list shows it)
+ * before done runs. */
+int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug);
 
 /* The same for the Pull Request Commit Links app on one commit of "ws/slug". */
 int verify_start_commit(verify_state *v, const char *email, const char *token,
