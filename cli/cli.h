@@ -130,6 +130,16 @@ typedef struct cli_jbuf {
 void cli_jbuf_lit(cli_jbuf *b, const char *s);
 /* s as a JSON string (escaped like cli_json_write_str), or null. */
 void cli_jbuf_str(cli_jbuf *b, const char *s);
+/* {"keys[0]":vals[0],...}: keys are plain ASCII written as is (CLI_JKEY
+ * makes one), values are escaped as by cli_jbuf_str (NULL = null). At most
+ * CLI_JBUF_OBJECT_MAX fields. */
+typedef struct cli_jkey {
+	char name[24];
+	size_t len;
+} cli_jkey;
+#define CLI_JKEY(s) {s, sizeof s - 1}
+#define CLI_JBUF_OBJECT_MAX 32
+void cli_jbuf_object(cli_jbuf *b, const cli_jkey *keys, const char *const *vals, size_t n);
 int cli_jbuf_flush(cli_jbuf *b, FILE *f);
 void cli_jbuf_free(cli_jbuf *b);
 #define CLI_JBUF_FLUSH_AT (1 << 16)

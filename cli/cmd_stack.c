@@ -11,25 +11,15 @@
 
 void cli_stack_json(cli_jbuf *b, const bb_stack *s)
 {
-	cli_jbuf_lit(b, "{\"kind\":");
-	cli_jbuf_str(b, s->kind);
-	cli_jbuf_lit(b, ",\"name\":");
-	cli_jbuf_str(b, s->name);
-	cli_jbuf_lit(b, ",\"space\":");
-	cli_jbuf_str(b, s->space);
-	cli_jbuf_lit(b, ",\"integration\":");
-	cli_jbuf_str(b, s->integration);
-	cli_jbuf_lit(b, ",\"repository\":");
-	cli_jbuf_str(b, s->repository);
-	cli_jbuf_lit(b, ",\"branch\":");
-	cli_jbuf_str(b, s->branch);
-	cli_jbuf_lit(b, ",\"project_root\":");
-	cli_jbuf_str(b, s->project_root ? s->project_root : "");
-	cli_jbuf_lit(b, ",\"detached_from\":");
-	cli_jbuf_str(b, s->detached_from);
-	cli_jbuf_lit(b, ",\"created_at\":");
-	cli_jbuf_str(b, s->created_at);
-	cli_jbuf_lit(b, "}");
+	static const cli_jkey keys[] = {CLI_JKEY("kind"), CLI_JKEY("name"), CLI_JKEY("space"),
+					CLI_JKEY("integration"), CLI_JKEY("repository"),
+					CLI_JKEY("branch"), CLI_JKEY("project_root"),
+					CLI_JKEY("detached_from"), CLI_JKEY("created_at")};
+	const char *const vals[] = {s->kind, s->name, s->space, s->integration, s->repository,
+				    s->branch, s->project_root ? s->project_root : "",
+				    s->detached_from, s->created_at};
+
+	cli_jbuf_object(b, keys, vals, sizeof keys / sizeof keys[0]);
 }
 
 /* Looks one stack up by kind and name and prints it (JSON or a sentence). */

@@ -2,8 +2,11 @@
  * and JSON. Text from the database never reaches the terminal raw. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "validate.h"
@@ -267,40 +270,125 @@ static size_t jbuf_escape_one(cli_jbuf *b, const unsigned char *p)
 	return n;
 }
 
+/* Non-zero when one of the 8 bytes of x needs care in JSON: below 0x20, '"',
+ * '\\', DEL, or non-ASCII (which is checked as UTF-8 and may be C1). Exact
+ * for "any byte", which is all that is asked. */
+static inline uint64_t word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\'), del = x ^ (ones * 0x7f);
+
+	return (((x - ones * 0x20) | (quote - ones) | (bslash - ones) | (del - ones)) & ~x & high) |
+	       (x & high);
+}
+
+/* Room jbuf_put_str needs for len bytes: each may become a 6-byte escape;
+ * the quotes; a last word stored whole. */
+#define JBUF_STR_ROOM(len) (6 * (len) + 2 + 8)
+
+/* Writes "s" (len bytes) at the end of b, which has JBUF_STR_ROOM(len). */
+static void jbuf_put_str(cli_jbuf *b, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	char *o = b->p + b->n;
+
+	*o++ = '"';
+	while (p < end) {
+		size_t rest = (size_t)(end - p), k = rest < 8 ? rest : 8;
+		uint64_t x = 0x4141414141414141ULL; /* "AAAAAAAA": plain padding */
+
+		/* up to eight plain bytes at a time: checked at once, stored whole */
+		memcpy(&x, p, k);
+		if (!word_special(x)) {
+			memcpy(o, &x, 8);
+			o += k;
+			p += k;
+			continue;
+		}
+		for (const unsigned char *stop = p + k; p < stop;) {
+			if (json_plain(*p)) {
+				*o++ = (char)*p++;
+			} else {
+				b->n = (size_t)(o - b->p);
+				p += jbuf_escape_one(b, p);
+				o = b->p + b->n;
+			}
+		}
+	}
+	*o++ = '"';
+	b->n = (size_t)(o - b->p);
+}
+
 void cli_jbuf_str(cli_jbuf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t len;
 
 	if (!s) {
 		cli_jbuf_lit(b, "null");
 		return;
 	}
-	if (jbuf_reserve(b, 1) != 0)
-		return;
-	b->p[b->n++] = '"';
-	while (*p) {
-		const unsigned char *run = p;
-		size_t n;
+	len = strlen(s);
+	if (jbuf_reserve(b, JBUF_STR_ROOM(len)) == 0)
+		jbuf_put_str(b, s, len);
+}
 
-		while (json_plain(*p))
-			p++;
-		n = (size_t)(p - run);
-		/* the run, one escape (at most 6 bytes) and the closing quote */
-		if (jbuf_reserve(b, n + 8) != 0)
-			return;
-		memcpy(b->p + b->n, run, n);
-		b->n += n;
-		if (*p)
-			p += jbuf_escape_one(b, p);
+void cli_jbuf_object(cli_jbuf *b, const cli_jkey *keys, const char *const *vals, size_t n)
+{
+	size_t vlen[CLI_JBUF_OBJECT_MAX], need = 2;
+	char *o;
+
+	if (n > CLI_JBUF_OBJECT_MAX)
+		n = CLI_JBUF_OBJECT_MAX;
+	/* one reservation for the whole object, then no checks per byte */
+	for (size_t i = 0; i < n; i++) {
+		vlen[i] = vals[i] ? strlen(vals[i]) : 0;
+		need += sizeof keys[i].name + 4 + (vals[i] ? JBUF_STR_ROOM(vlen[i]) : 4);
 	}
-	if (jbuf_reserve(b, 1) == 0)
-		b->p[b->n++] = '"';
+	if (jbuf_reserve(b, need) != 0)
+		return;
+	b->p[b->n++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		o = b->p + b->n;
+		if (i)
+			*o++ = ',';
+		*o++ = '"';
+		memcpy(o, keys[i].name, sizeof keys[i].name); /* whole: a fixed-size copy */
+		o += keys[i].len;
+		memcpy(o, "\":null", 6);
+		o += vals[i] ? 2 : 6;
+		b->n = (size_t)(o - b->p);
+		if (vals[i])
+			jbuf_put_str(b, vals[i], vlen[i]);
+	}
+	b->p[b->n++] = '}';
+}
+
+/* Big buffers go straight to the file descriptor: through stdio every byte
+ * would be copied once more into its buffer. */
+static void put_bytes(FILE *f, const char *p, size_t n)
+{
+	int fd = n >= 4096 ? fileno(f) : -1;
+
+	if (fd < 0 || fflush(f) != 0) {
+		fwrite(p, 1, n, f);
+		return;
+	}
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
 }
 
 int cli_jbuf_flush(cli_jbuf *b, FILE *f)
 {
 	if (b->n && !b->failed)
-		fwrite(b->p, 1, b->n, f);
+		put_bytes(f, b->p, b->n);
 	b->n = 0;
 	return b->failed ? -1 : 0;
 }
