@@ -41,6 +41,15 @@ static int setup(void **state)
 	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
 }
 
+/* An account without integrations. */
+static int setup_empty(void **state)
+{
+	if (con_setup(state) != 0)
+		return -1;
+	cliexec_init(*state, NULL);
+	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
+}
+
 static void verify_records_the_result_for_the_list(void **state)
 {
 	vt *v = con_spawn(*state, "alice", 80, 24, NULL);
@@ -98,12 +107,48 @@ static void esc_cancels_a_slow_verify_and_stays(void **state)
 	con_quit(v);
 }
 
+/* The wizard checks the token in the background after its step; the review
+ * shows the outcome plainly, a refusal does not block creation, and the
+ * outcome is recorded for the list. */
+static void wizard_verifies_in_the_background(void **state)
+{
+	vt *v;
+
+	fake_control(&srv, "mode=401text");
+	v = con_spawn(*state, "alice", 80, 24, NULL);
+	WAIT(v, "No integrations yet");
+	con_type(v, "n", NULL);
+	WAIT(v, "Step 1 of 7");
+	con_type(v, "New BB", "Enter");
+	WAIT(v, "Step 2 of 7");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Step 3 of 7");
+	con_type(v, "ops@acme.example", "Enter");
+	WAIT(v, "Step 4 of 7");
+	con_type(v, FAKE_TOKEN, "Enter");
+	WAIT(v, "Step 5 of 7");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Step 6 of 7");
+	con_type(v, NULL, "Ctrl-D");
+	WAIT(v, "Step 7 of 7");
+	WAIT(v, "Atlassian account email");
+	assert_false(vt_has_text(v, FAKE_TOKEN));
+	con_type(v, NULL, "Enter"); /* Create: not blocked by the refusal */
+	WAIT(v, "Webhook setup: New BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	WAIT(v, "verify failed");
+	con_quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(verify_records_the_result_for_the_list, setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(esc_cancels_a_slow_verify_and_stays, setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(wizard_verifies_in_the_background, setup_empty,
 						con_teardown),
 	};
 
