@@ -39,6 +39,22 @@ bb_code stack_each(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *
 		   bb_err *err);
 bb_code stack_count(bb_ctx *ctx, const bb_stack_filter *f, long *n, bb_err *err);
 
+/* An in-memory search index of the visible stacks matching f (its text,
+ * detached_only, offset and limit are ignored), for a screen that filters a
+ * long list on every keystroke: a few lower-cased bytes per stack, searched
+ * in C instead of running LIKE over every row in the database. */
+typedef struct bb_stack_index bb_stack_index;
+bb_code stack_index_build(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_index **out,
+			  bb_err *err);
+/* Selects the stacks matching text exactly as bb_stack_filter.text would
+ * (NULL or "" = all), detached ones only when detached_only; their count. */
+long stack_index_select(bb_stack_index *ix, const char *text, int detached_only);
+/* The selected stacks offset .. offset + limit - 1 (limit 0 = all), read
+ * from the database, in order; ones deleted since the build are skipped. */
+bb_code stack_index_each(bb_ctx *ctx, const bb_stack_index *ix, long offset, long limit,
+			 bb_stack_fn fn, void *arg, bb_err *err);
+void stack_index_free(bb_stack_index *ix);
+
 /* kind NULL: a stack, or the module of that name if no stack has it. Clears
  * detached_from. Audited. */
 bb_code stack_set_integration(bb_ctx *ctx, const char *kind, const char *name,

@@ -1,6 +1,7 @@
 /* stacks.c - the list of stacks and modules: a virtual list paged from core
  * (a count plus the window of rows being drawn, so 100,000 rows open at
- * once), the filter passed to core per keystroke, a detached-only toggle,
+ * once), the filter text searched per keystroke in core's in-memory index
+ * (built when / is pressed), a detached-only toggle,
  * marks for setting one integration on many stacks, and a details panel. */
 #include "stacks.h"
 
@@ -40,6 +41,8 @@ typedef struct stacks {
 	char title[320];
 	tui_list list;
 	char *text;         /* the filter text, or NULL */
+	bb_stack_index *ix; /* for filtering by text in memory, or NULL */
+	unsigned ix_gen;    /* scr_generation() when ix was built */
 	bool detached_only;
 	long count;
 	spage pages[2];
@@ -132,7 +135,9 @@ static const srow *row_at(stacks *st, size_t row)
 		f.offset = (long)(row - row % PAGE);
 		f.limit = PAGE;
 		p->base = (size_t)f.offset;
-		if (stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
+		if (st->text && st->ix ? stack_index_each(st->ctx, st->ix, f.offset, f.limit, page_add,
+							p, &err) != BB_OK
+		    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
 			scr_error(&err);
 		p->valid = true;
 		if (row >= p->base + p->n)
@@ -142,13 +147,34 @@ static const srow *row_at(stacks *st, size_t row)
 	return &p->rows[row - p->base];
 }
 
+/* The search index, built when filtering by text starts and again after
+ * the data changed; without it (out of memory) core filters instead. */
+static void index_ready(stacks *st)
+{
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	if (st->ix && st->ix_gen == scr_generation())
+		return;
+	stack_index_free(st->ix);
+	st->ix = NULL;
+	filter_of(st, &f);
+	if (stack_index_build(st->ctx, &f, &st->ix, &err) != BB_OK)
+		scr_error(&err);
+	st->ix_gen = scr_generation();
+}
+
 static void recount(stacks *st)
 {
 	bb_stack_filter f;
 	bb_err err = {0};
 
 	filter_of(st, &f);
-	if (stack_count(st->ctx, &f, &st->count, &err) != BB_OK) {
+	if (st->text)
+		index_ready(st);
+	if (st->text && st->ix) {
+		st->count = stack_index_select(st->ix, st->text, st->detached_only);
+	} else if (stack_count(st->ctx, &f, &st->count, &err) != BB_OK) {
 		scr_error(&err);
 		st->count = 0;
 	}
@@ -397,6 +423,8 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	if (!st->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
 	    ev->action != SCR_MOVE)
 		return stacks_action(st, ev->action);
+	if (!st->list.filtering && ev->action == SCR_FILTER)
+		index_ready(st); /* now, so that no keystroke waits for it */
 	r = tui_list_event(&st->list, ev);
 	if (r != TUI_FIELD_IGNORED)
 		return tui_redraw();
@@ -419,6 +447,7 @@ static void stacks_destroy(tui_screen *s)
 	page_clear(&st->pages[1]);
 	marks_clear(st);
 	tui_list_destroy(&st->list);
+	stack_index_free(st->ix);
 	free(st->text);
 	free(st);
 }

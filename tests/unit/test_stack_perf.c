@@ -1,6 +1,7 @@
 /* Unit tests for what makes stacks fast at scale: migration 3 (stack rebuilt
- * WITHOUT ROWID, its indexes and count triggers made again) and the listing
- * that skips the visibility check only when every space is visible. */
+ * WITHOUT ROWID, its indexes and count triggers made again), the listing
+ * that skips the visibility check only when every space is visible, and the
+ * in-memory search index that must select what core's filter selects. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,11 +167,89 @@ static void all_spaces_visible_is_the_only_shortcut(void **state)
 	testdb_close(ctx);
 }
 
+/* "kind:name," of each stack, appended to a buffer. */
+typedef struct names {
+	char text[2048];
+} names;
+
+static int add_name(const bb_stack *s, void *arg)
+{
+	names *v = arg;
+	size_t len = strlen(v->text);
+
+	snprintf(v->text + len, sizeof v->text - len, "%s:%s,", s->kind, s->name);
+	return 0;
+}
+
+/* The index selects exactly what core's LIKE filter selects, in its order. */
+static void index_filters_like_core(void **state)
+{
+	static const char *const texts[] = {"", "a", "A", "web", "WEB-", "%", "_", "\\", "o_d",
+					    "ops bb", "acme/", "dev", "lab", "zzz", "é", "É",
+					    "main", "old bb", "b%c"};
+	bb_ctx *ctx = testdb_open(ADMIN);
+	bb_integration_input in = {.name = "Ops BB", .is_default = 1, .email = "ops@acme.example",
+				   .token = "ATATT3-token-1"};
+	const char *stacks[][3] = {{"Web-Front", "root", "acme/web"}, {"web_api", "dev", "acme/api"},
+				   {"b%c", "dev", "acme/pct"}, {"back\\slash", "lab", "acme/x"},
+				   {"Café", "root", "acme/cafe"}, {"o-d", "lab", "other/od"}};
+	bb_stack_index *ix = NULL;
+	bb_err err;
+	long detached = 0;
+
+	(void)state;
+	testdb_init_account(ctx, NULL);
+	ok(space_create(ctx, "dev", NULL, 1, &err), &err);
+	ok(space_create(ctx, "lab", NULL, 1, &err), &err);
+	ok(integration_create(ctx, &in, NULL, &err), &err);
+	in.name = "Old BB", in.is_default = 0, in.space = "root";
+	ok(integration_create(ctx, &in, NULL, &err), &err);
+	for (size_t i = 0; i < sizeof stacks / sizeof stacks[0]; i++) {
+		bb_stack s = {.kind = i % 2 ? "module" : "stack", .name = stacks[i][0],
+			      .space = stacks[i][1], .repository = stacks[i][2],
+			      .integration = i < 3 ? "ops-bb" : "old-bb"};
+		ok(stack_create(ctx, &s, &err), &err);
+	}
+	ok(integration_delete(ctx, "Old BB", &detached, &err), &err);
+	assert_int_equal(detached, 3);
+	ok(stack_index_build(ctx, NULL, &ix, &err), &err);
+	for (int only = 0; only < 2; only++)
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			bb_stack_filter f = {.detached_only = only, .text = texts[i]};
+			names core = {{0}}, mem = {{0}};
+			long n = -1, got = stack_index_select(ix, texts[i], only);
+
+			ok(stack_count(ctx, &f, &n, &err), &err);
+			ok(stack_each(ctx, &f, add_name, &core, &err), &err);
+			ok(stack_index_each(ctx, ix, 0, 0, add_name, &mem, &err), &err);
+			if (got != n || strcmp(core.text, mem.text) != 0)
+				fail_msg("\"%s\" (detached only %d): core %ld [%s], index %ld [%s]",
+					 texts[i], only, n, core.text, got, mem.text);
+		}
+	/* a window of the selection */
+	{
+		names mem = {{0}};
+
+		assert_int_equal(stack_index_select(ix, "acme", 0), 5);
+		ok(stack_index_each(ctx, ix, 1, 2, add_name, &mem, &err), &err);
+		assert_string_equal(mem.text, "module:web_api,stack:Café,");
+	}
+	stack_index_free(ix);
+	/* only visible stacks are indexed */
+	ok(user_grant(ctx, "bob", "lab", BB_ROLE_READ, &err), &err);
+	testdb_as(ctx, "bob");
+	ok(stack_index_build(ctx, NULL, &ix, &err), &err);
+	assert_int_equal(stack_index_select(ix, NULL, 0), 2);
+	stack_index_free(ix);
+	testdb_close(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(upgrade_from_schema_2_keeps_stacks_and_counts),
 		cmocka_unit_test(all_spaces_visible_is_the_only_shortcut),
+		cmocka_unit_test(index_filters_like_core),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
