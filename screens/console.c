@@ -10,6 +10,7 @@
 #include "scr.h"
 #include "space.h"
 #include "stacks.h"
+#include "troubleshoot.h"
 
 /* Every screen's key table, for the key dump. */
 static const struct {
@@ -28,6 +29,7 @@ static const struct {
 	{"Integration details", details_keys},
 	{"Edit integration", edit_keys},
 	{"Delete integration", delete_keys},
+	{"Troubleshooting", troubleshoot_keys},
 	{"Audit log", audit_keys},
 	{"Stacks and modules", stacks_keys},
 	{"New stack or module", stack_form_keys},

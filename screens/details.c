@@ -7,6 +7,8 @@
 #include "scr.h"
 #include "secret.h"
 #include "stacks.h"
+#include "troubleshoot.h"
+#include "verify.h"
 
 #define REVEAL_MS 30000
 
@@ -18,6 +20,7 @@ typedef struct details {
 	bool loaded;
 	unsigned gen;
 	int timer; /* hides a revealed secret */
+	verify_state verify; /* `v`: a check in the background */
 } details;
 
 const tui_keydef details_keys[] = {
@@ -27,6 +30,10 @@ const tui_keydef details_keys[] = {
 	{SCR_WEBHOOK, {'w'}, "webhook", "Show what to enter in Bitbucket's webhook settings.", true},
 	{SCR_ROTATE, {'R'}, "rotate", "Rotate the webhook secret (asks to confirm).", true},
 	{SCR_DELETE, {'d'}, "delete", "Delete the integration (asks to confirm).", true},
+	{SCR_VERIFY, {'v'}, "verify",
+	 "Ask Bitbucket what the token can reach; the result is recorded for the list.", true},
+	{SCR_TROUBLESHOOT, {'t'}, "troubleshoot",
+	 "Open the Troubleshooting screen: each check with its curl command.", true},
 	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the list.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
@@ -106,6 +113,7 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
 	char buf[1024], t1[40], t2[40];
 	const bb_integration *it = &d->it;
+	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 2;
 
 	if (full && d->gen != scr_generation())
 		details_load(d, 0);
@@ -130,9 +138,11 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 		 t2, it->updated_by ? it->updated_by : "-");
 	scr_pair(win, y++, x, width, "Created", buf, 0);
 	tui_put(win, y++, x, width, "Description", tui_attr(TUI_MUTED), true);
-	if (y < a.y + a.h)
-		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - y,
+	if (y < a.y + a.h - vrows)
+		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - vrows - y,
 			 it->description && *it->description ? it->description : "(none)", 0);
+	if (vrows)
+		verify_draw(&d->verify, win, a.y + a.h - vrows, x, width, vrows);
 }
 
 static tui_ret hide_timer(void *arg)
@@ -202,6 +212,10 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 
 	if (!d->loaded && ev->action >= TUI_ACT_APP)
 		return tui_unhandled();
+	if (ev->action == TUI_ACT_BACK && verify_running(&d->verify)) {
+		verify_cancel(&d->verify); /* Esc first stops a running check */
+		return tui_redraw();
+	}
 	switch (ev->action) {
 	case SCR_REVEAL: return details_reveal(d);
 	case SCR_STACKS:
@@ -210,6 +224,11 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 		break;
 	case SCR_EDIT: next = edit_new(&d->it); break;
 	case SCR_WEBHOOK: next = webhook_new(d->slug); break;
+	case SCR_VERIFY:
+		if (verify_saved(&d->verify, scr_ctx(), d->slug) != 0)
+			tui_message(verify_status_text(&d->verify), true);
+		return tui_redraw();
+	case SCR_TROUBLESHOOT: next = troubleshoot_screen_new(scr_ctx(), d->slug); break;
 	case SCR_DELETE: next = delete_new(d->slug, 2); break;
 	case SCR_ROTATE:
 		next = tui_dialog_confirm("Rotate the webhook secret?",
@@ -229,8 +248,16 @@ static void details_destroy(tui_screen *s)
 	details *d = SCR_STATE(details, s);
 
 	hide_secret(d);
+	verify_destroy(&d->verify);
 	integration_free(&d->it);
 	free(d);
+}
+
+/* A finished check was recorded by core: reload to show it. */
+static void details_verified(void *arg, verify_state *v)
+{
+	(void)v;
+	details_load(arg, 0);
 }
 
 static const tui_screen_ops details_ops = {
@@ -246,6 +273,7 @@ tui_screen *details_new(const char *slug)
 	if (!d)
 		return NULL;
 	snprintf(d->slug, sizeof d->slug, "%s", slug);
+	verify_init(&d->verify, details_verified, d);
 	d->s.ops = &details_ops;
 	d->s.keys = details_keys;
 	d->s.title = d->title;

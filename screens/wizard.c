@@ -13,6 +13,7 @@
 
 #include "draft.h"
 #include "scr.h"
+#include "verify.h"
 #include "space.h"
 #include "validate.h"
 
@@ -39,6 +40,7 @@ typedef struct wizard {
 	char title[96];
 	int cy, cx;
 	bool cursor;
+	verify_state verify;        /* the token, checked while the user goes on */
 } wizard;
 
 #define W_HINT(a, k, h, help) {a, {k}, h, help, true}
@@ -367,7 +369,7 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 	char slug[256], labels[1024], mask[64], *endpoint = NULL;
 	const char *name = tui_field_value(&w->name);
 	bb_err err = {0};
-	int rows = w->s.area.h - 4;
+	int rows = w->s.area.h - 4, vrows;
 
 	validate_slugify(name, slug, sizeof slug);
 	integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
@@ -383,6 +385,9 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
 	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->email), 0);
 	scr_pair(win, y + 6, x, width, "API token", mask, 0);
+	vrows = verify_draw(&w->verify, win, y + 7, x + 14, width - 14, 2);
+	y += vrows;
+	rows -= vrows;
 	scr_pair(win, y + 7, x, width, "Labels", w->labels.n ? labels : "(none)", 0);
 	tui_put(win, y + 8, x, width, "Description", tui_attr(TUI_MUTED), true);
 	scr_wrap(win, y + 9, x + 2, width - 2, rows - 9 > 0 ? rows - 9 : 0,
@@ -455,6 +460,10 @@ static tui_ret go_back(wizard *w)
 {
 	tui_screen *d;
 
+	if (w->step == ST_REVIEW && verify_running(&w->verify)) {
+		verify_cancel(&w->verify); /* Esc first stops the check */
+		return tui_redraw();
+	}
 	if (w->step > 0) {
 		set_step(w, w->step - 1);
 		return (tui_ret){TUI_R_FULL, 0, NULL};
@@ -492,6 +501,9 @@ static tui_ret wizard_create(wizard *w)
 		return tui_redraw();
 	}
 	strlist_free(&labels);
+	if (w->verify.status == VERIFY_OK || w->verify.status == VERIFY_FAILED)
+		integration_record_verify(scr_ctx(), out.slug, w->verify.status == VERIFY_OK,
+					  w->verify.text, NULL);
 	draft_delete(scr_ctx(), &err);
 	scr_changed();
 	next = reattach_offer(out.name, out.slug);
@@ -521,6 +533,9 @@ static tui_ret try_next(wizard *w)
 	}
 	if (w->step == ST_REVIEW)
 		return wizard_create(w);
+	if (w->step == ST_TOKEN) /* a failure shows on the review; it never blocks */
+		verify_start(&w->verify, tui_field_value(&w->email), tui_field_value(&w->token),
+			     NULL);
 	set_step(w, w->step + 1);
 	if (w->step == ST_REVIEW)
 		w->focus = 1; /* on Create */
@@ -639,6 +654,7 @@ static void wizard_destroy(tui_screen *s)
 	wizard *w = SCR_STATE(wizard, s);
 
 	tui_on_hangup(NULL, NULL);
+	verify_destroy(&w->verify);
 	tui_field_destroy(&w->name);
 	tui_field_destroy(&w->email);
 	tui_field_destroy(&w->token); /* wipes the token */
@@ -705,6 +721,7 @@ tui_screen *wizard_new(const char *draft)
 
 	if (!w)
 		return NULL;
+	verify_init(&w->verify, NULL, NULL);
 	w->s.ops = &wizard_ops;
 	w->s.title = w->title;
 	w->s.data = w;
