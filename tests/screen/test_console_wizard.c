@@ -13,7 +13,7 @@ static void wait_sentence(vt *v, const char *sentence)
 {
 	char head[36];
 
-	snprintf(head, sizeof head, "%s", sentence);
+	snprintf(head, sizeof head, "%.35s", sentence);
 	WAIT(v, head);
 }
 
