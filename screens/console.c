@@ -32,9 +32,9 @@ static const struct {
 	{"Troubleshooting", troubleshoot_keys},
 	{"Audit log", audit_keys},
 	{"Stacks and modules", stacks_keys},
-	{"New stack or module", stack_form_keys},
-	{"Choose an integration for stacks", stack_choose_keys},
-	{"Repository picker", repo_picker_keys},
+	{"Stacks and modules: new stack or module", stack_form_keys},
+	{"Stacks and modules: choose an integration", stack_choose_keys},
+	{"Stacks and modules: repository picker", repo_picker_keys},
 	{"Dialogs", tui_dialog_keys},
 	{"Help", tui_help_keys},
 };

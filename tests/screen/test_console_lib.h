@@ -64,6 +64,8 @@ static __attribute__((unused)) vt *con_spawn(const cliexec_home *h, const char *
 	vt *v;
 
 	assert_non_null(bin);
+	/* Never the real Bitbucket: a closed local port unless a test set a fake. */
+	setenv("BBCONSOLE_BITBUCKET_API", "http://127.0.0.1:1/2.0", 0);
 	snprintf(db, sizeof db, "BBCONSOLE_DB=%s", h->db);
 	snprintf(usr, sizeof usr, "BBCONSOLE_USER=%s", user);
 	v = vt_spawn(argv, env, NULL, cols, rows);

@@ -62,13 +62,14 @@ static void full_wizard_creates_a_default_integration(void **state)
 	con_type(v, "line two", "Ctrl-D");
 	WAIT(v, "Step 7 of 7: Review");
 	WAIT(v, "ops@acme.example");
+	WAIT(v, "Could not connect to Bitbucket");      /* the background check */
 	assert_false(vt_has_text(v, "tok_pasted"));
-	con_type(v, NULL, "Enter");                     /* Create */
+	con_type(v, NULL, "Enter");                     /* Create: a failed check does not block */
 	WAIT(v, "Webhook setup: Prod BB");
 	WAIT(v, "Comment created");
 	WAIT(v, "Pull Request Commit Links");
 	con_type(v, NULL, "Esc");
-	WAIT(v, "token set");
+	WAIT(v, "verify failed");                       /* the check's result was recorded */
 	con_quit(v);
 
 	j = con_show(h, "Prod BB");
