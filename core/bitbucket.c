@@ -8,6 +8,7 @@
  * its completion event is queued; the worker never touches it again. */
 #include "bitbucket.h"
 #include "bitbucket_int.h"
+#include "curl_lazy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -284,6 +285,8 @@ static bb_code client_setup(bb_client *c, bb_err *err)
 		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
 		fcntl(fds[i], F_SETFD, FD_CLOEXEC);
 	}
+	if (curl_lazy_error())
+		return bb_fail(err, BB_REMOTE, "%s", curl_lazy_error());
 	c->multi = curl_multi_init();
 	c->headers = curl_slist_append(NULL, "Accept: application/json");
 	if (!c->multi || !c->headers)

@@ -159,7 +159,12 @@ static bb_code configure(bb_db *db, bb_err *err)
 	/* WAL lets the console read while a command writes. */
 	if (exec(db, "PRAGMA journal_mode = WAL", "opening the database", err) != BB_OK)
 		return err->code;
-	return exec(db, "PRAGMA synchronous = NORMAL", "opening the database", err);
+	if (exec(db, "PRAGMA synchronous = NORMAL", "opening the database", err) != BB_OK)
+		return err->code;
+	/* A small page cache: listings stream through a table once, every page
+	 * the cache grows by costs a fresh page fault, and the OS page cache
+	 * keeps re-reads cheap. */
+	return exec(db, "PRAGMA cache_size = -512", "opening the database", err);
 }
 
 static bb_code open_sqlite(bb_db *db, bb_err *err)
