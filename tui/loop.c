@@ -41,6 +41,7 @@ static struct {
 	int next_timer;
 	char message[512];
 	bool message_error, message_dirty;
+	int message_lines;  /* rows the shown message takes (it grows upwards) */
 	bool need_layout, need_full, need_draw, quit;
 	bool too_small;
 	int64_t tick_due;
@@ -63,6 +64,8 @@ void tui_message(const char *text, bool error)
 	snprintf(loop.message, sizeof(loop.message), "%s", text ? text : "");
 	loop.message_error = error;
 	loop.message_dirty = true;
+	if (loop.message_lines > 1)
+		loop.need_full = true; /* the screen must repaint the rows it covered */
 }
 
 int tui_watch_fd(int fd, tui_fd_fn cb, void *arg)
@@ -202,10 +205,34 @@ static void draw_frame_title(int cols)
 	tui_put(stdscr, 0, 0, cols, title, tui_attr(TUI_TITLE), true);
 }
 
+/* A message too long for one row grows upwards over the bottom of the screen
+ * (at most MESSAGE_MAX_LINES rows): a sentence cut short says nothing. */
+#define MESSAGE_MAX_LINES 3
+
 static void draw_message(int cols, int rows)
 {
-	tui_put(stdscr, rows - 2, 0, cols, loop.message,
-			tui_attr(loop.message_error ? TUI_ERROR : TUI_NORMAL), true);
+	char clean[sizeof(loop.message) * 3], line[sizeof(clean)];
+	size_t starts[MESSAGE_MAX_LINES], lens[MESSAGE_MAX_LINES], need;
+	attr_t attr = tui_attr(loop.message_error ? TUI_ERROR : TUI_NORMAL);
+	int n;
+
+	tui_sanitize(loop.message, strlen(loop.message), clean, sizeof(clean));
+	need = tui_wrap(clean, cols, starts, lens, MESSAGE_MAX_LINES);
+	n = need < 1 ? 1 : need > MESSAGE_MAX_LINES ? MESSAGE_MAX_LINES : (int)need;
+	if (n > rows - 3)
+		n = rows - 3 > 1 ? rows - 3 : 1;
+	if (n == 1 || need <= 1) {
+		tui_put(stdscr, rows - 2, 0, cols, clean, attr, true);
+		n = 1;
+	}
+	for (int i = 0; n > 1 && i < n; i++) {
+		/* the last row keeps the rest of the text, so an overflow ends in "…" */
+		size_t len = i == n - 1 ? strlen(clean + starts[i]) : lens[i];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, clean + starts[i]);
+		tui_put(stdscr, rows - 1 - n + i, 0, cols, line, attr, true);
+	}
+	loop.message_lines = n;
 	loop.message_dirty = false;
 }
 
@@ -223,14 +250,11 @@ static void draw_too_small(int cols, int rows)
 
 	tui_too_small_text(tui_term_app(), cols, rows, tui_term_min_cols(),
 			tui_term_min_rows(), text, sizeof(text));
-	werase(stdscr);
-	/* wrap by hand: the window may be very narrow */
-	for (int y = 0, off = 0; y < rows && text[off]; y++) {
-		int n = (int)strlen(text + off) < cols ? (int)strlen(text + off) : cols;
+	size_t starts[64], lens[64], n = tui_wrap(text, cols, starts, lens, 64);
 
-		mvwaddnstr(stdscr, y, 0, text + off, n);
-		off += n;
-	}
+	werase(stdscr);
+	for (size_t y = 0; y < n && y < 64 && (int)y < rows; y++)
+		mvwaddnstr(stdscr, (int)y, 0, text + starts[y], (int)lens[y]);
 }
 
 static void draw_all(int cols, int rows)
@@ -282,7 +306,8 @@ static void render(void)
 	} else {
 		if (loop.need_draw && top())
 			top()->ops->draw(top(), stdscr, false);
-		if (loop.message_dirty)
+		/* a tall message lies over the screen's last rows: draw it again */
+		if (loop.message_dirty || (loop.need_draw && loop.message_lines > 1))
 			draw_message(cols, rows);
 	}
 	loop.need_full = loop.need_draw = false;
@@ -308,6 +333,10 @@ static void dispatch_key(tui_key key, const char *text)
 		return;
 	}
 	ev.action = key == TUI_K_PASTE ? 0 : tui_keytable_action(s->keys, key);
+	/* A message answers the key before it; the next key clears it, so it is
+	 * never left standing on a screen it does not belong to. */
+	if (loop.message[0])
+		tui_message(NULL, false);
 	r = s->ops->key(s, &ev);
 	if (r.flags & TUI_R_UNHANDLED)
 		default_action(s, ev.action);

@@ -88,6 +88,7 @@ static void admin_reveals_reader_sees_why_not(void **state)
 	assert_false(vt_has_text(v, "ops@acme.example"));
 	con_type(v, "r", NULL);
 	WAIT(v, "you (carol) have read");
+	WAIT(v, "ask an admin of root."); /* the whole sentence, not cut at 80 columns */
 	assert_false(vt_has_text(v, head));
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Bitbucket Cloud integrations");
@@ -397,6 +398,34 @@ static void rotate_asks_then_shows_the_new_secret(void **state)
 	free(after);
 }
 
+/* Copy sends the endpoint with OSC 52 and says so in a sentence that is shown
+ * whole, even though it is longer than the 80-column message line. */
+static void copy_sends_osc52_and_says_so_in_full(void **state)
+{
+	cliexec_home *h = *state;
+	size_t len;
+	vt *v;
+
+	cliexec_init(h, NULL);
+	con_integration(h, "Prod BB", NULL, "prod", NULL);
+	v = open_list(h, "alice");
+	WAIT(v, "Prod BB");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, "w", NULL);
+	WAIT(v, "Webhook setup: Prod BB");
+	con_type(v, "c", NULL);
+	WAIT(v, "Sent the webhook endpoint");
+	WAIT(v, "allow it.");
+	assert_non_null(strstr(vt_raw(v, &len), "\033]52;c;"));
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Prod BB");
+	assert_false(vt_has_text(v, "allow it.")); /* the rows it covered are repainted */
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +444,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(edit_saves_and_a_stale_edit_keeps_the_input,
 						con_setup, con_teardown),
 		cmocka_unit_test_setup_teardown(rotate_asks_then_shows_the_new_secret, con_setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(copy_sends_osc52_and_says_so_in_full, con_setup,
 						con_teardown),
 	};
 
