@@ -9,7 +9,7 @@ status=0
 for script in "$here"/bench_*.sh; do
 	[ -f "$script" ] || continue
 	echo "== $(basename "$script" .sh)"
-	sh "$script" "$build" || status=1
+	bash "$script" "$build" || status=1
 done
 for prog in "$build"/tests/bench/bench_*; do
 	[ -f "$prog" ] && [ -x "$prog" ] || continue
