@@ -83,23 +83,6 @@ static int account_exists(bb_ctx *ctx)
 	return found;
 }
 
-/* Runs sql with text parameters ?1.. (NULL binds NULL); expects no rows. */
-static bb_code exec_text(bb_ctx *ctx, const char *sql, const char *const *params, int n,
-			 const char *what, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc;
-
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(ctx->db, what, err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static char *init_details(const char *name, const char *plan, const char *base)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -126,14 +109,15 @@ static bb_code insert_account(bb_ctx *ctx, const char *name, const char *plan,
 
 	util_now(now);
 	if ((rc = account_new_ulid(ulid, err)) != BB_OK ||
-	    (rc = exec_text(ctx, "INSERT INTO account (id, ulid, name, plan, webhook_base, "
-			    "created_at, created_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)", acc, 6,
-			    "saving the account", err)) != BB_OK ||
-	    (rc = exec_text(ctx, "INSERT INTO space (name, parent, inherit, created_at, "
-			    "created_by) VALUES (?1, NULL, 1, ?2, ?3)", root, 3,
-			    "creating the space root", err)) != BB_OK ||
-	    (rc = exec_text(ctx, "INSERT INTO role (login, space, role) VALUES (?1, ?2, 3)", role,
-			    2, "making you admin of root", err)) != BB_OK)
+	    (rc = db_exec_text(ctx->db,
+			       "INSERT INTO account (id, ulid, name, plan, webhook_base, " "created_at, created_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+			       acc, 6, NULL, "saving the account", err)) != BB_OK ||
+	    (rc = db_exec_text(ctx->db,
+			       "INSERT INTO space (name, parent, inherit, created_at, " "created_by) VALUES (?1, NULL, 1, ?2, ?3)",
+			       root, 3, NULL, "creating the space root", err)) != BB_OK ||
+	    (rc = db_exec_text(ctx->db,
+			       "INSERT INTO role (login, space, role) VALUES (?1, ?2, 3)", role,
+			       2, NULL, "making you admin of root", err)) != BB_OK)
 		return rc;
 	snprintf(target, sizeof target, "account:%s", ulid);
 	if (!(details = init_details(name, plan, base)))

@@ -81,6 +81,55 @@ bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err)
 	return BB_OK;
 }
 
+static void bind_texts(sqlite3_stmt *st, const char *const *params, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
+}
+
+bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int n,
+		     long *changes, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	bind_texts(st, params, n);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, what, err);
+	else if (changes)
+		*changes = sqlite3_changes(db->sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,
+		     const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+
+	*out = 0;
+	if (rc != BB_OK)
+		return rc;
+	bind_texts(st, params, n);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*out = (long)sqlite3_column_int64(st, 0);
+	else
+		rc = db_fail(db, what, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code db_finish(bb_db *db, bb_code rc, bb_err *err)
+{
+	if (rc == BB_OK)
+		return db_commit(db, err);
+	db_rollback(db);
+	return rc;
+}
+
 static bb_code exec(bb_db *db, const char *sql, const char *what, bb_err *err)
 {
 	if (sqlite3_exec(db->sql, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -34,6 +34,21 @@ bb_code db_begin(bb_db *db, bb_err *err);
 bb_code db_commit(bb_db *db, bb_err *err);
 void db_rollback(bb_db *db);
 
+/* Ends the transaction db_begin started: commits when rc is BB_OK, else rolls
+ * back. Returns the outcome (a commit that fails rolls back too). */
+bb_code db_finish(bb_db *db, bb_code rc, bb_err *err);
+
+/* Runs sql with text parameters ?1..?n (NULL binds NULL), expecting no rows;
+ * *changes (may be NULL) receives the number of rows changed. `what` names
+ * the work in the error sentence ("deleting the space"). */
+bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int n,
+		     long *changes, const char *what, bb_err *err);
+
+/* The integer in the first column of the first row of sql, with text
+ * parameters as db_exec_text. */
+bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,
+		     const char *what, bb_err *err);
+
 /* Prepares sql or fails with a BB_DBERR sentence. */
 bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
 

@@ -273,9 +273,7 @@ static bb_code reveal_secret(bb_ctx *ctx, bb_integration *it, bb_err *err)
 	if (rc == BB_OK && (rc = db_begin(ctx->db, err)) == BB_OK) {
 		rc = audit_json(ctx, "integration.reveal_secret", it->slug, cJSON_CreateObject(),
 				err);
-		rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-		if (rc != BB_OK)
-			db_rollback(ctx->db);
+		rc = db_finish(ctx->db, rc, err);
 	}
 	if (rc == BB_OK)
 		it->webhook_secret = secret;
@@ -704,13 +702,9 @@ static bb_code store_new(bb_ctx *ctx, const fields *f, int is_def, const char *t
 	if (rc != BB_OK)
 		return rc;
 	if ((rc = check_unique(ctx, f, is_def, err)) == BB_OK &&
-	    (rc = insert_row(ctx, f, is_def, token, err)) == BB_OK &&
-	    (rc = audit_json(ctx, "integration.create", f->slug, create_details(f, is_def),
-			     err)) == BB_OK)
-		rc = db_commit(ctx->db, err);
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
-	return rc;
+	    (rc = insert_row(ctx, f, is_def, token, err)) == BB_OK)
+		rc = audit_json(ctx, "integration.create", f->slug, create_details(f, is_def), err);
+	return db_finish(ctx->db, rc, err);
 }
 
 bb_code integration_create(bb_ctx *ctx, const bb_integration_input *in, bb_integration *out,
@@ -964,9 +958,7 @@ bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 			rc = update_locked(ctx, &acc, &it, up, err);
 			integration_free(&it);
 		}
-		rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-		if (rc != BB_OK)
-			db_rollback(ctx->db);
+		rc = db_finish(ctx->db, rc, err);
 	}
 	account_free(&acc);
 	return rc;
@@ -1025,30 +1017,8 @@ bb_code integration_rotate_secret(bb_ctx *ctx, const char *name_or_slug, char se
 		rc = rotate_locked(ctx, &it, secret_out, err);
 		integration_free(&it);
 	}
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK) {
-		db_rollback(ctx->db);
+	if ((rc = db_finish(ctx->db, rc, err)) != BB_OK)
 		secret_wipe(secret_out, 65);
-	}
-	return rc;
-}
-
-/* Runs sql with ?1 = a, ?2 = b (either may be NULL); *changes = rows touched. */
-static bb_code exec2(bb_ctx *ctx, const char *sql, const char *a, const char *b,
-		     long *changes, const char *what, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
-
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(ctx->db, what, err);
-	else if (changes)
-		*changes = sqlite3_changes(db_handle(ctx->db));
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -1059,11 +1029,12 @@ static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detach
 	bb_code rc;
 
 	if ((rc = need_admin_of(ctx, it, "Deleting", err)) != BB_OK ||
-	    (rc = exec2(ctx, "UPDATE stack SET integration = NULL, detached_from = ?2 "
-			"WHERE integration = ?1", it->slug, it->name, detached,
-			"detaching its stacks", err)) != BB_OK ||
-	    (rc = exec2(ctx, "DELETE FROM integration WHERE slug = ?1", it->slug, NULL, NULL,
-			"deleting the integration", err)) != BB_OK)
+	    (rc = db_exec_text(ctx->db, "UPDATE stack SET integration = NULL, detached_from = ?2 "
+			       "WHERE integration = ?1", (const char *[]){it->slug, it->name}, 2,
+			       detached, "detaching its stacks", err)) != BB_OK ||
+	    (rc = db_exec_text(ctx->db, "DELETE FROM integration WHERE slug = ?1",
+			       (const char *[]){it->slug}, 1, NULL, "deleting the integration",
+			       err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "name", it->name);
@@ -1088,9 +1059,7 @@ bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached
 		rc = delete_locked(ctx, &it, &n, err);
 		integration_free(&it);
 	}
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
+	rc = db_finish(ctx->db, rc, err);
 	if (detached)
 		*detached = rc == BB_OK ? n : 0;
 	return rc;

@@ -52,52 +52,6 @@ static bb_code no_such_space(const char *name, bb_err *err)
 		       "to see the spaces.", q);
 }
 
-/* Runs sql with text parameters ?1.. (NULL binds NULL); expects no rows. */
-static bb_code exec_text(bb_ctx *ctx, const char *sql, const char *const *params, int n,
-			 const char *what, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc;
-
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(ctx->db, what, err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* One integer from sql with text parameters ?1.. */
-static bb_code query_int(bb_ctx *ctx, const char *sql, const char *const *params, int n,
-			 long *out, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc;
-
-	*out = 0;
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*out = (long)sqlite3_column_int64(st, 0);
-	else
-		rc = db_fail(ctx->db, "reading the spaces", err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Commits when rc is BB_OK, else rolls back; returns the outcome. */
-static bb_code finish(bb_ctx *ctx, bb_code rc, bb_err *err)
-{
-	if (rc == BB_OK)
-		return db_commit(ctx->db, err);
-	db_rollback(ctx->db);
-	return rc;
-}
-
 bb_code space_role_of(bb_ctx *ctx, const char *login, const char *space, bb_role *out,
 		      bb_err *err)
 {
@@ -156,8 +110,8 @@ bb_code space_require_user(bb_ctx *ctx, bb_err *err)
 	long n;
 	bb_code rc;
 
-	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM role WHERE login = ?1", p, 1, &n, err)) !=
-	    BB_OK)
+	if ((rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM role WHERE login = ?1", p, 1, &n,
+			       "reading the spaces", err)) != BB_OK)
 		return rc;
 	if (n > 0)
 		return BB_OK;
@@ -358,17 +312,17 @@ static bb_code create_in_tx(bb_ctx *ctx, const char *name, const char *parent, i
 
 	snprintf(doing, sizeof doing, "Creating a space in %s", parent);
 	if ((rc = space_need(ctx, parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
-	    (rc = query_int(ctx, "SELECT COUNT(*) FROM space WHERE name = ?1", p, 1, &exists,
-			    err)) != BB_OK)
+	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM space WHERE name = ?1", p, 1,
+			       &exists, "reading the spaces", err)) != BB_OK)
 		return rc;
 	if (exists)
 		return bb_fail(err, BB_INVALID, "A space named %s exists already; choose another "
 			       "name.", name);
 	util_now(now);
 	p[3] = now;
-	if ((rc = exec_text(ctx, "INSERT INTO space (name, parent, inherit, created_at, "
-			    "created_by) VALUES (?1, ?2, ?3, ?4, ?5)", p, 5, "creating the space",
-			    err)) != BB_OK)
+	if ((rc = db_exec_text(ctx->db,
+			       "INSERT INTO space (name, parent, inherit, created_at, " "created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+			       p, 5, NULL, "creating the space", err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "parent", parent);
@@ -387,7 +341,7 @@ bb_code space_create(bb_ctx *ctx, const char *name, const char *parent, int inhe
 	if ((rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
 	rc = create_in_tx(ctx, name, parent ? parent : BB_ROOT_SPACE, inherit, err);
-	return finish(ctx, rc, err);
+	return db_finish(ctx->db, rc, err);
 }
 
 /* BB_INVALID naming what still lives in space, or BB_OK when it is empty. */
@@ -397,12 +351,12 @@ static bb_code check_empty(bb_ctx *ctx, const char *space, bb_err *err)
 	long spaces, integrations, stacks;
 	bb_code rc;
 
-	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM space WHERE parent = ?1", p, 1, &spaces,
-			    err)) != BB_OK ||
-	    (rc = query_int(ctx, "SELECT COUNT(*) FROM integration WHERE space = ?1", p, 1,
-			    &integrations, err)) != BB_OK ||
-	    (rc = query_int(ctx, "SELECT COUNT(*) FROM stack WHERE space = ?1", p, 1, &stacks,
-			    err)) != BB_OK)
+	if ((rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM space WHERE parent = ?1", p, 1,
+			       &spaces, "reading the spaces", err)) != BB_OK ||
+	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM integration WHERE space = ?1", p,
+			       1, &integrations, "reading the spaces", err)) != BB_OK ||
+	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM stack WHERE space = ?1", p, 1,
+			       &stacks, "reading the spaces", err)) != BB_OK)
 		return rc;
 	if (spaces || integrations || stacks)
 		return bb_fail(err, BB_INVALID, "The space %s still holds %ld child spaces, %ld "
@@ -421,10 +375,10 @@ static bb_code delete_in_tx(bb_ctx *ctx, const bb_space *s, bb_err *err)
 	snprintf(doing, sizeof doing, "Deleting the space %s", s->name);
 	if ((rc = space_need(ctx, s->parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
 	    (rc = check_empty(ctx, s->name, err)) != BB_OK ||
-	    (rc = exec_text(ctx, "DELETE FROM role WHERE space = ?1", p, 1, "deleting the space",
-			    err)) != BB_OK ||
-	    (rc = exec_text(ctx, "DELETE FROM space WHERE name = ?1", p, 1, "deleting the space",
-			    err)) != BB_OK)
+	    (rc = db_exec_text(ctx->db, "DELETE FROM role WHERE space = ?1", p, 1, NULL,
+			       "deleting the space", err)) != BB_OK ||
+	    (rc = db_exec_text(ctx->db, "DELETE FROM space WHERE name = ?1", p, 1, NULL,
+			       "deleting the space", err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "parent", s->parent);
@@ -447,7 +401,7 @@ bb_code space_delete(bb_ctx *ctx, const char *name, bb_err *err)
 		rc = delete_in_tx(ctx, &s, err);
 		space_free(&s);
 	}
-	return finish(ctx, rc, err);
+	return db_finish(ctx->db, rc, err);
 }
 
 #define ROLE_TARGET_MAX (5 + BB_LOGIN_NAME_MAX * 4 + 1 + BB_NAME_MAX + 1)
@@ -472,8 +426,9 @@ static bb_code keep_last_admin(bb_ctx *ctx, const char *login, const char *space
 
 	if (strcmp(space, BB_ROOT_SPACE) != 0 || before != BB_ROLE_ADMIN || after == BB_ROLE_ADMIN)
 		return BB_OK;
-	if ((rc = query_int(ctx, "SELECT COUNT(*) FROM role WHERE space = ?1 AND role = 3", p, 1,
-			    &admins, err)) != BB_OK)
+	if ((rc = db_query_int(ctx->db,
+			       "SELECT COUNT(*) FROM role WHERE space = ?1 AND role = 3", p, 1,
+			       &admins, "reading the spaces", err)) != BB_OK)
 		return rc;
 	if (admins > 1)
 		return BB_OK;
@@ -487,8 +442,9 @@ static bb_code current_role(bb_ctx *ctx, const char *login, const char *space, b
 {
 	const char *p[] = {login, space};
 	long r;
-	bb_code rc = query_int(ctx, "SELECT COALESCE(MAX(role), 0) FROM role "
-			       "WHERE login = ?1 AND space = ?2", p, 2, &r, err);
+	bb_code rc = db_query_int(ctx->db,
+				  "SELECT COALESCE(MAX(role), 0) FROM role " "WHERE login = ?1 AND space = ?2",
+				  p, 2, &r, "reading the spaces", err);
 
 	*out = (bb_role)r;
 	return rc;
@@ -523,9 +479,9 @@ static bb_code grant_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb
 	if ((rc = need_role_admin(ctx, s, "Granting", err)) != BB_OK ||
 	    (rc = current_role(ctx, login, s->name, &before, err)) != BB_OK ||
 	    (rc = keep_last_admin(ctx, login, s->name, before, role, err)) != BB_OK ||
-	    (rc = exec_text(ctx, "INSERT INTO role (login, space, role) VALUES (?1, ?2, ?3) "
-			    "ON CONFLICT (login, space) DO UPDATE SET role = excluded.role", p, 3,
-			    "granting the role", err)) != BB_OK)
+	    (rc = db_exec_text(ctx->db,
+			       "INSERT INTO role (login, space, role) VALUES (?1, ?2, ?3) " "ON CONFLICT (login, space) DO UPDATE SET role = excluded.role",
+			       p, 3, NULL, "granting the role", err)) != BB_OK)
 		return rc;
 	return audit_role(ctx, "role.grant", login, s->name, role, before, err);
 }
@@ -546,7 +502,7 @@ bb_code user_grant(bb_ctx *ctx, const char *login, const char *space, bb_role ro
 		rc = grant_in_tx(ctx, login, &s, role, err);
 		space_free(&s);
 	}
-	return finish(ctx, rc, err);
+	return db_finish(ctx->db, rc, err);
 }
 
 static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb_err *err)
@@ -566,8 +522,8 @@ static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, b
 			       s->name);
 	}
 	if ((rc = keep_last_admin(ctx, login, s->name, before, BB_ROLE_NONE, err)) != BB_OK ||
-	    (rc = exec_text(ctx, "DELETE FROM role WHERE login = ?1 AND space = ?2", p, 2,
-			    "revoking the role", err)) != BB_OK)
+	    (rc = db_exec_text(ctx->db, "DELETE FROM role WHERE login = ?1 AND space = ?2", p,
+			       2, NULL, "revoking the role", err)) != BB_OK)
 		return rc;
 	return audit_role(ctx, "role.revoke", login, s->name, BB_ROLE_NONE, before, err);
 }
@@ -585,7 +541,7 @@ bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *e
 		rc = revoke_in_tx(ctx, login, &s, err);
 		space_free(&s);
 	}
-	return finish(ctx, rc, err);
+	return db_finish(ctx->db, rc, err);
 }
 
 bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)

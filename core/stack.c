@@ -436,9 +436,7 @@ bb_code stack_create(bb_ctx *ctx, const bb_stack *in, bb_err *err)
 	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
 	rc = create_locked(&ck, in, err);
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
+	rc = db_finish(ctx->db, rc, err);
 	checker_free(&ck);
 	return rc;
 }
@@ -936,9 +934,7 @@ bb_code stack_set_integration(bb_ctx *ctx, const char *kind, const char *name,
 	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
 	rc = set_locked(&ck, kind, name, integration ? integration : "", err);
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
+	rc = db_finish(ctx->db, rc, err);
 	checker_free(&ck);
 	return rc;
 }
@@ -1028,10 +1024,7 @@ bb_code stack_reattach(bb_ctx *ctx, const char *detached_from, const char *integ
 		return rc;
 	rc = reattach_locked(&ck, detached_from ? detached_from : "",
 			     integration ? integration : "", &count, err);
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
-	else if (n)
+	if ((rc = db_finish(ctx->db, rc, err)) == BB_OK && n)
 		*n = count;
 	checker_free(&ck);
 	return rc;
@@ -1142,10 +1135,7 @@ bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, 
 	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
 	rc = import_locked(&ck, text ? text : "", text ? len : 0, &count, err);
-	rc = rc == BB_OK ? db_commit(ctx->db, err) : rc;
-	if (rc != BB_OK)
-		db_rollback(ctx->db);
-	else if (imported)
+	if ((rc = db_finish(ctx->db, rc, err)) == BB_OK && imported)
 		*imported = count;
 	checker_free(&ck);
 	return rc;
