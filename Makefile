@@ -56,6 +56,7 @@ BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SECONDS ?= 10
 .PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
 all: build-release
+	@ln -sf build/release/bbconsole bbconsole
 
 # ---- dependencies -----------------------------------------------------------
 DEPS_STAMP := build/.deps-ok
@@ -130,6 +131,6 @@ install: build-release
 	install -m 0644 man/bbconsole.5 $(DESTDIR)$(MANDIR)/man5/bbconsole.5
 
 clean:
-	rm -rf build
+	rm -rf build bbconsole
 
 -include $(shell find build -name '*.d' 2>/dev/null)
