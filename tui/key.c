@@ -84,10 +84,27 @@ void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen)
 	}
 }
 
+/* Columns kept free for the help item, so that a crowded bar drops other
+ * hints rather than the one that leads to all of them. */
+static int help_reserve(const tui_keydef *table)
+{
+	char key[32], item[128];
+
+	for (; table && table->action; table++) {
+		if (table->action != TUI_ACT_HELP || !table->in_bar || !table->hint ||
+		    !table->keys[0])
+			continue;
+		tui_key_name(table->keys[0], key, sizeof(key));
+		snprintf(item, sizeof(item), "  %s %s", key, table->hint);
+		return tui_width(item);
+	}
+	return 0;
+}
+
 int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t outlen)
 {
 	size_t pos = 0;
-	int cols = 0;
+	int cols = 0, reserve = help_reserve(table);
 
 	if (outlen == 0)
 		return 0;
@@ -98,10 +115,12 @@ int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t o
 
 		if (!table->in_bar || !table->hint || !table->keys[0])
 			continue;
+		if (table->action == TUI_ACT_HELP)
+			reserve = 0;
 		tui_key_name(table->keys[0], key, sizeof(key));
 		snprintf(item, sizeof(item), "%s%s %s", cols ? "  " : "", key, table->hint);
 		w = tui_width(item);
-		if (cols + w > width)
+		if (cols + w + reserve > width)
 			continue; /* leave it out whole; a shorter one may still fit */
 		n = snprintf(out + pos, outlen - pos, "%s", item);
 		if (n < 0 || (size_t)n >= outlen - pos)
