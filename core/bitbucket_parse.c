@@ -162,6 +162,8 @@ bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slu
 }
 
 /* Fills r from one repository object; returns 0 when it has no full_name. */
+#define BB_FULL_NAME_MAX 1000
+
 static int repo_from_json(const cJSON *it, bb_repo *r)
 {
 	const char *full = json_str(it, "full_name"), *slash, *s;
@@ -171,9 +173,14 @@ static int repo_from_json(const cJSON *it, bb_repo *r)
 	memset(r, 0, sizeof *r);
 	if (!full || !(slash = strchr(full, '/')) || slash == full || !slash[1])
 		return 0;
+	/* Real names are far shorter; a longer one would be cut below and lose
+	 * its '/', so it is no repository we can name. */
+	if (strlen(full) > BB_FULL_NAME_MAX || (size_t)(slash - full) >= sizeof ws)
+		return 0;
 	snprintf(ws, sizeof ws, "%.*s", (int)(slash - full), full);
-	r->full_name = clean_str(full, 1024);
-	r->workspace = clean_str(ws, 512);
+	/* cleaning may triple a byte (U+FFFD): leave room so nothing is cut */
+	r->full_name = clean_str(full, 3 * BB_FULL_NAME_MAX);
+	r->workspace = clean_str(ws, 3 * sizeof ws);
 	s = json_str(it, "slug");
 	r->slug = clean_str(s && *s ? s : slash + 1, 512);
 	s = json_str(it, "name");

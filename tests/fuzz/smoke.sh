@@ -19,6 +19,10 @@ for bin in build/fuzz/fuzz_*; do
 		echo "ok   $name ($(grep -c . "$work/$name.log") log lines, ${seconds}s)"
 	else
 		echo "FAIL $name"; tail -n 40 "$work/$name.log"
+		# keep the input that failed, to replay: build/fuzz/fuzz_x FILE
+		mkdir -p build/fuzz/crashes
+		cp "$work"/crash-* "$work"/leak-* "$work"/timeout-* build/fuzz/crashes/ 2>/dev/null &&
+			echo "    kept in build/fuzz/crashes/: $(ls build/fuzz/crashes | tr '\n' ' ')"
 		status=1
 	fi
 done

@@ -251,6 +251,27 @@ static void repos_names_with_bad_utf8_and_escapes_are_cleaned(void **state)
 	bitbucket_repo_page_free(&pg);
 }
 
+/* A full_name too long to be real is skipped, never cut into one without '/'
+ * (found by the fuzzer). */
+static void repos_overlong_full_name_is_skipped(void **state)
+{
+	size_t n = 5000;
+	char *body = malloc(n + 200), *p = body;
+	bb_repo_page pg;
+
+	(void)state;
+	assert_non_null(body);
+	p += sprintf(p, "{\"values\": [{\"full_name\": \"");
+	memset(p, 'w', n);
+	p += n;
+	p += sprintf(p, "/r\"}, {\"full_name\": \"acme/api\"}]}");
+	assert_int_equal(bitbucket_parse_repos(body, (size_t)(p - body), &pg, NULL), BB_OK);
+	assert_int_equal(pg.repos.n, 1);
+	assert_string_equal(pg.repos.v[0].full_name, "acme/api");
+	bitbucket_repo_page_free(&pg);
+	free(body);
+}
+
 static void workspaces_page_reads_nested_and_bare_slugs(void **state)
 {
 	const char body[] = "{\"values\": [{\"type\": \"workspace_access\", \"workspace\": "
@@ -385,6 +406,7 @@ int main(void)
 		cmocka_unit_test(repos_page_without_size_and_wrong_types),
 		cmocka_unit_test(repos_page_refuses_non_json_with_a_sentence),
 		cmocka_unit_test(repos_names_with_bad_utf8_and_escapes_are_cleaned),
+		cmocka_unit_test(repos_overlong_full_name_is_skipped),
 		cmocka_unit_test(workspaces_page_reads_nested_and_bare_slugs),
 		cmocka_unit_test(sort_unique_keeps_each_repository_once),
 		cmocka_unit_test(clean_text_cuts_on_character_boundary),
