@@ -59,15 +59,24 @@ all: build-release
 	@ln -sf build/release/bbconsole bbconsole
 
 # ---- dependencies -----------------------------------------------------------
+# The build needs a compiler and the libraries; the tests also cmocka,
+# libvterm, groff (man-page lint) and clang (libFuzzer, for the fuzz smoke).
 DEPS_STAMP := build/.deps-ok
+TEST_DEPS_STAMP := build/.test-deps-ok
 $(DEPS_STAMP):
-	@sh tests/deps.sh $(foreach p,$(PKGS) $(TEST_PKGS),$(p):$(DEB_$(p)))
+	@sh tests/deps.sh program=cc:gcc program=ar:binutils \
+		$(foreach p,$(PKGS),$(p):$(DEB_$(p)))
 	@mkdir -p build && touch $@
-deps: $(DEPS_STAMP)
+$(TEST_DEPS_STAMP): $(DEPS_STAMP)
+	@sh tests/deps.sh $(foreach p,$(TEST_PKGS),$(p):$(DEB_$(p))) \
+		program=groff:groff-base program=clang:clang
+	@touch $@
+deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP)
 
 # ---- one build tree per flavour: build/release and build/asan ----------------
 define flavour
-$(1)_CFLAGS := $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Icli
+# `=`: pkg-config answers only once the dependencies are installed
+$(1)_CFLAGS = $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Icli
 $(1)_LDFLAGS := $(2)
 build/$(1)/%.o: %.c $$(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
@@ -99,14 +108,14 @@ ASAN_TESTS := $(UNIT_SRC:%.c=build/asan/%) $(CLITEST_SRC:%.c=build/asan/%) \
 FAKE_BIN    = $(if $(FAKE_SRC),build/$(1)/fake_bitbucket)
 
 build-release: $(DEPS_STAMP) build/release/bbconsole
-build-asan: $(DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
+build-asan: $(TEST_DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
 
 run: build-release
 	./build/release/bbconsole
 
 # Every test runs under ASan+UBSan; the warnings-as-errors release build must
 # compile too (its tests are compiled, not run, to catch flavour-only warnings).
-check: layering build-release $(REL_TESTS) build-asan
+check: $(TEST_DEPS_STAMP) layering build-release $(REL_TESTS) build-asan
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 
@@ -118,10 +127,10 @@ layering:
 	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
 	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
 
-bench: build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
+bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
 	@sh tests/bench/run.sh build/release
 
-fuzz:
+fuzz: $(TEST_DEPS_STAMP)
 	@sh tests/fuzz/build.sh
 
 install: build-release

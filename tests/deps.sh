@@ -1,19 +1,18 @@
 #!/bin/sh
-# Checks the pkg-config modules the build needs and installs the missing
-# Debian packages. Arguments: module:package ...
+# Checks what the build needs and installs the missing Debian packages.
+# Arguments: module:package (a pkg-config module) or program=name:package.
 # When it cannot install (not root, no sudo, no apt-get), it names the command.
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="pkg-config"
 for pair in "$@"; do
-	mod=${pair%%:*}
+	what=${pair%%:*}
 	pkg=${pair#*:}
-	if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$mod"; then
-		missing="$missing $pkg"
-	fi
+	case $what in
+	program=*) command -v "${what#program=}" >/dev/null 2>&1 || missing="$missing $pkg" ;;
+	*) { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what"; } ||
+		missing="$missing $pkg" ;;
+	esac
 done
-# The man-page lint and the fuzz smoke run (libFuzzer comes with clang).
-command -v groff >/dev/null 2>&1 || missing="$missing groff-base"
-command -v clang >/dev/null 2>&1 || missing="$missing clang"
 [ -z "$missing" ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends$(printf ' %s' $missing | tr -s ' ')"
