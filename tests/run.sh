@@ -19,7 +19,12 @@ for t in "$@"; do
 	p=${p:-0}; f=${f:-0}
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	if [ "$status" -ne 0 ] || [ "$f" -ne 0 ]; then
-		echo "FAIL $t (exit $status)"; sed 's/^/    /' "$log" | tail -n 60
+		echo "FAIL $t (exit $status)"
+		# what failed first (a failed test may leak its fixtures after), then the end
+		grep -E -B 12 '^\[ +(ERROR|FAILED) +\]' "$log" | grep -v '^ *#' | head -n 80 |
+			sed 's/^/    /'
+		echo "    ..."
+		sed 's/^/    /' "$log" | tail -n 30
 	else
 		echo "ok   $t ($p)"
 	fi

@@ -639,9 +639,38 @@ static bool golden_write(const char *path, const char *screen)
 	return ok;
 }
 
-static bool golden_compare(const char *path, const char *screen)
+/* The screen as text with each pairs[i] replaced by pairs[i + 1] (malloc'd). */
+static char *masked_screen(vt *v, const char *const *pairs)
 {
-	char *want = read_file(path);
+	char *screen = vt_screen_text(v);
+
+	for (size_t i = 0; screen && pairs && pairs[i] && pairs[i + 1]; i += 2)
+		screen = replace_all(screen, pairs[i], pairs[i + 1]);
+	return screen;
+}
+
+struct golden_want {
+	const char *want;
+	const char *const *pairs;
+};
+
+static bool pred_golden(vt *v, const void *arg)
+{
+	const struct golden_want *g = arg;
+	char *screen = masked_screen(v, g->pairs);
+	bool same = screen && strcmp(screen, g->want) == 0;
+
+	free(screen);
+	return same;
+}
+
+/* The program may still be drawing when a test asks: compare until the screen
+ * matches or the deadline passes, like every other wait. */
+#define GOLDEN_WAIT_MS 5000
+
+static bool golden_compare(vt *v, const char *path, const char *const *pairs)
+{
+	char *want = read_file(path), *screen;
 	size_t wl;
 	bool ok;
 
@@ -652,10 +681,11 @@ static bool golden_compare(const char *path, const char *screen)
 	wl = strlen(want);
 	if (wl > 0 && want[wl - 1] == '\n')
 		want[wl - 1] = '\0';
-	ok = strcmp(want, screen) == 0;
-	if (!ok) {
+	ok = wait_for(v, pred_golden, &(struct golden_want){want, pairs}, GOLDEN_WAIT_MS);
+	if (!ok && (screen = masked_screen(v, pairs))) {
 		fprintf(stderr, "vt_golden: screen differs from %s\n", path);
 		report_diff(want, screen);
+		free(screen);
 	}
 	free(want);
 	return ok;
@@ -669,15 +699,11 @@ bool vt_golden_masked(vt *v, const char *name, const char *const *pairs)
 
 	snprintf(path, sizeof(path), "%s/tests/screen/golden/%s.%dx%d.txt",
 			src ? src : ".", name, v->cols, v->rows);
-	screen = vt_screen_text(v);
-	for (size_t i = 0; screen && pairs && pairs[i] && pairs[i + 1]; i += 2)
-		screen = replace_all(screen, pairs[i], pairs[i + 1]);
-	if (!screen)
-		return false;
-	if (upd && strcmp(upd, "1") == 0)
-		ok = golden_write(path, screen);
-	else
-		ok = golden_compare(path, screen);
+	if (!upd || strcmp(upd, "1") != 0)
+		return golden_compare(v, path, pairs);
+	vt_wait_quiet(v, 300, GOLDEN_WAIT_MS); /* write what the program settles on */
+	screen = masked_screen(v, pairs);
+	ok = screen && golden_write(path, screen);
 	free(screen);
 	return ok;
 }
