@@ -205,6 +205,10 @@ static bb_code configure(bb_db *db, bb_err *err)
 	sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
 	if (exec(db, "PRAGMA foreign_keys = ON", "opening the database", err) != BB_OK)
 		return err->code;
+	/* For a new database only (later it is a no-op): 16 KiB pages read a
+	 * 100,000-stack listing in a quarter of the system calls. */
+	if (exec(db, "PRAGMA page_size = 16384", "opening the database", err) != BB_OK)
+		return err->code;
 	/* WAL lets the console read while a command writes. */
 	if (exec(db, "PRAGMA journal_mode = WAL", "opening the database", err) != BB_OK)
 		return err->code;

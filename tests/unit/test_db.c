@@ -52,6 +52,7 @@ static void wal_and_foreign_keys_are_on(void **state)
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
 	assert_int_equal(pragma_int(ctx->db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(pragma_int(ctx->db, "PRAGMA page_size"), 16384); /* a new database */
 	/* and they bite: a role in a space that does not exist is refused */
 	assert_int_not_equal(sqlite3_exec(db_handle(ctx->db), "INSERT INTO role VALUES "
 					  "('bob', 'nowhere', 1)", NULL, NULL, NULL), SQLITE_OK);
