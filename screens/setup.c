@@ -29,10 +29,10 @@ static const tui_choice_item plans[] = {
 
 const tui_keydef setup_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; on Create, set up the account.", true},
-	{SCR_NEXT_FIELD, {TUI_K_TAB}, "field", "Move to the next field.", true},
-	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move to the previous field.", false},
+	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "field", "Move to the next field.", true},
+	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "", "Move to the previous field.", false},
 	{SCR_MOVE, {TUI_K_RIGHT, 'l', TUI_K_LEFT, 'h'}, "plan",
-	 "Choose the plan (on the plan field; Up/Down and j/k too).", false},
+	 "Choose the plan (on the plan field; Space and j/k too).", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "quit", "Leave without setting up (asks if you typed).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{0},
@@ -112,10 +112,10 @@ static void setup_draw(tui_screen *s, WINDOW *w, bool full)
 static tui_ret plan_key(setup *st, const tui_event *ev)
 {
 	switch (ev->key) {
-	case TUI_K_LEFT: case TUI_K_UP: case 'h': case 'k':
+	case TUI_K_LEFT: case 'h': case 'k':
 		st->plan.sel = st->plan.sel ? st->plan.sel - 1 : st->plan.n - 1;
 		return tui_redraw();
-	case TUI_K_RIGHT: case TUI_K_DOWN: case 'l': case 'j': case ' ':
+	case TUI_K_RIGHT: case 'l': case 'j': case ' ':
 		st->plan.sel = (st->plan.sel + 1) % st->plan.n;
 		return tui_redraw();
 	case TUI_K_ENTER:
@@ -163,8 +163,12 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 				       "Quit", "Keep editing", false, quit_answer, st);
 		return d ? tui_push(d) : tui_redraw();
 	}
-	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
-		st->focus = (st->focus + (ev->key == TUI_K_TAB ? 1 : F_COUNT - 1)) % F_COUNT;
+	/* Down/Up move between fields too, so arrow keys alone fill the form */
+	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB || ev->key == TUI_K_DOWN ||
+	    ev->key == TUI_K_UP) {
+		bool fwd = ev->key == TUI_K_TAB || ev->key == TUI_K_DOWN;
+
+		st->focus = (st->focus + (fwd ? 1 : F_COUNT - 1)) % F_COUNT;
 		return tui_redraw();
 	}
 	if (st->focus == F_NAME)

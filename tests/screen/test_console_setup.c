@@ -12,8 +12,8 @@ static void first_time_setup_creates_the_account(void **state)
 	WAIT(v, "you (alice)");
 	GOLDEN(v, "console_setup");
 	con_type(v, "Acme", "Enter");
-	con_type(v, NULL, "Down");
-	con_type(v, NULL, "Down");
+	con_type(v, NULL, "Right");
+	con_type(v, NULL, "Right");
 	con_type(v, NULL, "Enter");          /* business */
 	con_type(v, "http://hooks.acme.example", NULL);
 	WAIT(v, "must use https");
@@ -30,6 +30,42 @@ static void first_time_setup_creates_the_account(void **state)
 	cliexec_assert_ok(&r);
 	assert_non_null(strstr(r.out, "alice"));
 	assert_non_null(strstr(r.out, "admin"));
+	cliexec_free(&r);
+	cliexec(h, &r, "alice", NULL, "init", "--account", "Again", "--webhook-base",
+		"https://x.example", "--json", NULL);
+	assert_int_equal(r.status, 65);        /* set up once only */
+	cliexec_free(&r);
+}
+
+/* Arrow keys alone: Down and Up move between the fields, Right picks the plan. */
+static void arrow_keys_alone_fill_the_form(void **state)
+{
+	cliexec_home *h = *state;
+	cliexec_result r = {0};
+	vt *v = con_spawn(h, "alice", 80, 24, NULL);
+	cJSON *j;
+
+	WAIT(v, "first-time setup");
+	con_type(v, "Acme", "Down");
+	con_type(v, NULL, "Right");
+	con_type(v, NULL, "Right");          /* business */
+	con_type(v, NULL, "Down");
+	con_type(v, "https://hooks.acme.example", "Up");
+	con_type(v, NULL, "Up");
+	con_type(v, " Corp", "Down");        /* back on the name, then on */
+	con_type(v, NULL, "Down");
+	con_type(v, NULL, "Down");
+	con_type(v, NULL, "Enter");          /* Create account */
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+
+	cliexec(h, &r, "alice", NULL, "audit", "--json", NULL);
+	cliexec_assert_ok(&r);
+	j = cliexec_json(&r);
+	assert_non_null(strstr(r.out, "\"name\":\"Acme Corp\""));
+	assert_non_null(strstr(r.out, "\"plan\":\"business\""));
+	assert_non_null(strstr(r.out, "\"webhook_base\":\"https://hooks.acme.example\""));
+	cJSON_Delete(j);
 	cliexec_free(&r);
 }
 
@@ -109,6 +145,8 @@ static void a_stranger_is_refused_before_the_screen_opens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(arrow_keys_alone_fill_the_form, con_setup,
+						con_teardown),
 		cmocka_unit_test_setup_teardown(first_time_setup_creates_the_account, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(setup_refuses_an_empty_name_and_esc_quits,
