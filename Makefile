@@ -53,7 +53,7 @@ TESTLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 FAKE_SRC    := $(sort $(wildcard tests/fake/*.c))
 BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 30
 .PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
 all: build-release
 	@ln -sf build/release/bbconsole bbconsole
