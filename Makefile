@@ -54,6 +54,8 @@ FAKE_SRC    := $(sort $(wildcard tests/fake/*.c))
 BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 
 FUZZ_SECONDS ?= 30
+# keep test objects (make would delete them as intermediates, after the summary)
+.SECONDARY:
 .PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
 all: build-release
 	@ln -sf build/release/bbconsole bbconsole
