@@ -11,6 +11,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "crypto_lazy.h"
+
 #define NONCE_LEN 12
 #define TAG_LEN 16
 
@@ -63,7 +65,7 @@ int secret_equal(const void *a, const void *b, size_t n)
 void secret_wipe(void *p, size_t n)
 {
 	if (p)
-		OPENSSL_cleanse(p, n);
+		explicit_bzero(p, n); /* glibc's: the compiler may not drop it */
 }
 
 void secret_free(char *s)
@@ -90,6 +92,10 @@ bb_code secret_encrypt(const unsigned char key[BB_KEY_LEN], const char *plain, s
 
 	if (!out)
 		return bb_fail(err, BB_DBERR, "Out of memory while encrypting a secret.");
+	if (crypto_lazy_error()) {
+		free(out);
+		return bb_fail(err, BB_DBERR, "%s", crypto_lazy_error());
+	}
 	if (secret_random(out, NONCE_LEN, err) != BB_OK) {
 		free(out);
 		return BB_DBERR;
@@ -121,6 +127,8 @@ bb_code secret_decrypt(const unsigned char key[BB_KEY_LEN], const unsigned char 
 
 	if (!blob || blob_len < BB_SECRET_OVERHEAD)
 		return crypto_fail(err, "decrypt");
+	if (crypto_lazy_error())
+		return bb_fail(err, BB_DBERR, "%s", crypto_lazy_error());
 	len = blob_len - BB_SECRET_OVERHEAD;
 	out = malloc(len + 1);
 	if (!out)

@@ -19,7 +19,10 @@ char *tui_osc52_encode(const char *text, size_t len, bool tmux)
 	if (!out)
 		return NULL;
 	memcpy(out, head, hl);
-	EVP_EncodeBlock((unsigned char *)out + hl, (const unsigned char *)text, (int)len);
+	if (EVP_EncodeBlock((unsigned char *)out + hl, (const unsigned char *)text, (int)len) < 0) {
+		free(out);
+		return NULL;
+	}
 	memcpy(out + hl + b64, tail, tl + 1);
 	return out;
 }
