@@ -36,6 +36,11 @@ static lazy_lib libcurl = LAZY_LIB("libcurl.so.4", "libcurl4", names, fn);
 /* The function in slot i, as the type libcurl gives it. */
 #define F(i, type) ((type)fn[i])
 
+typedef CURLcode (*getinfo_fn)(CURL *, CURLINFO, ...);
+typedef struct curl_slist *(*slist_append_fn)(struct curl_slist *, const char *);
+typedef CURLMcode (*multi_perform_fn)(CURLM *, int *);
+typedef CURLMcode (*multi_poll_fn)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+
 static int ready(void)
 {
 	return lazy_ready(&libcurl);
@@ -94,8 +99,8 @@ CURLcode curl_easy_getinfo(CURL *h, CURLINFO info, ...)
 	if (!ready())
 		return CURLE_FAILED_INIT;
 	va_start(ap, info);
-	rc = F(EASY_GETINFO, CURLcode (*)(CURL *, CURLINFO, ...))(h, info,
-									   va_arg(ap, void *)); /* always an out-pointer */
+	/* the value is always an out-pointer */
+	rc = F(EASY_GETINFO, getinfo_fn)(h, info, va_arg(ap, void *));
 	va_end(ap);
 	return rc;
 }
@@ -118,7 +123,7 @@ void curl_free(void *p)
 
 struct curl_slist *curl_slist_append(struct curl_slist *l, const char *s)
 {
-	return ready() ? F(SLIST_APPEND, struct curl_slist *(*)(struct curl_slist *, const char *))(l, s) : NULL;
+	return ready() ? F(SLIST_APPEND, slist_append_fn)(l, s) : NULL;
 }
 
 void curl_slist_free_all(struct curl_slist *l)
@@ -164,14 +169,14 @@ CURLMcode curl_multi_remove_handle(CURLM *m, CURL *h)
 
 CURLMcode curl_multi_perform(CURLM *m, int *running)
 {
-	return ready() ? F(MULTI_PERFORM, CURLMcode (*)(CURLM *, int *))(m, running) : CURLM_BAD_HANDLE;
+	return ready() ? F(MULTI_PERFORM, multi_perform_fn)(m, running) : CURLM_BAD_HANDLE;
 }
 
 CURLMcode curl_multi_poll(CURLM *m, struct curl_waitfd extra[], unsigned int n, int timeout_ms,
 			  int *ret)
 {
-	return ready() ? F(MULTI_POLL, CURLMcode (*)(CURLM *, struct curl_waitfd *, unsigned int,
-						   int, int *))(m, extra, n, timeout_ms, ret) : CURLM_BAD_HANDLE;
+	return ready() ? F(MULTI_POLL, multi_poll_fn)(m, extra, n, timeout_ms, ret)
+		       : CURLM_BAD_HANDLE;
 }
 
 CURLMcode curl_multi_wakeup(CURLM *m)

@@ -19,12 +19,11 @@ static void lazy_open(void)
 		return;
 	}
 	for (i = 0; l->names[i]; i++) {
-		if (!(l->slots[i] = dlsym(h, l->names[i]))) {
-			snprintf(l->why, sizeof l->why, "The installed %s lacks %s; install a newer "
-				 "one (Debian: apt-get install %s).", l->soname, l->names[i],
-				 l->package);
-			return;
-		}
+		if ((l->slots[i] = dlsym(h, l->names[i])))
+			continue;
+		snprintf(l->why, sizeof l->why, "The installed %s lacks %s; install a newer one "
+			 "(Debian: apt-get install %s).", l->soname, l->names[i], l->package);
+		return;
 	}
 	l->loaded = 1;
 }
