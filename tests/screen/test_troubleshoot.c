@@ -3,45 +3,7 @@
  * sentence on the row that failed, the commit check runs on a typed commit,
  * the curl commands never hold the token, and Esc cancels a slow check at
  * once while the screen keeps answering keys. */
-#include "test_console_lib.h"
-
-#include "../fake/spawn.h"
-
-#define FAKE_TOKEN "tok_screen_test_0123456789"
-
-static fake_server srv;
-
-static const char *const srv_args[] = {"--email", "ops@acme.example", "--token", FAKE_TOKEN,
-				       "--workspaces", "2", "--repos", "3", "--idle", "120",
-				       NULL};
-
-static int group_setup(void **state)
-{
-	(void)state;
-	if (fake_start(&srv, srv_args) != 0)
-		return -1;
-	setenv("BBCONSOLE_BACKOFF_MS", "5", 1);
-	setenv("BBCONSOLE_HTTP_TIMEOUT_MS", "30000", 1); /* far above any wait below */
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_stop(&srv);
-	return 0;
-}
-
-/* A fresh database with "Prod BB" (the server's credentials) and a good server. */
-static int setup(void **state)
-{
-	if (con_setup(state) != 0)
-		return -1;
-	setenv("BBCONSOLE_BITBUCKET_API", srv.base, 1);
-	cliexec_init(*state, NULL);
-	con_integration(*state, "Prod BB", NULL, NULL, NULL);
-	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
-}
+#include "test_fake_lib.h"
 
 /* Rows of the checks at 80x24 (title, fields, blank, then the checks). */
 enum { ROW_CREDS = 4, ROW_WS, ROW_REPOS, ROW_PR, ROW_LINKS };

@@ -2,53 +2,7 @@
  * the result sentence appears without blocking, is recorded so the list
  * shows it, a refusal is shown plainly, and Esc cancels a slow check while
  * the screen stays. Against the fake Bitbucket server. */
-#include "test_console_lib.h"
-
-#include "../fake/spawn.h"
-
-#define FAKE_TOKEN "tok_screen_test_0123456789"
-
-static fake_server srv;
-
-static const char *const srv_args[] = {"--email", "ops@acme.example", "--token", FAKE_TOKEN,
-				       "--workspaces", "2", "--repos", "3", "--idle", "120",
-				       NULL};
-
-static int group_setup(void **state)
-{
-	(void)state;
-	if (fake_start(&srv, srv_args) != 0)
-		return -1;
-	setenv("BBCONSOLE_BITBUCKET_API", srv.base, 1);
-	setenv("BBCONSOLE_BACKOFF_MS", "5", 1);
-	setenv("BBCONSOLE_HTTP_TIMEOUT_MS", "30000", 1);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	fake_stop(&srv);
-	return 0;
-}
-
-static int setup(void **state)
-{
-	if (con_setup(state) != 0)
-		return -1;
-	cliexec_init(*state, NULL);
-	con_integration(*state, "Prod BB", NULL, NULL, NULL);
-	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
-}
-
-/* An account without integrations. */
-static int setup_empty(void **state)
-{
-	if (con_setup(state) != 0)
-		return -1;
-	cliexec_init(*state, NULL);
-	return fake_control(&srv, "mode=ok&count=-1&match=&latency=0") == 200 ? 0 : -1;
-}
+#include "test_fake_lib.h"
 
 static void verify_records_the_result_for_the_list(void **state)
 {
