@@ -4,6 +4,7 @@
 #   make run        build and open the console on the default database
 #   make check      warnings-as-errors build, then every test under ASan+UBSan
 #   make bench      benchmarks (figures on stdout)
+#   make soak       every screen test SOAK_N times (default 20), runs passed/failed each
 #   make fuzz       libFuzzer targets (clang)
 #   make install    PREFIX=/usr/local DESTDIR=
 
@@ -57,7 +58,7 @@ BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SECONDS ?= 30
 # keep test objects (make would delete them as intermediates, after the summary)
 .SECONDARY:
-.PHONY: all run check deps build-release build-asan test layering bench fuzz install clean
+.PHONY: all run check deps build-release build-asan test layering screen-lint soak bench fuzz install clean
 all: build-release
 	@ln -sf build/release/bbconsole bbconsole
 
@@ -118,7 +119,7 @@ run: build-release
 
 # Every test runs under ASan+UBSan; the warnings-as-errors release build must
 # compile too (its tests are compiled, not run, to catch flavour-only warnings).
-check: $(TEST_DEPS_STAMP) layering build-release $(REL_TESTS) build-asan
+check: $(TEST_DEPS_STAMP) layering screen-lint build-release $(REL_TESTS) build-asan
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 
@@ -129,6 +130,14 @@ layering:
 	@! grep -nE '#include *[<"]([a-z_]+\.h)"?' tui/*.c tui/*.h 2>/dev/null \
 	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
 	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
+
+# Screen tests check through deadlines, never a single read (tests/lib/vt_assert.h).
+screen-lint:
+	@sh tests/screen/lint.sh
+
+SOAK_N ?= 20
+soak: build-asan
+	@sh tests/soak.sh $(SOAK_N) build/asan $(SCREEN_SRC:%.c=build/asan/%)
 
 bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
 	@sh tests/bench/run.sh build/release

@@ -311,10 +311,11 @@ static void render(void)
 			draw_message(cols, rows);
 	}
 	loop.need_full = loop.need_draw = false;
+	/* raw sequences (OSC 52) first: the frame may say they were sent */
+	tui_term_flush_raw();
 	place_cursor();
 	wnoutrefresh(stdscr);
 	doupdate();
-	tui_term_flush_raw();
 }
 
 /* ---- input ---------------------------------------------------------------------------- */

@@ -456,6 +456,25 @@ bool vt_wait_quiet(vt *v, int quiet_ms, int timeout_ms)
 	return false;
 }
 
+int64_t vt_clock_ms(void)
+{
+	return now_ms();
+}
+
+bool vt_pump_before(vt *v, int64_t end_ms, const char *what)
+{
+	int64_t left = end_ms - now_ms();
+	char why[512];
+
+	if (left > 0 && !v->eof) {
+		vt_pump(v, (int)(left < 100 ? left : 100));
+		return true;
+	}
+	snprintf(why, sizeof(why), "timed out waiting for: %s", what);
+	dump_screen(v, why);
+	return false;
+}
+
 vt_cell vt_cell_at(vt *v, int row, int col)
 {
 	VTermScreenCell c;

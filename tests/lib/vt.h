@@ -44,6 +44,26 @@ bool vt_wait_row(vt *v, int row, const char *text, int timeout_ms);
 /* Waits until no output arrived for quiet_ms (at most timeout_ms in all). */
 bool vt_wait_quiet(vt *v, int quiet_ms, int timeout_ms);
 
+/* Any condition on the screen, with a deadline: pumps output until expr holds
+ * or timeout_ms passes, and is expr's last value. A frame reaches the pty in
+ * pieces, so a check made once right after a wait may see half of it: wrap
+ * every check of what a key changes in VT_UNTIL (or WAIT/GONE). On a timeout
+ * the screen is printed with the condition's text. */
+#define VT_UNTIL(v, timeout_ms, expr)                                          \
+	__extension__({                                                        \
+		int64_t vt_end_ = vt_clock_ms() + (timeout_ms);               \
+		bool vt_ok_;                                                   \
+		while (!(vt_ok_ = (expr)) && vt_pump_before((v), vt_end_, #expr)) \
+			;                                                      \
+		vt_ok_;                                                        \
+	})
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t vt_clock_ms(void);
+/* VT_UNTIL's step: pumps output for up to 100 ms and returns true while the
+ * deadline end_ms has not passed and the child's output is open; otherwise
+ * prints the screen with `what` and returns false. */
+bool vt_pump_before(vt *v, int64_t end_ms, const char *what);
+
 /* The screen as UTF-8, one line per row joined by '\n' (trailing spaces cut,
  * wide characters once). malloc'd. */
 char *vt_screen_text(vt *v);

@@ -18,21 +18,11 @@
 #include <sys/wait.h>
 
 #include "cliexec.h"
-#include "vt.h"
-
 #define WAIT_MS 8000
-#define TOKEN "tok_screen_test_0123456789\n"
+#include "vt.h"
+#include "vt_assert.h"
 
-/* Fails the test (after the harness printed the screen) when text does not
- * appear in time. */
-#define WAIT(v, text) assert_true(vt_wait_text((v), (text), WAIT_MS))
-/* Compares with the golden file once the program stopped drawing. */
-#define GOLDEN(v, name)                                                 \
-	do {                                                            \
-		assert_true(vt_wait_quiet((v), 150, WAIT_MS));          \
-		assert_true(vt_golden((v), (name)));                    \
-	} while (0)
-#define GONE(v, text) assert_true(vt_wait_gone((v), (text), WAIT_MS))
+#define TOKEN "tok_screen_test_0123456789\n"
 
 static __attribute__((unused)) int con_setup(void **state)
 {

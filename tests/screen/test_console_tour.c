@@ -127,28 +127,46 @@ static void tour_golden(const tour *t, vt *v, const char *name)
 {
 	const char *pairs[] = {t->account_id, TOUR_ULID, NULL};
 
-	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
+	SETTLED(v);
 	assert_true(vt_golden_masked(v, name, pairs));
 }
 
-/* Moves the selection of the list to the row holding text. */
+/* The screen row holding text, or -1. */
+static int tour_row_of(vt *v, const char *text)
+{
+	for (int row = 0; row < vt_rows(v); row++) {
+		char *line = vt_row(v, row);
+		bool here = line && strstr(line, text);
+
+		free(line);
+		if (here)
+			return row;
+	}
+	return -1;
+}
+
+/* The row of the selection (the first reversed row below the title), or -1. */
+static int tour_selected_row(vt *v)
+{
+	for (int row = 1; row < vt_rows(v) - 2; row++)
+		if (vt_cell_at(v, row, 0).reverse)
+			return row;
+	return -1;
+}
+
+/* Moves the selection of the list to the row holding text: Home, then one
+ * Down per row between the selection and that row, waiting for each move. */
 static void tour_select(vt *v, const char *text)
 {
-	for (int i = 0; i < 3; i++) {
-		vt_key(v, "Home");
-		for (int j = 0; j < i; j++)
-			vt_key(v, "Down");
-		assert_true(vt_wait_quiet(v, 50, WAIT_MS));
-		for (int row = 0; row < vt_rows(v); row++) {
-			char *line = vt_row(v, row);
-			bool here = line && strstr(line, text) && vt_cell_at(v, row, 0).reverse;
+	int want, first;
 
-			free(line);
-			if (here)
-				return;
-		}
+	EVENTUALLY(v, (want = tour_row_of(v, text)) > 0);
+	vt_key(v, "Home");
+	EVENTUALLY(v, (first = tour_selected_row(v)) > 0 && first <= want);
+	for (int row = first + 1; row <= want; row++) {
+		vt_key(v, "Down");
+		EVENTUALLY(v, tour_selected_row(v) == row);
 	}
-	fail_msg("no list row with \"%s\" could be selected", text);
 }
 
 static void home_lists_the_integrations(void **state)

@@ -14,9 +14,10 @@
 
 #include "../fake/spawn.h"
 #include "cliexec.h"
-#include "vt.h"
-
 #define WAIT_MS 10000
+#include "vt.h"
+#include "vt_assert.h"
+
 #define TOKEN_LINE "test-token\n"
 #define EMAIL "dev@example.com"
 
@@ -245,12 +246,12 @@ static void core_refusal_keeps_input(void **state)
 	assert_true(vt_wait_text(v, "already", WAIT_MS)); /* core's sentence */
 	vt_key(v, "Enter");
 	assert_true(vt_wait_gone(v, "Not created", WAIT_MS));
-	assert_true(vt_has_text(v, "acme/other")); /* the input stays */
+	WAIT(v, "acme/other"); /* the input stays */
 	vt_key(v, "Esc");
 	assert_true(vt_wait_text(v, "Discard the new stack?", WAIT_MS));
 	vt_key(v, "Enter"); /* the safe default: keep editing */
 	assert_true(vt_wait_gone(v, "Discard the new stack?", WAIT_MS));
-	assert_true(vt_has_text(v, "acme/other"));
+	WAIT(v, "acme/other");
 	vt_key(v, "Esc");
 	assert_true(vt_wait_text(v, "Discard the new stack?", WAIT_MS));
 	vt_key(v, "y");
@@ -274,8 +275,7 @@ static void detached_marking_filter_and_toggle(void **state)
 	v = console(w, "alice", 80, 24);
 	assert_true(vt_wait_text(v, "3 stacks and modules", WAIT_MS));
 	assert_true(vt_wait_text(v, "detached (was Prod BB)", WAIT_MS));
-	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
-	assert_true(vt_golden(v, "stacks_detached"));
+	GOLDEN(v, "stacks_detached");
 	vt_key(v, "D");
 	assert_true(vt_wait_text(v, "2 stacks and modules, detached only", WAIT_MS));
 	assert_true(vt_wait_gone(v, "acme/zeta", WAIT_MS));
@@ -296,8 +296,7 @@ static void detached_marking_filter_and_toggle(void **state)
 	assert_true(vt_wait_gone(v, "Show only detached stacks", WAIT_MS));
 	vt_resize(v, 100, 30);
 	assert_true(vt_wait_text(v, "q quit", WAIT_MS)); /* the wider hint bar */
-	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
-	assert_true(vt_golden(v, "stacks_detached"));
+	GOLDEN(v, "stacks_detached");
 	quit(v);
 }
 
@@ -360,8 +359,7 @@ static void read_user_is_refused_with_reason(void **state)
 	assert_true(vt_wait_gone(v, "admin of none", WAIT_MS));
 	vt_key(v, "i");
 	assert_true(vt_wait_text(v, "Setting the integration of stack web", WAIT_MS));
-	assert_true(vt_wait_quiet(v, 100, WAIT_MS));
-	assert_false(vt_has_text(v, "Integrations usable"));
+	ABSENT(v, "Integrations usable");
 	vt_key(v, "Enter");
 	assert_true(vt_wait_gone(v, "Setting the integration", WAIT_MS));
 	quit(v);

@@ -42,9 +42,9 @@ static void checks_pass_against_a_good_server(void **state)
 	ROW(v, ROW_CREDS, "ok");
 	ROW(v, ROW_LINKS, "not run");
 	WAIT(v, "Bitbucket accepts the email and the API token.");
-	assert_true(vt_has_text(v, "curl -u 'ops@acme.example:'\"$BITBUCKET_API_TOKEN\""));
-	assert_false(vt_has_text(v, "FAILED"));
-	assert_false(vt_has_text(v, FAKE_TOKEN));
+	WAIT(v, "curl -u 'ops@acme.example:'\"$BITBUCKET_API_TOKEN\"");
+	ABSENT(v, "FAILED");
+	ABSENT(v, FAKE_TOKEN);
 
 	/* the commit check, on a typed repository and commit */
 	con_type(v, NULL, "Tab");
@@ -55,9 +55,9 @@ static void checks_pass_against_a_good_server(void **state)
 	WAIT(v, "/repositories/ws0/repo-00001/commit/0123abcd/pullrequests");
 	con_type(v, "c", NULL);
 	WAIT(v, "Sent the curl command");
-	assert_non_null(strstr(vt_raw(v, NULL), "\033]52;c;"));
-	assert_false(vt_has_text(v, FAKE_TOKEN));
-	assert_null(strstr(vt_raw(v, NULL), FAKE_TOKEN));
+	EVENTUALLY(v, strstr(vt_raw(v, NULL), "\033]52;c;") != NULL);
+	ABSENT(v, FAKE_TOKEN);
+	FINALLY(v, strstr(vt_raw(v, NULL), FAKE_TOKEN) == NULL);
 	leave(v);
 }
 
@@ -79,7 +79,7 @@ static void failures_show_their_sentence_on_the_row(void **state)
 	ROW(v, ROW_CREDS, "ok");
 	ROW(v, ROW_REPOS, "6 repositories visible"); /* the checks before it passed */
 	WAIT(v, "scope read:pullrequest:bitbucket");
-	assert_true(vt_has_text(v, "/pullrequests?pagelen=10"));
+	WAIT(v, "/pullrequests?pagelen=10");
 	leave(v);
 }
 
@@ -122,7 +122,7 @@ static void reader_sees_why_and_bitbucket_is_not_asked(void **state)
 	WAIT(v, "Troubleshooting: Prod BB");
 	WAIT(v, "Using the credentials of the integration");
 	ROW(v, ROW_CREDS, "not run");
-	assert_true(vt_has_text(v, "you@example.com")); /* the email stays hidden too */
+	WAIT(v, "you@example.com"); /* the email stays hidden too */
 	assert_int_equal(fake_requests(&srv, NULL), before);
 	con_type(v, "?", NULL);
 	WAIT(v, "Copy the selected check's curl command");
@@ -159,8 +159,7 @@ static void unreachable_bitbucket_golden(void **state)
 	WAIT(v, "Could not connect to Bitbucket");
 	ROW(v, ROW_CREDS, "FAILED");
 	ROW(v, ROW_PR, "not checked");
-	vt_wait_quiet(v, 300, 3000);
-	assert_true(vt_golden(v, "troubleshoot_unreachable"));
+	GOLDEN(v, "troubleshoot_unreachable");
 	leave(v);
 }
 

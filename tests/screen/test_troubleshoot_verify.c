@@ -15,7 +15,7 @@ static void verify_records_the_result_for_the_list(void **state)
 	con_type(v, "v", NULL);
 	WAIT(v, "The token reaches 2 workspaces");
 	WAIT(v, "last check: verified");
-	assert_false(vt_has_text(v, FAKE_TOKEN));
+	ABSENT(v, FAKE_TOKEN);
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Bitbucket Cloud integrations");
 	WAIT(v, "verified");
@@ -50,7 +50,7 @@ static void esc_cancels_a_slow_verify_and_stays(void **state)
 	WAIT(v, "Checking credentials");
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Check cancelled.");
-	assert_true(vt_has_text(v, "Integration: Prod BB")); /* Esc stopped the check only */
+	WAIT(v, "Integration: Prod BB"); /* Esc stopped the check only */
 	con_type(v, "?", NULL); /* the screen still answers */
 	WAIT(v, "Ask Bitbucket what the token can reach");
 	fake_control(&srv, "latency=0");
@@ -86,7 +86,7 @@ static void wizard_verifies_in_the_background(void **state)
 	con_type(v, NULL, "Ctrl-D");
 	WAIT(v, "Step 7 of 7");
 	WAIT(v, "Atlassian account email");
-	assert_false(vt_has_text(v, FAKE_TOKEN));
+	ABSENT(v, FAKE_TOKEN);
 	con_type(v, NULL, "Enter"); /* Create: not blocked by the refusal */
 	WAIT(v, "Webhook setup: New BB");
 	con_type(v, NULL, "Esc");

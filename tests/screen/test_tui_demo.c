@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "tui.h"
-#include "vt.h"
-
 #define WAIT_MS 5000
+#include "vt.h"
+#include "vt_assert.h"
 #define ROWS 1000
 
 /* ---- the demo app (child side) -------------------------------------------- */
@@ -296,6 +296,40 @@ static int row_of(vt *v, const char *text)
 	return -1;
 }
 
+/* True when rows first..last each have a '|' at display column col. */
+static bool separators_line_up(vt *v, int first, int last, int col)
+{
+	bool ok = true;
+
+	for (int r = first; ok && r <= last; r++) {
+		char *row = vt_row(v, r);
+		char *bar = row ? strchr(row, '|') : NULL;
+
+		if (bar)
+			*bar = '\0';
+		ok = bar && tui_width(row) == col;
+		free(row);
+	}
+	return ok;
+}
+
+/* True when the first cols cells of row have the default foreground. */
+static bool row_default_fg(vt *v, int row, int cols)
+{
+	for (int c = 0; c < cols; c++)
+		if (!vt_cell_at(v, row, c).fg_default)
+			return false;
+	return true;
+}
+
+static bool cursor_at(vt *v, int row, int col)
+{
+	int cy, cx;
+
+	vt_cursor(v, &cy, &cx);
+	return cy == row && cx == col;
+}
+
 static void list_scrolls_and_shows_selection(void **state)
 {
 	vt *v = spawn("list", NULL, 80, 24);
@@ -304,16 +338,16 @@ static void list_scrolls_and_shows_selection(void **state)
 	(void)state;
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
 	assert_true(vt_wait_text(v, "Enter open  d delete  ? help  q quit", WAIT_MS));
-	assert_true(vt_golden(v, "tui_list"));
-	assert_true(vt_cell_at(v, 1, 0).reverse); /* first row selected */
-	assert_false(vt_cell_at(v, 2, 0).reverse);
+	GOLDEN(v, "tui_list");
+	EVENTUALLY(v, vt_cell_at(v, 1, 0).reverse); /* first row selected */
+	EVENTUALLY(v, !vt_cell_at(v, 2, 0).reverse);
 	for (int i = 0; i < 25; i++)
 		vt_key(v, i % 2 ? "Down" : "j");
 	assert_true(vt_wait_text(v, "selected 26", WAIT_MS));
-	r = row_of(v, "row 0026");
-	assert_int_equal(r, 21); /* the last content row: scrolled by one per move */
-	assert_true(vt_cell_at(v, r, 0).reverse);
-	assert_false(vt_has_text(v, "row 0001"));
+	/* the last content row: scrolled by one per move */
+	EVENTUALLY(v, (r = row_of(v, "row 0026")) == 21);
+	EVENTUALLY(v, vt_cell_at(v, r, 0).reverse);
+	GONE(v, "row 0001");
 	vt_key(v, "G");
 	assert_true(vt_wait_text(v, "row 1000", WAIT_MS));
 	vt_key(v, "Home");
@@ -332,13 +366,13 @@ static void help_overlay_comes_from_key_table(void **state)
 	vt_key(v, "?");
 	assert_true(vt_wait_text(v, "Help: Demo list", WAIT_MS));
 	/* every row of the table, including ones not in the hint bar */
-	assert_true(vt_has_text(v, "Enter  Open the selected row."));
-	assert_true(vt_has_text(v, "t      Confirm by typing a word."));
-	assert_true(vt_has_text(v, "/      Filter the rows."));
+	WAIT(v, "Enter  Open the selected row.");
+	WAIT(v, "t      Confirm by typing a word.");
+	WAIT(v, "/      Filter the rows.");
 	assert_true(vt_wait_text(v, "Esc close", WAIT_MS)); /* the overlay's own hint bar */
 	vt_key(v, "Esc");
 	assert_true(vt_wait_gone(v, "Help: Demo list", WAIT_MS));
-	assert_true(vt_has_text(v, "row 0001"));
+	WAIT(v, "row 0001");
 	vt_free(v);
 }
 
@@ -350,7 +384,7 @@ static void dialogs_answer_and_typed_word(void **state)
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
 	vt_key(v, "d");
 	assert_true(vt_wait_text(v, "Delete this row?", WAIT_MS));
-	assert_true(vt_has_text(v, "[<Keep>]")); /* the safe choice is focused */
+	WAIT(v, "[<Keep>]"); /* the safe choice is focused */
 	vt_key(v, "Enter");
 	assert_true(vt_wait_text(v, "answer: no", WAIT_MS));
 	vt_key(v, "t");
@@ -361,7 +395,7 @@ static void dialogs_answer_and_typed_word(void **state)
 	vt_send(v, "d");
 	vt_key(v, "Enter");
 	assert_true(vt_wait_text(v, "answer: yes", WAIT_MS));
-	assert_false(vt_has_text(v, "Type prod to confirm."));
+	GONE(v, "Type prod to confirm.");
 	vt_free(v);
 }
 
@@ -374,7 +408,7 @@ static void filter_hook_narrows_rows(void **state)
 	vt_send(v, "/caf");
 	assert_true(vt_wait_text(v, "/caf", WAIT_MS));
 	assert_true(vt_wait_gone(v, "row 0001", WAIT_MS));
-	assert_true(vt_has_text(v, "row 0003 caf\xc3\xa9"));
+	WAIT(v, "row 0003 caf\xc3\xa9");
 	vt_key(v, "Esc");
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
 	vt_free(v);
@@ -386,19 +420,10 @@ static void cjk_aligns_and_escape_in_data_is_harmless(void **state)
 
 	(void)state;
 	assert_true(vt_wait_text(v, "row 0004", WAIT_MS));
-	for (int r = 1; r <= 8; r++) {
-		char *row = vt_row(v, r);
-		char *bar = strchr(row, '|');
-
-		assert_non_null(bar);
-		*bar = '\0';
-		assert_int_equal(tui_width(row), 24); /* the separator lines up */
-		free(row);
-	}
+	EVENTUALLY(v, separators_line_up(v, 1, 8, 24));
 	/* the escape sequence from the data is shown, not obeyed */
-	assert_true(vt_has_text(v, "row 0004 ^[[31mRED^[[0m"));
-	for (int c = 0; c < 40; c++)
-		assert_true(vt_cell_at(v, 4, c).fg_default);
+	WAIT(v, "row 0004 ^[[31mRED^[[0m");
+	EVENTUALLY(v, row_default_fg(v, 4, 40));
 	vt_free(v);
 }
 
@@ -409,14 +434,14 @@ static void no_color_is_honoured(void **state)
 
 	(void)state;
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
-	assert_true(vt_any_color(v)); /* the title has a colour normally */
+	EVENTUALLY(v, vt_any_color(v)); /* the title has a colour normally */
 	vt_free(v);
 	m = spawn("list", env, 80, 24);
 	assert_true(vt_wait_text(m, "row 0001", WAIT_MS));
 	assert_true(vt_wait_text(m, "q quit", WAIT_MS));
-	assert_false(vt_any_color(m));
-	assert_true(vt_cell_at(m, 1, 0).reverse); /* selection still visible */
-	assert_true(vt_cell_at(m, 0, 0).reverse); /* and the title */
+	EVENTUALLY(m, vt_cell_at(m, 1, 0).reverse); /* selection still visible */
+	EVENTUALLY(m, vt_cell_at(m, 0, 0).reverse); /* and the title */
+	FINALLY(m, !vt_any_color(m));
 	vt_free(m);
 }
 
@@ -433,8 +458,8 @@ static void resize_relayouts_and_too_small(void **state)
 	assert_true(vt_wait_text(v, "Terminal too small: 58x14; demo needs at least 60x16.", WAIT_MS));
 	vt_resize(v, 80, 24);
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
-	assert_false(vt_has_text(v, "too small"));
-	assert_true(vt_golden(v, "tui_list"));
+	GONE(v, "too small");
+	GOLDEN(v, "tui_list");
 	vt_resize(v, 40, 10);
 	assert_true(vt_wait_text(v, "Terminal too small", WAIT_MS));
 	vt_key(v, "q");
@@ -445,7 +470,6 @@ static void resize_relayouts_and_too_small(void **state)
 static void text_field_editing_and_mask(void **state)
 {
 	vt *v = spawn("form", NULL, 80, 24);
-	int cy, cx;
 
 	(void)state;
 	assert_true(vt_wait_text(v, "needs a letter", WAIT_MS));
@@ -454,28 +478,21 @@ static void text_field_editing_and_mask(void **state)
 	vt_send(v, "X");
 	assert_true(vt_wait_text(v, "abXc", WAIT_MS));
 	assert_true(vt_wait_gone(v, "needs a letter", WAIT_MS));
-	vt_cursor(v, &cy, &cx);
-	assert_int_equal(cy, 2);
-	assert_int_equal(cx, 13); /* after "abX" */
+	EVENTUALLY(v, cursor_at(v, 2, 13)); /* after "abX" */
 	vt_send(v, "\xe6\xbc\xa2");
 	assert_true(vt_wait_text(v, "abX\xe6\xbc\xa2" "c", WAIT_MS));
-	vt_cursor(v, &cy, &cx);
-	assert_int_equal(cx, 15); /* the wide char moved the cursor two columns */
+	/* the wide char moved the cursor two columns */
+	EVENTUALLY(v, cursor_at(v, 2, 15));
 	vt_key(v, "Ctrl-U");
 	assert_true(vt_wait_gone(v, "abX", WAIT_MS));
 	vt_key(v, "Tab");
 	vt_send(v, "s3cr3t");
 	assert_true(vt_wait_text(v, "token length 6", WAIT_MS));
-	assert_true(vt_has_text(v, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"));
-	assert_false(vt_has_text(v, "s3cr3t"));
+	WAIT(v, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2");
+	ABSENT(v, "s3cr3t");
 	vt_paste(v, "AB\nC");
 	assert_true(vt_wait_text(v, "token length 9", WAIT_MS)); /* newline dropped */
-	{
-		size_t len;
-		const char *raw = vt_raw(v, &len);
-
-		assert_null(memmem(raw, len, "s3cr3t", 6)); /* never sent to the terminal */
-	}
+	FINALLY(v, strstr(vt_raw(v, NULL), "s3cr3t") == NULL); /* never sent to the terminal */
 	vt_free(v);
 }
 
@@ -486,11 +503,11 @@ static void bytes_per_move_and_keystroke_are_small(void **state)
 
 	(void)state;
 	assert_true(vt_wait_text(v, "q quit", WAIT_MS));
-	vt_wait_quiet(v, 100, WAIT_MS);
+	SETTLED(v);
 	before = vt_bytes_received(v);
 	vt_key(v, "j");
 	assert_true(vt_wait_text(v, "selected 2", WAIT_MS));
-	vt_wait_quiet(v, 100, WAIT_MS);
+	SETTLED(v);
 	fprintf(stderr, "bytes per selection move: %llu\n",
 			(unsigned long long)(vt_bytes_received(v) - before));
 	assert_true(vt_bytes_received(v) - before < 200);
@@ -499,11 +516,11 @@ static void bytes_per_move_and_keystroke_are_small(void **state)
 	assert_true(vt_wait_text(f, "needs a letter", WAIT_MS));
 	vt_send(f, "ab");
 	assert_true(vt_wait_text(f, "ab", WAIT_MS));
-	vt_wait_quiet(f, 100, WAIT_MS);
+	SETTLED(f);
 	before = vt_bytes_received(f);
 	vt_send(f, "c");
 	assert_true(vt_wait_text(f, "abc", WAIT_MS));
-	vt_wait_quiet(f, 100, WAIT_MS);
+	SETTLED(f);
 	fprintf(stderr, "bytes per keystroke: %llu\n",
 			(unsigned long long)(vt_bytes_received(f) - before));
 	assert_true(vt_bytes_received(f) - before < 100); /* no full repaint */
@@ -524,7 +541,7 @@ static void sigterm_restores_the_terminal(void **state)
 	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
 	assert_false(vt_altscreen(v)); /* back on the normal screen */
 	assert_true(vt_cursor_visible(v));
-	assert_false(vt_has_text(v, "row 0001"));
+	ABSENT(v, "row 0001");
 	vt_free(v);
 }
 
