@@ -167,6 +167,10 @@ typedef struct bb_delivery_job {
 	long long id;
 	long runs;
 	long ms;
+	/* delivery_queue's: the link and who to tell once committed */
+	struct bb_delivery_job *next;
+	void (*done)(struct bb_delivery_job *job, void *arg);
+	void *done_arg;
 } bb_delivery_job;
 
 /* In a request thread, with that thread's own connection: finds the
