@@ -14,7 +14,7 @@ MANDIR  ?= $(PREFIX)/share/man
 VERSION := 0.1.0
 
 CC      ?= cc
-PKGS      := ncursesw libcurl libcjson sqlite3 libcrypto
+PKGS      := ncursesw libcurl libcjson sqlite3 libcrypto libmicrohttpd
 TEST_PKGS := cmocka vterm
 # pkg-config module -> Debian package that provides it
 DEB_ncursesw := libncurses-dev
@@ -22,6 +22,7 @@ DEB_libcurl  := libcurl4-openssl-dev
 DEB_libcjson := libcjson-dev
 DEB_sqlite3  := libsqlite3-dev
 DEB_libcrypto:= libssl-dev
+DEB_libmicrohttpd := libmicrohttpd-dev
 DEB_cmocka   := libcmocka-dev
 DEB_vterm    := libvterm-dev
 
@@ -47,6 +48,7 @@ ASAN_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 CORE_SRC    := $(sort $(wildcard core/*.c))
 TUI_SRC     := $(sort $(wildcard tui/*.c))
 SCREENS_SRC := $(sort $(wildcard screens/*.c))
+SERVER_SRC  := $(sort $(wildcard server/*.c))
 CLI_SRC     := $(sort $(wildcard cli/*.c))
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 CLITEST_SRC := $(sort $(wildcard tests/cli/test_*.c))
@@ -80,7 +82,7 @@ deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP)
 # ---- one build tree per flavour: build/release and build/asan ----------------
 define flavour
 # `=`: pkg-config answers only once the dependencies are installed
-$(1)_CFLAGS = $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Icli
+$(1)_CFLAGS = $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Iserver -Icli
 $(1)_LDFLAGS := $(2)
 build/$(1)/%.o: %.c $$(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
@@ -91,10 +93,12 @@ build/$(1)/libtui.a: $$(TUI_SRC:%.c=build/$(1)/%.o)
 	@rm -f $$@; ar rcs $$@ $$^
 build/$(1)/libscreens.a: $$(SCREENS_SRC:%.c=build/$(1)/%.o)
 	@rm -f $$@; ar rcs $$@ $$^
+build/$(1)/libserver.a: $$(SERVER_SRC:%.c=build/$(1)/%.o)
+	@rm -f $$@; ar rcs $$@ $$^
 build/$(1)/libtestlib.a: $$(TESTLIB_SRC:%.c=build/$(1)/%.o)
 	@rm -f $$@; ar rcs $$@ $$^
 $(1)_LIBS := build/$(1)/libscreens.a build/$(1)/libtui.a build/$(1)/libcore.a
-build/$(1)/bbconsole: $$(CLI_SRC:%.c=build/$(1)/%.o) $$($(1)_LIBS)
+build/$(1)/bbconsole: $$(CLI_SRC:%.c=build/$(1)/%.o) build/$(1)/libserver.a $$($(1)_LIBS)
 	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 build/$(1)/tests/%: build/$(1)/tests/%.o $$($(1)_LIBS) build/$(1)/libtestlib.a
 	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$< build/$(1)/libtestlib.a $$($(1)_LIBS) \

@@ -164,6 +164,10 @@ bb_code cmd_stack_list(cli *c, bb_err *err);
 bb_code cmd_stack_set_integration(cli *c, bb_err *err);
 bb_code cmd_stack_import(cli *c, bb_err *err);
 bb_code cmd_audit(cli *c, bb_err *err);
+bb_code cmd_serve(cli *c, bb_err *err);
+bb_code cmd_deliveries(cli *c, bb_err *err);
+bb_code cmd_run_list(cli *c, bb_err *err);
+bb_code cmd_integration_retention(cli *c, bb_err *err);
 
 /* The stack JSON object, appended to b (cmd_stack.c). */
 void cli_stack_json(cli_jbuf *b, const bb_stack *s);

@@ -128,6 +128,9 @@ static void put_details(FILE *f, const bb_integration *it)
 	put_line(f, "API token:", it->token_set ? token : "not set");
 	put_line(f, "Webhook endpoint:", it->webhook_endpoint);
 	put_line(f, "Webhook secret:", it->webhook_secret ? it->webhook_secret : MASKED);
+	if (it->secret_grace_until)
+		fprintf(f, "%-18sthe previous secret is accepted until %s\n", "Secret grace:",
+			it->secret_grace_until);
 }
 
 static void put_integration(FILE *f, const bb_integration *it)
@@ -399,13 +402,15 @@ static bb_code say_rotated(cli *c, const char *secret, bb_err *err)
 		cli_json_add_str(doc, "name", it.name);
 		cli_json_add_str(doc, "slug", it.slug);
 		cli_json_add_str(doc, "webhook_secret", secret);
+		cli_json_add_str(doc, "previous_secret_valid_until", it.secret_grace_until);
 		integration_free(&it);
 		return cli_json_print(c, doc, err);
 	}
 	fputs("New webhook secret for ", c->out);
 	cli_put_safe(c->out, it.name, 0);
 	fprintf(c->out, ":\n%s\nPut it in the webhook's settings in Bitbucket now: deliveries "
-		"signed with the old secret are refused from now on.\n", secret);
+		"signed with the old secret are accepted until %s, refused after.\n", secret,
+		it.secret_grace_until ? it.secret_grace_until : "now");
 	integration_free(&it);
 	return BB_OK;
 }

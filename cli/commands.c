@@ -90,6 +90,31 @@ static const cli_opt stack_set_opts[] = {
 	END
 };
 
+static const cli_opt serve_opts_table[] = {
+	{"listen", "ADDR:PORT", 0, "where to listen (default 127.0.0.1:8080; port 0 picks one)"},
+	{"tls-cert", "FILE", 0, "serve HTTPS with this PEM certificate (with --tls-key)"},
+	{"tls-key", "FILE", 0, "the PEM private key of --tls-cert"},
+	{"threads", "N", 0, "request threads (default 2)"},
+	END
+};
+
+static const cli_opt deliveries_opts[] = {
+	{"limit", "N", 0, "only the N newest deliveries (default 50)"},
+	END
+};
+
+static const cli_opt run_list_opts[] = {
+	{"stack", "NAME", 0, "only the runs of this stack or module"},
+	{"limit", "N", 0, "only the N newest runs"},
+	END
+};
+
+static const cli_opt retention_opts[] = {
+	{"keep", "N", 0, "keep the newest N deliveries (default 1000)"},
+	{"days", "D", 0, "keep deliveries of the last D days (default 30)"},
+	END
+};
+
 static const cli_opt audit_opts[] = {
 	{"limit", "N", 0, "only the N newest entries"},
 	END
@@ -118,6 +143,8 @@ const cli_cmd cli_commands[] = {
 	 "replace the webhook secret and show the new one", no_opts},
 	{"integration", "delete", "NAME", 1, 1, 1, cmd_integration_delete,
 	 "delete an integration; its stacks and modules become detached", int_delete_opts},
+	{"integration", "retention", "NAME", 1, 1, 1, cmd_integration_retention,
+	 "show or set how many webhook deliveries are kept", retention_opts},
 	{"integration", "verify", "NAME", 1, 1, 1, cmd_integration_verify,
 	 "ask Bitbucket what the integration's token can reach", no_opts},
 	{"integration", "repos", "NAME", 1, 1, 1, cmd_integration_repos,
@@ -131,6 +158,12 @@ const cli_cmd cli_commands[] = {
 	 stack_set_opts},
 	{"stack", "import", "FILE", 1, 1, 1, cmd_stack_import,
 	 "import stacks from JSON lines (- = stdin), all or nothing", no_opts},
+	{NULL, "serve", "", 0, 0, 0, cmd_serve,
+	 "receive Bitbucket's webhook deliveries (HTTP; runs until SIGTERM)", serve_opts_table},
+	{NULL, "deliveries", "NAME", 1, 1, 1, cmd_deliveries,
+	 "list an integration's webhook deliveries, newest first", deliveries_opts},
+	{"run", "list", "", 0, 0, 1, cmd_run_list,
+	 "list the runs of the stacks and modules you may see, newest first", run_list_opts},
 	{NULL, "audit", "", 0, 0, 1, cmd_audit, "show the audit log, newest first", audit_opts},
 	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL}
 };

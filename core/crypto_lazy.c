@@ -9,20 +9,21 @@
  * crypto_lazy_error() says why. */
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "crypto_lazy.h"
 #include "lazy.h"
 
 enum {
 	CTX_NEW, CTX_FREE, CTX_CTRL, AES_256_GCM, ENC_INIT, ENC_UPDATE, ENC_FINAL, DEC_INIT,
-	DEC_UPDATE, DEC_FINAL, MEMCMP, ENCODE_BLOCK, DECODE_BLOCK, N_FNS
+	DEC_UPDATE, DEC_FINAL, MEMCMP, ENCODE_BLOCK, DECODE_BLOCK, SHA256, HMAC_ONE, N_FNS
 };
 
 static const char *const names[N_FNS + 1] = {
 	"EVP_CIPHER_CTX_new", "EVP_CIPHER_CTX_free", "EVP_CIPHER_CTX_ctrl", "EVP_aes_256_gcm",
 	"EVP_EncryptInit_ex", "EVP_EncryptUpdate", "EVP_EncryptFinal_ex", "EVP_DecryptInit_ex",
 	"EVP_DecryptUpdate", "EVP_DecryptFinal_ex", "CRYPTO_memcmp", "EVP_EncodeBlock",
-	"EVP_DecodeBlock", NULL
+	"EVP_DecodeBlock", "EVP_sha256", "HMAC", NULL
 };
 static void *fn[N_FNS];
 static lazy_lib libcrypto = LAZY_LIB("libcrypto.so.3", "libssl3", names, fn);
@@ -34,6 +35,8 @@ typedef int (*init_fn)(EVP_CIPHER_CTX *, const EVP_CIPHER *, ENGINE *, const uns
 		       const unsigned char *);
 typedef int (*update_fn)(EVP_CIPHER_CTX *, unsigned char *, int *, const unsigned char *, int);
 typedef int (*final_fn)(EVP_CIPHER_CTX *, unsigned char *, int *);
+typedef unsigned char *(*hmac_fn)(const EVP_MD *, const void *, int, const unsigned char *,
+				  size_t, unsigned char *, unsigned int *);
 typedef int (*block_fn)(unsigned char *, const unsigned char *, int);
 
 static int ready(void)
@@ -116,4 +119,16 @@ int EVP_EncodeBlock(unsigned char *t, const unsigned char *f, int n)
 int EVP_DecodeBlock(unsigned char *t, const unsigned char *f, int n)
 {
 	return ready() ? F(DECODE_BLOCK, block_fn)(t, f, n) : -1;
+}
+
+const EVP_MD *EVP_sha256(void)
+{
+	return ready() ? F(SHA256, const EVP_MD *(*)(void))() : NULL;
+}
+
+/* NULL (no digest) when OpenSSL cannot be loaded: never a false match. */
+unsigned char *HMAC(const EVP_MD *md, const void *key, int key_len, const unsigned char *d,
+		    size_t n, unsigned char *out, unsigned int *out_len)
+{
+	return ready() && md ? F(HMAC_ONE, hmac_fn)(md, key, key_len, d, n, out, out_len) : NULL;
 }

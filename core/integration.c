@@ -65,6 +65,7 @@ void integration_free(bb_integration *it)
 	free(it->updated_by);
 	free(it->verify_message);
 	free(it->verified_at);
+	free(it->secret_grace_until);
 	memset(it, 0, sizeof *it);
 }
 
@@ -137,6 +138,32 @@ static bb_code set_details(bb_integration *it, int visible, const bb_account *ac
 	if (!(it->webhook_endpoint = endpoint_of(acc, it->slug)))
 		return oom(err);
 	return BB_OK;
+}
+
+/* The end of the previous secret's grace period (when not over) and the
+ * delivery retention, for those who see details. */
+static bb_code load_receiver_fields(bb_ctx *ctx, bb_integration *it, bb_err *err)
+{
+	static const char sql[] = "SELECT secret_prev_until, keep_deliveries, keep_days "
+				  "FROM integration WHERE slug = ?1";
+	char now[BB_TIME_LEN];
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	util_now(now);
+	sqlite3_bind_text(st, 1, it->slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *until = (const char *)sqlite3_column_text(st, 0);
+
+		if (until && strcmp(now, until) < 0 && !(it->secret_grace_until = strdup(until)))
+			rc = oom(err);
+		it->keep_deliveries = (long)sqlite3_column_int64(st, 1);
+		it->keep_days = (long)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* Loads the integration named key (name or slug), all fields. */
@@ -304,6 +331,8 @@ bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_in
 		rc = space_may(ctx, out->space, BB_ROLE_ADMIN, &details, err);
 	if (rc == BB_OK)
 		rc = set_details(out, details, &acc, err);
+	if (rc == BB_OK && details)
+		rc = load_receiver_fields(ctx, out, err);
 	if (rc == BB_OK && reveal)
 		rc = reveal_secret(ctx, out, err);
 	if (rc != BB_OK)
@@ -969,9 +998,12 @@ bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_out[65],
 			     bb_err *err)
 {
-	static const char sql[] = "UPDATE integration SET secret_enc = ?1, version = version + 1, "
+	/* the old secret stays valid for a grace period: deliveries Bitbucket
+	 * signs before the admin pastes the new one are not lost */
+	static const char sql[] = "UPDATE integration SET secret_prev_enc = secret_enc, "
+				  "secret_prev_until = ?5, secret_enc = ?1, version = version + 1, "
 				  "updated_at = ?2, updated_by = ?3 WHERE slug = ?4";
-	char now[BB_TIME_LEN];
+	char now[BB_TIME_LEN], until[BB_TIME_LEN];
 	unsigned char *blob = NULL;
 	size_t len = 0;
 	sqlite3_stmt *st = NULL;
@@ -979,6 +1011,8 @@ static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_
 	bb_code rc;
 
 	util_now(now);
+	if (util_time_add(now, BB_SECRET_GRACE_SECONDS, until) != 0)
+		snprintf(until, sizeof until, "%s", now);
 	cJSON_AddStringToObject(d, "webhook_secret", "rotated");
 	if ((rc = need_admin_of(ctx, it, "Rotating the webhook secret of", err)) == BB_OK &&
 	    (rc = secret_webhook_new(secret_out, err)) == BB_OK &&
@@ -988,6 +1022,7 @@ static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, ctx->user, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, it->slug, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, until, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_fail(ctx->db, "saving the new secret", err);
 	}
@@ -1119,4 +1154,60 @@ bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
 	sqlite3_finalize(st);
 	integration_free(&it);
 	return rc;
+}
+
+/* ---- delivery retention ---------------------------------------------------- */
+
+static bb_code check_retention(long keep, long days, bb_err *err)
+{
+	if (keep < 0 || keep > 1000000)
+		return bb_fail(err, BB_INVALID, "Keep between 1 and 1,000,000 deliveries per "
+			       "integration.");
+	if (days < 0 || days > 3650)
+		return bb_fail(err, BB_INVALID, "Keep deliveries between 1 and 3,650 days.");
+	return BB_OK;
+}
+
+static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, long keep, long days,
+				bb_err *err)
+{
+	static const char sql[] = "UPDATE integration SET keep_deliveries = CASE WHEN "
+				  "CAST(?2 AS INTEGER) > 0 THEN CAST(?2 AS INTEGER) ELSE "
+				  "keep_deliveries END, keep_days = CASE WHEN CAST(?3 AS INTEGER) > 0 "
+				  "THEN CAST(?3 AS INTEGER) ELSE keep_days END WHERE slug = ?1";
+	char k[24], d[24];
+	cJSON *details;
+	bb_code rc;
+
+	snprintf(k, sizeof k, "%ld", keep);
+	snprintf(d, sizeof d, "%ld", days);
+	if ((rc = need_admin_of(ctx, it, "Changing the delivery retention of", err)) != BB_OK ||
+	    (rc = db_exec_text(ctx->db, sql, (const char *[]){it->slug, k, d}, 3, NULL,
+			       "saving the retention", err)) != BB_OK)
+		return rc;
+	details = cJSON_CreateObject();
+	if (keep > 0)
+		cJSON_AddNumberToObject(details, "keep_deliveries", (double)keep);
+	if (days > 0)
+		cJSON_AddNumberToObject(details, "keep_days", (double)days);
+	return audit_json(ctx, "integration.retention", it->slug, details, err);
+}
+
+bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long keep, long days,
+				  bb_err *err)
+{
+	bb_integration it;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = check_retention(keep, days, err)) != BB_OK ||
+	    (rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = retention_locked(ctx, &it, keep, days, err);
+		integration_free(&it);
+	}
+	return db_finish(ctx->db, rc, err);
 }

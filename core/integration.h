@@ -14,6 +14,8 @@
 #include "util.h"
 
 #define BB_PROVIDER "bitbucket_cloud"
+/* After a rotation the previous webhook secret is accepted this long. */
+#define BB_SECRET_GRACE_SECONDS (24L * 3600)
 
 typedef struct bb_integration {
 	char *name;
@@ -37,6 +39,10 @@ typedef struct bb_integration {
 	int verify_ok;
 	char *verify_message;   /* last verification sentence, or NULL */
 	char *verified_at;
+	/* details only: */
+	char *secret_grace_until; /* the previous secret is accepted until then; NULL when none */
+	long keep_deliveries;     /* delivery retention: the newest N ... */
+	long keep_days;           /* ... of the last D days */
 } bb_integration;
 
 typedef struct bb_integration_input {
@@ -83,7 +89,9 @@ void integration_free(bb_integration *it);
 bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 			   const bb_integration_update *up, bb_err *err);
 
-/* New secret; secret_out receives it (64 hex + NUL). Audited (no value). */
+/* New secret; secret_out receives it (64 hex + NUL). The previous one stays
+ * valid for BB_SECRET_GRACE_SECONDS (integration_get shows until when).
+ * Audited (no value). */
 bb_code integration_rotate_secret(bb_ctx *ctx, const char *name_or_slug, char secret_out[65],
 				  bb_err *err);
 
@@ -107,6 +115,11 @@ bb_code integration_default_allowed(bb_ctx *ctx, int *ok, bb_err *why);
  * only). Free token with secret_free(). */
 bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,
 				char **token, bb_err *err);
+
+/* Delivery retention: keep the newest `keep` deliveries of the last `days`
+ * days (0 = leave unchanged). Admins of its space; audited. */
+bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long keep, long days,
+				  bb_err *err);
 
 /* Stores the outcome of a verification (not audited: no configuration change). */
 bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,

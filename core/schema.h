@@ -106,6 +106,39 @@ static const char *const schema_migrations[] = {
 	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
 	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
 	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
+
+	/* 4: the webhook receiver: deliveries, the runs they trigger, the
+	 * previous secret kept for a grace period after a rotation, and how
+	 * many deliveries each integration keeps. A delivery goes with its
+	 * integration; a run outlives its delivery (retention). */
+	"ALTER TABLE integration ADD COLUMN secret_prev_enc BLOB;"
+	"ALTER TABLE integration ADD COLUMN secret_prev_until TEXT;"
+	"ALTER TABLE integration ADD COLUMN keep_deliveries INTEGER NOT NULL DEFAULT 1000;"
+	"ALTER TABLE integration ADD COLUMN keep_days INTEGER NOT NULL DEFAULT 30;"
+	"CREATE TABLE delivery ("
+	"  id INTEGER PRIMARY KEY,"
+	"  integration TEXT NOT NULL REFERENCES integration(slug) ON DELETE CASCADE,"
+	"  received_at TEXT NOT NULL, event TEXT, hook_uuid TEXT, request_uuid TEXT,"
+	"  attempt INTEGER, repository TEXT, branch TEXT, commit_sha TEXT,"
+	"  pull_request INTEGER, fork INTEGER NOT NULL DEFAULT 0,"
+	"  signature TEXT NOT NULL, outcome TEXT NOT NULL, status INTEGER NOT NULL,"
+	"  ms INTEGER NOT NULL DEFAULT 0, answered_at TEXT,"
+	"  headers TEXT NOT NULL DEFAULT '{}', body BLOB);"
+	"CREATE INDEX delivery_integration ON delivery(integration, id);"
+	"CREATE INDEX delivery_request ON delivery(integration, request_uuid)"
+	"  WHERE outcome = 'accepted';"
+	"CREATE TABLE run ("
+	"  id TEXT PRIMARY KEY,"
+	"  stack_kind TEXT NOT NULL CHECK (stack_kind IN ('stack', 'module')),"
+	"  stack TEXT NOT NULL,"
+	"  type TEXT NOT NULL CHECK (type IN ('tracked', 'proposed')),"
+	"  commit_sha TEXT, branch TEXT, pull_request INTEGER,"
+	"  delivery INTEGER REFERENCES delivery(id) ON DELETE SET NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN"
+	"    ('queued', 'running', 'finished', 'failed', 'stopped')),"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX run_stack ON run(stack_kind, stack, id);"
+	"CREATE INDEX run_delivery ON run(delivery);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -26,6 +26,35 @@ void util_now(char out[BB_TIME_LEN])
 	snprintf(out, BB_TIME_LEN, "%.19s.%03dZ", sec, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
+int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
+{
+	struct tm tm = {0};
+	int ms = 0, used = 0;
+	time_t when;
+
+	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
+		return -1;
+	if (t[used] == '.' && sscanf(t + used, ".%3d", &ms) != 1)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	when = timegm(&tm) + seconds;
+	if (!gmtime_r(&when, &tm))
+		return -1;
+	snprintf(out, BB_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+	return 0;
+}
+
+double util_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 char *util_strdup(const char *s)
 {
 	return s ? strdup(s) : NULL;

@@ -10,6 +10,13 @@
  * BBCONSOLE_NOW, when set, is used instead (tests). */
 void util_now(char out[BB_TIME_LEN]);
 
+/* t (RFC 3339 UTC as util_now writes it, milliseconds optional) moved by
+ * seconds, written as util_now does. -1 when t cannot be read. */
+int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN]);
+
+/* Milliseconds of a monotonic clock, for measuring how long work took. */
+double util_mono_ms(void);
+
 /* A growable list of malloc'd strings. Zero-initialise before use. */
 typedef struct bb_strlist {
 	char **v;

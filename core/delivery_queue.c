@@ -1,0 +1,145 @@
+/* delivery_queue.c - the single writer thread (delivery_queue.h).
+ *
+ * Threads: request threads only append to the list under `lock`; the writer
+ * owns its connection and every job it has taken off the list until it calls
+ * the job's done(). SQLite allows one writer at a time anyway: one thread
+ * that batches turns N commits (each an fsync) into one. */
+#include "delivery_queue.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_MAX 256
+#define RETAIN_EVERY 1000      /* deliveries between retention passes */
+#define RETAIN_EVERY_MS 60000.0
+
+struct delivery_queue {
+	bb_db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+	bb_delivery_job *head, *tail;
+	int stopping;
+	long since_retain;
+	double retained_at;
+};
+
+static void retain(delivery_queue *q)
+{
+	bb_err err;
+
+	if (db_begin(q->db, &err) == BB_OK)
+		db_finish(q->db, delivery_retain(q->db, NULL, &err), &err);
+	q->since_retain = 0;
+	q->retained_at = util_mono_ms();
+}
+
+/* Up to BATCH_MAX jobs off the list; 0 when stopping with nothing left. */
+static size_t take(delivery_queue *q, bb_delivery_job **jobs)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->head && !q->stopping)
+		pthread_cond_wait(&q->ready, &q->lock);
+	while (q->head && n < BATCH_MAX) {
+		jobs[n++] = q->head;
+		q->head = q->head->next;
+	}
+	if (!q->head)
+		q->tail = NULL;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+static void write_batch(delivery_queue *q, bb_delivery_job **jobs, size_t n)
+{
+	bb_err err;
+	bb_code rc = db_begin(q->db, &err);
+
+	if (rc == BB_OK)
+		rc = db_finish(q->db, delivery_record(q->db, jobs, n, &err), &err);
+	for (size_t i = 0; i < n; i++) {
+		if (rc != BB_OK) {
+			/* nothing of the batch is on disk: Bitbucket retries a 5xx */
+			jobs[i]->status = 503;
+			snprintf(jobs[i]->outcome, sizeof jobs[i]->outcome, "rejected: %s",
+				 rc == BB_TEMP ? "database busy" : "database error");
+		}
+		jobs[i]->ms = (long)(util_mono_ms() - jobs[i]->started);
+	}
+	q->since_retain += (long)n;
+}
+
+static void *writer(void *arg)
+{
+	delivery_queue *q = arg;
+	bb_delivery_job *jobs[BATCH_MAX];
+	size_t n;
+
+	retain(q);
+	while ((n = take(q, jobs)) > 0) {
+		write_batch(q, jobs, n);
+		for (size_t i = 0; i < n; i++)
+			jobs[i]->done(jobs[i], jobs[i]->done_arg);
+		if (q->since_retain >= RETAIN_EVERY ||
+		    util_mono_ms() - q->retained_at >= RETAIN_EVERY_MS)
+			retain(q);
+	}
+	return NULL;
+}
+
+bb_code delivery_queue_start(const char *path, long busy_ms, delivery_queue **out,
+			     bb_err *err)
+{
+	delivery_queue *q = calloc(1, sizeof *q);
+
+	*out = NULL;
+	if (!q)
+		return bb_fail(err, BB_DBERR, "Out of memory.");
+	if (db_open(path, &q->db, err) != BB_OK) {
+		free(q);
+		return err->code;
+	}
+	sqlite3_busy_timeout(db_handle(q->db), (int)busy_ms);
+	sqlite3_exec(db_handle(q->db), "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->ready, NULL);
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		db_close(q->db);
+		free(q);
+		return bb_fail(err, BB_TEMP, "Cannot start the database writer thread; try again.");
+	}
+	*out = q;
+	return BB_OK;
+}
+
+void delivery_queue_submit(delivery_queue *q, bb_delivery_job *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&q->lock);
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	pthread_cond_signal(&q->ready);
+	pthread_mutex_unlock(&q->lock);
+}
+
+void delivery_queue_stop(delivery_queue *q)
+{
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->stopping = 1;
+	pthread_cond_signal(&q->ready);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->thread, NULL);
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->ready);
+	db_close(q->db);
+	free(q);
+}

@@ -1,0 +1,49 @@
+/* run.h - runs of stacks and modules, triggered by webhook deliveries.
+ *
+ * A run is visible to whoever may see its stack (read in the stack's space).
+ * Detached stacks have none: deliveries reach only stacks attached to the
+ * receiving integration. */
+#ifndef BB_RUN_H
+#define BB_RUN_H
+
+#include "account.h"
+#include "ctx.h"
+
+typedef struct bb_run {
+	char id[BB_ULID_LEN + 1]; /* ULID: ordered by creation */
+	char *stack;
+	char *kind;          /* "stack" | "module" */
+	char *type;          /* "tracked" | "proposed" */
+	char *commit;
+	char *branch;
+	long pull_request;   /* 0 when none */
+	long long delivery;  /* 0 when none (or no longer kept) */
+	char *state;         /* queued, running, finished, failed, stopped */
+	char *created_at;
+	char *updated_at;
+} bb_run;
+
+/* Newest first; stack NULL = every visible stack, else the stack or module
+ * of that name (BB_NOTFOUND / BB_DENIED as for reading it). limit 0 = all. */
+bb_code run_list(bb_ctx *ctx, const char *stack, long limit, bb_run **out, size_t *n,
+		 bb_err *err);
+void run_list_free(bb_run *v, size_t n);
+void run_free(bb_run *r);
+
+/* The newest run of one stack or module (kind "stack" or "module"), for the
+ * stacks screen: *found 0 when it has none or may not be seen. */
+bb_code run_last(bb_ctx *ctx, const char *kind, const char *stack, bb_run *out, int *found,
+		 bb_err *err);
+
+/* Creates a queued run inside the caller's transaction (the receiver's
+ * writer; no permission check). id_out may be NULL. */
+typedef struct bb_run_input {
+	const char *kind, *stack, *type, *commit, *branch;
+	long pull_request;
+	long long delivery;
+	const char *now;
+} bb_run_input;
+bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID_LEN + 1],
+			  bb_err *err);
+
+#endif
