@@ -26,11 +26,10 @@ void util_now(char out[BB_TIME_LEN])
 	snprintf(out, BB_TIME_LEN, "%.19s.%03dZ", sec, (int)(ts.tv_nsec / 1000000) % 1000);
 }
 
-int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
+int util_time_parse(const char *t, long long *out)
 {
 	struct tm tm = {0};
 	int ms = 0, used = 0;
-	time_t when;
 
 	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
 			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6)
@@ -39,12 +38,50 @@ int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
 		return -1;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	when = timegm(&tm) + seconds;
-	if (!gmtime_r(&when, &tm))
-		return -1;
-	snprintf(out, BB_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+	*out = (long long)timegm(&tm);
 	return 0;
+}
+
+int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
+{
+	struct tm tm = {0};
+	long long at;
+	int ms = 0, used = 0;
+	time_t when;
+
+	if (util_time_parse(t, &at) != 0)
+		return -1;
+	/* keep the milliseconds as they were */
+	if (sscanf(t, "%*4d-%*2d-%*2dT%*2d:%*2d:%*2d%n", &used) == 0 && t[used] == '.')
+		sscanf(t + used, ".%3d", &ms);
+	when = (time_t)at + seconds;
+	if (!gmtime_r(&when, &tm) || !strftime(out, BB_TIME_LEN - 5, "%Y-%m-%dT%H:%M:%S", &tm))
+		return -1;
+	snprintf(out + strlen(out), 6, ".%03dZ", (ms % 1000 + 1000) % 1000);
+	return 0;
+}
+
+void util_ago(const char *t, const char *now, char *out, size_t size)
+{
+	long long a, b, d;
+
+	if (util_time_parse(t, &a) != 0 || util_time_parse(now, &b) != 0) {
+		snprintf(out, size, "-");
+		return;
+	}
+	d = b - a;
+	if (d < -1)
+		snprintf(out, size, "in the future");
+	else if (d < 5)
+		snprintf(out, size, "just now");
+	else if (d < 60)
+		snprintf(out, size, "%lld s ago", d);
+	else if (d < 3600)
+		snprintf(out, size, "%lld min ago", d / 60);
+	else if (d < 2 * 86400)
+		snprintf(out, size, "%lld h ago", d / 3600);
+	else
+		snprintf(out, size, "%lld days ago", d / 86400);
 }
 
 double util_mono_ms(void)

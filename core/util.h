@@ -14,6 +14,15 @@ void util_now(char out[BB_TIME_LEN]);
  * seconds, written as util_now does. -1 when t cannot be read. */
 int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN]);
 
+/* Seconds since the epoch of t (RFC 3339 UTC, milliseconds optional) into
+ * *out; -1 when t cannot be read. */
+int util_time_parse(const char *t, long long *out);
+
+/* How long before `now` t was, for people: "just now", "5 s ago",
+ * "3 min ago", "2 h ago", "4 days ago" ("in the future" when after now).
+ * "-" when either time cannot be read. */
+void util_ago(const char *t, const char *now, char *out, size_t size);
+
 /* Milliseconds of a monotonic clock, for measuring how long work took. */
 double util_mono_ms(void);
 

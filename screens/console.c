@@ -31,6 +31,8 @@ static const struct {
 	{"Delete integration", delete_keys},
 	{"Troubleshooting", troubleshoot_keys},
 	{"Audit log", audit_keys},
+	{"Deliveries", deliveries_keys},
+	{"One delivery", delivery_view_keys},
 	{"Stacks and modules", stacks_keys},
 	{"Stacks and modules: new stack or module", stack_form_keys},
 	{"Stacks and modules: choose an integration", stack_choose_keys},

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "delivery.h"
 #include "scr.h"
 #include "secret.h"
 #include "stacks.h"
@@ -11,6 +12,7 @@
 #include "verify.h"
 
 #define REVEAL_MS 30000
+#define DETAILS_POLL_MS 5000
 
 typedef struct details {
 	tui_screen s;
@@ -21,6 +23,10 @@ typedef struct details {
 	unsigned gen;
 	int timer; /* hides a revealed secret */
 	verify_state verify; /* `v`: a check in the background */
+	/* deliveries, for those who may see details */
+	bb_delivery last;
+	int has_last;
+	long hourly[BB_DELIVERY_HOURS];
 } details;
 
 const tui_keydef details_keys[] = {
@@ -35,11 +41,28 @@ const tui_keydef details_keys[] = {
 	{SCR_TROUBLESHOOT, {'t'}, "troubleshoot",
 	 "Open the Troubleshooting screen: each check with its curl command.", true},
 	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
+	{SCR_DELIVERIES, {'l'}, "deliveries",
+	 "List the webhook deliveries received for it, newest first.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the list.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
 	{0},
 };
+
+/* The newest delivery and the last 24 hours' counts (details viewers only). */
+static void load_deliveries(details *d)
+{
+	bb_err err = {0};
+
+	delivery_free(&d->last);
+	d->has_last = 0;
+	memset(d->hourly, 0, sizeof d->hourly);
+	if (!d->loaded || !d->it.details_visible)
+		return;
+	if (delivery_last(scr_ctx(), d->slug, &d->last, &d->has_last, &err) != BB_OK ||
+	    delivery_hourly(scr_ctx(), d->slug, d->hourly, &err) != BB_OK)
+		scr_error(&err);
+}
 
 static void details_load(details *d, int reveal)
 {
@@ -51,6 +74,7 @@ static void details_load(details *d, int reveal)
 	d->gen = scr_generation();
 	if (!d->loaded)
 		scr_error(&err);
+	load_deliveries(d);
 	snprintf(d->title, sizeof d->title, "Integration: %s", d->loaded ? d->it.name : d->slug);
 }
 
@@ -106,6 +130,50 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 	return 3 + rows;
 }
 
+/* "3 min ago: repo:push acme/network (accepted)", or how to get the first. */
+static void last_delivery_text(const details *d, char *out, size_t size)
+{
+	char now[BB_TIME_LEN], ago[32];
+
+	if (!d->has_last) {
+		snprintf(out, size, "none yet (l lists them; w shows the webhook to add)");
+		return;
+	}
+	util_now(now);
+	util_ago(d->last.received_at, now, ago, sizeof ago);
+	snprintf(out, size, "%s: %s %s (%s)", ago, d->last.event ? d->last.event : "no event",
+		 d->last.repository ? d->last.repository : "-",
+		 d->last.outcome ? d->last.outcome : "-");
+}
+
+/* The deliveries rows: the last one, a sparkline of the last 24 hours, and
+ * until when the secret before a rotation is still accepted. */
+static int draw_deliveries(details *d, WINDOW *win, int y, int x, int width)
+{
+	char buf[512], spark[BB_DELIVERY_HOURS * 4 + 1], t[48];
+	long total = 0;
+	int rows = 0;
+
+	if (!d->it.details_visible)
+		return 0;
+	last_delivery_text(d, buf, sizeof buf);
+	scr_pair(win, y + rows++, x, width, "Last delivery", buf,
+		 d->has_last && d->last.outcome && strncmp(d->last.outcome, "rejected", 8) == 0
+			 ? tui_attr(TUI_ERROR) : 0);
+	for (int i = 0; i < BB_DELIVERY_HOURS; i++)
+		total += d->hourly[i];
+	tui_sparkline(d->hourly, BB_DELIVERY_HOURS, spark, sizeof spark);
+	snprintf(buf, sizeof buf, "%s  %ld in 24 h, per hour", spark, total);
+	scr_pair(win, y + rows++, x, width, "Deliveries", buf, 0);
+	if (d->it.secret_grace_until) {
+		scr_local_time(d->it.secret_grace_until, t, sizeof t);
+		snprintf(buf, sizeof buf, "the secret before the last rotation is accepted until %s",
+			 t);
+		scr_pair(win, y + rows++, x, width, "Old secret", buf, tui_attr(TUI_MUTED));
+	}
+	return rows;
+}
+
 static void details_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	details *d = SCR_STATE(details, s);
@@ -132,6 +200,7 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	scr_pair(win, y++, x, width, "Workspaces", it->workspaces.n ? buf : "(discovered)", 0);
 	snprintf(buf, sizeof buf, "%ld", it->stacks);
 	scr_pair(win, y++, x, width, "Stacks", buf, 0);
+	y += draw_deliveries(d, win, y, x, width);
 	scr_short_time(it->created_at, t1, sizeof t1);
 	scr_short_time(it->updated_at, t2, sizeof t2);
 	snprintf(buf, sizeof buf, "%s by %s; updated %s by %s", t1, it->created_by ? it->created_by : "-",
@@ -189,7 +258,8 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 	}
 	scr_changed();
 	snprintf(text, sizeof text, "New webhook secret: %s  Update it in every repository's "
-		 "webhook in Bitbucket; the old secret no longer verifies deliveries.", secret);
+		 "webhook in Bitbucket; the old secret is still accepted for %ld hours, so no "
+		 "delivery is refused meanwhile.", secret, BB_SECRET_GRACE_SECONDS / 3600);
 	secret_wipe(secret, sizeof secret);
 	m = tui_dialog_message("Secret rotated", text, NULL, NULL);
 	secret_wipe(text, sizeof text);
@@ -224,6 +294,16 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 		break;
 	case SCR_EDIT: next = edit_new(&d->it); break;
 	case SCR_WEBHOOK: next = webhook_new(d->slug); break;
+	case SCR_DELIVERIES:
+		if (!d->it.details_visible) {
+			char why[BB_MSG_MAX];
+
+			scr_details_reason(&d->it, why, sizeof why);
+			tui_message(why, true);
+			return tui_redraw();
+		}
+		next = deliveries_new(d->slug, d->it.name);
+		break;
 	case SCR_VERIFY:
 		if (verify_saved(&d->verify, scr_ctx(), d->slug) != 0)
 			tui_message(verify_status_text(&d->verify), true);
@@ -232,8 +312,9 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 	case SCR_DELETE: next = delete_new(d->slug, 2); break;
 	case SCR_ROTATE:
 		next = tui_dialog_confirm("Rotate the webhook secret?",
-			"A new secret replaces the current one at once; every repository's webhook "
-			"must then be updated in Bitbucket.", "Rotate", "Cancel", false,
+			"A new secret replaces the current one; the old one is still accepted for "
+			"24 hours while you update every repository's webhook in Bitbucket.",
+			"Rotate", "Cancel", false,
 			rotate_answer, d);
 		break;
 	default:
@@ -250,6 +331,7 @@ static void details_destroy(tui_screen *s)
 	hide_secret(d);
 	verify_destroy(&d->verify);
 	integration_free(&d->it);
+	delivery_free(&d->last);
 	free(d);
 }
 
@@ -260,10 +342,20 @@ static void details_verified(void *arg, verify_state *v)
 	details_load(arg, 0);
 }
 
+/* Deliveries arrive from the receiver, another process: look again now and then. */
+static tui_ret details_tick(tui_screen *s)
+{
+	details *d = SCR_STATE(details, s);
+
+	load_deliveries(d);
+	return tui_redraw();
+}
+
 static const tui_screen_ops details_ops = {
 	.draw = details_draw,
 	.key = details_key,
 	.destroy = details_destroy,
+	.tick = details_tick,
 };
 
 tui_screen *details_new(const char *slug)
@@ -278,6 +370,7 @@ tui_screen *details_new(const char *slug)
 	d->s.keys = details_keys;
 	d->s.title = d->title;
 	d->s.data = d;
+	d->s.tick_ms = DETAILS_POLL_MS;
 	details_load(d, 0);
 	return &d->s;
 }

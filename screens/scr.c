@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "space.h"
 #include "validate.h"
@@ -128,6 +129,21 @@ void scr_short_time(const char *t, char *out, size_t size)
 	if (strlen(t) >= 16 && t[10] == 'T')
 		snprintf(out, size, "%.10s %.5s", t, t + 11);
 	else
+		snprintf(out, size, "%s", t);
+}
+
+void scr_local_time(const char *t, char *out, size_t size)
+{
+	long long at;
+	time_t when;
+	struct tm tm;
+
+	if (!t) {
+		snprintf(out, size, "-");
+		return;
+	}
+	when = util_time_parse(t, &at) == 0 ? (time_t)at : 0;
+	if (!when || !localtime_r(&when, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M:%S %Z", &tm))
 		snprintf(out, size, "%s", t);
 }
 

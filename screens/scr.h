@@ -41,6 +41,9 @@ void scr_error(const bb_err *err);
 void scr_details_reason(const bb_integration *it, char *out, size_t size);
 /* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
 void scr_short_time(const char *rfc3339, char *out, size_t size);
+/* "yyyy-mm-dd hh:mm:ss ZONE" in the local time zone (TZ honoured) from an
+ * RFC 3339 UTC time; "-" when there is none, the text as it is when unreadable. */
+void scr_local_time(const char *rfc3339, char *out, size_t size);
 /* Labels joined with ", " into out. */
 void scr_join(const bb_strlist *l, char *out, size_t size);
 /* One bullet per character for n characters, at most max. */
@@ -62,6 +65,9 @@ tui_screen *edit_new(const bb_integration *it);
 /* pop_after: screens to pop after a delete (the confirmation included). */
 tui_screen *delete_new(const char *slug, unsigned pop_after);
 tui_screen *audit_new(void);
+/* The deliveries of integration slug (name: for the title), and one of them. */
+tui_screen *deliveries_new(const char *slug, const char *name);
+tui_screen *delivery_view_new(long long id);
 /* The re-attach offer after creating `name`, then the webhook setup of slug;
  * NULL when nothing is detached from that name. */
 tui_screen *reattach_offer(const char *name, const char *slug);
@@ -80,6 +86,8 @@ extern const tui_keydef details_keys[];
 extern const tui_keydef edit_keys[];
 extern const tui_keydef delete_keys[];
 extern const tui_keydef audit_keys[];
+extern const tui_keydef deliveries_keys[];
+extern const tui_keydef delivery_view_keys[];
 
 /* App action ids shared by the key tables. */
 enum {
@@ -103,7 +111,8 @@ enum {
 	SCR_SAVE,
 	SCR_MOVE,
 	SCR_VERIFY,
-	SCR_TROUBLESHOOT
+	SCR_TROUBLESHOOT,
+	SCR_DELIVERIES
 };
 
 #endif

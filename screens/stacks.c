@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "run.h"
 #include "scr.h"
 #include "space.h"
 #include "stack.h"
 #include "stack_priv.h"
 
 #define PAGE 64
-#define NCOLS 6
+#define NCOLS 7
+/* The last-run column shows from this width on (the others need the room below). */
+#define LAST_RUN_MIN_COLS 100
 
 enum {
 	ACT_MARK = SCR_MOVE + 100,
@@ -25,6 +28,7 @@ enum {
 
 typedef struct srow {
 	char *kind, *name, *space, *integration, *repo, *branch, *root, *detached, *created;
+	char *last_run; /* "tracked queued", or NULL when it has had none */
 } srow;
 
 typedef struct spage {
@@ -72,7 +76,7 @@ const tui_keydef stacks_keys[] = {
 };
 
 static const char *const head[NCOLS] = {"Kind", "Name", "Space", "Integration", "Repository",
-					"Branch"};
+					"Branch", "Last run"};
 
 /* ---- the page cache ----------------------------------------------------------- */
 
@@ -83,7 +87,7 @@ static void page_clear(spage *p)
 
 		free(r->kind), free(r->name), free(r->space), free(r->integration);
 		free(r->repo), free(r->branch), free(r->root), free(r->detached);
-		free(r->created);
+		free(r->created), free(r->last_run);
 	}
 	p->n = 0;
 	p->valid = false;
@@ -106,7 +110,26 @@ static int page_add(const bb_stack *s, void *arg)
 	r->repo = util_strdup(s->repository), r->branch = util_strdup(s->branch);
 	r->root = util_strdup(s->project_root), r->detached = util_strdup(s->detached_from);
 	r->created = util_strdup(s->created_at);
+	r->last_run = NULL;
 	return p->n >= PAGE;
+}
+
+/* The newest run of each row of a page just loaded ("tracked queued"). */
+static void page_runs(stacks *st, spage *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		srow *r = &p->rows[i];
+		bb_run run = {0};
+		bb_err err = {0};
+		char text[64];
+		int found = 0;
+
+		if (run_last(st->ctx, r->kind, r->name, &run, &found, &err) == BB_OK && found) {
+			snprintf(text, sizeof text, "%s %s", run.type, run.state);
+			r->last_run = util_strdup(text);
+		}
+		run_free(&run);
+	}
 }
 
 static void filter_of(const stacks *st, bb_stack_filter *f)
@@ -139,6 +162,7 @@ static const srow *row_at(stacks *st, size_t row)
 							p, &err) != BB_OK
 		    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
 			scr_error(&err);
+		page_runs(st, p);
 		p->valid = true;
 		if (row >= p->base + p->n)
 			return NULL;
@@ -256,6 +280,7 @@ static void stacks_row(void *arg, WINDOW *w, int y, int x, int width, size_t row
 	integration_text(r, integ, sizeof integ);
 	col[0] = r->kind, col[1] = r->name, col[2] = r->space;
 	col[3] = integ, col[4] = r->repo, col[5] = r->branch;
+	col[6] = r->last_run ? r->last_run : "none";
 	for (int i = 0; i < NCOLS && cx < x + width; cx += st->cw[i] + 1, i++) {
 		attr_t a = attr;
 
@@ -272,12 +297,13 @@ static void stacks_resize(tui_screen *s)
 {
 	stacks *st = SCR_STATE(stacks, s);
 	tui_rect r = s->area;
-	int rest = r.w - 2 - 6 - 8 - NCOLS;
+	int last = r.w >= LAST_RUN_MIN_COLS ? 15 : 0;
+	int rest = r.w - 2 - 6 - 8 - last - (last ? NCOLS : NCOLS - 1);
 
 	if (rest < 20)
 		rest = 20;
 	/* the integration column gets the most: "detached (was Prod BB)" must fit */
-	st->cw[0] = 6, st->cw[5] = 8;
+	st->cw[0] = 6, st->cw[5] = 8, st->cw[6] = last;
 	st->cw[1] = rest * 24 / 100;
 	st->cw[2] = rest * 12 / 100;
 	st->cw[3] = rest * 38 / 100;

@@ -11,12 +11,15 @@
 #include <string.h>
 
 #include "bitbucket.h"
+#include "delivery.h"
 #include "integration.h"
 #include "scr.h"
 #include "secret.h"
 #include "verify.h"
 
-enum { ROW_CREDS, ROW_WS, ROW_REPOS, ROW_PR, ROW_LINKS, ROW_COUNT };
+/* ROW_DELIVERIES asks the database, not Bitbucket: it has no curl command. */
+enum { ROW_CREDS, ROW_WS, ROW_REPOS, ROW_PR, ROW_LINKS, ROW_DELIVERIES, ROW_COUNT };
+#define DELIVERY_DAYS 7
 
 /* What a row shows. */
 enum { CK_NOT_RUN, CK_RUNNING, CK_OK, CK_WARN, CK_FAILED, CK_SKIPPED, CK_CANCELLED };
@@ -89,6 +92,40 @@ static void rebuild_checks(troubleshoot *t)
 	t->nchecks = 0;
 	if (bitbucket_checks(t->it.email, ws, repo, commit, &t->checks, &t->nchecks, &err) != BB_OK)
 		scr_error(&err);
+}
+
+/* ---- the deliveries check --------------------------------------------------------- */
+
+/* What arrived at the endpoint over DELIVERY_DAYS days, and what that means. */
+static void check_deliveries(troubleshoot *t)
+{
+	bb_delivery_stats st = {0};
+	bb_err err = {0};
+	char sum[160], detail[BB_MSG_MAX];
+
+	if (delivery_stats(t->ctx, t->slug, DELIVERY_DAYS, &st, &err) != BB_OK) {
+		set_row(t, ROW_DELIVERIES, CK_SKIPPED, "not checked", err.msg);
+		return;
+	}
+	if (st.total == 0) {
+		set_row(t, ROW_DELIVERIES, CK_WARN, "none in 7 days",
+			"No delivery arrived in 7 days. In Bitbucket, check each repository's "
+			"webhook: the URL is this integration's endpoint (w shows it), it is active, "
+			"Push and the pull-request triggers are ticked; its View requests log shows "
+			"what Bitbucket got back. bbconsole serve must be running behind that URL.");
+	} else if (st.bad_signature > 0) {
+		snprintf(sum, sizeof sum, "%ld of %ld refused: signature", st.bad_signature, st.total);
+		snprintf(detail, sizeof detail, "%ld %s in 7 days refused because the "
+			 "signature did not match: the secret in Bitbucket differs from this "
+			 "integration's. Paste the secret again in each webhook (w, then r), or rotate "
+			 "it (R on the details) and update the webhooks.", st.bad_signature,
+			 st.bad_signature == 1 ? "delivery was" : "deliveries were");
+		set_row(t, ROW_DELIVERIES, CK_FAILED, sum, detail);
+	} else {
+		snprintf(sum, sizeof sum, "%ld in 7 days, %ld accepted", st.total, st.accepted);
+		set_row(t, ROW_DELIVERIES, CK_OK, sum, "Bitbucket's deliveries reach the endpoint "
+			"and their signatures match; l on the details lists them.");
+	}
 }
 
 /* ---- results into rows ------------------------------------------------------------- */
@@ -217,7 +254,7 @@ static bool with_credentials(troubleshoot *t, bool all,
 	bb_err err = {0};
 
 	if (integration_credentials(t->ctx, t->slug, &email, &token, &err) != BB_OK) {
-		for (int i = all ? 0 : ROW_LINKS; i < ROW_COUNT; i++)
+		for (int i = all ? 0 : ROW_LINKS; i < ROW_DELIVERIES; i++)
 			set_row(t, i, CK_NOT_RUN, "", err.msg);
 		scr_error(&err);
 		return false;
@@ -242,6 +279,7 @@ static void start_all(troubleshoot *t, const char *email, const char *token)
 
 static void run_checks(troubleshoot *t)
 {
+	check_deliveries(t);
 	with_credentials(t, true, start_all);
 }
 
@@ -299,7 +337,8 @@ static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int 
 	bool sel = row == t->sel;
 	attr_t base = sel ? tui_attr(TUI_SELECTED) : 0;
 	attr_t st = t->state[row] == CK_FAILED ? tui_attr(TUI_ERROR) : 0;
-	const char *title = row < (int)t->nchecks ? t->checks[row].title : "";
+	const char *title = row == ROW_DELIVERIES ? "Webhook deliveries"
+			    : row < (int)t->nchecks ? t->checks[row].title : "";
 
 	int tw = width >= 76 ? 31 : 22; /* the titles are cut below 80 columns */
 
@@ -321,6 +360,11 @@ static void draw_selected(troubleshoot *t, WINDOW *win, int y, int x, int width,
 	const bb_check *c = t->sel < (int)t->nchecks ? &t->checks[t->sel] : NULL;
 	int end = y + rows;
 
+	if (t->sel == ROW_DELIVERIES && rows > 0) {
+		scr_wrap(win, y, x, width, rows, t->detail[t->sel],
+			 t->state[t->sel] == CK_FAILED ? tui_attr(TUI_ERROR) : 0);
+		return;
+	}
 	if (!c || rows < 3)
 		return;
 	tui_put(win, y++, x, width, "By hand (c copies; export BITBUCKET_API_TOKEN first):",
@@ -371,8 +415,11 @@ static tui_ret copy_curl(troubleshoot *t)
 {
 	char msg[256];
 
-	if (t->sel >= (int)t->nchecks)
+	if (t->sel == ROW_DELIVERIES || t->sel >= (int)t->nchecks) {
+		tui_message("This check reads the deliveries bbconsole recorded; it has no curl "
+			    "command.", false);
 		return tui_redraw();
+	}
 	tui_clipboard_copy("curl command", t->checks[t->sel].curl, msg, sizeof msg);
 	tui_message(msg, false);
 	return tui_redraw();

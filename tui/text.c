@@ -303,3 +303,24 @@ size_t tui_wrap(const char *s, int width, size_t *starts, size_t *lens, size_t m
 	}
 	return line;
 }
+
+int tui_sparkline(const long *v, int n, char *out, size_t outlen)
+{
+	long max = 0;
+	int cells = 0;
+	size_t used = 0;
+
+	for (int i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	for (int i = 0; i < n && used + 4 <= outlen; i++, cells++) {
+		/* eight bars; any non-zero value gets at least the second, so a
+		 * single delivery among hundreds still shows */
+		int level = max ? (int)((v[i] * 7 + max - 1) / max) : 0;
+
+		used += tui_utf8_encode((wchar_t)(0x2581 + level), out + used);
+	}
+	if (outlen)
+		out[used < outlen ? used : outlen - 1] = '\0';
+	return cells;
+}

@@ -53,6 +53,9 @@ size_t tui_wrap(const char *s, int width, size_t *starts, size_t *lens, size_t m
 
 /* Byte offset in s (len bytes) of the end of the cell that starts at byte `at`:
  * one base character plus the zero-width (combining) characters after it. */
+/* A sparkline of n values (U+2581..U+2588, one cell each; zero is the
+ * lowest bar, the largest value the highest) into out. Returns the cells. */
+int tui_sparkline(const long *v, int n, char *out, size_t outlen);
 size_t tui_cell_next(const char *s, size_t len, size_t at);
 /* Byte offset of the start of the cell that ends at byte `at`. */
 size_t tui_cell_prev(const char *s, size_t len, size_t at);

@@ -144,6 +144,20 @@ static void utf8_round_trips(void **state)
 	assert_int_equal(wc, TUI_REPLACEMENT);
 }
 
+static void sparkline_scales_to_the_largest_value(void **state)
+{
+	const long v[4] = {0, 1, 50, 100};
+	char out[64];
+
+	(void)state;
+	assert_int_equal(tui_sparkline(v, 4, out, sizeof out), 4);
+	/* zero is the lowest bar; one in a hundred still rises; the max is full */
+	assert_string_equal(out, "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x85\xe2\x96\x88");
+	assert_int_equal(tui_width(out), 4);
+	assert_int_equal(tui_sparkline(v, 4, out, 6), 1); /* never overflows */
+	assert_string_equal(out, "\xe2\x96\x81");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +171,7 @@ int main(void)
 		cmocka_unit_test(cells_keep_combining_marks_together),
 		cmocka_unit_test(wrap_breaks_at_spaces_and_newlines),
 		cmocka_unit_test(utf8_round_trips),
+		cmocka_unit_test(sparkline_scales_to_the_largest_value),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
