@@ -175,13 +175,25 @@ static void reply_huge(fake_reply *r)
 	reply_json(r, 200, &b);
 }
 
+/* --match: a substring of the target; a trailing '$' anchors it at the end. */
+static int matches(const char *target)
+{
+	size_t ml = strlen(cfg.match), tl = strlen(target);
+
+	if (!ml)
+		return 1;
+	if (cfg.match[ml - 1] == '$')
+		return tl >= ml - 1 && !strncmp(target + tl - (ml - 1), cfg.match, ml - 1);
+	return strstr(target, cfg.match) != NULL;
+}
+
 /* The switch of the moment, for a request it applies to. Returns 1 if it answered. */
 static int misbehave(const char *target, fake_reply *r)
 {
 	const char *m = cfg.mode;
 	sbuf b = { 0 };
 
-	if (!strcmp(m, "ok") || cfg.count == 0 || (cfg.match[0] && !strstr(target, cfg.match)))
+	if (!strcmp(m, "ok") || cfg.count == 0 || !matches(target))
 		return 0;
 	if (cfg.count > 0)
 		cfg.count--;
@@ -331,7 +343,8 @@ static void control(const char *query, fake_reply *r)
 		snprintf(cfg.mode, sizeof cfg.mode, "%.31s", v);
 	cfg.count = qlong(query, "count", -1);
 	cfg.match[0] = cfg.scope[0] = '\0';
-	qparam(query, "match", cfg.match, sizeof cfg.match);
+	if (qparam(query, "match", v, sizeof v))
+		url_decode(v, cfg.match, sizeof cfg.match);
 	qparam(query, "scope", cfg.scope, sizeof cfg.scope);
 	cfg.latency_ms = qlong(query, "latency", cfg.latency_ms);
 	cfg.nosize = (int)qlong(query, "nosize", cfg.nosize);
