@@ -37,7 +37,11 @@ typedef struct bb_integration {
 	int verify_ok;
 	char *verify_message;   /* last verification sentence, or NULL */
 	char *verified_at;
+	char *token_expires;    /* YYYY-MM-DD the user recorded, or NULL */
 } bb_integration;
+
+/* Days before an expiry date warns (list, details). */
+#define BB_TOKEN_EXPIRY_WARN_DAYS 14
 
 typedef struct bb_integration_input {
 	const char *name;
@@ -111,5 +115,16 @@ bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **em
 /* Stores the outcome of a verification (not audited: no configuration change). */
 bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
 				  const char *message, bb_err *err);
+
+/* Records the expiry date of the API token (YYYY-MM-DD; NULL or "" clears
+ * it): Atlassian API tokens expire after 1-365 days and no API reports when,
+ * so only the user can say. Admins of its space only. */
+bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
+				      bb_err *err);
+/* BB_OK when date is a real YYYY-MM-DD date; else BB_USAGE with a sentence. */
+bb_code integration_check_expiry(const char *date, bb_err *err);
+/* Days from the date part of `now` (RFC 3339) to `date` (negative: past);
+ * LONG_MAX when either is missing. */
+long integration_expiry_days(const char *date, const char *now);
 
 #endif

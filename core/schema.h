@@ -106,6 +106,9 @@ static const char *const schema_migrations[] = {
 	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
 	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
 	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
+	/* 4: the expiry date the user chose for the API token (YYYY-MM-DD, or
+	 * NULL): Atlassian tokens expire after 1-365 days and no API says when. */
+	"ALTER TABLE integration ADD COLUMN token_expires TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
