@@ -323,13 +323,13 @@ static bb_code keep_expiring(cli *c, bb_integration *v, size_t *n, bb_err *err)
 	long days;
 	size_t w = 0;
 
+	days = arg ? strtol(arg, &end, 10) : 0;
+	if (arg && (!*arg || *end || days < 0 || days > 3650))
+		return cli_usage(c, err, "--expiring takes a number of days, like 30");
 	for (size_t i = 0; i < *n; i++)
 		warn_expiry(&v[i]);
 	if (!arg)
 		return BB_OK;
-	days = strtol(arg, &end, 10);
-	if (!*arg || *end || days < 0 || days > 3650)
-		return cli_usage(c, err, "--expiring takes a number of days, like 30");
 	util_now(now);
 	for (size_t i = 0; i < *n; i++) {
 		if (integration_expiry_days(v[i].token_expires, now) <= days)
