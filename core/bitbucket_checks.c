@@ -58,13 +58,11 @@ typedef struct check_def {
 
 static const check_def checks[] = {
 	{ "Credentials",
-	  "200 or 403 means Bitbucket accepts the email and token (a 403 only means the optional "
-	  "read:user:bitbucket is missing); 401 means it does not (use the Atlassian account "
-	  "email and an API token). The x-oauth-scopes header lists the scopes the token holds." },
+	  "200 or 403 means Bitbucket accepts the email and token; 401 means it does not "
+	  "(use the Atlassian account email and an API token)." },
 	{ "Workspace access",
-	  "200 lists the workspaces (administrator: true where you may manage webhooks); a 403 "
-	  "whose detail.required names read:workspace:bitbucket means that scope is missing "
-	  "(name the workspaces in the integration instead)." },
+	  "200 lists the workspaces; a 403 naming read:workspace:bitbucket means that scope "
+	  "is missing (name the workspaces in the integration instead)." },
 	{ "Repositories visible",
 	  "200 with a size above 0; 403 names the missing scope; 404 means the workspace is "
 	  "unknown to this account." },
