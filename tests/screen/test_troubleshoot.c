@@ -52,7 +52,7 @@ static void checks_pass_against_a_good_server(void **state)
 	con_type(v, "0123abcd", "Enter");
 	ROW(v, ROW_LINKS, "the app answers");
 	WAIT(v, "The Pull Request Commit Links app answers for this commit.");
-	WAIT(v, "commit/0123abcd/pullrequests"); /* the URL wraps before it */
+	WAIT(v, "repo-00001/commit/0123abcd/"); /* the URL wraps there */
 	con_type(v, "c", NULL);
 	WAIT(v, "Sent the curl command");
 	assert_non_null(strstr(vt_raw(v, NULL), "\033]52;c;"));
