@@ -4,6 +4,7 @@
  * lives only between integration_credentials and secret_free. */
 #include "cmd_bitbucket.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,18 @@ static void put_field(FILE *f, const char *label, const char *value)
 	fputc('\n', f);
 }
 
+static void put_list(FILE *f, const char *label, const bb_strlist *l, const char *none)
+{
+	fprintf(f, "%-16s", label);
+	for (size_t i = 0; i < l->n; i++) {
+		fputs(i ? ", " : "", f);
+		cli_put_safe(f, l->v[i], 0);
+	}
+	fputs(l->n ? "\n" : none, f);
+	if (!l->n)
+		fputc('\n', f);
+}
+
 static void verify_human(cli *c, const bb_integration *it, const bb_job_result *res)
 {
 	const bb_verify_info *v = &res->verify;
@@ -88,6 +101,44 @@ static void verify_human(cli *c, const bb_integration *it, const bb_job_result *
 	snprintf(count, sizeof count, "%ld", v->repositories);
 	put_field(c->out, "Repositories:", count);
 	put_field(c->out, "Pull requests:", pr_text(v->pr_access));
+	put_field(c->out, "Source:", v->source_access == 1 ? "readable"
+		  : v->source_access == 0 ? "refused (IP allowlist or required 2FA: runs will not clone)"
+		  : "not tried");
+	put_field(c->out, "User:", v->user ? v->user : v->user_refused
+		  ? "unknown (needs the optional read:user:bitbucket)" : "unknown");
+	put_list(c->out, "Administrator:", &v->admin_workspaces, "-");
+	if (!v->scopes_known) {
+		put_field(c->out, "Scopes:", "not reported by Bitbucket");
+		return;
+	}
+	put_list(c->out, "Scopes:", &v->scopes, "-");
+	put_list(c->out, "Missing needed:", &v->missing_required, "none");
+	put_list(c->out, "Missing advised:", &v->missing_recommended, "none");
+	put_list(c->out, "Missing extras:", &v->missing_optional, "none");
+}
+
+/* What the token holds and who is behind it (see the man page). */
+static void verify_json_more(cJSON *o, const bb_verify_info *v)
+{
+	cJSON *sc = cJSON_AddObjectToObject(o, "scopes");
+
+	if (v->source_access < 0)
+		cJSON_AddNullToObject(o, "source");
+	else
+		cJSON_AddBoolToObject(o, "source", v->source_access == 1);
+	cli_json_add_str(o, "user", v->user);
+	cli_json_add_list(o, "admin_workspaces", &v->admin_workspaces);
+	if (!sc)
+		return;
+	if (!v->scopes_known) {
+		cJSON_AddNullToObject(sc, "held");
+	} else {
+		cli_json_add_list(sc, "held", &v->scopes);
+	}
+	cli_json_add_list(sc, "missing_required", &v->missing_required);
+	cli_json_add_list(sc, "missing_recommended", &v->missing_recommended);
+	cli_json_add_list(sc, "missing_optional", &v->missing_optional);
+	cli_json_add_str(sc, "credential_type", v->credential_type[0] ? v->credential_type : NULL);
 }
 
 static cJSON *verify_json(const bb_job_result *res)
@@ -104,6 +155,7 @@ static cJSON *verify_json(const bb_job_result *res)
 	else
 		cJSON_AddBoolToObject(o, "pull_requests", v->pr_access == 1);
 	cli_json_add_list(o, "missing_scopes", &res->missing_scopes);
+	verify_json_more(o, v);
 	return o;
 }
 
@@ -196,11 +248,30 @@ static bb_code store_cache(cli *c, const char *slug, const char *ws, const bb_re
 	return rc;
 }
 
-static void repos_json(cli *c, const bb_repo_list *l)
+static void warnings_json(cli_jbuf *b, const bb_warning_list *w)
+{
+	char status[24];
+
+	cli_jbuf_lit(b, "\"warnings\":[");
+	for (size_t i = 0; i < w->n; i++) {
+		cli_jbuf_lit(b, i ? ",\n{\"workspace\":" : "\n{\"workspace\":");
+		cli_jbuf_str(b, w->v[i].workspace);
+		snprintf(status, sizeof status, ",\"status\":%ld", w->v[i].status);
+		cli_jbuf_lit(b, w->v[i].status ? status : ",\"status\":null");
+		cli_jbuf_lit(b, ",\"message\":");
+		cli_jbuf_str(b, w->v[i].msg);
+		cli_jbuf_lit(b, "}");
+	}
+	cli_jbuf_lit(b, w->n ? "\n]}\n" : "]}\n");
+}
+
+/* {"repositories":[...],"warnings":[...]}: the warnings sit beside the
+ * list, so a script sees a partial listing as partial. */
+static void repos_json(cli *c, const bb_repo_list *l, const bb_warning_list *w)
 {
 	cli_jbuf b = {0};
 
-	cli_jbuf_lit(&b, "[");
+	cli_jbuf_lit(&b, "{\"repositories\":[");
 	for (size_t i = 0; i < l->n; i++) {
 		const bb_repo *r = &l->v[i];
 
@@ -221,9 +292,25 @@ static void repos_json(cli *c, const bb_repo_list *l)
 		if (b.n >= CLI_JBUF_FLUSH_AT)
 			cli_jbuf_flush(&b, c->out);
 	}
-	cli_jbuf_lit(&b, l->n ? "\n]\n" : "]\n");
+	cli_jbuf_lit(&b, l->n ? "\n],\n" : "],\n");
+	warnings_json(&b, w);
 	cli_jbuf_flush(&b, c->out);
 	cli_jbuf_free(&b);
+}
+
+/* One line each on stderr, also with --json (stdout stays one document). */
+static void warnings_stderr(const bb_warning_list *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		fputs("bbconsole: warning: ", stderr);
+		if (w->v[i].workspace) {
+			fputs("workspace ", stderr);
+			cli_put_safe(stderr, w->v[i].workspace, 0);
+			fputs(": ", stderr);
+		}
+		cli_put_safe(stderr, w->v[i].msg, 0);
+		fputc('\n', stderr);
+	}
 }
 
 static void repos_table(cli *c, const bb_repo_list *l, const char *summary)
@@ -268,8 +355,10 @@ bb_code cmd_integration_repos(cli *c, bb_err *err)
 		rc = bb_fail(err, res.code, "%s", res.msg);
 	else
 		rc = store_cache(c, r.it.slug, opts.workspace, &res.repos, err);
+	if (rc == BB_OK)
+		warnings_stderr(&res.warnings);
 	if (rc == BB_OK && c->json)
-		repos_json(c, &res.repos);
+		repos_json(c, &res.repos, &res.warnings);
 	else if (rc == BB_OK)
 		repos_table(c, &res.repos, res.msg);
 	bitbucket_result_free(&res);

@@ -33,6 +33,7 @@ static cJSON *integration_json(const bb_integration *it)
 		cli_json_add_str(o, "webhook_secret", it->webhook_secret);
 	}
 	cJSON_AddBoolToObject(o, "token_set", it->token_set);
+	cli_json_add_str(o, "token_expires", it->token_expires);
 	cli_json_add_str(o, "created_at", it->created_at);
 	cli_json_add_str(o, "updated_at", it->updated_at);
 	cJSON_AddNumberToObject(o, "stacks", (double)it->stacks);
@@ -126,6 +127,8 @@ static void put_details(FILE *f, const bb_integration *it)
 	snprintf(token, sizeof token, "set, updated %s",
 		 it->token_updated_at ? it->token_updated_at : "-");
 	put_line(f, "API token:", it->token_set ? token : "not set");
+	if (it->token_expires)
+		put_line(f, "Token expires:", it->token_expires);
 	put_line(f, "Webhook endpoint:", it->webhook_endpoint);
 	put_line(f, "Webhook secret:", it->webhook_secret ? it->webhook_secret : MASKED);
 	if (it->secret_grace_until)
@@ -200,11 +203,51 @@ static void say_created(cli *c, const bb_integration *it)
 	fputs(" --reveal-secret\n", c->out);
 }
 
+/* The token's expiry is a date only the user knows: kept beside the row. */
+static bb_code record_expiry(cli *c, bb_integration *it, bb_err *err)
+{
+	const char *date = cli_get(c, "token-expires");
+
+	if (!cli_has(c, "token-expires"))
+		return BB_OK;
+	if (integration_set_token_expires(c->ctx, it->slug, date, err) != BB_OK)
+		return err->code;
+	free(it->token_expires);
+	it->token_expires = date && *date ? strdup(date) : NULL;
+	return BB_OK;
+}
+
+/* A warning on stderr when the token expires within the warning window. */
+static void warn_expiry(const bb_integration *it)
+{
+	char now[BB_TIME_LEN];
+	long days;
+
+	util_now(now);
+	days = integration_expiry_days(it->token_expires, now);
+	if (days > BB_TOKEN_EXPIRY_WARN_DAYS)
+		return;
+	fputs("bbconsole: warning: the API token of ", stderr);
+	cli_put_safe(stderr, it->name, 0);
+	if (days < 0)
+		fprintf(stderr, " expired on %s", it->token_expires);
+	else
+		fprintf(stderr, " expires on %s (in %ld day%s)", it->token_expires, days,
+			days == 1 ? "" : "s");
+	fputs(": create a new one and give it with integration update --token-stdin.\n", stderr);
+}
+
 static bb_code create_with(cli *c, const bb_integration_input *in, bb_err *err)
 {
 	bb_integration it = {0};
-	bb_code rc = integration_create(c->ctx, in, &it, err);
+	bb_code rc;
 
+	if (cli_has(c, "token-expires") && *cli_get(c, "token-expires") &&
+	    integration_check_expiry(cli_get(c, "token-expires"), err) != BB_OK)
+		return err->code; /* before anything is created */
+	rc = integration_create(c->ctx, in, &it, err);
+	if (rc == BB_OK)
+		rc = record_expiry(c, &it, err);
 	if (rc == BB_OK) {
 		if (!c->json)
 			say_created(c, &it);
@@ -275,6 +318,32 @@ static void list_table(cli *c, const bb_integration *v, size_t n)
 	cli_table_free(&t);
 }
 
+/* --expiring DAYS keeps those whose token expires within DAYS (or has). */
+static bb_code keep_expiring(cli *c, bb_integration *v, size_t *n, bb_err *err)
+{
+	const char *arg = cli_get(c, "expiring");
+	char now[BB_TIME_LEN], *end;
+	long days;
+	size_t w = 0;
+
+	days = arg ? strtol(arg, &end, 10) : 0;
+	if (arg && (!*arg || *end || days < 0 || days > 3650))
+		return cli_usage(c, err, "--expiring takes a number of days, like 30");
+	for (size_t i = 0; i < *n; i++)
+		warn_expiry(&v[i]);
+	if (!arg)
+		return BB_OK;
+	util_now(now);
+	for (size_t i = 0; i < *n; i++) {
+		if (integration_expiry_days(v[i].token_expires, now) <= days)
+			v[w++] = v[i];
+		else
+			integration_free(&v[i]);
+	}
+	*n = w;
+	return BB_OK;
+}
+
 bb_code cmd_integration_list(cli *c, bb_err *err)
 {
 	bb_integration *v;
@@ -282,6 +351,10 @@ bb_code cmd_integration_list(cli *c, bb_err *err)
 
 	if (integration_list(c->ctx, &v, &n, err) != BB_OK)
 		return err->code;
+	if (keep_expiring(c, v, &n, err) != BB_OK) {
+		integration_list_free(v, n);
+		return err->code;
+	}
 	if (c->json) {
 		/* one object per line: readable, and no giant tree */
 		fputc('[', c->out);
@@ -309,6 +382,7 @@ bb_code cmd_integration_show(cli *c, bb_err *err)
 
 	if (integration_get(c->ctx, c->pos[0], cli_has(c, "reveal-secret"), &it, err) != BB_OK)
 		return err->code;
+	warn_expiry(&it);
 	if (c->json)
 		rc = cli_json_print(c, integration_json(&it), err);
 	else
@@ -332,14 +406,15 @@ static bb_code fill_update(cli *c, bb_integration_update *up, bb_err *err)
 {
 	static const char *const changes[] = {"email", "token-stdin", "label", "clear-labels",
 					      "description", "checks", "space", "workspace",
-					      "clear-workspaces"};
+					      "clear-workspaces", "token-expires"};
 	int any = 0;
 
 	for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++)
 		any |= cli_has(c, changes[i]);
 	if (!any)
 		return cli_usage(c, err, "Nothing to change: give at least one of --email, "
-				 "--token-stdin, --label, --description, --checks, --space, --workspace");
+				 "--token-stdin, --token-expires, --label, --description, --checks, --space, "
+				 "--workspace");
 	up->email = cli_get(c, "email");
 	up->description = cli_get(c, "description");
 	up->vcs_checks = cli_get(c, "checks");
@@ -370,6 +445,18 @@ static bb_code report_update(cli *c, bb_err *err)
 	return rc;
 }
 
+static int only_expiry(cli *c)
+{
+	static const char *const others[] = {"email", "token-stdin", "label", "clear-labels",
+					     "description", "checks", "space", "workspace",
+					     "clear-workspaces"};
+
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (cli_has(c, others[i]))
+			return 0;
+	return 1;
+}
+
 bb_code cmd_integration_update(cli *c, bb_err *err)
 {
 	bb_integration_update up = {0};
@@ -383,8 +470,17 @@ bb_code cmd_integration_update(cli *c, bb_err *err)
 			return err->code;
 		up.token = token;
 	}
-	rc = integration_update(c->ctx, c->pos[0], &up, err);
+	if (cli_has(c, "token-expires") && *cli_get(c, "token-expires") &&
+	    integration_check_expiry(cli_get(c, "token-expires"), err) != BB_OK) {
+		secret_free(token);
+		return err->code;
+	}
+	/* only the expiry: the configuration itself does not change */
+	rc = only_expiry(c) ? BB_OK : integration_update(c->ctx, c->pos[0], &up, err);
 	secret_free(token);
+	if (rc == BB_OK && cli_has(c, "token-expires"))
+		rc = integration_set_token_expires(c->ctx, c->pos[0], cli_get(c, "token-expires"),
+						   err);
 	if (rc != BB_OK)
 		return rc;
 	return report_update(c, err);

@@ -43,6 +43,12 @@ static const cli_opt int_create_opts[] = {
 	{"checks", "MODE", 0, "VCS checks: individual (default), aggregated or all"},
 	{"workspace", "WS", CLI_REPEAT, "a Bitbucket workspace slug"},
 	{"reattach", NULL, 0, "re-attach stacks detached from an integration of this name"},
+	{"token-expires", "DATE", 0, "the API token's expiry date (YYYY-MM-DD), for warnings"},
+	END
+};
+
+static const cli_opt int_list_opts[] = {
+	{"expiring", "DAYS", 0, "only those whose API token expires within DAYS days"},
 	END
 };
 
@@ -62,6 +68,7 @@ static const cli_opt int_update_opts[] = {
 	{"workspace", "WS", CLI_REPEAT, "replaces all workspaces"},
 	{"clear-workspaces", NULL, 0, "remove every workspace"},
 	{"if-updated-at", "TIME", 0, "refuse if it changed since this updated_at"},
+	{"token-expires", "DATE", 0, "the API token's expiry date (YYYY-MM-DD; \"\" clears it)"},
 	END
 };
 
@@ -134,7 +141,7 @@ const cli_cmd cli_commands[] = {
 	{"integration", "create", "", 0, 0, 1, cmd_integration_create,
 	 "create a Bitbucket Cloud integration", int_create_opts},
 	{"integration", "list", "", 0, 0, 1, cmd_integration_list,
-	 "list the integrations you may see", no_opts},
+	 "list the integrations you may see", int_list_opts},
 	{"integration", "show", "NAME", 1, 1, 1, cmd_integration_show,
 	 "show one integration", int_show_opts},
 	{"integration", "update", "NAME", 1, 1, 1, cmd_integration_update,

@@ -17,9 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "crypto_lazy.h"
 #include "secret.h"
 
 typedef struct event {
@@ -98,6 +102,8 @@ void bbc_progress(bb_client *c, job *j)
 
 	if (!j->progress)
 		return;
+	for (size_t i = 0; j->wss && i < j->ws.n; i++) /* collected per workspace until the end */
+		p.repos += (long)j->wss[i].repos.n;
 	pthread_mutex_lock(&c->mu);
 	if (j->progress_ev) { /* not collected yet: only the latest counts matter */
 		j->progress_ev->p = p;
@@ -121,31 +127,85 @@ void bbc_progress(bb_client *c, job *j)
 static void job_free(job *j)
 {
 	secret_free(j->token);
+	secret_free(j->auth64);
+	free(j->first_branch);
+	for (size_t i = 0; j->wss && i < j->ws.n; i++)
+		bitbucket_repos_free(&j->wss[i].repos);
+	free(j->wss);
 	free(j->email);
 	free(j->only_ws);
 	free(j->repo);
 	free(j->commit);
 	free(j->first_repo);
-	free(j->ws_left);
 	strlist_free(&j->config_ws);
 	strlist_free(&j->ws);
 	bitbucket_result_free(&j->res);
 	free(j);
 }
 
-/* Replaces any copy of the token in the message: belt and braces, since a
- * server could echo what it was sent. */
-static void scrub_token(char *msg, const char *token)
+/* Replaces every copy of needle in buf by "***". */
+static size_t scrub_one(char *buf, size_t len, const char *needle)
 {
-	size_t tl = token ? strlen(token) : 0;
-	char *p;
+	size_t nl = needle ? strlen(needle) : 0;
+	char *p, *from = buf;
 
-	if (tl < 4)
-		return;
-	while ((p = strstr(msg, token)) != NULL) {
+	if (!buf || nl < 4)
+		return len;
+	while ((p = memmem(from, len - (size_t)(from - buf), needle, nl)) != NULL) {
 		memset(p, '*', 3);
-		memmove(p + 3, p + tl, strlen(p + tl) + 1);
+		memmove(p + 3, p + nl, len - (size_t)(p + nl - buf) + 1); /* with the NUL */
+		len -= nl - 3;
+		from = p + 3;
 	}
+	return len;
+}
+
+/* Belt and braces, since a server could echo what it was sent: the token,
+ * and the base64 of "email:token" that the Authorization header carries. */
+size_t bbc_scrub(const job *j, char *buf, size_t len)
+{
+	len = scrub_one(buf, len, j->token);
+	return scrub_one(buf, len, j->auth64);
+}
+
+static void scrub_result(const job *j, bb_job_result *r)
+{
+	bbc_scrub(j, r->msg, strlen(r->msg));
+	for (size_t i = 0; i < r->warnings.n; i++)
+		bbc_scrub(j, r->warnings.v[i].msg, strlen(r->warnings.v[i].msg));
+	if (r->verify.user)
+		bbc_scrub(j, r->verify.user, strlen(r->verify.user));
+}
+
+/* The header's base64 form, computed once (libcrypto, loaded on first use);
+ * NULL if it cannot be, and then only the plaintext is scrubbed. */
+static char *auth_base64(const char *email, const char *token)
+{
+	char *plain = NULL, *out;
+	int n;
+
+	if (crypto_lazy_error() || asprintf(&plain, "%s:%s", email, token) < 0)
+		return NULL;
+	n = (int)strlen(plain);
+	out = malloc((size_t)(4 * ((n + 2) / 3) + 1));
+	if (out)
+		EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)plain, n);
+	secret_free(plain);
+	return out;
+}
+
+void bbc_warn(job *j, const char *workspace, long status, const char *msg)
+{
+	bb_warning *v = realloc(j->res.warnings.v, (j->res.warnings.n + 1) * sizeof *v);
+
+	if (!v)
+		return;
+	j->res.warnings.v = v;
+	v += j->res.warnings.n++;
+	memset(v, 0, sizeof *v);
+	v->workspace = workspace ? strdup(workspace) : NULL;
+	v->status = status;
+	snprintf(v->msg, sizeof v->msg, "%s", msg);
 }
 
 /* Hands a finished job to the caller; the worker forgets it. */
@@ -161,9 +221,11 @@ void bbc_finalize(bb_client *c, job *j)
 			break;
 		}
 	j->next = NULL;
-	scrub_token(j->res.msg, j->token);
+	scrub_result(j, &j->res);
 	secret_free(j->token);
 	j->token = NULL;
+	secret_free(j->auth64);
+	j->auth64 = NULL;
 	if (!e) { /* cannot report: drop it rather than crash */
 		job_free(j);
 		return;
@@ -233,7 +295,7 @@ static int take_inbox(bb_client *c)
 
 static int poll_timeout(bb_client *c)
 {
-	long long now = bbc_now_ms(), wait = 1000;
+	long long now = bbc_now_ms(), wait = bbc_deadlines(c, 1000);
 
 	for (req *r = c->pending; r; r = r->next)
 		if (r->due > now && r->due - now < wait)
@@ -244,7 +306,7 @@ static int poll_timeout(bb_client *c)
 static void *worker_main(void *arg)
 {
 	bb_client *c = arg;
-	int running;
+	int running, wait;
 
 	while (!take_inbox(c)) {
 		int answered;
@@ -255,7 +317,9 @@ static void *worker_main(void *arg)
 		bbc_sweep(c);
 		if (answered > 0)
 			continue;
-		curl_multi_poll(c->multi, NULL, 0, poll_timeout(c), NULL);
+		wait = poll_timeout(c);
+		bbc_sweep(c); /* jobs past their deadline */
+		curl_multi_poll(c->multi, NULL, 0, wait, NULL);
 	}
 	while (c->jobs) { /* stopping: nobody will collect these */
 		job *j = c->jobs;
@@ -269,11 +333,57 @@ static void *worker_main(void *arg)
 
 /* ---- the client ---------------------------------------------------------------- */
 
+void bitbucket_ca_from_env(bb_ca_env *out)
+{
+	const char *file = getenv("CURL_CA_BUNDLE"), *dir = getenv("SSL_CERT_DIR");
+
+	if (!file || !*file)
+		file = getenv("SSL_CERT_FILE");
+	snprintf(out->file, sizeof out->file, "%s", file ? file : "");
+	snprintf(out->dir, sizeof out->dir, "%s", dir ? dir : "");
+}
+
+static int loopback_host(const char *host)
+{
+	return strcasecmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 ||
+	       strcmp(host, "[::1]") == 0 || (strncmp(host, "127.", 4) == 0 &&
+					       strspn(host, "0123456789.") == strlen(host));
+}
+
+/* Credentials travel in the Authorization header: plain http would show
+ * them to every hop, so it is for a test server on this machine only. */
+bb_code bitbucket_base_check(const char *base, int *plain_http, bb_err *err)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	bb_code rc = BB_OK;
+
+	if (plain_http)
+		*plain_http = 0;
+	if (!u || curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		rc = bb_fail(err, BB_USAGE, "The Bitbucket API address in BBCONSOLE_BITBUCKET_API is "
+			     "not a valid URL: fix it or unset it to use %s.", BB_API_DEFAULT);
+	else if (strcasecmp(scheme, "http") == 0 && !loopback_host(host))
+		rc = bb_fail(err, BB_USAGE, "BBCONSOLE_BITBUCKET_API uses plain http to %.100s, which "
+			     "would send the API token in clear: use an https address (plain http is "
+			     "accepted only for 127.0.0.1, ::1 and localhost).", host);
+	else if (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)
+		rc = bb_fail(err, BB_USAGE, "The Bitbucket API address in BBCONSOLE_BITBUCKET_API must "
+			     "start with https://: fix it or unset it to use %s.", BB_API_DEFAULT);
+	else if (plain_http)
+		*plain_http = strcasecmp(scheme, "http") == 0;
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
 /* Reads the environment once, on the caller's thread: the worker never
  * calls getenv while the caller might call setenv. */
 static bb_code client_setup(bb_client *c, bb_err *err)
 {
-	const char *ca;
 	int fds[2];
 
 	if (pipe(fds) != 0)
@@ -293,10 +403,12 @@ static bb_code client_setup(bb_client *c, bb_err *err)
 		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)BB_MAX_INFLIGHT);
 	bitbucket_api_base(c->base, sizeof c->base);
-	ca = getenv("CURL_CA_BUNDLE");
-	if (!ca || !*ca)
-		ca = getenv("SSL_CERT_FILE");
-	snprintf(c->cainfo, sizeof c->cainfo, "%s", ca ? ca : "");
+	if (bitbucket_base_check(c->base, &c->plain_http, err) != BB_OK)
+		return err->code;
+	bitbucket_ca_from_env(&c->ca);
+	c->pending_tail = &c->pending;
+	c->job_ms = env_ms("BBCONSOLE_JOB_TIMEOUT_MS", 300000);
+	c->max_pages = env_ms("BBCONSOLE_MAX_PAGES", BB_MAX_PAGES);
 	c->timeout_ms = env_ms("BBCONSOLE_HTTP_TIMEOUT_MS", 30000);
 	c->connect_ms = env_ms("BBCONSOLE_CONNECT_TIMEOUT_MS", 10000);
 	c->backoff_ms = env_ms("BBCONSOLE_BACKOFF_MS", 1000);
@@ -329,7 +441,7 @@ bb_code bitbucket_client_new(bb_client **out, bb_err *err)
 	c->pipe_r = c->pipe_w = -1;
 	if (client_setup(c, err) != BB_OK) {
 		client_release(c);
-		return BB_REMOTE;
+		return err->code;
 	}
 	if (pthread_create(&c->thread, NULL, worker_main, c) != 0) {
 		client_release(c);
@@ -451,11 +563,14 @@ static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
 		return NULL;
 	}
+	j->auth64 = auth_base64(cr->email, cr->token);
 	for (size_t i = 0; cr->workspaces && i < cr->workspaces->n; i++)
 		strlist_push(&j->config_ws, cr->workspaces->v[i]);
 	j->kind = kind;
 	j->res.kind = kind;
 	j->res.verify.pr_access = -1;
+	j->res.verify.source_access = -1;
+	j->res.retry_after = -1;
 	return j;
 }
 
@@ -495,6 +610,7 @@ bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_di
 	if (opts && opts->workspace && *opts->workspace)
 		j->only_ws = strdup(opts->workspace);
 	j->sequential = opts ? opts->sequential : 0;
+	j->all_fields = opts ? opts->all_fields : 0;
 	j->progress = progress;
 	return job_submit(c, j, done, user);
 }
@@ -521,11 +637,29 @@ bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const c
 	return job_submit(c, j, done, user);
 }
 
+static void verify_info_free(bb_verify_info *v)
+{
+	strlist_free(&v->workspaces);
+	strlist_free(&v->scopes);
+	strlist_free(&v->missing_required);
+	strlist_free(&v->missing_recommended);
+	strlist_free(&v->missing_optional);
+	strlist_free(&v->admin_workspaces);
+	free(v->user);
+	free(v->source_repo);
+	v->user = v->source_repo = NULL;
+}
+
 void bitbucket_result_free(bb_job_result *r)
 {
 	strlist_free(&r->missing_scopes);
-	strlist_free(&r->verify.workspaces);
+	verify_info_free(&r->verify);
 	bitbucket_repos_free(&r->repos);
+	for (size_t i = 0; i < r->warnings.n; i++)
+		free(r->warnings.v[i].workspace);
+	free(r->warnings.v);
+	r->warnings.v = NULL;
+	r->warnings.n = 0;
 }
 
 /* ---- blocking wrappers --------------------------------------------------------------- */

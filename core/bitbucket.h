@@ -18,11 +18,15 @@
  * Every failure is one sentence that says what to do (never the token);
  * text taken from a response is length-capped and free of control
  * characters. Environment: BBCONSOLE_BITBUCKET_API (base URL, default
- * https://api.bitbucket.org/2.0), curl's proxy variables, CURL_CA_BUNDLE /
- * SSL_CERT_FILE (CA bundle). Tests may shorten the waits with
+ * https://api.bitbucket.org/2.0; plain http only to a loopback host, since
+ * the credentials would travel in clear), curl's proxy variables,
+ * CURL_CA_BUNDLE / SSL_CERT_FILE (CA bundle) and SSL_CERT_DIR (CA directory),
+ * used for the proxy's certificate too. Tests may shorten the waits with
  * BBCONSOLE_HTTP_TIMEOUT_MS (total per request, default 30000),
- * BBCONSOLE_CONNECT_TIMEOUT_MS (default 10000) and BBCONSOLE_BACKOFF_MS
- * (base of the retry back-off, default 1000). */
+ * BBCONSOLE_CONNECT_TIMEOUT_MS (default 10000), BBCONSOLE_BACKOFF_MS
+ * (base of the retry back-off, default 1000), BBCONSOLE_JOB_TIMEOUT_MS
+ * (a whole job, default 300000) and BBCONSOLE_MAX_PAGES (pages one job may
+ * read, default BB_MAX_PAGES). */
 #ifndef BB_BITBUCKET_H
 #define BB_BITBUCKET_H
 
@@ -35,6 +39,9 @@
 #define BB_API_DEFAULT "https://api.bitbucket.org/2.0"
 #define BB_MAX_INFLIGHT 8
 #define BB_BODY_MAX (8u * 1024u * 1024u)
+/* A server could announce any size or an endless `next` chain: one job
+ * reads at most this many pages (200,000 repositories at 100 a page). */
+#define BB_MAX_PAGES 2000
 
 /* ---- data ------------------------------------------------------------------ */
 
@@ -81,11 +88,34 @@ typedef struct bb_api_error {
 	int app_not_installed;     /* {"error": "Invalid or unknown installation"} */
 } bb_api_error;
 
+/* What the response headers said (all optional). */
+typedef struct bb_api_headers {
+	long retry_after;     /* Retry-After in seconds from now; -1 when absent */
+	long rate_limit;      /* X-RateLimit-Limit; -1 when absent */
+	char rate_resource[64]; /* X-RateLimit-Resource */
+	char location[256];   /* Location of a 3xx */
+} bb_api_headers;
+
 /* Classifies a non-2xx response. `what` names the resource in the sentence
  * ("the workspace list", "workspace acme"); may be NULL. body need not be
  * NUL-terminated. Free out with bitbucket_api_error_free(). */
 void bitbucket_parse_error(long status, const char *content_type, const char *body, size_t len,
 			   const char *what, bb_api_error *out);
+/* The same, using what the headers add: the wait a 429 asks for (Retry-After
+ * or the rate-limit headers) and the Location of a redirect. hd may be NULL. */
+void bitbucket_parse_error_hd(long status, const char *content_type, const char *body, size_t len,
+			      const char *what, const bb_api_headers *hd, bb_api_error *out);
+
+/* Parses a Retry-After value (seconds, or an HTTP date compared with now, a
+ * time_t); -1 when it is neither. */
+long bitbucket_retry_after(const char *value, long long now);
+
+/* Adds the API-token scope names a scope name stands for to out: a legacy
+ * name (`account`, `repository`, `pullrequest`, `webhook`...) becomes its
+ * `read:...:bitbucket` (and write) names; a current name is kept. */
+void bitbucket_scope_translate(const char *name, bb_strlist *out);
+/* A comma-separated header value (x-oauth-scopes) translated into out. */
+void bitbucket_scopes_parse(const char *value, bb_strlist *out);
 void bitbucket_api_error_free(bb_api_error *e);
 
 /* One page of GET /user/workspaces: appends the workspace slugs to slugs and
@@ -93,6 +123,12 @@ void bitbucket_api_error_free(bb_api_error *e);
  * not the expected JSON. */
 bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
 				   bb_err *err);
+/* The same, also collecting the slugs where the user is an administrator
+ * (admins may be NULL). */
+bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
+					 bb_strlist *admins, char **next, bb_err *err);
+/* The display name of GET /user (malloc'd, cleaned), or NULL. */
+char *bitbucket_parse_user(const char *body, size_t len);
 
 /* One page of GET /repositories/{workspace}. size/page/pagelen are -1 when
  * absent; next is NULL on the last page. Entries without a full_name are
@@ -128,13 +164,55 @@ typedef struct bb_verify_info {
 	int workspaces_from_config; /* token lacks read:workspace:bitbucket */
 	long repositories;          /* repositories the token can read, all workspaces */
 	int pr_access;              /* 1 yes; 0 no; -1 unknown (no repository to try) */
+	/* the scopes Bitbucket says the token holds (x-oauth-scopes, in API-token
+	 * names); scopes_known is 0 when no answer carried the header */
+	int scopes_known;
+	bb_strlist scopes;
+	bb_strlist missing_required, missing_recommended, missing_optional;
+	char credential_type[32];   /* x-credential-type, "" when absent */
+	char *user;                 /* display name behind the token; NULL if unknown */
+	int user_refused;           /* /user answered 403: needs read:user:bitbucket */
+	bb_strlist admin_workspaces; /* workspaces where the user is an administrator */
+	int source_access;          /* /src of one repository: 1 yes; 0 refused (IP
+				     * allowlist or required 2FA); -1 not tried */
+	char *source_repo;          /* the repository tried */
 } bb_verify_info;
+
+/* The scopes verify judges, by importance (SPEC section 3). */
+extern const char *const bitbucket_scopes_required[];
+extern const char *const bitbucket_scopes_recommended[];
+extern const char *const bitbucket_scopes_optional[];
 
 typedef enum bb_commit_links {
 	BB_LINKS_OK,            /* 200: the app answers */
 	BB_LINKS_INDEXING,      /* 202: pull requests still being indexed */
 	BB_LINKS_NOT_INSTALLED  /* 404 or "Invalid or unknown installation" */
 } bb_commit_links;
+
+/* Which request a failure came from, so a front end can tell the step
+ * without reading the sentence. */
+typedef enum bb_step {
+	BB_STEP_NONE,       /* not a request (setup, cancel, deadline) */
+	BB_STEP_USER,       /* GET /user */
+	BB_STEP_WORKSPACES, /* GET /user/workspaces */
+	BB_STEP_REPOS,      /* GET /repositories/{workspace} */
+	BB_STEP_PR,         /* the pull-request probe */
+	BB_STEP_SOURCE,     /* the /src probe */
+	BB_STEP_COMMIT      /* the commit-links check */
+} bb_step;
+
+/* A problem that did not stop the job: one workspace that refused (403, 404,
+ * 410), a listing that changed while it was read, the page cap. */
+typedef struct bb_warning {
+	char *workspace;          /* NULL when about the whole job */
+	long status;              /* the HTTP status, 0 when none */
+	char msg[BB_MSG_MAX];
+} bb_warning;
+
+typedef struct bb_warning_list {
+	bb_warning *v;
+	size_t n;
+} bb_warning_list;
 
 /* Handed to the completion callback, then freed by the client. The callback
  * may take ownership of repos (copy the struct, then zero r->repos). */
@@ -148,6 +226,12 @@ typedef struct bb_job_result {
 	bb_verify_info verify;     /* BB_JOB_VERIFY */
 	bb_repo_list repos;        /* BB_JOB_DISCOVER: sorted by full_name, unique */
 	bb_commit_links links;     /* BB_JOB_COMMIT_LINKS */
+	bb_warning_list warnings;  /* BB_JOB_DISCOVER: what did not stop it */
+	bb_step step;              /* on failure: the request that failed */
+	long status;               /* on failure: its HTTP status, 0 if none */
+	long retry_after;          /* 429: seconds to wait, -1 unknown */
+	long requests;             /* HTTP requests made */
+	long long bytes;           /* response bytes received (decoded) */
 } bb_job_result;
 
 typedef struct bb_progress {
@@ -165,6 +249,7 @@ typedef void (*bb_progress_cb)(void *user, const bb_progress *p);
 typedef struct bb_discover_opts {
 	const char *workspace; /* only this workspace; NULL = all */
 	int sequential;        /* follow `next` one page at a time (benchmark) */
+	int all_fields;        /* no `fields=` (benchmark: bytes before/after) */
 } bb_discover_opts;
 
 /* Starts the worker. The base URL is read from BBCONSOLE_BITBUCKET_API now. */
@@ -180,18 +265,26 @@ int bitbucket_client_collect(bb_client *c);
 /* Jobs started and not yet collected. */
 size_t bitbucket_client_pending(bb_client *c);
 
-/* Verify credentials: GET /user/workspaces (or the configured workspaces on a
- * 403), a repository count per workspace, and a pull-request probe on the
- * first repository found. Returns the job id, or 0 with err set. */
+/* Verify credentials: GET /user (identity; a 403 is only noted),
+ * GET /user/workspaces (or the configured workspaces on a 403 that names
+ * read:workspace:bitbucket), a repository count per workspace, then on the
+ * first repository found a pull-request probe and a source probe (/src of its
+ * main branch: a 403 there means an IP allowlist or required 2FA). The scope
+ * headers fill r->verify.scopes. Returns the job id, or 0 with err set. */
 bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb done, void *user,
 				 bb_err *err);
 
 /* Every repository the token can read (role=member), all workspaces and
- * pages; remaining pages are fetched concurrently by page=N once the first
- * page gives `size` (else `next` is followed). The workspaces come from
- * GET /user/workspaces, or from cr->workspaces when that answers 403 (no
- * read:workspace:bitbucket). On success r->msg is a summary ("Found 12
- * repositories in 2 workspaces."). progress may be NULL. */
+ * pages, asking only for the fields bbconsole keeps (`fields=`) in a stable
+ * order (`sort=created_on`); remaining pages are fetched concurrently by
+ * page=N once the first page gives `size` (else `next` is followed). A
+ * workspace whose pages disagree (sizes differ, a built page answers 4xx, the
+ * last page has a `next`) is read again by following `next`. The workspaces
+ * come from GET /user/workspaces, or from cr->workspaces when that answers
+ * 403 (no read:workspace:bitbucket). A workspace that refuses (403, 404, 410)
+ * becomes a warning and the others are listed; the job fails only when all
+ * refuse, or on 401, 429 and transport errors. On success r->msg is a
+ * summary ("Found 12 repositories in 2 workspaces."). progress may be NULL. */
 bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_discover_opts *opts,
 				   bb_progress_cb progress, bb_done_cb done, void *user, bb_err *err);
 
@@ -243,5 +336,19 @@ void bitbucket_checks_free(bb_check *v, size_t n);
 /* The base URL in use (BBCONSOLE_BITBUCKET_API or the default), without a
  * trailing '/', into out (truncated to size). */
 void bitbucket_api_base(char *out, size_t size);
+
+/* BB_OK when base may carry credentials: https, or plain http to a loopback
+ * host (127.0.0.0/8, ::1, localhost); else one sentence. *plain_http tells
+ * which (may be NULL). */
+bb_code bitbucket_base_check(const char *base, int *plain_http, bb_err *err);
+
+/* The CA settings from the environment: CURL_CA_BUNDLE, else SSL_CERT_FILE
+ * (a file) and SSL_CERT_DIR (a directory); "" when unset. Used for Bitbucket
+ * and for an HTTPS proxy alike. */
+typedef struct bb_ca_env {
+	char file[1024];
+	char dir[1024];
+} bb_ca_env;
+void bitbucket_ca_from_env(bb_ca_env *out);
 
 #endif

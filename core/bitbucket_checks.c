@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 /* s inside single quotes for a POSIX shell: each ' becomes '\''. malloc'd. */
 static char *shell_quote(const char *s)
 {
@@ -39,8 +41,10 @@ static char *curl_command(const char *email, const char *url)
 		return NULL;
 	q_user = shell_quote(user);
 	q_url = shell_quote(url);
-	if (q_user && q_url && asprintf(&out, "curl -u %s\"$BITBUCKET_API_TOKEN\" %s", q_user,
-					q_url) < 0)
+	/* -sS: quiet but with errors; -D -: the status line and the scope headers
+	 * (x-oauth-scopes) are what a support engineer reads first */
+	if (q_user && q_url && asprintf(&out, "curl -sS -D - -u %s\"$BITBUCKET_API_TOKEN\" %s",
+					q_user, q_url) < 0)
 		out = NULL;
 	free(user);
 	free(q_user);
@@ -57,8 +61,8 @@ static const check_def checks[] = {
 	  "200 or 403 means Bitbucket accepts the email and token; 401 means it does not "
 	  "(use the Atlassian account email and an API token)." },
 	{ "Workspace access",
-	  "200 lists the workspaces; 403 means the token lacks read:workspace:bitbucket "
-	  "(name the workspaces in the integration instead)." },
+	  "200 lists the workspaces; a 403 naming read:workspace:bitbucket means that scope "
+	  "is missing (name the workspaces in the integration instead)." },
 	{ "Repositories visible",
 	  "200 with a size above 0; 403 names the missing scope; 404 means the workspace is "
 	  "unknown to this account." },
@@ -96,22 +100,75 @@ static char *check_url(size_t i, const char *base, const char *ws, const char *r
 	return rc < 0 ? NULL : url;
 }
 
+static bb_code checks_build(const char *email, const char *workspace, const char *repository,
+			    const char *commit, bb_check **out, size_t *n, bb_err *err);
+
+/* A path segment escaped for a URL; a placeholder (<...>) stays readable. */
+static char *path_part(const char *s, size_t len)
+{
+	char *raw = strndup(s, len), *e, *out;
+
+	if (!raw || raw[0] == '<')
+		return raw;
+	e = curl_easy_escape(NULL, raw, 0);
+	out = e ? strdup(e) : NULL;
+	curl_free(e);
+	free(raw);
+	return out;
+}
+
+/* "ws/slug" with each part escaped. */
+static char *repo_part(const char *repo)
+{
+	const char *slash = strchr(repo, '/');
+	char *ws, *slug, *out = NULL;
+
+	if (!slash || repo[0] == '<')
+		return path_part(repo, strlen(repo));
+	ws = path_part(repo, (size_t)(slash - repo));
+	slug = path_part(slash + 1, strlen(slash + 1));
+	if (ws && slug && asprintf(&out, "%s/%s", ws, slug) < 0)
+		out = NULL;
+	free(ws);
+	free(slug);
+	return out;
+}
+
 bb_code bitbucket_checks(const char *email, const char *workspace, const char *repository,
 			 const char *commit, bb_check **out, size_t *n, bb_err *err)
+{
+	char *ws_e, *repo_e, *commit_e;
+	bb_code rc;
+
+	*out = NULL;
+	*n = 0;
+	workspace = workspace && *workspace ? workspace : "<workspace>";
+	repository = repository && *repository ? repository : "<workspace>/<repository>";
+	commit = commit && *commit ? commit : "<commit>";
+	ws_e = path_part(workspace, strlen(workspace));
+	repo_e = repo_part(repository);
+	commit_e = path_part(commit, strlen(commit));
+	if (ws_e && repo_e && commit_e)
+		rc = checks_build(email, ws_e, repo_e, commit_e, out, n, err);
+	else
+		rc = bb_fail(err, BB_INVALID, "Out of memory while preparing the checks.");
+	free(ws_e);
+	free(repo_e);
+	free(commit_e);
+	return rc;
+}
+
+static bb_code checks_build(const char *email, const char *workspace, const char *repository,
+			    const char *commit, bb_check **out, size_t *n, bb_err *err)
 {
 	size_t count = sizeof checks / sizeof checks[0];
 	bb_check *v = calloc(count, sizeof *v);
 	char base[512];
 
-	*out = NULL;
-	*n = 0;
 	if (!v)
 		return bb_fail(err, BB_INVALID, "Out of memory while preparing the checks.");
 	bitbucket_api_base(base, sizeof base);
 	email = email && *email ? email : "you@example.com";
-	workspace = workspace && *workspace ? workspace : "<workspace>";
-	repository = repository && *repository ? repository : "<workspace>/<repository>";
-	commit = commit && *commit ? commit : "<commit>";
 	for (size_t i = 0; i < count; i++) {
 		char *url = check_url(i, base, workspace, repository, commit);
 

@@ -13,7 +13,9 @@ typedef enum req_kind {
 	REQ_REPOS,      /* GET /repositories/{ws}?role=member (discovery pages) */
 	REQ_COUNT,      /* the same with a small page, for its size (verify) */
 	REQ_PR,         /* GET /repositories/{ws}/{repo}/pullrequests (verify) */
-	REQ_COMMIT      /* GET .../commit/{hash}/pullrequests */
+	REQ_COMMIT,     /* GET .../commit/{hash}/pullrequests */
+	REQ_USER,       /* GET /user (verify: identity) */
+	REQ_SRC         /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
 } req_kind;
 
 typedef struct job job;
@@ -24,6 +26,8 @@ typedef struct req {
 	char *url;
 	size_t ws;        /* index into job->ws (REQ_REPOS, REQ_COUNT) */
 	int first;        /* the first page of its workspace */
+	long page;        /* REQ_REPOS: the page number it was built for, 0 = a `next` */
+	unsigned gen;     /* REQ_REPOS: the workspace's reading it belongs to */
 	int attempt;      /* retries so far */
 	long long due;    /* monotonic ms: not before (back-off) */
 	CURL *easy;       /* while in flight */
@@ -34,8 +38,23 @@ typedef struct req {
 	CURLcode result;  /* once answered */
 	long status;
 	char ctype[128];
+	bb_api_headers hd;
+	char scopes[512];   /* x-oauth-scopes */
+	char cred_type[32]; /* x-credential-type */
+	int got_scopes;
 	struct req *next;
 } req;
+
+/* How the listing of one workspace goes (discovery). */
+typedef struct ws_state {
+	long left;        /* its requests still to come */
+	unsigned gen;     /* bumped when it is read again: older answers are ignored */
+	int sequential;   /* following `next` one page at a time */
+	int rereads;      /* times read again after pages disagreed */
+	long size;        /* what its pages say it holds; -1 unknown */
+	int refused;      /* a warning: its repositories are left out */
+	bb_repo_list repos;
+} ws_state;
 
 typedef enum job_phase { PH_START, PH_WORKSPACES, PH_REPOS, PH_PR, PH_DONE } job_phase;
 
@@ -43,9 +62,10 @@ struct job {
 	bb_job_id id;
 	bb_job_kind kind;
 	char *email, *token;
+	char *auth64;       /* base64 of "email:token", as the header carries it */
 	bb_strlist config_ws;
 	char *only_ws;
-	int sequential;
+	int sequential, all_fields;
 	char *repo, *commit;
 	bb_done_cb done;
 	bb_progress_cb progress;
@@ -54,10 +74,14 @@ struct job {
 	job_phase phase;
 	int inflight, outstanding, finished;
 	bb_strlist ws;
-	long *ws_left;      /* requests still to come per workspace */
+	ws_state *wss;      /* per workspace (REQ_REPOS, REQ_COUNT) */
 	size_t first_repo_ws;
 	char *first_repo;   /* verify: a repository for the pull-request probe */
+	char *first_branch; /* its main branch, for the source probe */
 	long pages_done, pages_total, ws_done;
+	long pages_queued;  /* repository pages asked for (capped by max_pages) */
+	int capped;
+	long long deadline; /* monotonic ms: the whole job ends then */
 	bb_job_result res;
 	struct event *progress_ev; /* under mu */
 	job *next;
@@ -79,11 +103,13 @@ struct bb_client {
 	CURLM *multi;
 	struct curl_slist *headers;
 	char base[512];
-	char cainfo[1024];  /* CURL_CA_BUNDLE or SSL_CERT_FILE, "" = curl's default */
-	long timeout_ms, connect_ms, backoff_ms;
+	bb_ca_env ca;       /* "" = curl's default */
+	int plain_http;     /* base is http on a loopback host */
+	long timeout_ms, connect_ms, backoff_ms, job_ms, max_pages;
 	unsigned seed;
 	job *jobs;
 	req *pending; /* queued, FIFO */
+	req **pending_tail; /* appending stays constant-time however many pages come */
 	req *active;  /* in flight */
 	int inflight;
 };
@@ -92,6 +118,10 @@ long long bbc_now_ms(void);
 void bbc_progress(bb_client *c, job *j);
 void bbc_finalize(bb_client *c, job *j);
 void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes);
+void bbc_warn(job *j, const char *workspace, long status, const char *msg);
+/* Replaces the token and its base64 form in buf (len bytes, NUL-terminated
+ * after them); returns the new length. */
+size_t bbc_scrub(const job *j, char *buf, size_t len);
 
 /* bitbucket_jobs.c */
 void bbc_job_begin(bb_client *c, job *j);
@@ -100,5 +130,7 @@ int bbc_reap(bb_client *c);
 /* Hands every finished job to the caller. */
 void bbc_sweep(bb_client *c);
 void bbc_drop_requests(bb_client *c, job *j);
+/* Ends jobs past their deadline; returns ms until the nearest one (<= cap). */
+long long bbc_deadlines(bb_client *c, long long cap);
 
 #endif

@@ -3,16 +3,28 @@
  * A job is a small state machine: it queues requests, and when the last one
  * of a phase has answered (outstanding == 0) it moves on (advance). Requests
  * wait in a FIFO until they are due (back-off) and a slot is free (at most
- * BB_MAX_INFLIGHT in flight overall, one per job in sequential mode). */
+ * BB_MAX_INFLIGHT in flight overall, one per job in sequential mode).
+ *
+ * Nothing the server says can make a job unbounded: pages per job are
+ * capped (max_pages), the job has a deadline, a 429 ends it at once (every
+ * further request would add to the hourly count), and queueing is
+ * constant-time so a huge announced size cannot stall the worker. */
 #include "bitbucket_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
-#define RETRY_RATE 3    /* 429: Bitbucket sends no Retry-After, so back off */
 #define RETRY_SERVER 2  /* 5xx and dropped connections */
+#define MAX_REREADS 1   /* a workspace whose pages disagree is read again once */
+/* Only what bbconsole keeps, plus the pagination keys (without them `next`
+ * disappears). About 185 bytes a repository instead of about 3 KB. */
+#define FIELDS_REPOS "next,page,pagelen,size,values.full_name,values.slug,values.name," \
+		     "values.is_private,values.mainbranch.name,values.updated_on"
+#define FIELDS_COUNT "size,values.full_name,values.mainbranch.name"
 #define DISCOVER_PAGELEN 100
 #define COUNT_PAGELEN 10
 
@@ -23,27 +35,45 @@ static char *esc(const char *s)
 	return curl_easy_escape(NULL, s, 0);
 }
 
-static int queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first)
+static void pending_append(bb_client *c, req *r)
 {
-	req *r, **tail;
+	r->next = NULL;
+	*c->pending_tail = r;
+	c->pending_tail = &r->next;
+}
+
+/* Unlinks the pending request after prev (NULL: the head). */
+static void pending_unlink(bb_client *c, req *prev, req *r)
+{
+	req **pp = prev ? &prev->next : &c->pending;
+
+	*pp = r->next;
+	if (c->pending_tail == &r->next)
+		c->pending_tail = pp;
+	r->next = NULL;
+}
+
+static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first)
+{
+	req *r;
 
 	if (!url || !(r = calloc(1, sizeof *r))) {
 		free(url);
 		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
-		return -1;
+		return NULL;
 	}
 	r->job = j;
 	r->kind = kind;
 	r->url = url;
 	r->ws = ws;
 	r->first = first;
-	for (tail = &c->pending; *tail; tail = &(*tail)->next)
-		;
-	*tail = r;
+	pending_append(c, r);
 	j->outstanding++;
-	if ((kind == REQ_REPOS || kind == REQ_COUNT) && j->ws_left)
-		j->ws_left[ws]++;
-	return 0;
+	if ((kind == REQ_REPOS || kind == REQ_COUNT) && j->wss) {
+		j->wss[ws].left++;
+		r->gen = j->wss[ws].gen;
+	}
+	return r;
 }
 
 static char *url_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -59,18 +89,24 @@ static char *url_printf(const char *fmt, ...)
 	return out;
 }
 
-static char *repos_url(bb_client *c, const char *ws, int pagelen, long page)
+/* A stable order (created_on) makes page=N reads of a changing listing
+ * agree; `fields` is escaped whole, so a ',' or '+' in it cannot be misread. */
+static char *repos_url(bb_client *c, const job *j, const char *ws, int pagelen, long page,
+		       const char *fields)
 {
-	char *w = esc(ws), *url;
+	char *w = esc(ws), *f = fields && !j->all_fields ? esc(fields) : NULL, pg[32] = "", *url;
 
-	if (!w)
+	if (!w || (fields && !j->all_fields && !f)) {
+		curl_free(w);
+		curl_free(f);
 		return NULL;
+	}
 	if (page > 1)
-		url = url_printf("%s/repositories/%s?role=member&pagelen=%d&page=%ld", c->base, w,
-				 pagelen, page);
-	else
-		url = url_printf("%s/repositories/%s?role=member&pagelen=%d", c->base, w, pagelen);
+		snprintf(pg, sizeof pg, "&page=%ld", page);
+	url = url_printf("%s/repositories/%s?role=member&sort=created_on&pagelen=%d%s%s%s", c->base,
+			 w, pagelen, pg, f ? "&fields=" : "", f ? f : "");
 	curl_free(w);
+	curl_free(f);
 	return url;
 }
 
@@ -118,6 +154,59 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	return add;
 }
 
+static int header_is(const char *line, size_t n, const char *name, const char **value)
+{
+	size_t k = strlen(name);
+
+	if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
+		return 0;
+	*value = line + k + 1;
+	return 1;
+}
+
+/* Copies a header value (trimmed) into out. */
+static void header_copy(const char *v, const char *end, char *out, size_t size)
+{
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	snprintf(out, size, "%.*s", (int)(end - v), v);
+}
+
+/* The headers a job uses: the wait a 429 asks for, a redirect's Location,
+ * and the scopes the token holds. */
+static size_t on_header(char *line, size_t size, size_t n, void *arg)
+{
+	req *r = arg;
+	size_t len = size * n;
+	const char *v, *end = line + len;
+	char tmp[64];
+
+	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) { /* a new response (proxy CONNECT) */
+		memset(&r->hd, 0, sizeof r->hd);
+		r->hd.retry_after = r->hd.rate_limit = -1;
+		return len;
+	}
+	if (header_is(line, len, "Retry-After", &v)) {
+		header_copy(v, end, tmp, sizeof tmp);
+		r->hd.retry_after = bitbucket_retry_after(tmp, (long long)time(NULL));
+	} else if (header_is(line, len, "X-RateLimit-Limit", &v)) {
+		header_copy(v, end, tmp, sizeof tmp);
+		r->hd.rate_limit = strtol(tmp, NULL, 10);
+	} else if (header_is(line, len, "X-RateLimit-Resource", &v)) {
+		header_copy(v, end, r->hd.rate_resource, sizeof r->hd.rate_resource);
+	} else if (header_is(line, len, "Location", &v)) {
+		header_copy(v, end, r->hd.location, sizeof r->hd.location);
+	} else if (header_is(line, len, "x-oauth-scopes", &v)) {
+		header_copy(v, end, r->scopes, sizeof r->scopes);
+		r->got_scopes = 1;
+	} else if (header_is(line, len, "x-credential-type", &v)) {
+		header_copy(v, end, r->cred_type, sizeof r->cred_type);
+	}
+	return len;
+}
+
 static CURL *make_easy(bb_client *c, req *r)
 {
 	CURL *e = curl_easy_init();
@@ -126,7 +215,7 @@ static CURL *make_easy(bb_client *c, req *r)
 		return NULL;
 	curl_easy_setopt(e, CURLOPT_URL, r->url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, c->plain_http ? "http" : "https");
 	curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(e, CURLOPT_USERNAME, r->job->email);
 	curl_easy_setopt(e, CURLOPT_PASSWORD, r->job->token);
@@ -135,14 +224,22 @@ static CURL *make_easy(bb_client *c, req *r)
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->cainfo[0])
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->cainfo);
+	if (c->ca.file[0]) {
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca.file);
+		curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, c->ca.file);
+	}
+	if (c->ca.dir[0]) {
+		curl_easy_setopt(e, CURLOPT_CAPATH, c->ca.dir);
+		curl_easy_setopt(e, CURLOPT_PROXY_CAPATH, c->ca.dir);
+	}
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)BB_BODY_MAX);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
 	return e;
 }
@@ -168,8 +265,10 @@ static void start_req(bb_client *c, req *r)
 {
 	job *j = r->job;
 
-	unlink_req(&c->pending, r);
 	r->len = 0;
+	memset(&r->hd, 0, sizeof r->hd);
+	r->hd.retry_after = r->hd.rate_limit = -1;
+	r->got_scopes = 0;
 	r->too_big = 0;
 	r->errbuf[0] = '\0';
 	r->easy = make_easy(c, r);
@@ -185,37 +284,51 @@ static void start_req(bb_client *c, req *r)
 	c->active = r;
 	c->inflight++;
 	j->inflight++;
+	j->res.requests++;
 }
 
 void bbc_dispatch(bb_client *c)
 {
 	long long now = bbc_now_ms();
-	req *r = c->pending, *next;
+	req *r = c->pending, *prev = NULL, *next;
 
 	for (; r && c->inflight < BB_MAX_INFLIGHT; r = next) {
 		job *j = r->job;
 
 		next = r->next;
-		if (r->due > now || j->finished || j->inflight >= (j->sequential ? 1 : BB_MAX_INFLIGHT))
+		if (r->due > now || j->finished || j->inflight >= (j->sequential ? 1 : BB_MAX_INFLIGHT)) {
+			prev = r;
 			continue;
+		}
+		pending_unlink(c, prev, r);
 		start_req(c, r); /* a failure marks the job finished: bbc_sweep ends it */
+	}
+}
+
+/* Drops the queued requests of j (of its workspace ws only, when ws_only). */
+static void drop_pending(bb_client *c, job *j, int ws_only, size_t ws)
+{
+	req *r = c->pending, *prev = NULL, *next;
+
+	for (; r; r = next) {
+		next = r->next;
+		if (r->job != j || (ws_only && (r->kind != REQ_REPOS || r->ws != ws))) {
+			prev = r;
+			continue;
+		}
+		pending_unlink(c, prev, r);
+		j->outstanding--;
+		if (j->wss && (r->kind == REQ_REPOS || r->kind == REQ_COUNT))
+			j->wss[r->ws].left--;
+		req_free(r);
 	}
 }
 
 void bbc_drop_requests(bb_client *c, job *j)
 {
-	req **pp = &c->pending;
+	req **pp;
 
-	while (*pp) {
-		req *r = *pp;
-
-		if (r->job != j) {
-			pp = &r->next;
-			continue;
-		}
-		*pp = r->next;
-		req_free(r);
-	}
+	drop_pending(c, j, 0, 0);
 	pp = &c->active;
 	while (*pp) {
 		req *r = *pp;
@@ -265,12 +378,14 @@ static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *ou
 		 cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_ISSUER_ERROR ||
 		 cc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
 		snprintf(out, size, "Bitbucket's certificate could not be verified: check the CA "
-			 "bundle (CURL_CA_BUNDLE or SSL_CERT_FILE) and any proxy that inspects HTTPS.");
+			 "bundle (CURL_CA_BUNDLE, SSL_CERT_FILE or SSL_CERT_DIR) and any proxy that "
+			 "inspects HTTPS.");
 	else if (cc == CURLE_SSL_CONNECT_ERROR)
 		snprintf(out, size, "The secure connection to Bitbucket could not be set up: check "
-			 "the proxy settings, the CA bundle (CURL_CA_BUNDLE or SSL_CERT_FILE) and "
-			 "BBCONSOLE_BITBUCKET_API.");
-	else if (cc == CURLE_URL_MALFORMAT || cc == CURLE_UNSUPPORTED_PROTOCOL)
+			 "the proxy settings, the CA bundle (CURL_CA_BUNDLE, SSL_CERT_FILE or "
+			 "SSL_CERT_DIR) and BBCONSOLE_BITBUCKET_API.");
+	else if (cc == CURLE_URL_MALFORMAT || cc == CURLE_UNSUPPORTED_PROTOCOL ||
+		 cc == CURLE_TOO_MANY_REDIRECTS)
 		snprintf(out, size, "The Bitbucket API address %.200s is not a valid http(s) URL: fix or "
 			 "unset BBCONSOLE_BITBUCKET_API.", c->base);
 	else if (transient(cc))
@@ -297,11 +412,40 @@ static int retry_later(bb_client *c, req *r, int max)
 	r->due = bbc_now_ms() + delay;
 	r->next = c->pending;
 	c->pending = r; /* at the front: it was first in line */
+	if (c->pending_tail == &c->pending)
+		c->pending_tail = &r->next;
 	r->job->outstanding++;
 	return 1;
 }
 
 /* ---- job steps ----------------------------------------------------------------------------- */
+
+static bb_step step_of(req_kind k)
+{
+	switch (k) {
+	case REQ_WORKSPACES: return BB_STEP_WORKSPACES;
+	case REQ_REPOS:
+	case REQ_COUNT: return BB_STEP_REPOS;
+	case REQ_PR: return BB_STEP_PR;
+	case REQ_COMMIT: return BB_STEP_COMMIT;
+	case REQ_USER: return BB_STEP_USER;
+	case REQ_SRC: return BB_STEP_SOURCE;
+	}
+	return BB_STEP_NONE;
+}
+
+/* Fails the job because of r's answer: the front ends tell the step from
+ * res.step and res.status, never from the sentence. */
+static void fail_req(req *r, long status, const char *msg, const bb_strlist *scopes)
+{
+	job *j = r->job;
+
+	if (j->finished)
+		return;
+	bbc_fail(j, BB_REMOTE, msg, scopes);
+	j->res.step = step_of(r->kind);
+	j->res.status = status;
+}
 
 static void what_of(const req *r, char *out, size_t size)
 {
@@ -318,22 +462,45 @@ static void what_of(const req *r, char *out, size_t size)
 	case REQ_PR:
 		snprintf(out, size, "the pull requests of %.200s", j->first_repo);
 		break;
+	case REQ_SRC:
+		snprintf(out, size, "the source of %.200s", j->first_repo);
+		break;
+	case REQ_USER:
+		snprintf(out, size, "your account");
+		break;
 	case REQ_COMMIT:
 		snprintf(out, size, "commit %.64s of %.200s", j->commit, j->repo);
 		break;
 	}
 }
 
+/* Page cap: returns 0 (and says so once) when the job may read no more. */
+static int page_allowed(bb_client *c, job *j, size_t ws)
+{
+	char msg[BB_MSG_MAX];
+
+	if (j->pages_queued < c->max_pages)
+		return 1;
+	if (!j->capped) {
+		j->capped = 1;
+		snprintf(msg, sizeof msg, "bbconsole stopped after %ld pages, the most one listing "
+			 "reads, so some repositories are missing: name fewer workspaces, or check "
+			 "BBCONSOLE_BITBUCKET_API if Bitbucket cannot hold that many.", c->max_pages);
+		bbc_warn(j, j->ws.n ? j->ws.v[ws] : NULL, 0, msg);
+	}
+	return 0;
+}
+
 /* A `next` link is followed only when it stays under the API base, so the
  * credentials never go anywhere else. */
-static int queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws)
+static req *queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws)
 {
 	size_t bl = strlen(c->base);
 
 	if (strncmp(next, c->base, bl) != 0 || (next[bl] != '/' && next[bl] != '?')) {
 		bbc_fail(j, BB_REMOTE, "Bitbucket's answer pointed to another address for the next "
 			 "page: check BBCONSOLE_BITBUCKET_API and your proxy settings.", NULL);
-		return -1;
+		return NULL;
 	}
 	return queue_req(j, c, kind, strdup(next), ws, 0);
 }
@@ -344,8 +511,9 @@ static void got_workspaces(bb_client *c, req *r)
 	char *next = NULL;
 	bb_err err;
 
-	if (bitbucket_parse_workspaces(r->body, r->len, &j->ws, &next, &err) != BB_OK) {
-		bbc_fail(j, err.code, err.msg, NULL);
+	if (bitbucket_parse_workspaces_admin(r->body, r->len, &j->ws,
+					     &j->res.verify.admin_workspaces, &next, &err) != BB_OK) {
+		fail_req(r, r->status, err.msg, NULL);
 		return;
 	}
 	if (next)
@@ -353,9 +521,8 @@ static void got_workspaces(bb_client *c, req *r)
 	free(next);
 }
 
-static int append_repos(job *j, bb_repo_list *from)
+static int append_repos(bb_repo_list *to, bb_repo_list *from)
 {
-	bb_repo_list *to = &j->res.repos;
 	bb_repo *v;
 
 	if (!from->n)
@@ -372,47 +539,123 @@ static int append_repos(job *j, bb_repo_list *from)
 	return 0;
 }
 
+static req *queue_repos_page(bb_client *c, job *j, size_t ws, long page, int first)
+{
+	req *r;
+
+	if (!page_allowed(c, j, ws))
+		return NULL;
+	r = queue_req(j, c, REQ_REPOS, repos_url(c, j, j->ws.v[ws], DISCOVER_PAGELEN, page,
+						 FIELDS_REPOS), ws, first);
+	if (r) {
+		r->page = page;
+		j->pages_queued++;
+	}
+	return r;
+}
+
+/* The pages of ws disagreed: read it again from the first page, following
+ * `next` one page at a time, so nothing is lost or counted twice. Answers
+ * still on their way belong to the old reading and are ignored. */
+static void ws_reread(bb_client *c, job *j, size_t ws)
+{
+	ws_state *s = &j->wss[ws];
+
+	drop_pending(c, j, 1, ws);
+	s->gen++;
+	s->rereads++;
+	s->sequential = 1;
+	s->size = -1;
+	bitbucket_repos_free(&s->repos);
+	if (queue_repos_page(c, j, ws, 1, 0))
+		j->pages_total++;
+}
+
+static void follow_next(bb_client *c, job *j, size_t ws, const char *next)
+{
+	req *n;
+
+	if (!page_allowed(c, j, ws))
+		return;
+	n = queue_next(c, j, REQ_REPOS, next, ws);
+	if (n) {
+		j->pages_queued++;
+		j->pages_total++;
+	}
+}
+
 static void queue_more_pages(bb_client *c, req *r, const bb_repo_page *pg)
 {
 	job *j = r->job;
-	const char *ws = j->ws.v[r->ws];
+	ws_state *s = &j->wss[r->ws];
 
-	if (r->first && !j->sequential && pg->size >= 0 && pg->page == 1 && pg->pagelen > 0) {
+	if (r->first && !j->sequential && !s->sequential && pg->size >= 0 && pg->page == 1 &&
+	    pg->pagelen > 0) {
 		long total = (pg->size + pg->pagelen - 1) / pg->pagelen;
 
+		/* a size can be anything: the cap ends this loop, not the server */
 		for (long p = 2; p <= total && !j->finished; p++) {
-			if (queue_req(j, c, REQ_REPOS, repos_url(c, ws, (int)pg->pagelen, p), r->ws, 0))
+			if (!queue_repos_page(c, j, r->ws, p, 0))
 				return;
 			j->pages_total++;
 		}
-	} else if (pg->next && (r->first || j->sequential || pg->size < 0)) {
-		/* list without size (or sequential mode): follow next, treated as opaque */
-		if (queue_next(c, j, REQ_REPOS, pg->next, r->ws) == 0)
-			j->pages_total++;
+		if (total <= 1 && pg->next) /* the last page must have no next */
+			follow_next(c, j, r->ws, pg->next);
+	} else if (pg->next && (r->first || r->page == 0 || j->sequential || s->sequential ||
+				pg->size < 0)) {
+		follow_next(c, j, r->ws, pg->next); /* opaque, as Bitbucket documents it */
+	} else if (pg->next && r->page > 0 && pg->pagelen > 0 && s->size >= 0 &&
+		   r->page >= (s->size + pg->pagelen - 1) / pg->pagelen) {
+		follow_next(c, j, r->ws, pg->next); /* the built last page had a next */
+	}
+}
+
+/* Whether a built page's answer agrees with the first page. */
+static int page_agrees(const ws_state *s, const req *r, const bb_repo_page *pg)
+{
+	if (r->first || s->sequential || r->page == 0)
+		return 1;
+	return pg->size == s->size;
+}
+
+static void got_count(req *r, bb_repo_page *pg)
+{
+	job *j = r->job;
+
+	j->res.verify.repositories += pg->size >= 0 ? pg->size : (long)pg->repos.n;
+	if (pg->repos.n && (!j->first_repo || r->ws < j->first_repo_ws)) {
+		free(j->first_repo);
+		free(j->first_branch);
+		j->first_repo = strdup(pg->repos.v[0].full_name);
+		j->first_branch = pg->repos.v[0].mainbranch ? strdup(pg->repos.v[0].mainbranch)
+							    : NULL;
+		j->first_repo_ws = r->ws;
 	}
 }
 
 static void got_repos(bb_client *c, req *r)
 {
 	job *j = r->job;
+	ws_state *s = j->wss ? &j->wss[r->ws] : NULL;
 	bb_repo_page pg;
 	bb_err err;
 
+	if (s && (r->gen != s->gen || s->refused))
+		return; /* an older reading of this workspace, or one left out */
 	if (bitbucket_parse_repos(r->body, r->len, &pg, &err) != BB_OK) {
-		bbc_fail(j, err.code, err.msg, NULL);
+		fail_req(r, r->status, err.msg, NULL);
 		return;
 	}
 	if (r->kind == REQ_COUNT) {
-		j->res.verify.repositories += pg.size >= 0 ? pg.size : (long)pg.repos.n;
-		if (pg.repos.n && (!j->first_repo || r->ws < j->first_repo_ws)) {
-			free(j->first_repo);
-			j->first_repo = strdup(pg.repos.v[0].full_name);
-			j->first_repo_ws = r->ws;
-		}
+		got_count(r, &pg);
+	} else if (!page_agrees(s, r, &pg) && s->rereads < MAX_REREADS) {
+		ws_reread(c, j, r->ws);
 	} else {
+		if (r->first || (s->sequential && pg.size >= 0))
+			s->size = pg.size;
 		j->pages_done++;
 		queue_more_pages(c, r, &pg);
-		if (append_repos(j, &pg.repos) != 0)
+		if (append_repos(&s->repos, &pg.repos) != 0)
 			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
 	}
 	bitbucket_repo_page_free(&pg);
@@ -427,7 +670,7 @@ static void got_commit_links(req *r, long status)
 	bitbucket_parse_error(status, NULL, r->body, r->len, NULL, &e);
 	if (e.app_not_installed) {
 		j->res.links = BB_LINKS_NOT_INSTALLED;
-		bbc_fail(j, BB_REMOTE, "The Pull Request Commit Links app is not installed in this "
+		fail_req(r, status, "The Pull Request Commit Links app is not installed in this "
 			 "workspace: open the commit in Bitbucket and click Pull requests once to "
 			 "install it.", NULL);
 	} else if (status == 202) {
@@ -442,8 +685,36 @@ static void got_commit_links(req *r, long status)
 	bitbucket_api_error_free(&e);
 }
 
+/* A 2xx that is not JSON came from something else than the API (a proxy's
+ * login page, a captive portal): refuse it before reading it. */
+static int json_expected(const req *r)
+{
+	return r->kind != REQ_SRC;
+}
+
+static int not_json_answer(req *r)
+{
+	char msg[BB_MSG_MAX], *ct;
+
+	if (!json_expected(r) || strcasestr(r->ctype, "json"))
+		return 0;
+	ct = bitbucket_clean_text(r->ctype, strlen(r->ctype), 60);
+	if (strcasestr(r->ctype, "html"))
+		snprintf(msg, sizeof msg, "A web page came back instead of Bitbucket's JSON: check "
+			 "your proxy settings and BBCONSOLE_BITBUCKET_API.");
+	else
+		snprintf(msg, sizeof msg, "Bitbucket answered with content type \"%s\" where JSON was "
+			 "expected: check your proxy settings and BBCONSOLE_BITBUCKET_API.",
+			 ct && *ct ? ct : "none");
+	free(ct);
+	fail_req(r, r->status, msg, NULL);
+	return 1;
+}
+
 static void got_success(bb_client *c, req *r, long status)
 {
+	if (not_json_answer(r))
+		return;
 	switch (r->kind) {
 	case REQ_WORKSPACES:
 		got_workspaces(c, r);
@@ -458,48 +729,116 @@ static void got_success(bb_client *c, req *r, long status)
 	case REQ_COMMIT:
 		got_commit_links(r, status);
 		break;
+	case REQ_USER:
+		free(r->job->res.verify.user);
+		r->job->res.verify.user = bitbucket_parse_user(r->body, r->len);
+		break;
+	case REQ_SRC:
+		r->job->res.verify.source_access = 1;
+		break;
 	}
 }
 
-static void fail_scope(job *j, const bb_api_error *e, const char *scope, const char *msg)
+static void fail_scope(req *r, const bb_api_error *e, const char *scope, const char *msg)
 {
 	bb_strlist one = { 0 };
 
 	if (e->missing_scopes.n) {
-		bbc_fail(j, BB_REMOTE, e->msg, &e->missing_scopes);
+		fail_req(r, e->status, e->msg, &e->missing_scopes);
 		return;
 	}
 	strlist_push(&one, scope);
-	bbc_fail(j, BB_REMOTE, msg, &one);
+	fail_req(r, e->status, msg, &one);
 	strlist_free(&one);
 }
 
-static void got_error(req *r, const bb_api_error *e)
+/* A workspace that refuses its listing does not stop discovery. */
+static int workspace_refusal(long status)
+{
+	return status == 403 || status == 404 || status == 410;
+}
+
+static void ws_refused(bb_client *c, job *j, req *r, const bb_api_error *e)
+{
+	ws_state *s = &j->wss[r->ws];
+
+	if (r->gen != s->gen || s->refused)
+		return;
+	s->refused = 1;
+	drop_pending(c, j, 1, r->ws);
+	bitbucket_repos_free(&s->repos);
+	bbc_warn(j, j->ws.v[r->ws], e->status, e->msg);
+}
+
+/* Errors of discovery pages: a built page that answers 4xx means the pages
+ * cannot be trusted (read again by `next`); a refusal is per workspace. */
+static int repos_error(bb_client *c, req *r, const bb_api_error *e)
 {
 	job *j = r->job;
+	ws_state *s = &j->wss[r->ws];
 
-	if (r->kind == REQ_WORKSPACES && e->status == 403 && j->config_ws.n) {
+	if (r->kind != REQ_REPOS || e->status == 401 || e->status == 429)
+		return 0;
+	if (r->gen != s->gen)
+		return 1;
+	if (r->page > 1 && e->status >= 400 && e->status < 500 && s->rereads < MAX_REREADS) {
+		ws_reread(c, j, r->ws);
+		return 1;
+	}
+	if (!workspace_refusal(e->status) || j->only_ws)
+		return 0;
+	ws_refused(c, j, r, e);
+	return 1;
+}
+
+static void got_workspaces_error(req *r, const bb_api_error *e)
+{
+	job *j = r->job;
+	int lacks_ws = strlist_contains(&e->missing_scopes, "read:workspace:bitbucket");
+
+	if (e->status == 403 && lacks_ws && j->config_ws.n) {
 		/* no read:workspace:bitbucket: use the workspaces the integration names */
 		for (size_t i = 0; i < j->config_ws.n; i++)
 			if (!strlist_contains(&j->ws, j->config_ws.v[i]))
 				strlist_push(&j->ws, j->config_ws.v[i]);
 		j->res.verify.workspaces_from_config = 1;
-	} else if (r->kind == REQ_WORKSPACES && e->status == 403) {
-		fail_scope(j, e, "read:workspace:bitbucket", "The API token cannot list your workspaces "
-			   "(it lacks read:workspace:bitbucket): add that scope to the token, or name "
-			   "the workspaces in the integration.");
+	} else if (e->status == 403 && lacks_ws) {
+		fail_scope(r, e, "read:workspace:bitbucket", "The API token cannot list your "
+			   "workspaces (it lacks read:workspace:bitbucket): add that scope to the "
+			   "token, or name the workspaces in the integration.");
+	} else {
+		fail_req(r, e->status, e->msg, &e->missing_scopes);
+	}
+}
+
+static void got_error(bb_client *c, req *r, const bb_api_error *e)
+{
+	job *j = r->job;
+
+	if (r->kind == REQ_WORKSPACES) {
+		got_workspaces_error(r, e);
+	} else if (repos_error(c, r, e)) {
+		return;
+	} else if (r->kind == REQ_USER && e->status != 401 && e->status != 429) {
+		/* optional: the identity needs read:user:bitbucket */
+		j->res.verify.user_refused = e->status == 403;
+	} else if (r->kind == REQ_SRC && e->status != 401 && e->status != 429) {
+		j->res.verify.source_access = e->status == 403 ? 0 : -1;
 	} else if (r->kind == REQ_PR && e->status == 403) {
 		j->res.verify.pr_access = 0;
-		fail_scope(j, e, "read:pullrequest:bitbucket", "The API token cannot read pull "
+		fail_scope(r, e, "read:pullrequest:bitbucket", "The API token cannot read pull "
 			   "requests (it lacks read:pullrequest:bitbucket): create a token that "
 			   "includes it and update the integration.");
 	} else if (r->kind == REQ_COMMIT && (e->status == 404 || e->app_not_installed)) {
 		j->res.links = BB_LINKS_NOT_INSTALLED;
-		bbc_fail(j, BB_REMOTE, "Bitbucket has no pull-request links for this commit: if the "
-			 "repository and commit are right, the Pull Request Commit Links app is not "
-			 "installed, so open the commit in Bitbucket and click Pull requests once.", NULL);
+		fail_req(r, e->status, "Bitbucket has no pull-request links for this commit: if "
+			 "the repository and commit are right, the Pull Request Commit Links app is "
+			 "not installed, so open the commit in Bitbucket and click Pull requests "
+			 "once.", NULL);
 	} else {
-		bbc_fail(j, BB_REMOTE, e->msg, &e->missing_scopes);
+		fail_req(r, e->status, e->msg, &e->missing_scopes);
+		if (e->status == 429)
+			j->res.retry_after = r->hd.retry_after;
 	}
 }
 
@@ -519,6 +858,22 @@ static void join_list(const bb_strlist *l, char *out, size_t size)
 	}
 }
 
+static void missing_of(const bb_strlist *held, const char *const *want, bb_strlist *out)
+{
+	for (size_t i = 0; want[i]; i++)
+		if (!strlist_contains(held, want[i]))
+			strlist_push(out, want[i]);
+}
+
+static void judge_scopes(bb_verify_info *v)
+{
+	if (!v->scopes_known)
+		return;
+	missing_of(&v->scopes, bitbucket_scopes_required, &v->missing_required);
+	missing_of(&v->scopes, bitbucket_scopes_recommended, &v->missing_recommended);
+	missing_of(&v->scopes, bitbucket_scopes_optional, &v->missing_optional);
+}
+
 static void verify_summary(job *j)
 {
 	const bb_verify_info *v = &j->res.verify;
@@ -528,10 +883,61 @@ static void verify_summary(job *j)
 
 	join_list(&j->ws, names, sizeof names);
 	snprintf(j->res.msg, sizeof j->res.msg, "The token reaches %zu workspace%s (%s) and %ld "
-		 "repositor%s%s%s.", j->ws.n, j->ws.n == 1 ? "" : "s", names, v->repositories,
+		 "repositor%s%s%s%s.", j->ws.n, j->ws.n == 1 ? "" : "s", names, v->repositories,
 		 v->repositories == 1 ? "y" : "ies", pr,
 		 v->workspaces_from_config ? " (workspaces taken from the integration because the "
-		 "token lacks read:workspace:bitbucket)" : "");
+		 "token lacks read:workspace:bitbucket)" : "",
+		 v->source_access == 0 ? "; but the workspace restricts access by IP or requires "
+		 "2FA: runs will not clone" : "");
+}
+
+/* A workspace is listed: check that the count agrees with what its pages
+ * said, read it again once if not, else say so. Returns 1 when re-read. */
+static int ws_complete(bb_client *c, job *j, size_t ws)
+{
+	ws_state *s = &j->wss[ws];
+	char msg[BB_MSG_MAX];
+
+	if (s->refused || j->capped || s->size < 0 || j->finished)
+		return 0;
+	bitbucket_repos_sort_unique(&s->repos);
+	if ((long)s->repos.n == s->size)
+		return 0;
+	if (s->rereads < MAX_REREADS) {
+		ws_reread(c, j, ws);
+		return 1;
+	}
+	snprintf(msg, sizeof msg, "Bitbucket counts %ld repositories in workspace %.100s but %zu "
+		 "were listed: the workspace changed while it was read, so run the listing again.",
+		 s->size, j->ws.v[ws], s->repos.n);
+	bbc_warn(j, j->ws.v[ws], 0, msg);
+	return 0;
+}
+
+static void finish_discover(job *j)
+{
+	size_t refused = 0;
+
+	for (size_t i = 0; j->wss && i < j->ws.n; i++) {
+		refused += (size_t)j->wss[i].refused;
+		if (append_repos(&j->res.repos, &j->wss[i].repos) != 0) {
+			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
+			return;
+		}
+	}
+	if (j->ws.n && refused == j->ws.n) { /* nothing answered: that is a failure */
+		j->finished = 1;
+		j->res.code = BB_REMOTE;
+		j->res.step = BB_STEP_REPOS;
+		j->res.status = j->res.warnings.v[0].status;
+		snprintf(j->res.msg, sizeof j->res.msg, "%s", j->res.warnings.v[0].msg);
+		return;
+	}
+	bitbucket_repos_sort_unique(&j->res.repos);
+	snprintf(j->res.msg, sizeof j->res.msg, "Found %zu repositor%s in %zu workspace%s%s.",
+		 j->res.repos.n, j->res.repos.n == 1 ? "y" : "ies", j->ws.n - refused,
+		 j->ws.n - refused == 1 ? "" : "s", refused ? " (some workspaces refused: see the "
+		 "warnings)" : "");
 }
 
 static void finish_ok(job *j)
@@ -541,12 +947,10 @@ static void finish_ok(job *j)
 	if (j->kind == BB_JOB_VERIFY) {
 		for (size_t i = 0; i < j->ws.n; i++)
 			strlist_push(&j->res.verify.workspaces, j->ws.v[i]);
+		judge_scopes(&j->res.verify);
 		verify_summary(j);
 	} else if (j->kind == BB_JOB_DISCOVER) {
-		bitbucket_repos_sort_unique(&j->res.repos);
-		snprintf(j->res.msg, sizeof j->res.msg, "Found %zu repositor%s in %zu workspace%s.",
-			 j->res.repos.n, j->res.repos.n == 1 ? "y" : "ies", j->ws.n,
-			 j->ws.n == 1 ? "" : "s");
+		finish_discover(j);
 	}
 }
 
@@ -564,30 +968,48 @@ static void start_repo_phase(bb_client *c, job *j)
 			finish_ok(j);
 		return;
 	}
-	j->ws_left = calloc(j->ws.n, sizeof *j->ws_left);
-	if (!j->ws_left) {
+	j->wss = calloc(j->ws.n, sizeof *j->wss);
+	if (!j->wss) {
 		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
 		return;
 	}
+	for (size_t i = 0; i < j->ws.n; i++)
+		j->wss[i].size = -1;
 	j->pages_total = (long)j->ws.n;
-	for (size_t i = 0; i < j->ws.n && !j->finished; i++)
-		queue_req(j, c, verify ? REQ_COUNT : REQ_REPOS,
-			  repos_url(c, j->ws.v[i], verify ? COUNT_PAGELEN : DISCOVER_PAGELEN, 1), i, 1);
+	for (size_t i = 0; i < j->ws.n && !j->finished; i++) {
+		if (verify)
+			queue_req(j, c, REQ_COUNT, repos_url(c, j, j->ws.v[i], COUNT_PAGELEN, 1,
+							     FIELDS_COUNT), i, 1);
+		else
+			queue_repos_page(c, j, i, 1, 1);
+	}
 	bbc_progress(c, j);
+}
+
+/* Verify, once a repository is known: its pull requests and its source
+ * (IP allowlisting and required 2FA block source, not metadata). */
+static void start_probes(bb_client *c, job *j)
+{
+	char *path = repo_path(j->first_repo), *br = j->first_branch ? esc(j->first_branch) : NULL;
+
+	j->phase = PH_PR;
+	free(j->res.verify.source_repo);
+	j->res.verify.source_repo = br ? strdup(j->first_repo) : NULL;
+	queue_req(j, c, REQ_PR, path ? url_printf("%s/repositories/%s/pullrequests?pagelen=10",
+						  c->base, path) : NULL, 0, 0);
+	if (br && path && !j->finished)
+		queue_req(j, c, REQ_SRC, url_printf("%s/repositories/%s/src/%s/?pagelen=10", c->base,
+						    path, br), 0, 0);
+	free(path);
+	curl_free(br);
 }
 
 static void advance(bb_client *c, job *j)
 {
-	char *path;
-
 	if (j->phase == PH_WORKSPACES) {
 		start_repo_phase(c, j);
 	} else if (j->phase == PH_REPOS && j->kind == BB_JOB_VERIFY && j->first_repo) {
-		j->phase = PH_PR;
-		path = repo_path(j->first_repo);
-		queue_req(j, c, REQ_PR, path ? url_printf("%s/repositories/%s/pullrequests?pagelen=10",
-							  c->base, path) : NULL, 0, 0);
-		free(path);
+		start_probes(c, j);
 	} else if (j->kind == BB_JOB_COMMIT_LINKS) {
 		j->finished = 1; /* got_commit_links set the outcome */
 	} else {
@@ -599,6 +1021,7 @@ void bbc_job_begin(bb_client *c, job *j)
 {
 	char *path, *hash;
 
+	j->deadline = bbc_now_ms() + c->job_ms;
 	if (j->kind == BB_JOB_COMMIT_LINKS) {
 		j->phase = PH_PR;
 		path = repo_path(j->repo);
@@ -610,44 +1033,94 @@ void bbc_job_begin(bb_client *c, job *j)
 		return;
 	}
 	j->phase = PH_WORKSPACES;
+	if (j->kind == BB_JOB_VERIFY)
+		queue_req(j, c, REQ_USER, url_printf("%s/user", c->base), 0, 0);
 	if (j->only_ws) {
 		strlist_push(&j->ws, j->only_ws);
-		advance(c, j);
+		if (j->kind != BB_JOB_VERIFY)
+			advance(c, j);
 		return;
 	}
 	queue_req(j, c, REQ_WORKSPACES, url_printf("%s/user/workspaces?pagelen=100", c->base), 0, 0);
 }
 
+long long bbc_deadlines(bb_client *c, long long cap)
+{
+	long long now = bbc_now_ms(), wait = cap;
+	char msg[BB_MSG_MAX];
+
+	for (job *j = c->jobs; j; j = j->next) {
+		if (j->finished)
+			continue;
+		if (j->deadline <= now) {
+			snprintf(msg, sizeof msg, "Bitbucket did not finish this within %ld s, the "
+				 "longest bbconsole waits for one task: check your network, then try "
+				 "again (or name fewer workspaces).", (c->job_ms + 999) / 1000);
+			bbc_fail(j, BB_REMOTE, msg, NULL);
+		} else if (j->deadline - now < wait) {
+			wait = j->deadline - now;
+		}
+	}
+	return wait;
+}
+
 /* ---- answers ----------------------------------------------------------------------------------- */
+
+/* The scope headers: from the first answer that carries them. */
+static void take_scopes(req *r)
+{
+	bb_verify_info *v = &r->job->res.verify;
+
+	if (r->cred_type[0] && !v->credential_type[0])
+		snprintf(v->credential_type, sizeof v->credential_type, "%s", r->cred_type);
+	if (!r->got_scopes || v->scopes_known)
+		return;
+	v->scopes_known = 1;
+	bitbucket_scopes_parse(r->scopes, &v->scopes);
+}
+
+static void handle_error(bb_client *c, req *r, long status, const char *ctype, int *again)
+{
+	char what[320];
+	bb_api_error e;
+
+	/* a server may echo what it was sent: the token never reaches a sentence */
+	r->len = bbc_scrub(r->job, r->body, r->len);
+	bbc_scrub(r->job, r->hd.location, strlen(r->hd.location));
+	what_of(r, what, sizeof what);
+	bitbucket_parse_error_hd(status, ctype, r->body, r->len, what, &r->hd, &e);
+	if (e.retry)
+		*again = retry_later(c, r, RETRY_SERVER);
+	if (!*again)
+		got_error(c, r, &e);
+	bitbucket_api_error_free(&e);
+}
 
 /* Returns 1 when r went back in the queue. */
 static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ctype)
 {
 	job *j = r->job;
-	char msg[BB_MSG_MAX], what[320];
-	bb_api_error e;
+	char msg[BB_MSG_MAX];
 	int again = 0;
 
 	j->outstanding--;
+	j->res.bytes += (long long)r->len;
+	if (cc == CURLE_OK)
+		take_scopes(r);
 	if (cc != CURLE_OK) {
 		if (transient(cc) && retry_later(c, r, RETRY_SERVER))
 			return 1;
 		transport_sentence(c, r, cc, msg, sizeof msg);
-		bbc_fail(j, BB_REMOTE, msg, NULL);
+		fail_req(r, 0, msg, NULL);
 	} else if (status >= 200 && status < 300) {
 		got_success(c, r, status);
 	} else {
-		what_of(r, what, sizeof what);
-		bitbucket_parse_error(status, ctype, r->body, r->len, what, &e);
-		if (e.retry)
-			again = retry_later(c, r, status == 429 ? RETRY_RATE : RETRY_SERVER);
-		if (!again)
-			got_error(r, &e);
-		bitbucket_api_error_free(&e);
+		handle_error(c, r, status, ctype, &again);
 		if (again)
 			return 1;
 	}
-	if ((r->kind == REQ_REPOS || r->kind == REQ_COUNT) && j->ws_left && --j->ws_left[r->ws] == 0)
+	if ((r->kind == REQ_REPOS || r->kind == REQ_COUNT) && j->wss && --j->wss[r->ws].left == 0 &&
+	    !(r->kind == REQ_REPOS && ws_complete(c, j, r->ws)))
 		j->ws_done++;
 	if (r->kind == REQ_REPOS && !j->finished)
 		bbc_progress(c, j);

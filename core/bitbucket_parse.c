@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cJSON.h>
 
@@ -125,8 +126,8 @@ static const cJSON *values_of(const cJSON *root, bb_err *err)
 	return values;
 }
 
-bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
-				   bb_err *err)
+bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
+					 bb_strlist *admins, char **next, bb_err *err)
 {
 	cJSON *root = parse_object(body, len, err);
 	const cJSON *values, *it;
@@ -144,6 +145,7 @@ bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slu
 		/* workspace_access items nest the workspace; accept a bare one too */
 		const cJSON *ws = cJSON_GetObjectItemCaseSensitive(it, "workspace");
 		const char *slug = json_str(cJSON_IsObject(ws) ? ws : it, "slug");
+		int admin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "administrator"));
 		char *clean;
 
 		if (!slug || !*slug)
@@ -151,6 +153,8 @@ bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slu
 		clean = clean_str(slug, 256);
 		if (!clean || (!strlist_contains(slugs, clean) && strlist_push(slugs, clean) != 0))
 			rc = bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+		else if (admin && admins && !strlist_contains(admins, clean))
+			strlist_push(admins, clean);
 		free(clean);
 		if (rc)
 			break;
@@ -159,6 +163,117 @@ bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slu
 		rc = take_next(root, next, err);
 	cJSON_Delete(root);
 	return rc;
+}
+
+bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
+				   bb_err *err)
+{
+	return bitbucket_parse_workspaces_admin(body, len, slugs, NULL, next, err);
+}
+
+char *bitbucket_parse_user(const char *body, size_t len)
+{
+	cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+	const char *name = json_str(root, "display_name");
+	char *out = NULL;
+
+	if (!name || !*name)
+		name = json_str(root, "nickname");
+	if (name && *name)
+		out = clean_str(name, QUOTE_MAX);
+	cJSON_Delete(root);
+	return out;
+}
+
+/* ---- scopes ------------------------------------------------------------------ */
+
+const char *const bitbucket_scopes_required[] = {
+	"read:repository:bitbucket", "read:pullrequest:bitbucket", NULL
+};
+const char *const bitbucket_scopes_recommended[] = { "read:workspace:bitbucket", NULL };
+const char *const bitbucket_scopes_optional[] = {
+	"read:user:bitbucket", "read:webhook:bitbucket", "write:webhook:bitbucket", NULL
+};
+
+/* Legacy (OAuth consumer, app password) names and what they grant in the
+ * API-token names. Legacy write scopes imply read, as they did. */
+static const struct {
+	const char *legacy, *scope[2];
+} legacy_scopes[] = {
+	{ "account", { "read:user:bitbucket", NULL } },
+	{ "email", { "read:user:bitbucket", NULL } },
+	{ "team", { "read:workspace:bitbucket", NULL } },
+	{ "repository", { "read:repository:bitbucket", NULL } },
+	{ "repository:write", { "read:repository:bitbucket", "write:repository:bitbucket" } },
+	{ "repository:admin", { "read:repository:bitbucket", "admin:repository:bitbucket" } },
+	{ "pullrequest", { "read:pullrequest:bitbucket", NULL } },
+	{ "pullrequest:write", { "read:pullrequest:bitbucket", "write:pullrequest:bitbucket" } },
+	{ "webhook", { "read:webhook:bitbucket", "write:webhook:bitbucket" } },
+	{ "project", { "read:project:bitbucket", NULL } },
+};
+
+static void push_unique(bb_strlist *out, const char *s)
+{
+	if (!strlist_contains(out, s))
+		strlist_push(out, s);
+}
+
+void bitbucket_scope_translate(const char *name, bb_strlist *out)
+{
+	for (size_t i = 0; i < sizeof legacy_scopes / sizeof legacy_scopes[0]; i++) {
+		if (strcmp(name, legacy_scopes[i].legacy) != 0)
+			continue;
+		for (int k = 0; k < 2 && legacy_scopes[i].scope[k]; k++)
+			push_unique(out, legacy_scopes[i].scope[k]);
+		return;
+	}
+	push_unique(out, name);
+}
+
+void bitbucket_scopes_parse(const char *value, bb_strlist *out)
+{
+	const char *p = value;
+
+	while (p && *p && out->n < 64) {
+		size_t n;
+		char *name, *clean;
+
+		p += strspn(p, ", \t");
+		n = strcspn(p, ", \t");
+		if (!n)
+			break;
+		name = strndup(p, n > 64 ? 64 : n);
+		clean = name ? clean_str(name, 64) : NULL;
+		if (clean && *clean)
+			bitbucket_scope_translate(clean, out);
+		free(name);
+		free(clean);
+		p += n;
+	}
+}
+
+long bitbucket_retry_after(const char *value, long long now)
+{
+	struct tm tm;
+	char *end;
+	long n;
+
+	if (!value)
+		return -1;
+	while (isspace((unsigned char)*value))
+		value++;
+	if (isdigit((unsigned char)*value)) {
+		n = strtol(value, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		return *end || n < 0 || n > 86400 * 7 ? -1 : n;
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (!end)
+		return -1;
+	n = (long)(timegm(&tm) - (time_t)now);
+	return n < 0 ? 0 : n > 86400 * 7 ? -1 : n;
 }
 
 /* Fills r from one repository object; returns 0 when it has no full_name. */
@@ -298,8 +413,8 @@ static void scopes_from_detail(const cJSON *detail, bb_strlist *out)
 	if (cJSON_IsString(req) && req->valuestring && *req->valuestring) {
 		char *c = clean_str(req->valuestring, 64);
 
-		if (c && !strlist_contains(out, c))
-			strlist_push(out, c);
+		if (c)
+			bitbucket_scope_translate(c, out);
 		free(c);
 		return;
 	}
@@ -311,8 +426,8 @@ static void scopes_from_detail(const cJSON *detail, bb_strlist *out)
 		if (!cJSON_IsString(it) || !it->valuestring || !*it->valuestring || out->n >= 8)
 			continue;
 		c = clean_str(it->valuestring, 64);
-		if (c && !strlist_contains(out, c))
-			strlist_push(out, c);
+		if (c)
+			bitbucket_scope_translate(c, out);
 		free(c);
 	}
 }
@@ -396,12 +511,45 @@ static void say_403(bb_api_error *out, const char *what, const err_body *eb)
 		 eb->detail ? eb->detail : eb->message ? eb->message : "403 Forbidden");
 }
 
-static void say_other(bb_api_error *out, const char *what, const err_body *eb)
+/* Bitbucket counts requests per user over a rolling hour: say when to try
+ * again, from Retry-After when it came. */
+static void say_429(bb_api_error *out, const bb_api_headers *hd)
+{
+	char limit[160] = "";
+
+	if (hd && hd->rate_limit > 0)
+		snprintf(limit, sizeof limit, " (%ld requests an hour%s%.60s)", hd->rate_limit,
+			 hd->rate_resource[0] ? " for " : "", hd->rate_resource);
+	if (hd && hd->retry_after >= 0)
+		snprintf(out->msg, sizeof out->msg, "Bitbucket is rate limiting this account%s: "
+			 "bbconsole stopped, so try again in %ld second%s.", limit, hd->retry_after,
+			 hd->retry_after == 1 ? "" : "s");
+	else
+		snprintf(out->msg, sizeof out->msg, "Bitbucket is rate limiting this account%s, "
+			 "counting its requests over the last hour: bbconsole stopped, so wait a few "
+			 "minutes and try again (other tools using the same account add to the count).",
+			 limit);
+}
+
+static void say_redirect(bb_api_error *out, const char *what, const bb_api_headers *hd)
+{
+	char *where = hd && hd->location[0] ? clean_str(hd->location, 200) : NULL;
+
+	snprintf(out->msg, sizeof out->msg, "Bitbucket answered a redirect to %s for %s: the "
+		 "repository or workspace was probably renamed, so update its name in bbconsole.",
+		 where && *where ? where : "another address", what);
+	free(where);
+}
+
+static void say_other(bb_api_error *out, const char *what, const err_body *eb,
+		      const bb_api_headers *hd)
 {
 	const char *quote = eb->message ? eb->message : "no explanation given";
 	long st = out->status;
 
-	if (st == 404)
+	if (st >= 300 && st < 400)
+		say_redirect(out, what, hd);
+	else if (st == 404)
 		snprintf(out->msg, sizeof out->msg, "Bitbucket found no %s (404): check the workspace "
 			 "or repository name and that the account is a member of it.", what);
 	else if (st == 410 && out->retired)
@@ -411,8 +559,7 @@ static void say_other(bb_api_error *out, const char *what, const err_body *eb)
 		snprintf(out->msg, sizeof out->msg, "Bitbucket says %s is gone (410: %s): check the "
 			 "workspace name in the integration.", what, quote);
 	else if (st == 429)
-		snprintf(out->msg, sizeof out->msg, "Bitbucket is rate limiting these requests: try "
-			 "again in a few minutes.");
+		say_429(out, hd);
 	else if (st >= 500)
 		snprintf(out->msg, sizeof out->msg, "Bitbucket is having trouble (HTTP %ld): try again "
 			 "later, and check Bitbucket's status page if it goes on.", st);
@@ -424,6 +571,12 @@ static void say_other(bb_api_error *out, const char *what, const err_body *eb)
 void bitbucket_parse_error(long status, const char *content_type, const char *body, size_t len,
 			   const char *what, bb_api_error *out)
 {
+	bitbucket_parse_error_hd(status, content_type, body, len, what, NULL, out);
+}
+
+void bitbucket_parse_error_hd(long status, const char *content_type, const char *body, size_t len,
+			      const char *what, const bb_api_headers *hd, bb_api_error *out)
+{
 	err_body eb;
 
 	memset(out, 0, sizeof *out);
@@ -434,13 +587,14 @@ void bitbucket_parse_error(long status, const char *content_type, const char *bo
 	out->app_not_installed = eb.app_not_installed;
 	out->retired = status == 410 && ((eb.message && strstr(eb.message, "CHANGE-2770")) ||
 					 (eb.detail && strstr(eb.detail, "CHANGE-2770")));
-	out->retry = status == 429 || status >= 500;
+	/* not 429: retrying adds to the hourly count that caused it */
+	out->retry = status >= 500;
 	if (status == 401)
 		say_401(out, content_type, &eb);
 	else if (status == 403)
 		say_403(out, what, &eb);
 	else
-		say_other(out, what, &eb);
+		say_other(out, what, &eb, hd);
 	free(eb.message);
 	free(eb.detail);
 }

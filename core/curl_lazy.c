@@ -6,11 +6,19 @@
  * Bitbucket. So the binary does not link libcurl: these definitions of the
  * libcurl functions the client uses open libcurl.so.4 with dlopen() on the
  * first call and forward to it. If it cannot be loaded, the functions fail as
- * libcurl does when out of resources, and curl_lazy_error() says why. */
+ * libcurl does when out of resources, and curl_lazy_error() says why.
+ *
+ * SSLKEYLOGFILE: libcurl's TLS back end opens the file that variable names at
+ * global initialisation and appends every session key to it, readable by
+ * anyone who can read that file: a variable inherited from a debugging
+ * session (or planted) would expose the traffic that carries the API token.
+ * There is no libcurl option to turn it off, so curl_global_init() below
+ * removes the variable first; that is the only moment libcurl reads it. */
 #define CURL_DISABLE_TYPECHECK /* we define the functions the macros wrap */
 #include <curl/curl.h>
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "curl_lazy.h"
 #include "lazy.h"
@@ -19,7 +27,7 @@ enum {
 	GLOBAL_INIT, EASY_INIT, EASY_CLEANUP, EASY_SETOPT, EASY_GETINFO, EASY_STRERROR,
 	EASY_ESCAPE, FREE, SLIST_APPEND, SLIST_FREE_ALL, MULTI_INIT, MULTI_CLEANUP,
 	MULTI_SETOPT, MULTI_ADD, MULTI_REMOVE, MULTI_PERFORM, MULTI_POLL, MULTI_WAKEUP,
-	MULTI_INFO_READ, N_FNS
+	MULTI_INFO_READ, URL, URL_SET, URL_GET, URL_CLEANUP, N_FNS
 };
 
 static const char *const names[N_FNS + 1] = {
@@ -28,7 +36,7 @@ static const char *const names[N_FNS + 1] = {
 	"curl_slist_append", "curl_slist_free_all", "curl_multi_init", "curl_multi_cleanup",
 	"curl_multi_setopt", "curl_multi_add_handle", "curl_multi_remove_handle",
 	"curl_multi_perform", "curl_multi_poll", "curl_multi_wakeup", "curl_multi_info_read",
-	NULL
+	"curl_url", "curl_url_set", "curl_url_get", "curl_url_cleanup", NULL
 };
 static void *fn[N_FNS];
 static lazy_lib libcurl = LAZY_LIB("libcurl.so.4", "libcurl4", names, fn);
@@ -62,6 +70,7 @@ const char *curl_lazy_error(void)
 
 CURLcode curl_global_init(long flags)
 {
+	unsetenv("SSLKEYLOGFILE"); /* see the top of this file */
 	return ready() ? F(GLOBAL_INIT, CURLcode (*)(long))(flags) : CURLE_FAILED_INIT;
 }
 
@@ -187,4 +196,29 @@ CURLMcode curl_multi_wakeup(CURLM *m)
 CURLMsg *curl_multi_info_read(CURLM *m, int *left)
 {
 	return ready() ? F(MULTI_INFO_READ, CURLMsg *(*)(CURLM *, int *))(m, left) : NULL;
+}
+
+CURLU *curl_url(void)
+{
+	return ready() ? F(URL, CURLU *(*)(void))() : NULL;
+}
+
+CURLUcode curl_url_set(CURLU *u, CURLUPart what, const char *part, unsigned int flags)
+{
+	typedef CURLUcode (*url_set_fn)(CURLU *, CURLUPart, const char *, unsigned int);
+
+	return ready() ? F(URL_SET, url_set_fn)(u, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+CURLUcode curl_url_get(CURLU *u, CURLUPart what, char **part, unsigned int flags)
+{
+	typedef CURLUcode (*url_get_fn)(CURLU *, CURLUPart, char **, unsigned int);
+
+	return ready() ? F(URL_GET, url_get_fn)(u, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+void curl_url_cleanup(CURLU *u)
+{
+	if (u && ready())
+		F(URL_CLEANUP, void (*)(CURLU *))(u);
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <limits.h>
 #include <strings.h>
 
 #include <cJSON.h>
@@ -21,12 +23,12 @@
 #define TYPE_DEFAULT "default"
 #define TYPE_SPACE "space"
 
-/* Columns 0-18 as read by fill(); callers append the stacks count (19). */
+/* Columns 0-19 as read by fill(); callers append the stacks count (20). */
 #define COLS                                                                            \
 	"i.name, i.slug, i.type, i.space, i.email, i.token_updated_at, i.labels, "      \
 	"i.description, i.vcs_checks, i.workspaces, i.created_at, i.created_by, "       \
 	"i.updated_at, i.updated_by, i.version, i.verify_ok, i.verify_message, "        \
-	"i.verified_at, length(i.token_enc)"
+	"i.verified_at, length(i.token_enc), i.token_expires"
 
 /* Either the name or the slug; names are stored trimmed. */
 #define BY_KEY "(i.slug = ?1 OR i.name = ?1)"
@@ -66,6 +68,7 @@ void integration_free(bb_integration *it)
 	free(it->verify_message);
 	free(it->verified_at);
 	free(it->secret_grace_until);
+	free(it->token_expires);
 	memset(it, 0, sizeof *it);
 }
 
@@ -98,7 +101,8 @@ static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
 	it->verify_message = col_dup(st, 16);
 	it->verified_at = col_dup(st, 17);
 	it->token_set = sqlite3_column_int(st, 18) > 0;
-	it->stacks = sqlite3_column_int64(st, 19);
+	it->token_expires = col_dup(st, 19);
+	it->stacks = sqlite3_column_int64(st, 20);
 	if (strlist_from_json((const char *)sqlite3_column_text(st, 6), &it->labels) != 0 ||
 	    strlist_from_json((const char *)sqlite3_column_text(st, 9), &it->workspaces) != 0 ||
 	    !it->name || !it->slug || !it->type || !it->space || !it->email ||
@@ -379,7 +383,7 @@ static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration
 	if ((rc = fill(st, &(*v)[*n], err)) != BB_OK)
 		return rc;
 	(*n)++;
-	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 20), acc, err);
+	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 21), acc, err);
 }
 
 /* One query: visibility from the space sets computed once; stack counts are
@@ -1210,4 +1214,59 @@ bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long ke
 		integration_free(&it);
 	}
 	return db_finish(ctx->db, rc, err);
+}
+
+/* ---- token expiry -------------------------------------------------------------------- */
+
+bb_code integration_check_expiry(const char *date, bb_err *err)
+{
+	struct tm tm = {0};
+	char back[16];
+	const char *end;
+
+	if (!date || strlen(date) != 10 || !(end = strptime(date, "%Y-%m-%d", &tm)) || *end)
+		return bb_fail(err, BB_USAGE, "The token expiry date must be written YYYY-MM-DD, "
+			       "like 2026-12-31: the date you chose when creating the API token.");
+	tm.tm_isdst = 0;
+	/* strptime accepts 2026-02-31: a real date prints back the same */
+	if (timegm(&tm) == (time_t)-1 || !strftime(back, sizeof back, "%Y-%m-%d", &tm) ||
+	    strcmp(back, date) != 0)
+		return bb_fail(err, BB_USAGE, "The token expiry date %s is not a real date: write it "
+			       "YYYY-MM-DD, like 2026-12-31.", date);
+	return BB_OK;
+}
+
+long integration_expiry_days(const char *date, const char *now)
+{
+	struct tm a = {0}, b = {0};
+
+	if (!date || !now || !strptime(date, "%Y-%m-%d", &a) || !strptime(now, "%Y-%m-%d", &b))
+		return LONG_MAX;
+	return (long)((timegm(&a) - timegm(&b)) / 86400);
+}
+
+bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
+				      bb_err *err)
+{
+	static const char sql[] = "UPDATE integration SET token_expires = ?1 WHERE slug = ?2";
+	bb_integration it;
+	sqlite3_stmt *st = NULL;
+	bb_code rc;
+
+	if (date && *date && integration_check_expiry(date, err) != BB_OK)
+		return err->code;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+		return rc;
+	if ((rc = need_admin_of(ctx, &it, "Changing", err)) == BB_OK &&
+	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
+		if (date && *date)
+			sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, it.slug, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(ctx->db, "saving the token expiry date", err);
+	}
+	sqlite3_finalize(st);
+	integration_free(&it);
+	return rc;
 }

@@ -43,7 +43,11 @@ typedef struct bb_integration {
 	char *secret_grace_until; /* the previous secret is accepted until then; NULL when none */
 	long keep_deliveries;     /* delivery retention: the newest N ... */
 	long keep_days;           /* ... of the last D days */
+	char *token_expires;    /* YYYY-MM-DD the user recorded, or NULL */
 } bb_integration;
+
+/* Days before an expiry date warns (list, details). */
+#define BB_TOKEN_EXPIRY_WARN_DAYS 14
 
 typedef struct bb_integration_input {
 	const char *name;
@@ -124,5 +128,16 @@ bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long ke
 /* Stores the outcome of a verification (not audited: no configuration change). */
 bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
 				  const char *message, bb_err *err);
+
+/* Records the expiry date of the API token (YYYY-MM-DD; NULL or "" clears
+ * it): Atlassian API tokens expire after 1-365 days and no API reports when,
+ * so only the user can say. Admins of its space only. */
+bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
+				      bb_err *err);
+/* BB_OK when date is a real YYYY-MM-DD date; else BB_USAGE with a sentence. */
+bb_code integration_check_expiry(const char *date, bb_err *err);
+/* Days from the date part of `now` (RFC 3339) to `date` (negative: past);
+ * LONG_MAX when either is missing. */
+long integration_expiry_days(const char *date, const char *now);
 
 #endif

@@ -139,6 +139,9 @@ static const char *const schema_migrations[] = {
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX run_stack ON run(stack_kind, stack, id);"
 	"CREATE INDEX run_delivery ON run(delivery);",
+	/* 5: the expiry date the user chose for the API token (YYYY-MM-DD, or
+	 * NULL): Atlassian tokens expire after 1-365 days and no API says when. */
+	"ALTER TABLE integration ADD COLUMN token_expires TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -116,7 +116,13 @@ static void on_done(void *user, bb_job_result *r)
 	util_now(now);
 	if (bitbucket_cache_store(p->ctx->db, p->slug, &r->repos, now, &err) != BB_OK)
 		scr_error(&err);
-	snprintf(p->status, sizeof p->status, "%zu repositories, up to date.", r->repos.n);
+	if (r->warnings.n) /* the first refusal; the count says there are more */
+		snprintf(p->status, sizeof p->status, "%zu repositories; %zu warning%s: %s%s%s",
+			 r->repos.n, r->warnings.n, r->warnings.n == 1 ? "" : "s",
+			 r->warnings.v[0].workspace ? r->warnings.v[0].workspace : "",
+			 r->warnings.v[0].workspace ? ": " : "", r->warnings.v[0].msg);
+	else
+		snprintf(p->status, sizeof p->status, "%zu repositories, up to date.", r->repos.n);
 	p->failed = false;
 	set_repos(p, &r->repos);
 }

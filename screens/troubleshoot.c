@@ -130,20 +130,22 @@ static void check_deliveries(troubleshoot *t)
 
 /* ---- results into rows ------------------------------------------------------------- */
 
-/* The row a failed verification stopped at. Core names the scope a 403
- * lacks; a 404 is a workspace the account cannot see; anything else
- * (401, network, TLS, rate limit) stops the very first request. */
+/* The row a failed verification stopped at, from the request that failed
+ * (core's step), never from the wording of the sentence. */
 static int failed_row(const bb_job_result *r)
 {
-	if (r->verify.pr_access == 0 ||
-	    strlist_contains(&r->missing_scopes, "read:pullrequest:bitbucket"))
+	switch (r->step) {
+	case BB_STEP_PR:
+	case BB_STEP_SOURCE:
 		return ROW_PR;
-	if (strlist_contains(&r->missing_scopes, "read:repository:bitbucket") ||
-	    r->verify.repositories > 0 || strstr(r->msg, "(404)"))
+	case BB_STEP_REPOS:
 		return ROW_REPOS;
-	if (strlist_contains(&r->missing_scopes, "read:workspace:bitbucket"))
-		return ROW_WS;
-	return ROW_CREDS;
+	case BB_STEP_WORKSPACES:
+		/* 401 on the first request is the credentials themselves */
+		return r->status == 401 ? ROW_CREDS : ROW_WS;
+	default:
+		return ROW_CREDS; /* /user, network, TLS, rate limit, deadline */
+	}
 }
 
 #define ACCEPTED "Bitbucket accepts the email and the API token."

@@ -47,10 +47,17 @@ static long floor_rounds(void)
 	       ceil_div(rest, BB_MAX_INFLIGHT);
 }
 
-static double discover(int sequential, size_t *found)
+typedef struct traffic {
+	long requests;
+	long long bytes;
+} traffic;
+
+static traffic last;
+
+static double discover_with(int sequential, int all_fields, size_t *found)
 {
 	bb_creds cr = { "bench@example.com", "bench-token", NULL };
-	bb_discover_opts o = { .sequential = sequential };
+	bb_discover_opts o = { .sequential = sequential, .all_fields = all_fields };
 	bb_job_result r;
 	double t0 = now_s(), t;
 
@@ -60,8 +67,31 @@ static double discover(int sequential, size_t *found)
 	}
 	t = now_s() - t0;
 	*found = r.repos.n;
+	last.requests = r.requests;
+	last.bytes = r.bytes;
 	bitbucket_result_free(&r);
 	return t;
+}
+
+static double discover(int sequential, size_t *found)
+{
+	return discover_with(sequential, 0, found);
+}
+
+/* The same listing without fields= (everything Bitbucket sends) and with it. */
+static void fields_figures(void)
+{
+	size_t found;
+	double t;
+
+	t = discover_with(0, 1, &found);
+	printf("  without fields=  %7.3f s, %ld requests, %lld bytes (%lld a repository, %lld a page)\n",
+	       t, last.requests, last.bytes, last.bytes / (long long)(found ? found : 1),
+	       last.bytes / (last.requests ? last.requests : 1));
+	t = discover_with(0, 0, &found);
+	printf("  with fields=     %7.3f s, %ld requests, %lld bytes (%lld a repository, %lld a page)\n",
+	       t, last.requests, last.bytes, last.bytes / (long long)(found ? found : 1),
+	       last.bytes / (last.requests ? last.requests : 1));
 }
 
 /* The fake server is BUILD_DIR/fake_bitbucket: BUILD_DIR is the argument
@@ -110,6 +140,7 @@ int main(int argc, char **argv)
 	}
 	fake_requests(&srv, &max_inflight);
 	seq = discover(1, &found);
+	fields_figures();
 	fake_stop(&srv);
 	met = best <= 1.5 * floor_s && seq >= 6.0 * best;
 	printf("bench_discovery: %zu repositories, %d workspaces, %d ms latency, at most %d in flight "

@@ -155,7 +155,13 @@ static void verify_json_has_every_field(void **state)
 	assert_true(cJSON_IsTrue(item(doc, "pull_requests")));
 	assert_true(cJSON_IsArray(item(doc, "missing_scopes")));
 	assert_int_equal(cJSON_GetArraySize(item(doc, "missing_scopes")), 0);
-	assert_int_equal(cJSON_GetArraySize(doc), 6);
+	assert_true(cJSON_IsTrue(item(doc, "source")));
+	assert_string_equal(item(doc, "user")->valuestring, "Dev Example");
+	assert_int_equal(cJSON_GetArraySize(item(doc, "admin_workspaces")), 1);
+	assert_true(cJSON_IsArray(item(item(doc, "scopes"), "held")));
+	assert_int_equal(cJSON_GetArraySize(item(item(doc, "scopes"), "missing_required")), 0);
+	assert_int_equal(cJSON_GetArraySize(item(item(doc, "scopes"), "missing_optional")), 2);
+	assert_int_equal(cJSON_GetArraySize(doc), 10);
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
@@ -292,12 +298,16 @@ static void repos_json_is_the_spec_array(void **state)
 {
 	cliexec_result r = {0};
 	const cJSON *first;
-	cJSON *doc;
+	cJSON *all, *doc;
 
 	(void)state;
 	RUN(&r, "alice", "integration", "repos", "Good BB", "--json");
 	cliexec_assert_ok(&r);
-	doc = cliexec_json(&r);
+	all = cliexec_json(&r);
+	assert_int_equal(cJSON_GetArraySize(all), 2);
+	assert_int_equal(cJSON_GetArraySize(item(all, "warnings")), 0);
+	doc = cJSON_DetachItemFromObject(all, "repositories");
+	cJSON_Delete(all);
 	assert_true(cJSON_IsArray(doc));
 	assert_int_equal(cJSON_GetArraySize(doc), 6);
 	first = cJSON_GetArrayItem(doc, 0);
@@ -347,14 +357,40 @@ static void repos_workspace_restricts_and_keeps_the_cache_whole(void **state)
 	RUN(&r, "alice", "integration", "repos", "Good BB", "--workspace", "ws1", "--json");
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_int_equal(cJSON_GetArraySize(doc), 3);
+	assert_int_equal(cJSON_GetArraySize(item(doc, "repositories")), 3);
 	for (int i = 0; i < 3; i++)
-		assert_string_equal(str(cJSON_GetArrayItem(doc, i), "workspace"), "ws1");
+		assert_string_equal(str(cJSON_GetArrayItem(item(doc, "repositories"), i),
+					"workspace"), "ws1");
 	cJSON_Delete(doc);
 	assert_int_equal(cached(""), 6);            /* ws0 is still cached */
 	assert_int_equal(cached(" AND workspace = 'ws1'"), 3);
 	RUN(&r, "alice", "integration", "repos", "Good BB", "--workspace", "nosuch");
 	cliexec_assert_refused(&r, 69, "404");
+	cliexec_free(&r);
+}
+
+/* One workspace refusing: the others are listed, the refusal is a warning
+ * on stderr and in the JSON beside the repositories; the exit is 0. */
+static void repos_one_workspace_refusing_is_a_warning(void **state)
+{
+	cliexec_result r = {0};
+	const cJSON *w;
+	cJSON *doc;
+
+	(void)state;
+	fake_control(&srv, "mode=403none&match=/repositories/ws1");
+	RUN(&r, "alice", "integration", "repos", "Good BB", "--json");
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.err, "warning: workspace ws1: "));
+	doc = cliexec_json(&r);
+	assert_int_equal(cJSON_GetArraySize(item(doc, "repositories")), 3);
+	w = cJSON_GetArrayItem(item(doc, "warnings"), 0);
+	assert_int_equal(cJSON_GetArraySize(item(doc, "warnings")), 1);
+	assert_string_equal(str(w, "workspace"), "ws1");
+	assert_int_equal(item(w, "status")->valueint, 403);
+	assert_non_null(strstr(str(w, "message"), "workspace ws1"));
+	assert_int_equal(cJSON_GetArraySize(w), 3);
+	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
 
@@ -384,6 +420,7 @@ int main(void)
 		cmocka_unit_test_setup(unknown_integration_is_66_and_reader_is_77, reset),
 		cmocka_unit_test_setup(repos_prints_a_table, reset),
 		cmocka_unit_test_setup(repos_json_is_the_spec_array, reset),
+		cmocka_unit_test_setup(repos_one_workspace_refusing_is_a_warning, reset),
 		cmocka_unit_test_setup(repos_workspace_restricts_and_keeps_the_cache_whole, reset),
 		cmocka_unit_test_setup(repos_refused_by_bitbucket_is_69, reset),
 	};

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cliexec.h"
 
@@ -115,7 +116,8 @@ static void create_prints_every_field(void **state)
 	assert_int_equal(strlen(str(doc, "created_at")), 24);
 	assert_string_equal(str(doc, "updated_at"), str(doc, "created_at"));
 	assert_int_equal(cJSON_GetObjectItem(doc, "stacks")->valueint, 0);
-	assert_int_equal(cJSON_GetArraySize(doc), 15);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "token_expires")));
+	assert_int_equal(cJSON_GetArraySize(doc), 16);
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
@@ -598,6 +600,71 @@ static void delete_with_yes_detaches_and_recreate_keeps_endpoint(void **state)
 	cliexec_free(&r);
 }
 
+/* The expiry date the user chose: kept, shown, warned about 14 days before,
+ * and listed by --expiring. */
+/* YYYY-MM-DD, n days from today (UTC, as the program counts). */
+static void in_days(int n, char out[16])
+{
+	time_t t = time(NULL) + (time_t)n * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+static void token_expiry_is_recorded_warned_and_listed(void **state)
+{
+	cliexec_home *h = *state;
+	cliexec_result r = {0};
+	char soon[16], later[16], mid[16], want[128];
+	cJSON *doc;
+
+	in_days(10, soon);
+	in_days(300, later);
+	in_days(12, mid);
+	cliexec(h, &r, "carol", TOKEN_LINE, "integration", "create", "--name", "Soon BB", "--space",
+		"dev", "--email", "ops@acme.example", "--token-stdin", "--token-expires",
+		soon, "--json", NULL);
+	cliexec_assert_ok(&r);
+	doc = cliexec_json(&r);
+	assert_string_equal(str(doc, "token_expires"), soon);
+	cJSON_Delete(doc);
+	cliexec(h, &r, "carol", TOKEN_LINE, "integration", "create", "--name", "Later BB", "--space",
+		"dev", "--email", "ops@acme.example", "--token-stdin", "--token-expires",
+		later, NULL);
+	cliexec_assert_ok(&r);
+	cliexec(h, &r, "carol", NULL, "integration", "list", NULL);
+	cliexec_assert_ok(&r);
+	snprintf(want, sizeof want, "Soon BB expires on %s (in 10 days)", soon);
+	assert_non_null(strstr(r.err, want));
+	assert_null(strstr(r.err, "Later BB"));
+	cliexec(h, &r, "carol", NULL, "integration", "list", "--expiring", "30", "--json", NULL);
+	cliexec_assert_ok(&r);
+	doc = cliexec_json(&r);
+	assert_int_equal(cJSON_GetArraySize(doc), 1);
+	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "name"), "Soon BB");
+	cJSON_Delete(doc);
+	cliexec(h, &r, "carol", NULL, "integration", "update", "Later BB", "--token-expires",
+		mid, NULL);
+	cliexec_assert_ok(&r);
+	cliexec(h, &r, "carol", NULL, "integration", "show", "Later BB", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, mid));
+	snprintf(want, sizeof want, "Later BB expires on %s (in 12 days)", mid);
+	assert_non_null(strstr(r.err, want));
+	cliexec(h, &r, "carol", NULL, "integration", "list", "--expiring", "30", NULL);
+	assert_non_null(strstr(r.out, "Later BB"));
+	cliexec(h, &r, "carol", NULL, "integration", "update", "Later BB", "--token-expires",
+		"2026-02-30", NULL);
+	cliexec_assert_refused(&r, 64, "not a real date");
+	cliexec(h, &r, "bob", NULL, "integration", "update", "Later BB", "--token-expires",
+		"2026-07-01", NULL);
+	cliexec_assert_refused(&r, 77, "");
+	cliexec(h, &r, "carol", NULL, "integration", "list", "--expiring", "soon", NULL);
+	cliexec_assert_refused(&r, 64, "number of days");
+	cliexec_free(&r);
+}
+
 static void token_never_shows(void **state)
 {
 	cliexec_home *h = *state;
@@ -704,6 +771,7 @@ int main(void)
 		T(delete_without_yes_lists_and_keeps),
 		T(delete_with_yes_detaches_and_recreate_keeps_endpoint),
 		T(token_never_shows),
+		T(token_expiry_is_recorded_warned_and_listed),
 		T(control_characters_never_reach_the_terminal),
 	};
 

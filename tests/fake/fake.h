@@ -14,6 +14,14 @@ typedef struct fake_config {
 	int nosize, badutf8;
 	int foreign;     /* links (next) point at another host */
 	long maxpagelen; /* the largest pagelen honoured (Bitbucket: 100) */
+	char scopes[256];    /* x-oauth-scopes on every answer ("" = none) */
+	long retry_after;    /* 429: Retry-After seconds; -1 = not sent */
+	int unstable;        /* no sort=: every page sees the listing in another order */
+	long created, deleted; /* repositories added/removed in churn_ws after its first page */
+	long churn_ws;
+	int hugesize;        /* repository pages claim {"size":1e12,"pagelen":1} */
+	int endless;         /* every repository page has a next */
+	long undersize;      /* repository pages report size minus this */
 	const char *port_file;
 	long idle_s;
 } fake_config;
@@ -39,7 +47,11 @@ typedef struct fake_reply {
 	int drop;  /* close the connection instead */
 	int close; /* Connection: close after it */
 	int now;   /* no added latency (control and stats) */
+	char extra[1024]; /* more headers, each ending in \r\n */
 } fake_reply;
+
+/* Churn state of the listing (fake_payloads.c reads it). */
+extern long fake_added[64], fake_removed[64];
 
 /* Answers one request; head is the request line and headers. */
 void fake_route(char *head, fake_reply *r);
@@ -49,6 +61,9 @@ void fake_route(char *head, fake_reply *r);
 void fake_payload_user(sbuf *b);
 void fake_payload_workspaces(sbuf *b, const char *base_url, const char *query);
 int fake_payload_repos(sbuf *b, const char *base_url, const char *ws, const char *query);
+/* Keeps only the keys a `fields=` query names (dotted paths; values.x applies
+ * to every item). The body is rewritten in place. */
+void fake_fields(sbuf *b, const char *fields);
 void fake_payload_pullrequests(sbuf *b, const char *base_url, const char *repo);
 
 /* Listens on 127.0.0.1, port chosen by the system. */

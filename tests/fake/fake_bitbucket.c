@@ -20,9 +20,16 @@
  *   --port-file PATH --idle SECONDS
  *
  * MODE: ok 401text 401json 403scope 403string 403none 404 410 429 500 503
- * drop malformed html huge appnotinstalled indexing.
+ * drop malformed html huge appnotinstalled indexing 301 echoauth jsonastext.
  * GET /_control?mode=..&count=..&match=..&scope=..&latency=.. changes them at
- * run time; GET /_stats answers {"requests":N,"max_inflight":M}. */
+ * run time, and also: scopes= (x-oauth-scopes, "" for none), retryafter=N
+ * (429 with Retry-After; -1 without), unstable=1 (unsorted listings change
+ * order between requests), created=K / deleted=K with churnws=N (workspace N
+ * gains or loses K repositories after its first page), hugesize=1
+ * ({"size":1e12,"pagelen":1}), endless=1 (a next on every page),
+ * undersize=N (size understated by N); repository listings honour fields=
+ * and sort=created_on. GET /_stats answers
+ * {"requests":N,"max_inflight":M,"misbehaved":K}. */
 #include "fake.h"
 
 #include <errno.h>
@@ -38,6 +45,7 @@
 fake_config cfg = {
 	.email = "dev@example.com", .token = "test-token", .workspaces = 2, .repos = 3,
 	.mode = "ok", .count = -1, .idle_s = 60, .maxpagelen = 100,
+	.scopes = "account, pullrequest, repository, team", .retry_after = -1, .churn_ws = -1,
 };
 
 static long long now_ms(void)

@@ -8,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
+long fake_added[64], fake_removed[64];
+static long page_requests;
+
 
 static long param(const char *query, const char *key, long def)
 {
@@ -44,9 +49,11 @@ static void page_wrapper_end(sbuf *b, const char *next_base, long page, long pag
 			     long size, int with_size)
 {
 	sb_printf(b, "], \"pagelen\": %ld", pagelen);
-	if (with_size)
-		sb_printf(b, ", \"size\": %ld, \"page\": %ld", size, page);
-	if (page < pages) {
+	if (with_size && cfg.hugesize)
+		sb_printf(b, ", \"size\": 1e12, \"page\": %ld", page);
+	else if (with_size)
+		sb_printf(b, ", \"size\": %ld, \"page\": %ld", size - cfg.undersize, page);
+	if (page < pages || cfg.endless) {
 		if (with_size)
 			sb_printf(b, ", \"next\": \"%s&pagelen=%ld&page=%ld\"", next_base, pagelen, page + 1);
 		else /* an opaque cursor, as iterator-style collections give */
@@ -111,12 +118,37 @@ static void repo_json(sbuf *b, const char *base_url, long ws, long i)
 		  ws, ws, ws, base_url, ws, slug, ws, slug, ws, slug, ws, slug);
 }
 
+/* The query a next link keeps (sort and fields), as Bitbucket's do. */
+static void kept_query(const char *query, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const char *p = query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
+		size_t n = strcspn(p, "&");
+
+		if ((!strncmp(p, "sort=", 5) || !strncmp(p, "fields=", 7)) && used + n + 2 < size)
+			used += (size_t)snprintf(out + used, size - used, "&%.*s", (int)n, p);
+	}
+}
+
+/* The index of the k-th repository a request sees: in creation order with
+ * sort=created_on (or when the order is stable), else rotated by a
+ * per-request amount, as an unsorted listing may be. */
+static long nth_repo(long k, long total, int sorted)
+{
+	if (sorted || !cfg.unstable || total == 0)
+		return k;
+	return (k + page_requests * 7) % total;
+}
+
 int fake_payload_repos(sbuf *b, const char *base_url, const char *ws_slug, const char *query)
 {
-	long pagelen = clamp(param(query, "pagelen", 10), 1, cfg.maxpagelen);
-	long page = param(query, "page", 1), ws, total, pages;
-	char next[256], *end;
+	long pagelen = clamp(param(query, "pagelen", 10), 1, cfg.hugesize ? 1 : cfg.maxpagelen);
+	long page = param(query, "page", 1), ws, total, pages, first;
+	char next[1024], kept[768], *end;
 	const char *after = query ? strstr(query, "after=c") : NULL;
+	int sorted = query && strstr(query, "sort=created_on") != NULL;
 
 	if (strncmp(ws_slug, "ws", 2) != 0)
 		return 404;
@@ -125,17 +157,86 @@ int fake_payload_repos(sbuf *b, const char *base_url, const char *ws_slug, const
 		return 404;
 	if (after)
 		page = (long)(strtoul(after + 7, NULL, 16) / 7919UL);
-	total = repos_in(ws);
+	page_requests++;
+	first = ws < 64 ? fake_removed[ws] : 0;
+	total = repos_in(ws) + (ws < 64 ? fake_added[ws] - fake_removed[ws] : 0);
 	pages = total ? (total + pagelen - 1) / pagelen : 1;
 	sb_puts(b, "{\"values\": [");
-	for (long i = (page - 1) * pagelen; i >= 0 && i < total && i < page * pagelen; i++) {
-		if (i > (page - 1) * pagelen)
+	for (long k = (page - 1) * pagelen; k >= 0 && k < total && k < page * pagelen; k++) {
+		if (k > (page - 1) * pagelen)
 			sb_puts(b, ", ");
-		repo_json(b, base_url, ws, i);
+		repo_json(b, base_url, ws, first + nth_repo(k, total, sorted));
 	}
-	snprintf(next, sizeof next, "%s/repositories/ws%ld?role=member", base_url, ws);
+	kept_query(query, kept, sizeof kept);
+	snprintf(next, sizeof next, "%s/repositories/ws%ld?role=member%s", base_url, ws, kept);
 	page_wrapper_end(b, next, page, pages, pagelen, total, !cfg.nosize);
+	if (page == 1 && ws == cfg.churn_ws && ws < 64) { /* the listing changes under the reader */
+		fake_added[ws] += cfg.created;
+		fake_removed[ws] += cfg.deleted;
+		cfg.created = cfg.deleted = 0;
+	}
 	return 0;
+}
+
+/* ---- fields= --------------------------------------------------------------------- */
+
+/* Whether the dotted path prefix.key is named by fields, or leads to one. */
+static int wanted(const char *fields, const char *path, int *whole)
+{
+	size_t pl = strlen(path);
+
+	*whole = 0;
+	for (const char *p = fields; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+		size_t n = strcspn(p, ",");
+
+		if (n == pl && !strncmp(p, path, pl)) {
+			*whole = 1;
+			return 1;
+		}
+		if (n > pl && !strncmp(p, path, pl) && p[pl] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+static void prune(cJSON *node, const char *fields, const char *prefix)
+{
+	cJSON *it = node ? node->child : NULL, *next;
+	char path[512];
+	int whole;
+
+	if (cJSON_IsArray(node)) {
+		cJSON_ArrayForEach(it, node)
+			prune(it, fields, prefix);
+		return;
+	}
+	if (!cJSON_IsObject(node))
+		return;
+	for (; it; it = next) {
+		next = it->next;
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", it->string);
+		if (!wanted(fields, path, &whole))
+			cJSON_Delete(cJSON_DetachItemViaPointer(node, it));
+		else if (!whole)
+			prune(it, fields, path);
+	}
+}
+
+void fake_fields(sbuf *b, const char *fields)
+{
+	cJSON *root = cJSON_Parse(b->p ? b->p : "");
+	char *out;
+
+	if (!root)
+		return;
+	prune(root, fields, "");
+	out = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!out)
+		return;
+	b->len = 0;
+	sb_puts(b, out);
+	free(out);
 }
 
 void fake_payload_pullrequests(sbuf *b, const char *base_url, const char *repo)

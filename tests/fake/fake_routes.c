@@ -17,7 +17,8 @@
 #include <openssl/evp.h>
 
 static char base[64] = "http://127.0.0.1/2.0";
-static long requests;
+static long requests, misbehaved;
+static char last_auth[700]; /* the Authorization value of the request being answered */
 
 /* ---- buffers ------------------------------------------------------------------------ */
 
@@ -110,6 +111,7 @@ static const char *reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 202: return "Accepted";
+	case 301: return "Moved Permanently";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
@@ -128,6 +130,7 @@ static void reply(fake_reply *r, int status, const char *ctype, const char *body
 		  "Content-Length: %zu\r\n", status, reason(status), ctype, len);
 	if (status == 401)
 		sb_puts(&r->raw, "WWW-Authenticate: Basic realm=\"Bitbucket.org HTTP\"\r\n");
+	sb_puts(&r->raw, r->extra);
 	sb_puts(&r->raw, r->close ? "Connection: close\r\n\r\n" : "\r\n");
 	sb_add(&r->raw, body, len);
 }
@@ -172,16 +175,29 @@ static void reply_huge(fake_reply *r)
 	reply_json(r, 200, &b);
 }
 
+/* --match: a substring of the target; a trailing '$' anchors it at the end. */
+static int matches(const char *target)
+{
+	size_t ml = strlen(cfg.match), tl = strlen(target);
+
+	if (!ml)
+		return 1;
+	if (cfg.match[ml - 1] == '$')
+		return tl >= ml - 1 && !strncmp(target + tl - (ml - 1), cfg.match, ml - 1);
+	return strstr(target, cfg.match) != NULL;
+}
+
 /* The switch of the moment, for a request it applies to. Returns 1 if it answered. */
 static int misbehave(const char *target, fake_reply *r)
 {
 	const char *m = cfg.mode;
 	sbuf b = { 0 };
 
-	if (!strcmp(m, "ok") || cfg.count == 0 || (cfg.match[0] && !strstr(target, cfg.match)))
+	if (!strcmp(m, "ok") || cfg.count == 0 || !matches(target))
 		return 0;
 	if (cfg.count > 0)
 		cfg.count--;
+	misbehaved++;
 	if (!strcmp(m, "401text")) {
 		reply_401_text(r);
 	} else if (!strcmp(m, "401json")) {
@@ -206,7 +222,23 @@ static int misbehave(const char *target, fake_reply *r)
 			"entry for more details.\"}}");
 		reply_json(r, 410, &b);
 	} else if (!strcmp(m, "429")) {
+		size_t used = strlen(r->extra);
+
+		if (cfg.retry_after >= 0)
+			snprintf(r->extra + used, sizeof r->extra - used, "Retry-After: %ld\r\n"
+				 "X-RateLimit-Limit: 1000\r\nX-RateLimit-Resource: api\r\n",
+				 cfg.retry_after);
 		reply_text(r, 429, "text/plain", "Rate limit for this resource has been exceeded");
+	} else if (!strcmp(m, "301")) {
+		snprintf(r->extra, sizeof r->extra, "Location: %s/repositories/renamed-ws\r\n", base);
+		reply_text(r, 301, "text/html", "");
+	} else if (!strcmp(m, "echoauth")) {
+		sb_puts(&b, "{\"type\": \"error\", \"error\": {\"message\": \"Bad request header ");
+		sb_puts(&b, last_auth);
+		sb_puts(&b, "\"}}");
+		reply_json(r, 400, &b);
+	} else if (!strcmp(m, "jsonastext")) {
+		reply_text(r, 200, "text/plain", "{\"values\": [], \"pagelen\": 10, \"size\": 0}");
 	} else if (!strcmp(m, "500")) {
 		reply_error(r, 500, "Something went wrong");
 	} else if (!strcmp(m, "503")) {
@@ -254,6 +286,15 @@ static long qlong(const char *query, const char *key, long def)
 	return qparam(query, key, v, sizeof v) ? atol(v) : def;
 }
 
+static void remember_auth(const char *head)
+{
+	const char *h = strcasestr(head, "\nAuthorization: ");
+
+	last_auth[0] = '\0';
+	if (h)
+		snprintf(last_auth, sizeof last_auth, "%.*s", (int)strcspn(h + 1, "\r\n"), h + 1);
+}
+
 static int auth_ok(const char *head)
 {
 	const char *h = strcasestr(head, "\nAuthorization: Basic ");
@@ -276,6 +317,24 @@ static int auth_ok(const char *head)
 	return (size_t)len == strlen(want) && memcmp(out, want, (size_t)len) == 0;
 }
 
+/* %XX and '+' decoded, as a server reads a query. */
+static void url_decode(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < size; in++) {
+		unsigned v;
+
+		if (*in == '%' && sscanf(in + 1, "%2x", &v) == 1) {
+			out[o++] = (char)v;
+			in += 2;
+		} else {
+			out[o++] = *in == '+' ? ' ' : *in;
+		}
+	}
+	out[o] = '\0';
+}
+
 static void control(const char *query, fake_reply *r)
 {
 	char v[128];
@@ -284,13 +343,29 @@ static void control(const char *query, fake_reply *r)
 		snprintf(cfg.mode, sizeof cfg.mode, "%.31s", v);
 	cfg.count = qlong(query, "count", -1);
 	cfg.match[0] = cfg.scope[0] = '\0';
-	qparam(query, "match", cfg.match, sizeof cfg.match);
+	if (qparam(query, "match", v, sizeof v))
+		url_decode(v, cfg.match, sizeof cfg.match);
 	qparam(query, "scope", cfg.scope, sizeof cfg.scope);
 	cfg.latency_ms = qlong(query, "latency", cfg.latency_ms);
 	cfg.nosize = (int)qlong(query, "nosize", cfg.nosize);
 	cfg.badutf8 = (int)qlong(query, "badutf8", cfg.badutf8);
 	cfg.foreign = (int)qlong(query, "foreign", cfg.foreign);
 	cfg.maxpagelen = qlong(query, "maxpagelen", cfg.maxpagelen);
+	if (qparam(query, "scopes", v, sizeof v))
+		url_decode(v, cfg.scopes, sizeof cfg.scopes);
+	cfg.retry_after = qlong(query, "retryafter", cfg.retry_after);
+	cfg.unstable = (int)qlong(query, "unstable", cfg.unstable);
+	cfg.created = qlong(query, "created", cfg.created);
+	cfg.deleted = qlong(query, "deleted", cfg.deleted);
+	cfg.churn_ws = qlong(query, "churnws", cfg.churn_ws);
+	cfg.hugesize = (int)qlong(query, "hugesize", cfg.hugesize);
+	cfg.endless = (int)qlong(query, "endless", cfg.endless);
+	cfg.undersize = qlong(query, "undersize", cfg.undersize);
+	if (qlong(query, "reset", 0)) {
+		memset(fake_added, 0, sizeof fake_added);
+		memset(fake_removed, 0, sizeof fake_removed);
+		misbehaved = 0;
+	}
 	reply_text(r, 200, "application/json", "{\"ok\": true}");
 }
 
@@ -298,7 +373,8 @@ static void stats(fake_reply *r)
 {
 	sbuf b = { 0 };
 
-	sb_printf(&b, "{\"requests\": %ld, \"max_inflight\": %ld}", requests, fake_max_inflight);
+	sb_printf(&b, "{\"requests\": %ld, \"max_inflight\": %ld, \"misbehaved\": %ld}", requests,
+		  fake_max_inflight, misbehaved);
 	reply_json(r, 200, &b);
 }
 
@@ -317,6 +393,10 @@ static void route_repo_sub(const char *path, const char *query, fake_reply *r)
 			return;
 		}
 		fake_payload_pullrequests(&b, base, repo);
+		reply_json(r, 200, &b);
+	} else if (rest && !strncmp(rest, "/src/", 5)) {
+		sb_puts(&b, "{\"values\": [{\"type\": \"commit_file\", \"path\": \"README.md\"}], "
+			"\"pagelen\": 10, \"page\": 1}");
 		reply_json(r, 200, &b);
 	} else if (rest && !strncmp(rest, "/commit/", 8) && strstr(rest + 8, "/pullrequests")) {
 		fake_payload_pullrequests(&b, base, repo);
@@ -346,12 +426,20 @@ static void route(const char *path, const char *query, fake_reply *r)
 			"\"https://developer.atlassian.com/cloud/bitbucket/changelog#CHANGE-2770\"}}}");
 		reply_json(r, 410, &b);
 	} else if (!strncmp(path, "/2.0/repositories/", 18) && !strchr(path + 18, '/')) {
+		char fields[1024];
+
 		if (fake_payload_repos(&b, base_url, path + 18, query) == 404) {
 			sb_free(&b);
 			reply_error(r, 404, "No workspace with identifier 'missing'.");
-		} else {
-			reply_json(r, 200, &b);
+			return;
 		}
+		if (qparam(query, "fields", fields, sizeof fields)) {
+			char dec[1024];
+
+			url_decode(fields, dec, sizeof dec);
+			fake_fields(&b, dec);
+		}
+		reply_json(r, 200, &b);
 	} else if (!strncmp(path, "/2.0/repositories/", 18)) {
 		route_repo_sub(path + 18, query, r);
 	} else {
@@ -382,6 +470,10 @@ void fake_route(char *head, fake_reply *r)
 		return;
 	}
 	requests++;
+	remember_auth(head);
+	if (cfg.scopes[0]) /* on every answer to a request, as Bitbucket sends them */
+		snprintf(r->extra, sizeof r->extra, "x-oauth-scopes: %s\r\nx-credential-type: "
+			 "apikey\r\n", cfg.scopes);
 	if (query)
 		query[-1] = '?'; /* the switch matches on the whole target */
 	if (misbehave(target, r))

@@ -46,7 +46,10 @@ static int reset(void **state)
 	(void)state;
 	setenv("BBCONSOLE_BITBUCKET_API", srv.base, 1);
 	unsetenv("BBCONSOLE_HTTP_TIMEOUT_MS");
-	return fake_control(&srv, "mode=ok&latency=0&nosize=0&badutf8=0&foreign=0&maxpagelen=100") == 200 ? 0 : -1;
+	return fake_control(&srv, "mode=ok&latency=0&nosize=0&badutf8=0&foreign=0&maxpagelen=100"
+			    "&retryafter=-1&unstable=0&created=0&deleted=0&churnws=-1&hugesize=0"
+			    "&endless=0&undersize=0&reset=1&scopes=account,+pullrequest,+repository,+team")
+		       == 200 ? 0 : -1;
 }
 
 static bb_creds creds(const bb_strlist *ws)
@@ -127,7 +130,8 @@ static void verify_wrong_token_is_plain_text_401_not_retried(void **state)
 	assert_non_null(strstr(r.msg, "Atlassian account email"));
 	assert_non_null(strstr(r.msg, "app passwords"));
 	assert_null(strstr(r.msg, "wrong-token"));
-	assert_int_equal(served() - before, 1);
+	assert_int_equal(served() - before, 2); /* /user and /user/workspaces, never again */
+	assert_int_equal(r.status, 401);
 	bitbucket_result_free(&r);
 }
 
@@ -154,7 +158,10 @@ static void verify_403_on_pull_requests_names_the_scope(void **state)
 	assert_int_equal(r.missing_scopes.n, 1);
 	assert_string_equal(r.missing_scopes.v[0], "read:pullrequest:bitbucket");
 	assert_non_null(strstr(r.msg, "read:pullrequest:bitbucket"));
-	assert_int_equal(served() - before, 1 + 3 + 1); /* 403 is never retried */
+	/* user, workspaces, 3 counts, pull requests and source; 403 is never retried */
+	assert_int_equal(served() - before, 1 + 1 + 3 + 1 + 1);
+	assert_int_equal(r.step, BB_STEP_PR);
+	assert_int_equal(r.status, 403);
 	bitbucket_result_free(&r);
 }
 
@@ -192,11 +199,44 @@ static void verify_without_workspace_scope_or_config_says_what_to_do(void **stat
 	bb_job_result r;
 
 	(void)state;
-	fake_control(&srv, "mode=403none&match=/user/workspaces");
+	fake_control(&srv, "mode=403scope&match=/user/workspaces&scope=read:workspace:bitbucket");
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
 	assert_non_null(strstr(r.msg, "read:workspace:bitbucket"));
-	assert_non_null(strstr(r.msg, "name the workspaces"));
 	assert_string_equal(r.missing_scopes.v[0], "read:workspace:bitbucket");
+	assert_int_equal(r.step, BB_STEP_WORKSPACES);
+	bitbucket_result_free(&r);
+}
+
+/* Only detail.required says a scope is missing: a bare 403 is reported as
+ * what it says, not guessed to be read:workspace. */
+static void workspaces_403_without_detail_is_not_a_guessed_scope(void **state)
+{
+	bb_strlist ws = { 0 };
+	bb_job_result r;
+
+	(void)state;
+	strlist_push(&ws, "ws1");
+	fake_control(&srv, "mode=403none&match=/user/workspaces");
+	assert_int_equal(verify(&r, &ws), BB_REMOTE);
+	assert_int_equal(r.missing_scopes.n, 0);
+	assert_int_equal(r.verify.workspaces_from_config, 0);
+	assert_null(strstr(r.msg, "lacks read:workspace"));
+	assert_non_null(strstr(r.msg, "Forbidden"));
+	bitbucket_result_free(&r);
+	strlist_free(&ws);
+}
+
+/* Legacy names in detail.required come out in the API-token names. */
+static void legacy_scope_names_are_translated(void **state)
+{
+	bb_job_result r;
+
+	(void)state;
+	fake_control(&srv, "mode=403scope&match=/pullrequests&scope=pullrequest");
+	assert_int_equal(verify(&r, NULL), BB_REMOTE);
+	assert_int_equal(r.missing_scopes.n, 1);
+	assert_string_equal(r.missing_scopes.v[0], "read:pullrequest:bitbucket");
+	assert_non_null(strstr(r.msg, "read:pullrequest:bitbucket"));
 	bitbucket_result_free(&r);
 }
 
@@ -224,30 +264,50 @@ static void retired_endpoint_410(void **state)
 	bitbucket_result_free(&r);
 }
 
-static void rate_limit_backs_off_then_succeeds(void **state)
+static long misbehaved(void)
 {
+	char body[256];
+	const char *m;
+
+	if (fake_get(&srv, "/_stats", body, sizeof body) != 200 || !(m = strstr(body, "misbehaved")))
+		return -1;
+	return atol(m + strlen("misbehaved\": "));
+}
+
+/* The first 429 ends the whole job: no retry, no further pages (each would
+ * add to the hourly count). Without Retry-After it says to wait minutes. */
+static void rate_limit_stops_the_whole_job(void **state)
+{
+	bb_creds c = creds(NULL);
 	bb_job_result r;
-	long before = served();
+	long before;
 
 	(void)state;
-	fake_control(&srv, "mode=429&count=2");
-	assert_int_equal(verify(&r, NULL), BB_OK);
-	assert_int_equal(r.verify.repositories, 75);
-	assert_int_equal(served() - before, 2 + 1 + 3 + 1);
+	fake_control(&srv, "mode=ok&maxpagelen=5&reset=1");
+	before = served();
+	fake_control(&srv, "mode=429&match=/repositories/ws1&maxpagelen=5&retryafter=-1");
+	assert_int_equal(bitbucket_discover_sync(&c, NULL, &r), BB_REMOTE);
+	assert_clean_message(&r);
+	assert_non_null(strstr(r.msg, "rate limiting"));
+	assert_non_null(strstr(r.msg, "few minutes"));
+	assert_int_equal(r.status, 429);
+	assert_int_equal(r.retry_after, -1);
+	assert_int_equal(misbehaved(), 1); /* never retried */
+	/* 1 + 3 first pages, and at most the pages of ws0/ws2 already started (of 10) */
+	assert_true(served() - before <= 1 + 3 + 8);
 	bitbucket_result_free(&r);
 }
 
-static void rate_limit_gives_up_after_three_retries(void **state)
+static void rate_limit_says_when_from_retry_after(void **state)
 {
 	bb_job_result r;
-	long before = served();
 
 	(void)state;
-	fake_control(&srv, "mode=429");
+	fake_control(&srv, "mode=429&retryafter=120");
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
-	assert_non_null(strstr(r.msg, "rate limiting"));
-	assert_non_null(strstr(r.msg, "few minutes"));
-	assert_int_equal(served() - before, 4);
+	assert_non_null(strstr(r.msg, "try again in 120 seconds"));
+	assert_non_null(strstr(r.msg, "1000 requests an hour"));
+	assert_int_equal(r.retry_after, 120);
 	bitbucket_result_free(&r);
 }
 
@@ -257,10 +317,10 @@ static void server_errors_retry_twice_then_explain(void **state)
 	long before = served();
 
 	(void)state;
-	fake_control(&srv, "mode=503");
+	fake_control(&srv, "mode=503&match=/user/workspaces");
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
 	assert_non_null(strstr(r.msg, "having trouble"));
-	assert_int_equal(served() - before, 3);
+	assert_int_equal(served() - before, 1 + 3); /* /user, and the workspaces 3 times */
 	bitbucket_result_free(&r);
 	fake_control(&srv, "mode=500&count=1");
 	assert_int_equal(verify(&r, NULL), BB_OK);
@@ -305,7 +365,7 @@ static void unknown_host_name(void **state)
 	bb_job_result r;
 
 	(void)state;
-	setenv("BBCONSOLE_BITBUCKET_API", "http://bbconsole-test.invalid/2.0", 1);
+	setenv("BBCONSOLE_BITBUCKET_API", "https://bbconsole-test.invalid/2.0", 1);
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
 	assert_non_null(strstr(r.msg, "could not be resolved"));
 	bitbucket_result_free(&r);
@@ -345,8 +405,8 @@ static void bad_api_address(void **state)
 
 	(void)state;
 	setenv("BBCONSOLE_BITBUCKET_API", "ftp://example.com/2.0", 1);
-	assert_int_equal(verify(&r, NULL), BB_REMOTE);
-	assert_non_null(strstr(r.msg, "not a valid http(s) URL"));
+	assert_int_equal(verify(&r, NULL), BB_USAGE);
+	assert_non_null(strstr(r.msg, "https://"));
 	bitbucket_result_free(&r);
 }
 
@@ -604,8 +664,10 @@ int main(void)
 		cmocka_unit_test_setup(verify_without_workspace_scope_or_config_says_what_to_do, reset),
 		cmocka_unit_test_setup(unknown_workspace_is_404, reset),
 		cmocka_unit_test_setup(retired_endpoint_410, reset),
-		cmocka_unit_test_setup(rate_limit_backs_off_then_succeeds, reset),
-		cmocka_unit_test_setup(rate_limit_gives_up_after_three_retries, reset),
+		cmocka_unit_test_setup(rate_limit_stops_the_whole_job, reset),
+		cmocka_unit_test_setup(rate_limit_says_when_from_retry_after, reset),
+		cmocka_unit_test_setup(workspaces_403_without_detail_is_not_a_guessed_scope, reset),
+		cmocka_unit_test_setup(legacy_scope_names_are_translated, reset),
 		cmocka_unit_test_setup(server_errors_retry_twice_then_explain, reset),
 		cmocka_unit_test_setup(slow_answer_times_out, reset),
 		cmocka_unit_test_setup(connection_refused, reset),
