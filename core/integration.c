@@ -1245,28 +1245,49 @@ long integration_expiry_days(const char *date, const char *now)
 	return (long)((timegm(&a) - timegm(&b)) / 86400);
 }
 
+static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, const char *date,
+				   bb_err *err)
+{
+	static const char sql[] = "UPDATE integration SET token_expires = ?1 WHERE slug = ?2";
+	sqlite3_stmt *st = NULL;
+	cJSON *details;
+	bb_code rc;
+
+	if ((rc = need_admin_of(ctx, it, "Changing", err)) != BB_OK ||
+	    (rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	if (date && *date)
+		sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, it->slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(ctx->db, "saving the token expiry date", err);
+	sqlite3_finalize(st);
+	if (rc != BB_OK)
+		return rc;
+	details = cJSON_CreateObject();
+	if (date && *date)
+		cJSON_AddStringToObject(details, "token_expires", date);
+	else
+		cJSON_AddNullToObject(details, "token_expires");
+	return audit_json(ctx, "integration.update", it->slug, details, err);
+}
+
 bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
 				      bb_err *err)
 {
-	static const char sql[] = "UPDATE integration SET token_expires = ?1 WHERE slug = ?2";
 	bb_integration it;
-	sqlite3_stmt *st = NULL;
+	bb_err local;
 	bb_code rc;
 
+	if (!err)
+		err = &local;
 	if (date && *date && integration_check_expiry(date, err) != BB_OK)
 		return err->code;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
-	if ((rc = need_admin_of(ctx, &it, "Changing", err)) == BB_OK &&
-	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
-		if (date && *date)
-			sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, it.slug, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ctx->db, "saving the token expiry date", err);
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = token_expires_locked(ctx, &it, date, err);
+		integration_free(&it);
 	}
-	sqlite3_finalize(st);
-	integration_free(&it);
-	return rc;
+	return db_finish(ctx->db, rc, err);
 }

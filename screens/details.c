@@ -94,11 +94,37 @@ static void token_status(const bb_integration *it, char *out, size_t size)
 	char t[40];
 
 	scr_short_time(it->token_updated_at, t, sizeof t);
-	if (!it->token_set)
+	if (!it->token_set) {
 		snprintf(out, size, "not set");
+		return;
+	}
+	snprintf(out, size, "set, updated %s%s%s", t, it->verify_known ? "; last check: " : "",
+		 it->verify_known ? (it->verify_ok ? "verified" : "failed") : "");
+}
+
+/* "2026-12-06 (in 5 days)", "2026-11-20 (expired)". */
+static void expiry_text(const bb_integration *it, char *out, size_t size)
+{
+	char now[BB_TIME_LEN];
+	long days;
+
+	util_now(now);
+	days = integration_expiry_days(it->token_expires, now);
+	if (days < 0)
+		snprintf(out, size, "%s (expired: create a new token, then e to enter it)",
+			 it->token_expires);
 	else
-		snprintf(out, size, "set, updated %s%s%s", t, it->verify_known ? "; last check: " : "",
-			 it->verify_known ? (it->verify_ok ? "verified" : "failed") : "");
+		snprintf(out, size, "%s (in %ld day%s)", it->token_expires, days, days == 1 ? "" : "s");
+}
+
+/* Within BB_TOKEN_EXPIRY_WARN_DAYS of the token's expiry (or after it). */
+static bool token_due(const bb_integration *it)
+{
+	char now[BB_TIME_LEN];
+
+	util_now(now);
+	return it->token_set &&
+	       integration_expiry_days(it->token_expires, now) <= BB_TOKEN_EXPIRY_WARN_DAYS;
 }
 
 static int draw_private(details *d, WINDOW *win, int y, int x, int width)
@@ -127,6 +153,12 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 	y++;
 	token_status(&d->it, buf, sizeof buf);
 	scr_pair(win, y + 3, x, width, "API token", buf, 0);
+	if (d->it.token_expires && d->it.token_set) {
+		expiry_text(&d->it, buf, sizeof buf);
+		scr_pair(win, y + 4, x, width, "Token expires", buf,
+			 token_due(&d->it) ? tui_attr(TUI_ERROR) : 0);
+		rows++;
+	}
 	return 3 + rows;
 }
 
@@ -181,7 +213,7 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
 	char buf[1024], t1[40], t2[40];
 	const bb_integration *it = &d->it;
-	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 2;
+	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 3;
 
 	if (full && d->gen != scr_generation())
 		details_load(d, 0);

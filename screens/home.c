@@ -34,8 +34,20 @@ const tui_keydef home_keys[] = {
 
 static const char *const head[6] = {"Name", "Type", "Space", "Labels", "Stacks", "Credentials"};
 
-static const char *cred_status(const bb_integration *it)
+/* The credentials column; a token due to expire says so first. */
+static const char *cred_status(const bb_integration *it, char *buf, size_t size)
 {
+	char now[BB_TIME_LEN];
+	long days;
+
+	util_now(now);
+	days = integration_expiry_days(it->token_expires, now);
+	if (it->token_set && days < 0)
+		return "token expired";
+	if (it->token_set && days <= BB_TOKEN_EXPIRY_WARN_DAYS) {
+		snprintf(buf, size, "expires in %ldd", days);
+		return buf;
+	}
 	if (!it->token_set)
 		return "no token";
 	if (!it->verify_known)
@@ -91,13 +103,13 @@ static void home_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, 
 {
 	home *h = arg;
 	const bb_integration *it = &h->items[h->rows[row]];
-	char labels[512], stacks[24];
+	char labels[512], stacks[24], cred[48];
 	const char *col[6];
 
 	scr_join(&it->labels, labels, sizeof labels);
 	snprintf(stacks, sizeof stacks, "%ld", it->stacks);
 	col[0] = it->name, col[1] = it->type, col[2] = it->space;
-	col[3] = labels, col[4] = stacks, col[5] = cred_status(it);
+	col[3] = labels, col[4] = stacks, col[5] = cred_status(it, cred, sizeof cred);
 	tui_fill(w, y, x, width, attr);
 	for (int i = 0, cx = x; i < 6 && cx < x + width; cx += h->cw[i] + 1, i++)
 		tui_put(w, y, cx, h->cw[i], col[i], attr, true);

@@ -118,6 +118,48 @@ static void record(verify_state *v)
 		scr_changed();
 }
 
+static void join(const bb_strlist *l, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < l->n && used + 1 < size; i++) {
+		int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", l->v[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+/* After a verification that worked: who the token is, where it administers,
+ * and the scopes it lacks, by name (what the command line's verify prints). */
+static void add_verify_details(verify_state *v)
+{
+	const bb_verify_info *i = &v->result.verify;
+	char list[512];
+	size_t n = strlen(v->text);
+
+	if (i->user)
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " User: %s.", i->user);
+	if (i->admin_workspaces.n && n < sizeof v->text) {
+		join(&i->admin_workspaces, list, sizeof list);
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Administrator of %s.", list);
+	}
+	if (!i->scopes_known || n >= sizeof v->text)
+		return;
+	if (i->missing_required.n) {
+		join(&i->missing_required, list, sizeof list);
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Missing scopes: %s.", list);
+	}
+	if (i->missing_recommended.n && n < sizeof v->text) {
+		join(&i->missing_recommended, list, sizeof list);
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Recommended: %s.", list);
+	}
+	if (!i->missing_required.n && !i->missing_recommended.n && n < sizeof v->text)
+		snprintf(v->text + n, sizeof v->text - n, " Every needed scope is held.");
+}
+
 static void job_done(void *user, bb_job_result *r)
 {
 	struct verify_link *l = user;
@@ -136,6 +178,8 @@ static void job_done(void *user, bb_job_result *r)
 	if (v->result.cancelled)
 		v->status = VERIFY_CANCELLED;
 	snprintf(v->text, sizeof v->text, "%s", v->result.msg);
+	if (v->status == VERIFY_OK && v->kind == BB_JOB_VERIFY)
+		add_verify_details(v);
 	if (v->record_ctx && v->status != VERIFY_CANCELLED)
 		record(v);
 	if (v->done)

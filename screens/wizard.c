@@ -28,6 +28,7 @@ typedef struct wizard {
 	int focus;                  /* widget index, then Back, then Next */
 	bool tried[ST_COUNT];       /* Next was attempted: show the reason even if empty */
 	tui_field name, email, token, desc;
+	tui_field expires;          /* on the token step: the date the token expires */
 	tui_tags labels;
 	tui_choice type;            /* 0 default, 1 space */
 	tui_choice_item type_items[2];
@@ -37,6 +38,7 @@ typedef struct wizard {
 	bb_space *spaces;
 	size_t nspaces;
 	char why[ST_COUNT][BB_MSG_MAX]; /* validator sentences, per step */
+	char expires_why[BB_MSG_MAX];
 	char title[96];
 	int cy, cx;
 	bool cursor;
@@ -139,6 +141,26 @@ CORE_CHECK(validate_token, ST_TOKEN)
 CORE_CHECK(validate_label, ST_LABELS)
 CORE_CHECK(validate_description, ST_DESC)
 
+/* The expiry date is optional; when typed, core says whether it is a date. */
+static const char *check_expires(void *arg, const char *v)
+{
+	wizard *w = arg;
+	bb_err err = {0};
+
+	if (!*v || integration_check_expiry(v, &err) == BB_OK)
+		return NULL;
+	snprintf(w->expires_why, BB_MSG_MAX, "%s", err.msg);
+	return w->expires_why;
+}
+
+/* Digits and '-' only: a token pasted into the wrong field is refused whole,
+ * never shown in clear. */
+static enum tui_filter_res expires_filter(void *arg, wchar_t ch)
+{
+	(void)arg;
+	return (ch >= '0' && ch <= '9') || ch == '-' ? TUI_FILTER_ACCEPT : TUI_FILTER_REFUSE;
+}
+
 /* A pasted token often ends with a newline: drop whitespace silently. */
 static enum tui_filter_res token_filter(void *arg, wchar_t ch)
 {
@@ -160,6 +182,8 @@ static int widget_count(const wizard *w)
 		return 0;
 	if (w->step == ST_TYPE && is_space_type(w) && w->nspaces)
 		return 2;
+	if (w->step == ST_TOKEN)
+		return 2; /* the token, then its expiry date */
 	return 1;
 }
 
@@ -176,7 +200,8 @@ static const char *step_reason(wizard *w)
 	case ST_EMAIL:
 		return tui_field_check(&w->email);
 	case ST_TOKEN:
-		return tui_field_check(&w->token);
+		return tui_field_check(&w->token) ? tui_field_check(&w->token)
+						  : tui_field_check(&w->expires);
 	case ST_LABELS:
 		return tui_field_value(&w->labels.input)[0] ? w->labels.reason : NULL;
 	case ST_DESC:
@@ -215,6 +240,7 @@ static char *draft_json(const wizard *w)
 	if (w->nspaces)
 		cJSON_AddStringToObject(o, "space", w->spaces[w->space.sel].name);
 	cJSON_AddStringToObject(o, "email", tui_field_value(&w->email));
+	cJSON_AddStringToObject(o, "token_expires", tui_field_value(&w->expires));
 	for (size_t i = 0; i < w->labels.n; i++)
 		cJSON_AddItemToArray(labels, cJSON_CreateString(w->labels.tags[i]));
 	cJSON_AddItemToObject(o, "labels", labels);
@@ -253,6 +279,7 @@ static void load_draft(wizard *w, const char *json)
 		return;
 	tui_field_set(&w->name, jstr(o, "name"));
 	tui_field_set(&w->email, jstr(o, "email"));
+	tui_field_set(&w->expires, jstr(o, "token_expires"));
 	tui_field_set(&w->desc, jstr(o, "description"));
 	tui_field_set(&w->labels.input, jstr(o, "label_input"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "labels"))
@@ -290,6 +317,29 @@ static void draw_line_step(wizard *w, WINDOW *win, int y, int x, int width, tui_
 	tui_field_draw(f, win, y + 1, x, width < 64 ? width : 64, focus, &w->cy, &w->cx);
 	w->cursor = focus;
 	draw_reason(w, win, y + 2, x, width, tui_field_check(f), f->len > 0);
+}
+
+/* The token, its expiry date, and how to make one (in the rows left above
+ * the buttons). */
+static void draw_token(wizard *w, WINDOW *win, int y, int x, int width)
+{
+	int buttons = w->s.area.y + w->s.area.h - 2, help;
+	bool focus = w->focus == 1;
+
+	draw_line_step(w, win, y, x, width, &w->token, "API token (hidden; paste allowed):");
+	tui_put(win, y + 4, x, width, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD, true);
+	tui_field_draw(&w->expires, win, y + 5, x, 12, focus, focus ? &w->cy : NULL,
+		       focus ? &w->cx : NULL);
+	if (focus)
+		w->cursor = true;
+	draw_reason(w, win, y + 6, x, width, tui_field_check(&w->expires), w->expires.len > 0);
+	help = buttons - (y + 8) - 1;
+	if (help > 0)
+		scr_wrap(win, y + 8, x, width, help, "Create an Atlassian API token with scopes "
+			 "read:repository:bitbucket and read:pullrequest:bitbucket; "
+			 "read:workspace:bitbucket is recommended so that workspaces can be "
+			 "discovered. The token is stored encrypted and never shown again.",
+			 tui_attr(TUI_MUTED));
 }
 
 static void draw_name(wizard *w, WINDOW *win, int y, int x, int width)
@@ -384,6 +434,9 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 	scr_pair(win, y + 4, x, width, "Space",
 		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
 	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->email), 0);
+	if (w->expires.len)
+		snprintf(mask + strlen(mask), sizeof mask - strlen(mask), "  (expires %s)",
+			 tui_field_value(&w->expires));
 	scr_pair(win, y + 6, x, width, "API token", mask, 0);
 	vrows = verify_draw(&w->verify, win, y + 7, x + 14, width - 14, 2);
 	y += vrows;
@@ -425,14 +478,7 @@ static void wizard_draw(tui_screen *s, WINDOW *win, bool full)
 		draw_line_step(w, win, y, x, width, &w->email,
 			       "Atlassian account email (Bitbucket's API user name):");
 		break;
-	case ST_TOKEN:
-		draw_line_step(w, win, y, x, width, &w->token, "API token (hidden; paste allowed):");
-		scr_wrap(win, y + 7, x, width, 6, "Create an Atlassian API token with scopes "
-			 "read:repository:bitbucket and read:pullrequest:bitbucket; "
-			 "read:workspace:bitbucket is recommended so that workspaces can be "
-			 "discovered. The token is stored encrypted and never shown again.",
-			 tui_attr(TUI_MUTED));
-		break;
+	case ST_TOKEN: draw_token(w, win, y, x, width); break;
 	case ST_LABELS: draw_labels(w, win, y, x, width); break;
 	case ST_DESC: draw_desc(w, win, y, x, width); break;
 	default: draw_review(w, win, y, x, width); break;
@@ -501,6 +547,10 @@ static tui_ret wizard_create(wizard *w)
 		return tui_redraw();
 	}
 	strlist_free(&labels);
+	if (w->expires.len &&
+	    integration_set_token_expires(scr_ctx(), out.slug, tui_field_value(&w->expires),
+					  &err) != BB_OK)
+		scr_error(&err);
 	if (w->verify.status == VERIFY_OK || w->verify.status == VERIFY_FAILED)
 		integration_record_verify(scr_ctx(), out.slug, w->verify.status == VERIFY_OK,
 					  w->verify.text, NULL);
@@ -585,13 +635,28 @@ static tui_ret choice_key(wizard *w, const tui_event *ev)
 	return field_result(w, r);
 }
 
+static tui_ret token_key(wizard *w, const tui_event *ev)
+{
+	enum tui_field_res r;
+
+	if (w->focus == 0)
+		return field_result(w, tui_field_event(&w->token, ev));
+	r = tui_field_event(&w->expires, ev);
+	if (r == TUI_FIELD_REFUSED) {
+		tui_message("The expiry date takes digits and '-' only, like 2027-03-31; that "
+			    "was not taken.", true);
+		return tui_redraw();
+	}
+	return field_result(w, r);
+}
+
 static tui_ret widget_key(wizard *w, const tui_event *ev)
 {
 	switch (w->step) {
 	case ST_NAME: return field_result(w, tui_field_event(&w->name, ev));
 	case ST_TYPE: return choice_key(w, ev);
 	case ST_EMAIL: return field_result(w, tui_field_event(&w->email, ev));
-	case ST_TOKEN: return field_result(w, tui_field_event(&w->token, ev));
+	case ST_TOKEN: return token_key(w, ev);
 	case ST_LABELS: {
 		enum tui_field_res r = tui_tags_event(&w->labels, ev);
 
@@ -658,6 +723,7 @@ static void wizard_destroy(tui_screen *s)
 	tui_field_destroy(&w->name);
 	tui_field_destroy(&w->email);
 	tui_field_destroy(&w->token); /* wipes the token */
+	tui_field_destroy(&w->expires);
 	tui_field_destroy(&w->desc);
 	tui_tags_destroy(&w->labels);
 	free(w->space_items);
@@ -675,9 +741,12 @@ static const tui_screen_ops wizard_ops = {
 static int init_fields(wizard *w)
 {
 	if (tui_field_init(&w->name, 0) || tui_field_init(&w->email, 0) ||
-	    tui_field_init(&w->token, TUI_FIELD_MASKED) ||
+	    tui_field_init(&w->token, TUI_FIELD_MASKED) || tui_field_init(&w->expires, 0) ||
 	    tui_field_init(&w->desc, TUI_FIELD_MULTILINE) || tui_tags_init(&w->labels, BB_LABELS_MAX))
 		return -1;
+	w->expires.max_len = 10;
+	w->expires.validate = check_expires, w->expires.arg = w;
+	w->expires.filter = expires_filter;
 	w->name.validate = check_name, w->name.arg = w;
 	w->email.validate = validate_email_check, w->email.arg = w;
 	w->token.validate = validate_token_check, w->token.arg = w;

@@ -5,6 +5,7 @@
 #include "test_console_lib.h"
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "validate.h"
 
@@ -354,6 +355,64 @@ static void sighup_saves_a_draft_without_the_token(void **state)
 	assert_null(draft_of(h, "alice"));
 }
 
+/* The token step records when the token expires: a paste that is not a
+ * date is refused whole (a token in the wrong field never shows in clear), a
+ * wrong date says why, and a date within 14 days warns in the list and the
+ * details. */
+static void token_expiry_is_recorded_and_warned(void **state)
+{
+	cliexec_home *h = *state;
+	char soon[16];
+	time_t in5 = time(NULL) + 5 * 86400;
+	struct tm tm;
+	cJSON *j;
+	vt *v;
+
+	gmtime_r(&in5, &tm);
+	strftime(soon, sizeof soon, "%Y-%m-%d", &tm);
+	cliexec_init(h, NULL);
+	v = open_wizard(h, "alice", 80, 24);
+	con_type(v, "Soon BB", "Enter");
+	WAIT(v, "Step 2 of 7: Type");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Step 3 of 7: Email");
+	con_type(v, "ops@acme.example", "Enter");
+	WAIT(v, "Step 4 of 7: API token");
+	WAIT(v, "Expires on (YYYY-MM-DD, optional");
+	vt_paste(v, "tok_expiring_secret_7");
+	WAIT(v, "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2");
+	con_type(v, NULL, "Tab");                       /* to the expiry date */
+	vt_paste(v, "tok_expiring_secret_7");          /* the wrong field: refused */
+	WAIT(v, "digits and '-' only");
+	ABSENT(v, "tok_expiring");
+	con_type(v, "2026-02-30", "Enter");
+	WAIT(v, "Not yet");
+	for (int i = 0; i < 10; i++)
+		con_type(v, NULL, "Backspace");
+	con_type(v, soon, "Enter");
+	WAIT(v, "Step 5 of 7: Labels");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Step 6 of 7: Description");
+	con_type(v, NULL, "Ctrl-D");
+	WAIT(v, "Step 7 of 7: Review");
+	WAIT(v, "(expires ");
+	WAIT(v, soon);
+	con_type(v, NULL, "Enter");                     /* Create */
+	WAIT(v, "Webhook setup: Soon BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "expires in 5d");                       /* the list warns */
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Soon BB");
+	WAIT(v, "Token expires");
+	WAIT(v, "(in 5 days)");
+	WAIT(v, soon);
+	con_type(v, NULL, "Esc");
+	con_quit(v);
+	j = con_show(h, "Soon BB");
+	assert_string_equal(con_jstr(j, "token_expires"), soon);
+	cJSON_Delete(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +425,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(back_navigation_keeps_input_and_esc_asks, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(resize_in_the_middle_keeps_the_step, con_setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(token_expiry_is_recorded_and_warned, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(sighup_saves_a_draft_without_the_token, con_setup,
 						con_teardown),

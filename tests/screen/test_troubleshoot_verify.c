@@ -14,11 +14,23 @@ static void verify_records_the_result_for_the_list(void **state)
 	WAIT(v, "Integration: Prod BB");
 	con_type(v, "v", NULL);
 	WAIT(v, "The token reaches 2 workspaces");
+	WAIT(v, "Every needed");
 	WAIT(v, "last check: verified");
 	ABSENT(v, FAKE_TOKEN);
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Bitbucket Cloud integrations");
 	WAIT(v, "verified");
+
+	/* a token without the recommended workspace scope: verify names it */
+	fake_control(&srv, "scopes=read:repository:bitbucket,read:pullrequest:bitbucket");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, "v", NULL);
+	WAIT(v, "Recommended:");
+	WAIT(v, "read:workspace:bitbucket.");
+	fake_control(&srv, "scopes=account,pullrequest,repository,team"); /* the default again */
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
 
 	fake_control(&srv, "mode=401text");
 	con_type(v, NULL, "Enter");
