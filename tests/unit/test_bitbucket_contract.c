@@ -186,6 +186,23 @@ static void repositories_created_during_the_listing_are_found(void **state)
 	bitbucket_result_free(&r);
 }
 
+/* An understated size: the last page by size still has a `next`. Nothing is
+ * lost or repeated, and each workspace says its count disagreed. */
+static void an_understated_size_loses_nothing_and_says_so(void **state)
+{
+	bb_job_result r;
+
+	(void)state;
+	fake_control(&srv, "undersize=10"); /* 25 repositories said to be 15 */
+	assert_int_equal(discover(&r, NULL), BB_OK);
+	assert_int_equal(r.repos.n, 75);
+	for (int w = 0; w < 3; w++)
+		assert_range(&r, w, 0, 24);
+	assert_int_equal(r.warnings.n, 3);
+	assert_non_null(strstr(r.warnings.v[0].msg, "counts 15 repositories"));
+	bitbucket_result_free(&r);
+}
+
 static void a_built_page_answering_4xx_falls_back_to_next(void **state)
 {
 	bb_job_result r;
@@ -483,6 +500,7 @@ int main(void)
 		cmocka_unit_test_setup(concurrent_pages_of_an_unsorted_listing_lose_nothing, reset),
 		cmocka_unit_test_setup(a_repository_deleted_during_the_listing_loses_no_other, reset),
 		cmocka_unit_test_setup(repositories_created_during_the_listing_are_found, reset),
+		cmocka_unit_test_setup(an_understated_size_loses_nothing_and_says_so, reset),
 		cmocka_unit_test_setup(a_built_page_answering_4xx_falls_back_to_next, reset),
 		cmocka_unit_test_setup(one_refusing_workspace_is_a_warning, reset),
 		cmocka_unit_test_setup(every_workspace_refusing_is_a_failure, reset),
