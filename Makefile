@@ -143,7 +143,14 @@ SOAK_N ?= 20
 soak: build-asan
 	@sh tests/soak.sh $(SOAK_N) build/asan $(SCREEN_SRC:%.c=build/asan/%)
 
-bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
+# the practical floor the console is measured beside: ncursesw and nothing else
+build/release/tests/bench/floor_list: tests/bench/floor_list.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(shell pkg-config --cflags ncursesw) $< -o $@ \
+		$(shell pkg-config --libs ncursesw)
+
+bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release) \
+		build/release/tests/bench/floor_list
 	@sh tests/bench/run.sh build/release
 
 fuzz: $(TEST_DEPS_STAMP)

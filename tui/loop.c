@@ -279,9 +279,13 @@ static void place_cursor(void)
 	int y, x;
 
 	if (!loop.too_small && s && s->ops->cursor && s->ops->cursor(s, &y, &x)) {
+		leaveok(stdscr, FALSE);
 		wmove(stdscr, y, x);
 		curs_set(1);
 	} else {
+		/* a hidden cursor may stay where the last write left it: moving it
+		 * back costs bytes on every frame and shows nothing */
+		leaveok(stdscr, TRUE);
 		curs_set(0);
 	}
 }

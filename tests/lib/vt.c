@@ -556,6 +556,11 @@ const char *vt_raw(vt *v, size_t *len)
 	return v->raw ? v->raw : "";
 }
 
+int vt_pid(const vt *v)
+{
+	return (int)v->pid;
+}
+
 int vt_send_signal(vt *v, int sig)
 {
 	return v->exited ? -1 : kill(v->pid, sig);

@@ -93,6 +93,8 @@ uint64_t vt_bytes_received(vt *v);
 /* Raw bytes received so far (NUL-terminated copy of the last up-to-1 MiB). */
 const char *vt_raw(vt *v, size_t *len);
 int vt_send_signal(vt *v, int sig);
+/* The child's process id (for /proc reads in benchmarks). */
+int vt_pid(const vt *v);
 /* Waits for the child to exit, reading its output meanwhile; stores the wait
  * status in *status (may be NULL). False on timeout. */
 bool vt_wait_exit(vt *v, int *status, int timeout_ms);
