@@ -152,7 +152,9 @@ void delivery_triggers(const char *event, const bb_payload *p, const char *track
 	}
 	if (strcmp(event, "pullrequest:created") != 0 && strcmp(event, "pullrequest:updated") != 0)
 		return;
-	if (p->dest_branch && p->source_commit && strcmp(p->dest_branch, tracked_branch) == 0) {
+	/* a run needs both: a body without them is recorded only */
+	if (p->dest_branch && p->source_commit && p->source_branch &&
+	    strcmp(p->dest_branch, tracked_branch) == 0) {
 		bb_trigger t = {"proposed", p->source_branch, p->source_commit, p->pull_request};
 
 		fn(&t, arg);

@@ -214,6 +214,17 @@ static void test_parse_refuses_bad_bodies(void **state)
 	assert_int_equal(delivery_parse("repo:push", "{\"push\":{}}", 11, &p, &err), BB_INVALID);
 	assert_int_equal(delivery_parse("pullrequest:created", "{\"pullrequest\":{\"id\":\"x\"}}",
 					26, &p, &err), BB_INVALID);
+	/* found by the fuzz smoke: a pull request without a source branch */
+	ok(delivery_parse("pullrequest:created", "{\"pullrequest\":{\"id\":1,\"source\":{\"commit\":"
+			  "{\"hash\":\"abc\"}},\"destination\":{\"branch\":{\"name\":\"main\"}}}}",
+			  100, &p, &err), &err);
+	{
+		seen s = {0};
+
+		delivery_triggers("pullrequest:created", &p, "main", note, &s);
+		assert_int_equal(s.n, 0);
+	}
+	delivery_payload_free(&p);
 	ok(delivery_parse("repo:fork", "{}", 2, &p, &err), &err);
 	assert_null(p.repository);
 	delivery_payload_free(&p);
