@@ -134,7 +134,13 @@ layering:
 	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
 	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
 
-bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release)
+# wrk and nginx: only the receiver's benchmark needs them, never make check
+BENCH_DEPS_STAMP := build/.bench-deps-ok
+$(BENCH_DEPS_STAMP): $(DEPS_STAMP)
+	@sh tests/deps.sh program=wrk:wrk program=nginx:nginx-light
+	@touch $@
+bench: $(TEST_DEPS_STAMP) $(BENCH_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) \
+		$(call FAKE_BIN,release)
 	@sh tests/bench/run.sh build/release
 
 fuzz: $(TEST_DEPS_STAMP)

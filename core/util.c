@@ -30,6 +30,7 @@ int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
 {
 	struct tm tm = {0};
 	int ms = 0, used = 0;
+	char sec[24];
 	time_t when;
 
 	if (!t || sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -40,10 +41,9 @@ int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	when = timegm(&tm) + seconds;
-	if (!gmtime_r(&when, &tm))
+	if (!gmtime_r(&when, &tm) || !strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm))
 		return -1;
-	snprintf(out, BB_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+	snprintf(out, BB_TIME_LEN, "%.19s.%03uZ", sec, (unsigned)ms % 1000u);
 	return 0;
 }
 
