@@ -153,6 +153,10 @@ bb_code delivery_queue_start(const char *path, long busy_ms, delivery_queue **ou
 	sqlite3_exec(db_handle(q->db), "PRAGMA synchronous = FULL", NULL, NULL, NULL);
 	sqlite3_exec(db_handle(q->db), "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
 	sqlite3_exec(db_handle(q->db), WRITER_CACHE, NULL, NULL, NULL);
+	/* Debian's SQLite zeroes every freed page: retention would write each
+	 * deleted 15 KB body a second time. FAST still clears freed space that
+	 * costs no extra write; bodies hold no secret. */
+	sqlite3_exec(db_handle(q->db), "PRAGMA secure_delete = FAST", NULL, NULL, NULL);
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->ready, NULL);
 	pthread_cond_init(&q->ckpt_wake, NULL);

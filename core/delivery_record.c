@@ -11,7 +11,7 @@
 
 typedef struct batch {
 	bb_db *db;
-	sqlite3_stmt *dup, *ins, *body, *stacks;
+	sqlite3_stmt *dup, *ins, *body, *stacks, *run;
 	char now[BB_TIME_LEN];
 } batch;
 
@@ -32,6 +32,7 @@ static void batch_end(batch *b)
 	sqlite3_finalize(b->ins);
 	sqlite3_finalize(b->body);
 	sqlite3_finalize(b->stacks);
+	sqlite3_finalize(b->run);
 }
 
 static bb_code batch_begin(bb_db *db, batch *b, bb_err *err)
@@ -136,7 +137,7 @@ static void make_run(const bb_trigger *t, void *arg)
 	bb_run_input in = {tr->kind, tr->name, t->type, t->commit, t->branch, t->pull_request,
 			   tr->job->id, tr->b->now};
 
-	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, NULL, tr->err)) == BB_OK)
+	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, NULL, &tr->b->run, tr->err)) == BB_OK)
 		tr->job->runs++;
 }
 

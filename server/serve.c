@@ -108,13 +108,13 @@ static enum MHD_Result answer_job(request *rq)
 	return answer(rq->conn, (unsigned)j->status, json);
 }
 
-/* The writer's callback, after the batch holding this delivery committed. */
+/* The writer's callback, after the batch holding this delivery committed:
+ * as little as possible, the writer is the receiver's narrowest part. */
 static void job_done(bb_delivery_job *job, void *arg)
 {
 	request *rq = arg;
 
 	(void)job;
-	log_job(&rq->job);
 	atomic_store(&rq->answered, 1);
 	MHD_resume_connection(rq->conn);
 }
@@ -233,8 +233,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*data_size = 0;
 		return MHD_YES;
 	}
-	if (atomic_load(&rq->answered))
+	if (atomic_load(&rq->answered)) {
+		log_job(&rq->job); /* here, not in the writer: it has enough to do */
 		return answer_job(rq);
+	}
 	if (rq->submitted)
 		return MHD_YES;
 	return check_and_queue(rq, url);

@@ -334,6 +334,17 @@ static void test_record_and_list(void **state)
 	assert_int_equal(runs[0].delivery, v[0].id);
 	assert_int_equal(strlen(runs[0].id), BB_ULID_LEN);
 	run_list_free(runs, nr);
+	{
+		bb_delivery one;
+		char *raw;
+		size_t len;
+
+		ok(delivery_get(w->ctx, v[0].id, &one, &raw, &len, &err), &err);
+		assert_int_equal(len, 14515); /* the raw body, kept */
+		assert_string_equal(one.outcome, "accepted");
+		free(raw);
+		delivery_free(&one);
+	}
 	delivery_list_free(v, n);
 }
 
@@ -421,6 +432,13 @@ static void test_retention(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].request_uuid, "{r-3}");
 	delivery_list_free(v, n);
+	{
+		long bodies = 0;
+
+		ok(db_query_int(w->ctx->db, "SELECT COUNT(*) FROM delivery_body", NULL, 0, &bodies,
+				"counting", &err), &err);
+		assert_int_equal(bodies, 2); /* the bodies went with their deliveries */
+	}
 	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", -1, 0, &err), BB_INVALID);
 }
 
