@@ -189,7 +189,7 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 	}
 	scr_changed();
 	snprintf(text, sizeof text, "New webhook secret: %s  Update it in every repository's "
-		 "webhook in Bitbucket; the old secret no longer verifies deliveries.", secret);
+		 "webhook in Bitbucket; the old secret is still accepted for 24 hours.", secret);
 	secret_wipe(secret, sizeof secret);
 	m = tui_dialog_message("Secret rotated", text, NULL, NULL);
 	secret_wipe(text, sizeof text);
