@@ -402,6 +402,49 @@ static void test_previous_secret_after_grace(void **state)
 	assert_int_equal(serve_stop(&s, SIGTERM), 0);
 }
 
+/* A connection to port with the request's headers and half its body sent. */
+static int half_request(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	char head[2048], hex[65];
+	int fd = socket(AF_INET, SOCK_STREAM, 0), n;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(delivery_hmac_hex(secret, strlen(secret), push_body, push_len, hex), 0);
+	n = snprintf(head, sizeof head, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		     "Connection: close\r\nContent-Type: application/json\r\nX-Event-Key: "
+		     "repo:push\r\nX-Request-UUID: {t-1}\r\nX-Hub-Signature: sha256=%s\r\n"
+		     "Content-Length: %zu\r\n\r\n", endpoint_path, hex, push_len);
+	assert_int_equal(write(fd, head, (size_t)n), n);
+	assert_int_equal(write(fd, push_body, push_len / 2), (ssize_t)(push_len / 2));
+	return fd;
+}
+
+static void test_sigterm_finishes_in_flight(void **state)
+{
+	struct timespec pause = {0, 300 * 1000 * 1000};
+	size_t rest = push_len - push_len / 2;
+	char reply[256] = "";
+	int fd, status;
+	served s;
+
+	(void)state;
+	serve_start(&s, NULL);
+	fd = half_request(s.port);
+	nanosleep(&pause, NULL);
+	kill(s.pid, SIGTERM);
+	nanosleep(&pause, NULL);
+	assert_int_equal(http(s.port, "GET", "/healthz", NULL, NULL, 0), -1); /* not accepting */
+	assert_int_equal(write(fd, push_body + push_len / 2, rest), (ssize_t)rest);
+	assert_true(read(fd, reply, sizeof reply - 1) > 0);
+	assert_int_equal(strncmp(reply, "HTTP/1.1 202", 12), 0);
+	close(fd);
+	assert_int_equal(waitpid(s.pid, &status, 0), s.pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* ---- kill -9 under load ---------------------------------------------------------------- */
 
 #define SENDERS 6
@@ -498,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_and_detached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_secret_in_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_secret_after_grace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_finishes_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_9_under_load, setup, teardown),
 	};
 
