@@ -87,8 +87,10 @@ static void time_receiver(bb_ctx *ctx, const char *body, size_t len, const char 
 	delivery_hmac_hex(secret, strlen(secret), body, len, sig + 7);
 	delivery_receiver_init(ctx->db, &r, &err);
 	snprintf(path, sizeof path, "/bitbucket-cloud/%s/integration/bench-bb", r.account_id);
-	sqlite3_exec(db_handle(ctx->db), getenv("SYNC") ? getenv("SYNC") : "PRAGMA synchronous = FULL", NULL, NULL, NULL);
-	if (getenv("CACHE")) sqlite3_exec(db_handle(ctx->db), getenv("CACHE"), NULL, NULL, NULL);
+	/* as the receiver's writer sets its connection */
+	sqlite3_exec(db_handle(ctx->db), "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+	sqlite3_exec(db_handle(ctx->db), "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+	sqlite3_exec(db_handle(ctx->db), "PRAGMA secure_delete = FAST", NULL, NULL, NULL);
 	for (int round = 0; round < ROUNDS / BATCH; round++) {
 		t = util_mono_ms();
 		for (int i = 0; i < BATCH; i++) {
