@@ -33,9 +33,11 @@ STD  := -std=c11 -D_GNU_SOURCE -DBB_VERSION='"$(VERSION)"'
 ifeq ($(MAKECMDGOALS),deps)
 else
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl and libcrypto are opened at run time on first use (core/*_lazy.c):
-# not linked, so a command that needs neither does not load them.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl libcrypto,$(PKGS)) 2>/dev/null) -ldl
+# libcurl, libcrypto and libmicrohttpd are opened at run time on first use
+# (core/*_lazy.c, server/mhd_lazy.c): not linked, so a command that needs
+# none of them does not load them.
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl libcrypto libmicrohttpd,$(PKGS)) \
+	2>/dev/null) -ldl
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 endif

@@ -25,6 +25,7 @@
 #include "db.h"
 #include "delivery.h"
 #include "delivery_queue.h"
+#include "mhd_lazy.h"
 
 #define CONNECTION_LIMIT 1024
 #define IDLE_TIMEOUT_S 10      /* Bitbucket gives up after 10 s too */
@@ -446,6 +447,8 @@ bb_code serve_run(const serve_opts *o, bb_err *err)
 	bb_db *db;
 	bb_code rc;
 
+	if (mhd_lazy_error())
+		return bb_fail(err, BB_TEMP, "%s", mhd_lazy_error());
 	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &la, err)) != BB_OK ||
 	    (rc = load_tls(o, &t, err)) != BB_OK || (rc = db_open(o->db_path, &db, err)) != BB_OK)
 		goto out;
