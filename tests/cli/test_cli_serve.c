@@ -350,6 +350,31 @@ static void test_duplicate_and_detached(void **state)
 	cJSON_Delete(doc);
 }
 
+static void test_who_sees_deliveries_and_runs(void **state)
+{
+	cliexec_result r = {0};
+
+	(void)state;
+	run_ok(NULL, (const char *[]){"user", "grant", "bob", "--space", "root", "--role", "read",
+		NULL});
+	cliexec(&home, &r, "bob", NULL, "deliveries", "prod-bb", NULL);
+	cliexec_assert_refused(&r, 77, "admin");
+	cliexec(&home, &r, "bob", NULL, "run", "list", NULL);
+	cliexec_assert_ok(&r); /* bob reads in root: he may see the stacks, so their runs */
+	cliexec(&home, &r, "bob", NULL, "integration", "retention", "prod-bb", "--keep", "5", NULL);
+	cliexec_assert_refused(&r, 77, NULL);
+	cliexec(&home, &r, "alice", NULL, "integration", "retention", "prod-bb", "--keep", "5000",
+		"--days", "90", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, "the newest 5000 of the last 90 days"));
+	cliexec(&home, &r, "alice", NULL, "integration", "retention", "prod-bb", "--keep", "0",
+		NULL);
+	cliexec_assert_refused(&r, 64, "--keep");
+	cliexec(&home, &r, "alice", NULL, "deliveries", "nope", NULL);
+	cliexec_assert_refused(&r, 66, NULL);
+	cliexec_free(&r);
+}
+
 static void rotate(const char *now)
 {
 	cliexec_result r = {0};
@@ -376,6 +401,15 @@ static void test_previous_secret_in_grace(void **state)
 	snprintf(old, sizeof old, "%s", secret);
 	rotate(NULL);
 	load_secret();
+	{
+		cliexec_result r = {0};
+
+		cliexec(&home, &r, "alice", NULL, "integration", "show", "prod-bb", NULL);
+		cliexec_assert_ok(&r);
+		assert_non_null(strstr(r.out, "the previous secret is accepted until"));
+		assert_null(strstr(r.out, old)); /* never shown */
+		cliexec_free(&r);
+	}
 	serve_start(&s, NULL);
 	assert_int_equal(deliver(s.port, "{g-1}", old), 202);
 	assert_int_equal(deliver(s.port, "{g-2}", secret), 202);
@@ -539,6 +573,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy_database_is_503, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_and_detached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_who_sees_deliveries_and_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_secret_in_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_secret_after_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_finishes_in_flight, setup, teardown),

@@ -423,6 +423,14 @@ static void test_retention(void **state)
 	bb_err err;
 
 	ok(integration_set_retention(w->ctx, "prod-bb", 2, 0, &err), &err);
+	{
+		long audited = 0;
+
+		ok(db_query_int(w->ctx->db, "SELECT COUNT(*) FROM audit WHERE action = "
+				"'integration.retention' AND details LIKE '%keep_deliveries%'", NULL, 0,
+				&audited, "counting", &err), &err);
+		assert_int_equal(audited, 1); /* the setting is audited; deliveries are not */
+	}
 	for (int i = 0; i < 4; i++) {
 		snprintf(uuid, sizeof uuid, "{r-%d}", i);
 		assert_int_equal(deliver(w, "push_signed.json", "repo:push", uuid, w->secret), 202);
@@ -440,6 +448,9 @@ static void test_retention(void **state)
 		assert_int_equal(bodies, 2); /* the bodies went with their deliveries */
 	}
 	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", -1, 0, &err), BB_INVALID);
+	ok(user_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
+	testdb_as(w->ctx, "bob");
+	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", 5, 0, &err), BB_DENIED);
 }
 
 static void test_last_hourly_stats(void **state)
