@@ -34,9 +34,11 @@ STD  := -std=c11 -D_GNU_SOURCE -DBB_VERSION='"$(VERSION)"'
 ifeq ($(MAKECMDGOALS),deps)
 else
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl and libcrypto are opened at run time on first use (core/*_lazy.c):
-# not linked, so a command that needs neither does not load them.
-PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl libcrypto,$(PKGS)) 2>/dev/null) -ldl
+# libcurl, libcrypto and libmicrohttpd are opened at run time on first use
+# (core/*_lazy.c, server/mhd_lazy.c): not linked, so a command that needs
+# none of them does not load them.
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out libcurl libcrypto libmicrohttpd,$(PKGS)) \
+	2>/dev/null) -ldl
 TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 endif
@@ -149,8 +151,13 @@ build/release/tests/bench/floor_list: tests/bench/floor_list.c $(DEPS_STAMP)
 	$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) $(shell pkg-config --cflags ncursesw) $< -o $@ \
 		$(shell pkg-config --libs ncursesw)
 
-bench: $(TEST_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) $(call FAKE_BIN,release) \
-		build/release/tests/bench/floor_list
+# wrk and nginx: only the receiver's benchmark needs them, never make check
+BENCH_DEPS_STAMP := build/.bench-deps-ok
+$(BENCH_DEPS_STAMP): $(DEPS_STAMP)
+	@sh tests/deps.sh program=wrk:wrk program=nginx:nginx-light
+	@touch $@
+bench: $(TEST_DEPS_STAMP) $(BENCH_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) \
+		$(call FAKE_BIN,release) build/release/tests/bench/floor_list
 	@sh tests/bench/run.sh build/release
 
 fuzz: $(TEST_DEPS_STAMP)

@@ -62,6 +62,7 @@ bb_code delivery_receiver_init(bb_db *db, bb_receiver *r, bb_err *err)
 	bb_code rc = account_get(&ctx, &acc, err);
 
 	memset(r, 0, sizeof *r);
+	delivery_parser_init();
 	if (rc != BB_OK)
 		return rc;
 	snprintf(r->account_id, sizeof r->account_id, "%s", acc.id);
@@ -109,14 +110,30 @@ static int route_slug(const bb_receiver *r, const char *path, char *slug, size_t
 
 /* ---- checking, in a request thread -------------------------------------------- */
 
+/* The integration's secrets, still encrypted: the previous one is decrypted
+ * only for a delivery the current one does not sign. */
 typedef struct secrets {
-	char *current, *previous; /* previous NULL when none or its grace is over */
+	bb_db *db;
+	unsigned char *current, *previous; /* previous NULL when none or its grace is over */
+	size_t current_len, previous_len;
 } secrets;
 
 static void secrets_free(secrets *s)
 {
-	secret_free(s->current);
-	secret_free(s->previous);
+	free(s->current);
+	free(s->previous);
+}
+
+static unsigned char *blob_dup(sqlite3_stmt *st, int i, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	unsigned char *out;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!b || !(out = malloc(*len ? *len : 1)))
+		return NULL;
+	memcpy(out, b, *len);
+	return out;
 }
 
 /* 0 found, 1 no such integration, -1 database trouble. */
@@ -129,24 +146,37 @@ static int load_secrets(bb_db *db, const char *slug, const char *now, secrets *o
 	bb_err err;
 
 	memset(out, 0, sizeof *out);
+	out->db = db;
 	if (db_prepare(db, sql, &st, &err) != BB_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step == SQLITE_DONE)
 		rc = 1;
-	if (step == SQLITE_ROW &&
-	    secret_decrypt(db_key(db), sqlite3_column_blob(st, 0),
-			   (size_t)sqlite3_column_bytes(st, 0), &out->current, &err) == BB_OK) {
+	if (step == SQLITE_ROW && (out->current = blob_dup(st, 0, &out->current_len))) {
 		const char *until = (const char *)sqlite3_column_text(st, 2);
 
 		rc = 0;
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL && until && strcmp(now, until) < 0)
-			secret_decrypt(db_key(db), sqlite3_column_blob(st, 1),
-				       (size_t)sqlite3_column_bytes(st, 1), &out->previous, &err);
+			out->previous = blob_dup(st, 1, &out->previous_len);
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* Whether the encrypted secret blob signs the request. */
+static int signed_with(const secrets *s, const unsigned char *blob, size_t len,
+		       const bb_delivery_req *req)
+{
+	char *plain = NULL;
+	bb_err err;
+	int ok;
+
+	if (!blob || secret_decrypt(db_key(s->db), blob, len, &plain, &err) != BB_OK)
+		return 0;
+	ok = delivery_signature_ok(plain, req->body, req->len, req->signature);
+	secret_free(plain);
+	return ok;
 }
 
 static char *header_json(const bb_delivery_req *req)
@@ -182,9 +212,11 @@ static void refuse(bb_delivery_job *job, int status, const char *why)
 
 static void check_signature(const bb_delivery_req *req, const secrets *s, bb_delivery_job *job)
 {
-	if (delivery_signature_ok(s->current, req->body, req->len, req->signature))
+	if (!req->signature)
+		refuse(job, 401, "no signature");
+	else if (signed_with(s, s->current, s->current_len, req))
 		job->signature = "current";
-	else if (delivery_signature_ok(s->previous, req->body, req->len, req->signature))
+	else if (signed_with(s, s->previous, s->previous_len, req))
 		job->signature = "previous";
 	else
 		refuse(job, 401, req->signature ? "bad signature" : "no signature");

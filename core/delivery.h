@@ -107,6 +107,10 @@ bb_code delivery_parse(const char *event, const char *body, size_t len, bb_paylo
 		       bb_err *err);
 void delivery_payload_free(bb_payload *p);
 
+/* Sets up the parser's allocator (cJSON's hooks) once. delivery_parse does
+ * it on first use; delivery_receiver_init does it before any thread starts. */
+void delivery_parser_init(void);
+
 /* What a delivery asks of one stack tracking `tracked_branch` of the
  * delivery's repository: fn is called once per run to create, with type
  * "tracked" or "proposed". Tags, deleted branches and the other events call

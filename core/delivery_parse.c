@@ -5,12 +5,108 @@
  * the triggers need are copied out of the cJSON tree. */
 #include "delivery.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cJSON.h>
 
 #define FIELD_MAX 1024 /* longer names and hashes are not Bitbucket's */
+
+/* ---- an arena for cJSON's nodes while a body is parsed ---------------------- *
+ * cJSON makes one allocation per value: a 14.5 KB push is about a thousand
+ * malloc/free pairs, a good part of the receiver's time. While this thread
+ * parses, cJSON's hooks take memory from the thread's arena and freeing it
+ * is a no-op; the tree never outlives the parse (fields are strdup'd out),
+ * so the arena is simply rewound. Other threads, and this one outside a
+ * parse, get malloc and free as usual. */
+#define ARENA_SIZE (1 << 20)
+
+typedef struct arena {
+	char *base;
+	size_t used;
+	int on;
+} arena;
+
+static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static pthread_key_t arena_key;
+
+static arena *arena_mine(void)
+{
+	return pthread_getspecific(arena_key);
+}
+
+static void *arena_malloc(size_t n)
+{
+	arena *a = arena_mine();
+
+	n = (n + 15) & ~(size_t)15;
+	if (a && a->on && a->used + n <= ARENA_SIZE) {
+		void *p = a->base + a->used;
+
+		a->used += n;
+		return p;
+	}
+	return malloc(n);
+}
+
+static void arena_free(void *p)
+{
+	arena *a = arena_mine();
+
+	if (a && (uintptr_t)p >= (uintptr_t)a->base &&
+	    (uintptr_t)p < (uintptr_t)a->base + ARENA_SIZE)
+		return;
+	free(p);
+}
+
+static void arena_drop(void *p)
+{
+	arena *a = p;
+
+	free(a->base);
+	free(a);
+}
+
+static void arena_init(void)
+{
+	cJSON_Hooks hooks = {arena_malloc, arena_free};
+
+	pthread_key_create(&arena_key, arena_drop);
+	cJSON_InitHooks(&hooks);
+}
+
+void delivery_parser_init(void)
+{
+	pthread_once(&arena_once, arena_init);
+}
+
+/* This thread's arena, switched on; NULL (plain malloc) when out of memory. */
+static arena *arena_begin(void)
+{
+	arena *a;
+
+	delivery_parser_init();
+	if (!(a = arena_mine()) && (a = calloc(1, sizeof *a))) {
+		if (!(a->base = malloc(ARENA_SIZE))) {
+			free(a);
+			return NULL;
+		}
+		pthread_setspecific(arena_key, a);
+	}
+	if (a) {
+		a->used = 0;
+		a->on = 1;
+	}
+	return a;
+}
+
+static void arena_end(arena *a)
+{
+	if (a)
+		a->on = 0;
+}
 
 static const cJSON *obj(const cJSON *o, const char *key)
 {
@@ -108,9 +204,11 @@ static bb_code parse_pr(const cJSON *root, bb_payload *p, bb_err *err)
 bb_code delivery_parse(const char *event, const char *body, size_t len, bb_payload *out,
 		       bb_err *err)
 {
+	arena *a = arena_begin();
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	bb_code rc = BB_OK;
 
+	arena_end(a); /* the copies below are the caller's, from malloc */
 	memset(out, 0, sizeof *out);
 	if (!cJSON_IsObject(root)) {
 		cJSON_Delete(root);
@@ -152,7 +250,9 @@ void delivery_triggers(const char *event, const bb_payload *p, const char *track
 	}
 	if (strcmp(event, "pullrequest:created") != 0 && strcmp(event, "pullrequest:updated") != 0)
 		return;
-	if (p->dest_branch && p->source_commit && strcmp(p->dest_branch, tracked_branch) == 0) {
+	/* a run needs both: a body without them is recorded only */
+	if (p->dest_branch && p->source_commit && p->source_branch &&
+	    strcmp(p->dest_branch, tracked_branch) == 0) {
 		bb_trigger t = {"proposed", p->source_branch, p->source_commit, p->pull_request};
 
 		fn(&t, arg);

@@ -196,7 +196,8 @@ bb_code delivery_last(bb_ctx *ctx, const char *integration, bb_delivery *out, in
 static bb_code read_body(bb_db *db, long long id, char **body, size_t *len, bb_err *err)
 {
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(db, "SELECT body FROM delivery WHERE id = ?1", &st, err);
+	bb_code rc = db_prepare(db, "SELECT body FROM delivery_body WHERE delivery = ?1", &st,
+				err);
 
 	*body = NULL;
 	*len = 0;

@@ -11,7 +11,7 @@
 
 typedef struct batch {
 	bb_db *db;
-	sqlite3_stmt *dup, *ins, *stacks;
+	sqlite3_stmt *dup, *ins, *body, *stacks, *run;
 	char now[BB_TIME_LEN];
 } batch;
 
@@ -20,8 +20,9 @@ static const char dup_sql[] = "SELECT 1 FROM delivery WHERE integration = ?1 AND
 static const char ins_sql[] =
 	"INSERT INTO delivery (integration, received_at, event, hook_uuid, request_uuid, "
 	"attempt, repository, branch, commit_sha, pull_request, fork, signature, outcome, "
-	"status, ms, answered_at, headers, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+	"status, ms, answered_at, headers) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+static const char body_sql[] = "INSERT INTO delivery_body (delivery, body) VALUES (?1, ?2)";
 static const char stacks_sql[] = "SELECT kind, name, branch FROM stack WHERE integration = ?1 "
 				 "AND repository = ?2";
 
@@ -29,7 +30,9 @@ static void batch_end(batch *b)
 {
 	sqlite3_finalize(b->dup);
 	sqlite3_finalize(b->ins);
+	sqlite3_finalize(b->body);
 	sqlite3_finalize(b->stacks);
+	sqlite3_finalize(b->run);
 }
 
 static bb_code batch_begin(bb_db *db, batch *b, bb_err *err)
@@ -39,6 +42,7 @@ static bb_code batch_begin(bb_db *db, batch *b, bb_err *err)
 	util_now(b->now);
 	if (db_prepare(db, dup_sql, &b->dup, err) != BB_OK ||
 	    db_prepare(db, ins_sql, &b->ins, err) != BB_OK ||
+	    db_prepare(db, body_sql, &b->body, err) != BB_OK ||
 	    db_prepare(db, stacks_sql, &b->stacks, err) != BB_OK) {
 		batch_end(b);
 		return err->code;
@@ -78,7 +82,7 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_job(batch *b, const bb_delivery_job *job, int accepted)
+static void bind_job(batch *b, const bb_delivery_job *job)
 {
 	sqlite3_stmt *st = b->ins;
 	const char *branch, *commit;
@@ -103,10 +107,20 @@ static void bind_job(batch *b, const bb_delivery_job *job, int accepted)
 	sqlite3_bind_int64(st, 15, (long long)(util_mono_ms() - job->started));
 	sqlite3_bind_text(st, 16, b->now, -1, SQLITE_STATIC);
 	bind_opt_text(st, 17, job->headers ? job->headers : "{}");
-	if (accepted)
-		sqlite3_bind_blob(st, 18, job->body, (int)job->len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 18);
+}
+
+/* The raw body of an accepted delivery, kept for inspection. */
+static bb_code keep_body(batch *b, const bb_delivery_job *job, bb_err *err)
+{
+	int step;
+
+	sqlite3_bind_int64(b->body, 1, job->id);
+	sqlite3_bind_blob(b->body, 2, job->body, (int)job->len, SQLITE_STATIC);
+	step = sqlite3_step(b->body);
+	sqlite3_reset(b->body);
+	if (step != SQLITE_DONE)
+		return db_fail(b->db, "keeping a delivery's body", err);
+	return BB_OK;
 }
 
 typedef struct trig {
@@ -123,7 +137,7 @@ static void make_run(const bb_trigger *t, void *arg)
 	bb_run_input in = {tr->kind, tr->name, t->type, t->commit, t->branch, t->pull_request,
 			   tr->job->id, tr->b->now};
 
-	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, NULL, tr->err)) == BB_OK)
+	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, NULL, &tr->b->run, tr->err)) == BB_OK)
 		tr->job->runs++;
 }
 
@@ -158,7 +172,7 @@ static bb_code record_one(batch *b, bb_delivery_job *job, bb_err *err)
 	}
 	if (job->status == 0)
 		job->status = 202;
-	bind_job(b, job, accepted);
+	bind_job(b, job);
 	step = sqlite3_step(b->ins);
 	sqlite3_reset(b->ins);
 	sqlite3_clear_bindings(b->ins);
@@ -171,7 +185,11 @@ static bb_code record_one(batch *b, bb_delivery_job *job, bb_err *err)
 	if (step != SQLITE_DONE)
 		return db_fail(b->db, "recording a delivery", err);
 	job->id = sqlite3_last_insert_rowid(db_handle(b->db));
-	return accepted ? trigger_runs(b, job, err) : BB_OK;
+	if (!accepted)
+		return BB_OK;
+	if (keep_body(b, job, err) != BB_OK)
+		return err->code;
+	return trigger_runs(b, job, err);
 }
 
 bb_code delivery_record(bb_db *db, bb_delivery_job *const *jobs, size_t n, bb_err *err)

@@ -210,18 +210,8 @@ bb_code run_last(bb_ctx *ctx, const char *kind, const char *stack, bb_run *out, 
 	return rc;
 }
 
-bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID_LEN + 1],
-			  bb_err *err)
+static void bind_run(sqlite3_stmt *st, const char *id, const bb_run_input *in)
 {
-	static const char sql[] = "INSERT INTO run (id, stack_kind, stack, type, commit_sha, "
-				  "branch, pull_request, delivery, state, created_at, updated_at) "
-				  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9)";
-	char id[BB_ULID_LEN + 1];
-	sqlite3_stmt *st;
-	bb_code rc;
-
-	if ((rc = account_new_ulid(id, err)) != BB_OK || (rc = db_prepare(db, sql, &st, err)) != BB_OK)
-		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, in->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, in->stack, -1, SQLITE_STATIC);
@@ -230,12 +220,36 @@ bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID
 	sqlite3_bind_text(st, 6, in->branch, -1, SQLITE_STATIC);
 	if (in->pull_request > 0)
 		sqlite3_bind_int64(st, 7, in->pull_request);
+	else
+		sqlite3_bind_null(st, 7);
 	if (in->delivery > 0)
 		sqlite3_bind_int64(st, 8, in->delivery);
+	else
+		sqlite3_bind_null(st, 8);
 	sqlite3_bind_text(st, 9, in->now, -1, SQLITE_STATIC);
+}
+
+bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID_LEN + 1],
+			  sqlite3_stmt **stmt, bb_err *err)
+{
+	static const char sql[] = "INSERT INTO run (id, stack_kind, stack, type, commit_sha, "
+				  "branch, pull_request, delivery, state, created_at, updated_at) "
+				  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'queued', ?9, ?9)";
+	char id[BB_ULID_LEN + 1];
+	sqlite3_stmt *own = NULL, *st;
+	bb_code rc;
+
+	if (!stmt)
+		stmt = &own;
+	if ((rc = account_new_ulid(id, err)) != BB_OK ||
+	    (!*stmt && (rc = db_prepare(db, sql, stmt, err)) != BB_OK))
+		return rc;
+	st = *stmt;
+	bind_run(st, id, in);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_fail(db, "creating a run", err);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
+	sqlite3_finalize(own);
 	if (rc == BB_OK && id_out)
 		memcpy(id_out, id, sizeof id);
 	return rc;

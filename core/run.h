@@ -36,7 +36,9 @@ bb_code run_last(bb_ctx *ctx, const char *kind, const char *stack, bb_run *out, 
 		 bb_err *err);
 
 /* Creates a queued run inside the caller's transaction (the receiver's
- * writer; no permission check). id_out may be NULL. */
+ * writer; no permission check). id_out may be NULL. *stmt caches the
+ * prepared statement across calls (start with NULL; sqlite3_finalize it
+ * when done); stmt may be NULL. */
 typedef struct bb_run_input {
 	const char *kind, *stack, *type, *commit, *branch;
 	long pull_request;
@@ -44,6 +46,6 @@ typedef struct bb_run_input {
 	const char *now;
 } bb_run_input;
 bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID_LEN + 1],
-			  bb_err *err);
+			  sqlite3_stmt **stmt, bb_err *err);
 
 #endif

@@ -109,8 +109,8 @@ static const char *const schema_migrations[] = {
 
 	/* 4: the webhook receiver: deliveries, the runs they trigger, the
 	 * previous secret kept for a grace period after a rotation, and how
-	 * many deliveries each integration keeps. A delivery goes with its
-	 * integration; a run outlives its delivery (retention). */
+	 * many deliveries each integration keeps. A delivery (and its body)
+	 * goes with its integration; a run outlives its delivery (retention). */
 	"ALTER TABLE integration ADD COLUMN secret_prev_enc BLOB;"
 	"ALTER TABLE integration ADD COLUMN secret_prev_until TEXT;"
 	"ALTER TABLE integration ADD COLUMN keep_deliveries INTEGER NOT NULL DEFAULT 1000;"
@@ -123,8 +123,13 @@ static const char *const schema_migrations[] = {
 	"  pull_request INTEGER, fork INTEGER NOT NULL DEFAULT 0,"
 	"  signature TEXT NOT NULL, outcome TEXT NOT NULL, status INTEGER NOT NULL,"
 	"  ms INTEGER NOT NULL DEFAULT 0, answered_at TEXT,"
-	"  headers TEXT NOT NULL DEFAULT '{}', body BLOB);"
+	"  headers TEXT NOT NULL DEFAULT '{}');"
 	"CREATE INDEX delivery_integration ON delivery(integration, id);"
+	"CREATE INDEX delivery_received ON delivery(integration, received_at);"
+	/* bodies apart: listing and retention read small rows, not 15 KB ones */
+	"CREATE TABLE delivery_body ("
+	"  delivery INTEGER PRIMARY KEY REFERENCES delivery(id) ON DELETE CASCADE,"
+	"  body BLOB NOT NULL);"
 	"CREATE INDEX delivery_request ON delivery(integration, request_uuid)"
 	"  WHERE outcome = 'accepted';"
 	"CREATE TABLE run ("

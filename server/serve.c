@@ -25,9 +25,12 @@
 #include "db.h"
 #include "delivery.h"
 #include "delivery_queue.h"
+#include "mhd_lazy.h"
 
 #define CONNECTION_LIMIT 1024
 #define IDLE_TIMEOUT_S 10      /* Bitbucket gives up after 10 s too */
+#define REQUEST_DEADLINE_MS 9000.0 /* a body still coming after this is cut off */
+#define DISCARD_MAX (4 * BB_DELIVERY_MAX_BODY) /* read past the limit, then cut */
 #define DRAIN_DEADLINE_MS 10000.0
 #define BUSY_MS 3000L          /* then 503: Bitbucket retries 5xx */
 
@@ -44,7 +47,7 @@ typedef struct request {
 	server *s;
 	struct MHD_Connection *conn;
 	char *body;
-	size_t len, cap;
+	size_t len, cap, dropped;
 	int too_large;
 	int submitted;
 	atomic_int answered;
@@ -108,13 +111,13 @@ static enum MHD_Result answer_job(request *rq)
 	return answer(rq->conn, (unsigned)j->status, json);
 }
 
-/* The writer's callback, after the batch holding this delivery committed. */
+/* The writer's callback, after the batch holding this delivery committed:
+ * as little as possible, the writer is the receiver's narrowest part. */
 static void job_done(bb_delivery_job *job, void *arg)
 {
 	request *rq = arg;
 
 	(void)job;
-	log_job(&rq->job);
 	atomic_store(&rq->answered, 1);
 	MHD_resume_connection(rq->conn);
 }
@@ -150,12 +153,14 @@ static enum MHD_Result check_and_queue(request *rq, const char *url)
 	return MHD_YES;
 }
 
-/* Keeps the body up to Bitbucket's limit; the rest is read and dropped. */
-static void take_body(request *rq, const char *data, size_t n)
+/* Keeps the body up to Bitbucket's limit; some more is read and dropped
+ * (to answer 413), then the connection is cut: 0. */
+static int take_body(request *rq, const char *data, size_t n)
 {
 	if (rq->too_large || rq->len + n > BB_DELIVERY_MAX_BODY) {
 		rq->too_large = 1;
-		return;
+		rq->dropped += n;
+		return rq->dropped <= DISCARD_MAX;
 	}
 	if (rq->len + n > rq->cap) {
 		size_t cap = rq->cap ? rq->cap : 16384;
@@ -165,13 +170,14 @@ static void take_body(request *rq, const char *data, size_t n)
 			cap *= 2;
 		if (!(nb = realloc(rq->body, cap))) {
 			rq->too_large = 1;
-			return;
+			return 1;
 		}
 		rq->body = nb;
 		rq->cap = cap;
 	}
 	memcpy(rq->body + rq->len, data, n);
 	rq->len += n;
+	return 1;
 }
 
 static enum MHD_Result health(server *s, struct MHD_Connection *c)
@@ -229,12 +235,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(method, "POST") != 0)
 		return MHD_YES; /* answered already; the body (if any) is dropped */
 	if (*data_size) {
-		take_body(rq, data, *data_size);
+		/* a client too slow, or sending far too much, is cut off */
+		if (!take_body(rq, data, *data_size) ||
+		    util_mono_ms() - rq->started > REQUEST_DEADLINE_MS)
+			return MHD_NO;
 		*data_size = 0;
 		return MHD_YES;
 	}
-	if (atomic_load(&rq->answered))
+	if (atomic_load(&rq->answered)) {
+		log_job(&rq->job); /* here, not in the writer: it has enough to do */
 		return answer_job(rq);
+	}
 	if (rq->submitted)
 		return MHD_YES;
 	return check_and_queue(rq, url);
@@ -436,6 +447,8 @@ bb_code serve_run(const serve_opts *o, bb_err *err)
 	bb_db *db;
 	bb_code rc;
 
+	if (mhd_lazy_error())
+		return bb_fail(err, BB_TEMP, "%s", mhd_lazy_error());
 	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &la, err)) != BB_OK ||
 	    (rc = load_tls(o, &t, err)) != BB_OK || (rc = db_open(o->db_path, &db, err)) != BB_OK)
 		goto out;

@@ -214,6 +214,17 @@ static void test_parse_refuses_bad_bodies(void **state)
 	assert_int_equal(delivery_parse("repo:push", "{\"push\":{}}", 11, &p, &err), BB_INVALID);
 	assert_int_equal(delivery_parse("pullrequest:created", "{\"pullrequest\":{\"id\":\"x\"}}",
 					26, &p, &err), BB_INVALID);
+	/* found by the fuzz smoke: a pull request without a source branch */
+	ok(delivery_parse("pullrequest:created", "{\"pullrequest\":{\"id\":1,\"source\":{\"commit\":"
+			  "{\"hash\":\"abc\"}},\"destination\":{\"branch\":{\"name\":\"main\"}}}}",
+			  100, &p, &err), &err);
+	{
+		seen s = {0};
+
+		delivery_triggers("pullrequest:created", &p, "main", note, &s);
+		assert_int_equal(s.n, 0);
+	}
+	delivery_payload_free(&p);
 	ok(delivery_parse("repo:fork", "{}", 2, &p, &err), &err);
 	assert_null(p.repository);
 	delivery_payload_free(&p);
@@ -323,6 +334,17 @@ static void test_record_and_list(void **state)
 	assert_int_equal(runs[0].delivery, v[0].id);
 	assert_int_equal(strlen(runs[0].id), BB_ULID_LEN);
 	run_list_free(runs, nr);
+	{
+		bb_delivery one;
+		char *raw;
+		size_t len;
+
+		ok(delivery_get(w->ctx, v[0].id, &one, &raw, &len, &err), &err);
+		assert_int_equal(len, 14515); /* the raw body, kept */
+		assert_string_equal(one.outcome, "accepted");
+		free(raw);
+		delivery_free(&one);
+	}
 	delivery_list_free(v, n);
 }
 
@@ -401,6 +423,14 @@ static void test_retention(void **state)
 	bb_err err;
 
 	ok(integration_set_retention(w->ctx, "prod-bb", 2, 0, &err), &err);
+	{
+		long audited = 0;
+
+		ok(db_query_int(w->ctx->db, "SELECT COUNT(*) FROM audit WHERE action = "
+				"'integration.retention' AND details LIKE '%keep_deliveries%'", NULL, 0,
+				&audited, "counting", &err), &err);
+		assert_int_equal(audited, 1); /* the setting is audited; deliveries are not */
+	}
 	for (int i = 0; i < 4; i++) {
 		snprintf(uuid, sizeof uuid, "{r-%d}", i);
 		assert_int_equal(deliver(w, "push_signed.json", "repo:push", uuid, w->secret), 202);
@@ -410,7 +440,17 @@ static void test_retention(void **state)
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].request_uuid, "{r-3}");
 	delivery_list_free(v, n);
+	{
+		long bodies = 0;
+
+		ok(db_query_int(w->ctx->db, "SELECT COUNT(*) FROM delivery_body", NULL, 0, &bodies,
+				"counting", &err), &err);
+		assert_int_equal(bodies, 2); /* the bodies went with their deliveries */
+	}
 	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", -1, 0, &err), BB_INVALID);
+	ok(user_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
+	testdb_as(w->ctx, "bob");
+	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", 5, 0, &err), BB_DENIED);
 }
 
 static void test_last_hourly_stats(void **state)
