@@ -168,10 +168,11 @@ static void troubleshooting_reads_the_deliveries(void **state)
 	push(w, "uuid-good-4", w->secret, 202);
 	con_type(v, "t", NULL);
 	WAIT(v, "1 of 2 refused: signature");
+	/* a failed check selects its row: move once the Bitbucket checks ended */
+	WAIT(v, "FAILED       Credentials");
 	for (int i = 0; i < 5; i++)
 		con_type(v, NULL, "Down"); /* the deliveries row: what it means */
 	WAIT(v, "refused because the");
-	WAIT(v, "FAILED       Credentials"); /* the Bitbucket checks ended */
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Integration: Prod BB");
 	con_type(v, NULL, "Esc");
