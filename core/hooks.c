@@ -263,6 +263,7 @@ struct hooks_run {
 	hooks_progress_cb progress;
 	hooks_done_cb done;
 	void *user;
+	int abandoned;             /* freed while a job ran: its callback frees it */
 };
 
 static void wops_free(hooks_run *run)
@@ -277,12 +278,8 @@ static void wops_free(hooks_run *run)
 	run->nw = 0;
 }
 
-void hooks_run_free(hooks_run *run)
+static void run_release(hooks_run *run)
 {
-	if (!run)
-		return;
-	if (run->phase < 3 && run->job)
-		bitbucket_job_cancel(run->client, run->job);
 	free(run->slug);
 	free(run->endpoint);
 	free(run->email);
@@ -298,6 +295,19 @@ void hooks_run_free(hooks_run *run)
 	wops_free(run);
 	hooks_report_free(&run->rep);
 	free(run);
+}
+
+void hooks_run_free(hooks_run *run)
+{
+	if (!run)
+		return;
+	if (run->phase < 3 && run->job) {
+		/* the job's callback is still to come and points here */
+		run->abandoned = 1;
+		bitbucket_job_cancel(run->client, run->job);
+		return;
+	}
+	run_release(run);
 }
 
 static bb_creds run_creds(const hooks_run *run)
@@ -583,6 +593,10 @@ static void hooks_listed(void *user, bb_job_result *res)
 	bb_err err;
 	int plan = 0;
 
+	if (run->abandoned) {
+		run_release(run);
+		return;
+	}
 	run->listed = *res;
 	memset(res, 0, sizeof *res);
 	run->rep.requests += run->listed.requests;
@@ -765,6 +779,10 @@ static void hooks_written(void *user, bb_job_result *res)
 	hooks_run *run = user;
 	bb_err err;
 
+	if (run->abandoned) {
+		run_release(run);
+		return;
+	}
 	run->rep.requests += res->requests;
 	for (size_t i = 0; i < run->nw && i < res->nanswers; i++) {
 		const bb_hook_answer *a = &res->answers[i];

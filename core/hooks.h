@@ -95,7 +95,8 @@ bb_code hooks_start(bb_ctx *ctx, bb_client *c, const char *integration, hooks_mo
 		    void *user, hooks_run **out, bb_err *err);
 /* Stops it; done is still called, with what was done so far. */
 void hooks_cancel(hooks_run *run);
-/* After done (or to abandon it: then done is never called). */
+/* After done, or to abandon it: then done is never called (the run is
+ * released when its job's cancellation comes back through the client). */
 void hooks_run_free(hooks_run *run);
 
 /* The same, blocking, for the command line. out is filled even when the run
