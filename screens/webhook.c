@@ -158,12 +158,12 @@ static void webhook_fixed(void *user, hooks_report *r)
 	webhook *h = user;
 	char msg[BB_MSG_MAX];
 
-	hooks_run_free(h->run);
-	h->run = NULL;
 	snprintf(msg, sizeof msg, "%s", r->msg);
 	hooks_report_free(&h->rep);
-	h->rep = *r; /* the run's report: pending rows say so */
+	h->rep = *r; /* the run's report (r lives in the run): pending rows say so */
 	memset(r, 0, sizeof *r);
+	hooks_run_free(h->run);
+	h->run = NULL;
 	if (h->sel >= h->rep.n)
 		h->sel = h->rep.n ? h->rep.n - 1 : 0;
 	tui_message(msg, h->rep.code != BB_OK || h->rep.failed > 0);
