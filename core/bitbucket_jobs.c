@@ -1133,6 +1133,9 @@ static void handle_error(bb_client *c, req *r, long status, const char *ctype, i
 		*again = retry_later(c, r, RETRY_SERVER);
 	if (!*again)
 		got_error(c, r, &e);
+	/* whichever request met the 429 first (/user or /user/workspaces race) */
+	if (!*again && status == 429 && r->job->res.retry_after < 0)
+		r->job->res.retry_after = r->hd.retry_after;
 	bitbucket_api_error_free(&e);
 }
 
