@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_hooks.h"
 #include "integration.h"
 #include "secret.h"
 #include "stack.h"
@@ -519,6 +520,8 @@ bb_code cmd_integration_rotate(cli *c, bb_err *err)
 	if (rc == BB_OK)
 		rc = say_rotated(c, secret, err);
 	secret_wipe(secret, sizeof secret);
+	if (rc == BB_OK && cli_has(c, "update-webhooks"))
+		rc = cmd_hooks_rekey(c, c->pos[0], err);
 	return rc;
 }
 
@@ -590,10 +593,17 @@ static bb_code delete_preview(cli *c, const bb_integration *it, bb_err *err)
 
 static bb_code delete_now(cli *c, const bb_integration *it, bb_err *err)
 {
-	long n = 0;
+	long n = 0, refused = 0;
 
+	if (cli_has(c, "remove-webhooks") &&
+	    cmd_hooks_remove(c, it->slug, &refused, err) != BB_OK)
+		return err->code;
 	if (integration_delete(c->ctx, it->slug, &n, err) != BB_OK)
 		return err->code;
+	if (refused)
+		fprintf(stderr, "bbconsole: %ld webhook%s could not be removed (listed above): remove "
+			"%s by hand in Bitbucket.\n", refused, refused == 1 ? "" : "s",
+			refused == 1 ? "it" : "them");
 	if (c->json) {
 		fputs("{\"name\":", c->out);
 		cli_json_write_str(c->out, it->name);
@@ -619,6 +629,9 @@ bb_code cmd_integration_delete(cli *c, bb_err *err)
 	if (!it.details_visible) /* same right as delete: do not invite a doomed --yes */
 		rc = bb_fail(err, BB_DENIED, "Deleting integration %s needs admin in space %s; ask "
 			     "an admin there.", it.slug, it.space);
+	else if (cli_has(c, "remove-webhooks") && !cli_has(c, "yes"))
+		rc = cli_usage(c, err, "--remove-webhooks goes with --yes (without it nothing is "
+			       "deleted)");
 	else if (cli_has(c, "yes"))
 		rc = delete_now(c, &it, err);
 	else

@@ -3,6 +3,7 @@
  * the help can never disagree with what is accepted. */
 #include "cli.h"
 #include "cmd_bitbucket.h"
+#include "cmd_hooks.h"
 
 #define END {NULL, NULL, 0, NULL}
 
@@ -74,6 +75,12 @@ static const cli_opt int_update_opts[] = {
 
 static const cli_opt int_delete_opts[] = {
 	{"yes", NULL, 0, "really delete (without it: list what would be detached)"},
+	{"remove-webhooks", NULL, 0, "also remove the webhooks bbconsole manages (with --yes)"},
+	END
+};
+
+static const cli_opt int_rotate_opts[] = {
+	{"update-webhooks", NULL, 0, "then write the new secret to every webhook bbconsole manages"},
 	END
 };
 
@@ -147,7 +154,7 @@ const cli_cmd cli_commands[] = {
 	{"integration", "update", "NAME", 1, 1, 1, cmd_integration_update,
 	 "change an integration (name, slug, type and endpoint never change)", int_update_opts},
 	{"integration", "rotate-secret", "NAME", 1, 1, 1, cmd_integration_rotate,
-	 "replace the webhook secret and show the new one", no_opts},
+	 "replace the webhook secret and show the new one", int_rotate_opts},
 	{"integration", "delete", "NAME", 1, 1, 1, cmd_integration_delete,
 	 "delete an integration; its stacks and modules become detached", int_delete_opts},
 	{"integration", "retention", "NAME", 1, 1, 1, cmd_integration_retention,
@@ -156,6 +163,8 @@ const cli_cmd cli_commands[] = {
 	 "ask Bitbucket what the integration's token can reach", no_opts},
 	{"integration", "repos", "NAME", 1, 1, 1, cmd_integration_repos,
 	 "list the repositories the integration's token can read", cmd_repos_opts},
+	{"integration", "webhooks", "NAME", 1, 1, 1, cmd_integration_webhooks,
+	 "check (or --fix) the webhook of every repository the stacks use", cmd_webhooks_opts},
 	{"stack", "create", "NAME", 1, 1, 1, cmd_stack_create,
 	 "create a stack or module tracking a repository", stack_create_opts},
 	{"stack", "list", "", 0, 0, 1, cmd_stack_list,

@@ -137,6 +137,7 @@ static void job_free(job *j)
 	free(j->repo);
 	free(j->commit);
 	free(j->first_repo);
+	bbc_hooks_free(j);
 	strlist_free(&j->config_ws);
 	strlist_free(&j->ws);
 	bitbucket_result_free(&j->res);
@@ -165,7 +166,13 @@ static size_t scrub_one(char *buf, size_t len, const char *needle)
 size_t bbc_scrub(const job *j, char *buf, size_t len)
 {
 	len = scrub_one(buf, len, j->token);
-	return scrub_one(buf, len, j->auth64);
+	len = scrub_one(buf, len, j->auth64);
+	return bbc_hooks_scrub(j, buf, len);
+}
+
+size_t bbc_scrub_text(char *buf, size_t len, const char *needle)
+{
+	return scrub_one(buf, len, needle);
 }
 
 static void scrub_result(const job *j, bb_job_result *r)
@@ -175,6 +182,8 @@ static void scrub_result(const job *j, bb_job_result *r)
 		bbc_scrub(j, r->warnings.v[i].msg, strlen(r->warnings.v[i].msg));
 	if (r->verify.user)
 		bbc_scrub(j, r->verify.user, strlen(r->verify.user));
+	for (size_t i = 0; r->answers && i < r->nanswers; i++)
+		bbc_scrub(j, r->answers[i].msg, strlen(r->answers[i].msg));
 }
 
 /* The header's base64 form, computed once (libcrypto, loaded on first use);
@@ -399,7 +408,9 @@ static bb_code client_setup(bb_client *c, bb_err *err)
 		return bb_fail(err, BB_REMOTE, "%s", curl_lazy_error());
 	c->multi = curl_multi_init();
 	c->headers = curl_slist_append(NULL, "Accept: application/json");
-	if (!c->multi || !c->headers)
+	c->json_headers = curl_slist_append(curl_slist_append(NULL, "Accept: application/json"),
+					    "Content-Type: application/json");
+	if (!c->multi || !c->headers || !c->json_headers)
 		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)BB_MAX_INFLIGHT);
 	bitbucket_api_base(c->base, sizeof c->base);
@@ -421,6 +432,7 @@ static void client_release(bb_client *c)
 	if (c->multi)
 		curl_multi_cleanup(c->multi);
 	curl_slist_free_all(c->headers);
+	curl_slist_free_all(c->json_headers);
 	if (c->pipe_r >= 0)
 		close(c->pipe_r);
 	if (c->pipe_w >= 0)
@@ -570,6 +582,7 @@ static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 	j->res.kind = kind;
 	j->res.verify.pr_access = -1;
 	j->res.verify.source_access = -1;
+	j->res.verify.hooks_access = -1;
 	j->res.retry_after = -1;
 	return j;
 }
@@ -637,6 +650,56 @@ bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const c
 	return job_submit(c, j, done, user);
 }
 
+/* Copies the ops; 0 with err set when one is malformed. */
+static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
+{
+	j->hops = calloc(n ? n : 1, sizeof *j->hops);
+	j->res.answers = calloc(n ? n : 1, sizeof *j->res.answers);
+	if (!j->hops || !j->res.answers) {
+		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		return 0;
+	}
+	j->nhops = j->res.nanswers = n;
+	for (size_t i = 0; i < n; i++) {
+		hook_op_copy *h = &j->hops[i];
+		int needs_uuid = ops[i].verb == BB_HOOK_UPDATE || ops[i].verb == BB_HOOK_DELETE;
+
+		if (!ops[i].subject || !*ops[i].subject || (!ops[i].workspace &&
+		    !strchr(ops[i].subject, '/')) || (needs_uuid && (!ops[i].uuid || !*ops[i].uuid))) {
+			bb_fail(err, BB_USAGE, "A webhook request needs a repository as workspace/slug "
+				"(or a workspace) and, to change a hook, its uuid.");
+			return 0;
+		}
+		h->verb = ops[i].verb;
+		h->workspace = ops[i].workspace;
+		h->subject = strdup(ops[i].subject);
+		h->uuid = ops[i].uuid ? strdup(ops[i].uuid) : NULL;
+		h->body = ops[i].body ? strdup(ops[i].body) : NULL;
+		h->secret = bbc_hooks_secret_of(ops[i].body);
+		if (!h->subject || (ops[i].uuid && !h->uuid) || (ops[i].body && !h->body)) {
+			bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_op *ops,
+				size_t n, bb_progress_cb progress, bb_done_cb done, void *user,
+				bb_err *err)
+{
+	job *j = job_new(cr, BB_JOB_HOOKS, err);
+
+	if (!j)
+		return 0;
+	if (!hooks_copy_ops(j, ops, n, err)) {
+		job_free(j);
+		return 0;
+	}
+	j->progress = progress;
+	return job_submit(c, j, done, user);
+}
+
 static void verify_info_free(bb_verify_info *v)
 {
 	strlist_free(&v->workspaces);
@@ -660,6 +723,13 @@ void bitbucket_result_free(bb_job_result *r)
 	free(r->warnings.v);
 	r->warnings.v = NULL;
 	r->warnings.n = 0;
+	for (size_t i = 0; r->answers && i < r->nanswers; i++) {
+		strlist_free(&r->answers[i].missing_scopes);
+		bitbucket_hooks_free(&r->answers[i].hooks);
+	}
+	free(r->answers);
+	r->answers = NULL;
+	r->nanswers = 0;
 }
 
 /* ---- blocking wrappers --------------------------------------------------------------- */
@@ -709,7 +779,24 @@ typedef struct sync_args {
 	const bb_creds *cr;
 	const bb_discover_opts *opts;
 	const char *repository, *commit;
+	const bb_hook_op *ops;
+	size_t nops;
 } sync_args;
+
+static bb_job_id start_hooks(bb_client *c, const void *arg, sync_state *s, bb_err *err)
+{
+	const sync_args *a = arg;
+
+	return bitbucket_hooks_start(c, a->cr, a->ops, a->nops, NULL, sync_done, s, err);
+}
+
+bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
+			     bb_job_result *result)
+{
+	sync_args a = { .cr = cr, .ops = ops, .nops = n };
+
+	return run_sync(start_hooks, &a, result);
+}
 
 static bb_job_id start_verify(bb_client *c, const void *arg, sync_state *s, bb_err *err)
 {

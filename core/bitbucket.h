@@ -154,8 +154,60 @@ typedef unsigned long bb_job_id; /* never 0 */
 typedef enum bb_job_kind {
 	BB_JOB_VERIFY,
 	BB_JOB_DISCOVER,
-	BB_JOB_COMMIT_LINKS
+	BB_JOB_COMMIT_LINKS,
+	BB_JOB_HOOKS
 } bb_job_kind;
+
+/* ---- webhooks (the hooks endpoints of repositories and workspaces) -------------- */
+
+/* A webhook subscription as Bitbucket shows it. Strings are malloc'd and
+ * cleaned; the secret is write-only, so only whether one is set is known. */
+typedef struct bb_hook {
+	char *uuid;        /* "{...}" */
+	char *url;
+	char *description; /* may be NULL */
+	int active;
+	int secret_set;
+	bb_strlist events;
+} bb_hook;
+
+typedef struct bb_hook_list {
+	bb_hook *v;
+	size_t n;
+} bb_hook_list;
+
+void bitbucket_hooks_free(bb_hook_list *l);
+/* A page of GET .../hooks ({"values": [...]}, *next set as for repositories)
+ * or one hook object (POST/PUT/GET one; *next NULL): appended to out.
+ * Entries without a uuid or url are skipped. next may be NULL. */
+bb_code bitbucket_parse_hooks(const char *body, size_t len, bb_hook_list *out, char **next,
+			      bb_err *err);
+
+typedef enum bb_hook_verb {
+	BB_HOOK_LIST,   /* GET .../hooks, every page */
+	BB_HOOK_CREATE, /* POST .../hooks (never retried: it might have landed) */
+	BB_HOOK_UPDATE, /* PUT .../hooks/{uuid} */
+	BB_HOOK_DELETE  /* DELETE .../hooks/{uuid} */
+} bb_hook_verb;
+
+/* One request of a hooks job. The client copies everything at start and
+ * wipes its copy of the body (it may hold the webhook secret) at the end. */
+typedef struct bb_hook_op {
+	bb_hook_verb verb;
+	const char *subject; /* "ws/slug", or a workspace slug when workspace */
+	int workspace;       /* the workspace's hooks (/workspaces/{ws}/hooks) */
+	const char *uuid;    /* UPDATE, DELETE */
+	const char *body;    /* CREATE, UPDATE: the JSON to send */
+} bb_hook_op;
+
+/* What one op got, index for index. */
+typedef struct bb_hook_answer {
+	int answered;        /* 0: never sent or not finished (the job stopped first) */
+	long status;         /* the HTTP status; 0 on a transport failure */
+	char msg[BB_MSG_MAX]; /* "" on success, else one sentence */
+	bb_strlist missing_scopes; /* from a 403 that names them */
+	bb_hook_list hooks;  /* LIST: every hook of every page; CREATE/UPDATE: the answer */
+} bb_hook_answer;
 
 /* What a verification found (valid when code is BB_OK, and partly filled
  * when a later step failed). */
@@ -176,6 +228,9 @@ typedef struct bb_verify_info {
 	int source_access;          /* /src of one repository: 1 yes; 0 refused (IP
 				     * allowlist or required 2FA); -1 not tried */
 	char *source_repo;          /* the repository tried */
+	int hooks_access;           /* GET hooks of that repository: 1 readable, 0 refused,
+				     * -1 not tried */
+	int hooks_scope_missing;    /* the refusal named read:webhook:bitbucket */
 } bb_verify_info;
 
 /* The scopes verify judges, by importance (SPEC section 3). */
@@ -198,7 +253,8 @@ typedef enum bb_step {
 	BB_STEP_REPOS,      /* GET /repositories/{workspace} */
 	BB_STEP_PR,         /* the pull-request probe */
 	BB_STEP_SOURCE,     /* the /src probe */
-	BB_STEP_COMMIT      /* the commit-links check */
+	BB_STEP_COMMIT,     /* the commit-links check */
+	BB_STEP_HOOKS       /* a hooks request (401 or 429: the job stopped) */
 } bb_step;
 
 /* A problem that did not stop the job: one workspace that refused (403, 404,
@@ -227,6 +283,8 @@ typedef struct bb_job_result {
 	bb_repo_list repos;        /* BB_JOB_DISCOVER: sorted by full_name, unique */
 	bb_commit_links links;     /* BB_JOB_COMMIT_LINKS */
 	bb_warning_list warnings;  /* BB_JOB_DISCOVER: what did not stop it */
+	bb_hook_answer *answers;   /* BB_JOB_HOOKS: one per op, in order */
+	size_t nanswers;
 	bb_step step;              /* on failure: the request that failed */
 	long status;               /* on failure: its HTTP status, 0 if none */
 	long retry_after;          /* 429: seconds to wait, -1 unknown */
@@ -292,6 +350,15 @@ bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_di
 bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const char *repository,
 				       const char *commit, bb_done_cb done, void *user, bb_err *err);
 
+/* Runs n webhook requests (at most BB_MAX_INFLIGHT at once), each answered
+ * in r->answers. A refusal of one (403, 404, ...) is its answer and the
+ * others go on; 401 and 429 stop the job (r->code BB_REMOTE, r->msg says
+ * why; answers of what was not finished have answered = 0). Progress counts
+ * answered ops in pages_done / pages_total. */
+bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_op *ops,
+				size_t n, bb_progress_cb progress, bb_done_cb done, void *user,
+				bb_err *err);
+
 /* Cancels a job that has not completed yet (unknown ids are ignored). */
 void bitbucket_job_cancel(bb_client *c, bb_job_id id);
 
@@ -302,6 +369,8 @@ bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts
 				bb_job_result *result);
 bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
 				    const char *commit, bb_job_result *result);
+bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
+			     bb_job_result *result);
 void bitbucket_result_free(bb_job_result *r);
 
 /* ---- repository cache (table repo_cache) --------------------------------------- */

@@ -15,10 +15,21 @@ typedef enum req_kind {
 	REQ_PR,         /* GET /repositories/{ws}/{repo}/pullrequests (verify) */
 	REQ_COMMIT,     /* GET .../commit/{hash}/pullrequests */
 	REQ_USER,       /* GET /user (verify: identity) */
-	REQ_SRC         /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
+	REQ_SRC,        /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
+	REQ_HOOKPROBE,  /* GET /repositories/{ws}/{repo}/hooks (verify) */
+	REQ_HOOK        /* one op of a hooks job (op index in ws) */
 } req_kind;
 
 typedef struct job job;
+
+/* A hooks job's copy of one op. */
+typedef struct hook_op_copy {
+	bb_hook_verb verb;
+	char *subject, *uuid;
+	int workspace;
+	char *body;   /* wiped when the job ends */
+	char *secret; /* the one in body, scrubbed from every sentence */
+} hook_op_copy;
 
 typedef struct req {
 	job *job;
@@ -29,6 +40,8 @@ typedef struct req {
 	long page;        /* REQ_REPOS: the page number it was built for, 0 = a `next` */
 	unsigned gen;     /* REQ_REPOS: the workspace's reading it belongs to */
 	int attempt;      /* retries so far */
+	const char *method; /* NULL = GET */
+	const char *post;   /* the body to send (owned by the job), or NULL */
 	long long due;    /* monotonic ms: not before (back-off) */
 	CURL *easy;       /* while in flight */
 	char *body;
@@ -67,6 +80,9 @@ struct job {
 	char *only_ws;
 	int sequential, all_fields;
 	char *repo, *commit;
+	hook_op_copy *hops; /* BB_JOB_HOOKS */
+	size_t nhops;
+	long hops_done;
 	bb_done_cb done;
 	bb_progress_cb progress;
 	void *user;
@@ -102,6 +118,7 @@ struct bb_client {
 	/* the worker's */
 	CURLM *multi;
 	struct curl_slist *headers;
+	struct curl_slist *json_headers; /* requests that send a JSON body */
 	char base[512];
 	bb_ca_env ca;       /* "" = curl's default */
 	int plain_http;     /* base is http on a loopback host */
@@ -122,6 +139,8 @@ void bbc_warn(job *j, const char *workspace, long status, const char *msg);
 /* Replaces the token and its base64 form in buf (len bytes, NUL-terminated
  * after them); returns the new length. */
 size_t bbc_scrub(const job *j, char *buf, size_t len);
+/* The same for one needle (NULL or shorter than 4: nothing). */
+size_t bbc_scrub_text(char *buf, size_t len, const char *needle);
 
 /* bitbucket_jobs.c */
 void bbc_job_begin(bb_client *c, job *j);
@@ -132,5 +151,22 @@ void bbc_sweep(bb_client *c);
 void bbc_drop_requests(bb_client *c, job *j);
 /* Ends jobs past their deadline; returns ms until the nearest one (<= cap). */
 long long bbc_deadlines(bb_client *c, long long cap);
+/* Shared by the steps of bitbucket_jobs.c and bitbucket_hooks.c. */
+req *bbc_queue(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first);
+req *bbc_queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws);
+char *bbc_url_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *bbc_repo_path(const char *full);
+
+/* bitbucket_hooks.c (worker side of BB_JOB_HOOKS) */
+void bbc_hooks_begin(bb_client *c, job *j);
+void bbc_hooks_success(bb_client *c, req *r);
+/* A non-2xx answer: returns 1 when it was the op's answer (the job goes on). */
+int bbc_hooks_error(bb_client *c, req *r, const bb_api_error *e);
+void bbc_hooks_transport(bb_client *c, req *r, const char *msg);
+char *bbc_hooks_secret_of(const char *body);
+/* Replaces every secret the job's ops carry in buf; returns the new length. */
+size_t bbc_hooks_scrub(const job *j, char *buf, size_t len);
+void bbc_hooks_finish(job *j);
+void bbc_hooks_free(job *j);
 
 #endif

@@ -219,7 +219,13 @@ static CURL *make_easy(bb_client *c, req *r)
 	curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(e, CURLOPT_USERNAME, r->job->email);
 	curl_easy_setopt(e, CURLOPT_PASSWORD, r->job->token);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->post ? c->json_headers : c->headers);
+	if (r->method)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	if (r->post) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->post));
+	}
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "bbconsole/" BB_VERSION);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
@@ -430,6 +436,8 @@ static bb_step step_of(req_kind k)
 	case REQ_COMMIT: return BB_STEP_COMMIT;
 	case REQ_USER: return BB_STEP_USER;
 	case REQ_SRC: return BB_STEP_SOURCE;
+	case REQ_HOOKPROBE:
+	case REQ_HOOK: return BB_STEP_HOOKS;
 	}
 	return BB_STEP_NONE;
 }
@@ -470,6 +478,13 @@ static void what_of(const req *r, char *out, size_t size)
 		break;
 	case REQ_COMMIT:
 		snprintf(out, size, "commit %.64s of %.200s", j->commit, j->repo);
+		break;
+	case REQ_HOOKPROBE:
+		snprintf(out, size, "the webhooks of %.200s", j->first_repo);
+		break;
+	case REQ_HOOK:
+		snprintf(out, size, "the webhooks of %s%.200s", j->hops[r->ws].workspace ?
+			 "workspace " : "", j->hops[r->ws].subject);
 		break;
 	}
 }
@@ -689,7 +704,7 @@ static void got_commit_links(req *r, long status)
  * login page, a captive portal): refuse it before reading it. */
 static int json_expected(const req *r)
 {
-	return r->kind != REQ_SRC;
+	return r->kind != REQ_SRC && !(r->kind == REQ_HOOK && r->len == 0); /* DELETE: 204 */
 }
 
 static int not_json_answer(req *r)
@@ -735,6 +750,12 @@ static void got_success(bb_client *c, req *r, long status)
 		break;
 	case REQ_SRC:
 		r->job->res.verify.source_access = 1;
+		break;
+	case REQ_HOOKPROBE:
+		r->job->res.verify.hooks_access = 1;
+		break;
+	case REQ_HOOK:
+		bbc_hooks_success(c, r);
 		break;
 	}
 }
@@ -817,6 +838,13 @@ static void got_error(bb_client *c, req *r, const bb_api_error *e)
 
 	if (r->kind == REQ_WORKSPACES) {
 		got_workspaces_error(r, e);
+	} else if (r->kind == REQ_HOOK && bbc_hooks_error(c, r, e)) {
+		return;
+	} else if (r->kind == REQ_HOOKPROBE && e->status != 401 && e->status != 429) {
+		/* optional: without the webhook scopes the hooks are managed by hand */
+		j->res.verify.hooks_access = 0;
+		j->res.verify.hooks_scope_missing = e->status == 403 &&
+			strlist_contains(&e->missing_scopes, "read:webhook:bitbucket");
 	} else if (repos_error(c, r, e)) {
 		return;
 	} else if (r->kind == REQ_USER && e->status != 401 && e->status != 429) {
@@ -951,6 +979,8 @@ static void finish_ok(job *j)
 		verify_summary(j);
 	} else if (j->kind == BB_JOB_DISCOVER) {
 		finish_discover(j);
+	} else if (j->kind == BB_JOB_HOOKS) {
+		bbc_hooks_finish(j);
 	}
 }
 
@@ -1000,6 +1030,9 @@ static void start_probes(bb_client *c, job *j)
 	if (br && path && !j->finished)
 		queue_req(j, c, REQ_SRC, url_printf("%s/repositories/%s/src/%s/?pagelen=10", c->base,
 						    path, br), 0, 0);
+	if (path && !j->finished) /* one GET: does the token hold the webhook scopes? */
+		queue_req(j, c, REQ_HOOKPROBE, url_printf("%s/repositories/%s/hooks?pagelen=10",
+							  c->base, path), 0, 0);
 	free(path);
 	curl_free(br);
 }
@@ -1022,6 +1055,13 @@ void bbc_job_begin(bb_client *c, job *j)
 	char *path, *hash;
 
 	j->deadline = bbc_now_ms() + c->job_ms;
+	if (j->kind == BB_JOB_HOOKS) {
+		j->phase = PH_REPOS;
+		bbc_hooks_begin(c, j);
+		if (!j->finished && j->outstanding == 0)
+			advance(c, j);
+		return;
+	}
 	if (j->kind == BB_JOB_COMMIT_LINKS) {
 		j->phase = PH_PR;
 		path = repo_path(j->repo);
@@ -1089,10 +1129,13 @@ static void handle_error(bb_client *c, req *r, long status, const char *ctype, i
 	bbc_scrub(r->job, r->hd.location, strlen(r->hd.location));
 	what_of(r, what, sizeof what);
 	bitbucket_parse_error_hd(status, ctype, r->body, r->len, what, &r->hd, &e);
-	if (e.retry)
+	if (e.retry && !(r->kind == REQ_HOOK && r->job->hops[r->ws].verb == BB_HOOK_CREATE))
 		*again = retry_later(c, r, RETRY_SERVER);
 	if (!*again)
 		got_error(c, r, &e);
+	/* whichever request met the 429 first (/user or /user/workspaces race) */
+	if (!*again && status == 429 && r->job->res.retry_after < 0)
+		r->job->res.retry_after = r->hd.retry_after;
 	bitbucket_api_error_free(&e);
 }
 
@@ -1111,7 +1154,10 @@ static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ct
 		if (transient(cc) && retry_later(c, r, RETRY_SERVER))
 			return 1;
 		transport_sentence(c, r, cc, msg, sizeof msg);
-		fail_req(r, 0, msg, NULL);
+		if (r->kind == REQ_HOOK)
+			bbc_hooks_transport(c, r, msg);
+		else
+			fail_req(r, 0, msg, NULL);
 	} else if (status >= 200 && status < 300) {
 		got_success(c, r, status);
 	} else {
@@ -1201,4 +1247,33 @@ void bbc_sweep(bb_client *c)
 		if (j->finished)
 			bbc_finalize(c, j);
 	}
+}
+
+/* ---- shared with bitbucket_hooks.c ---------------------------------------------------------- */
+
+req *bbc_queue(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first)
+{
+	return queue_req(j, c, kind, url, ws, first);
+}
+
+req *bbc_queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws)
+{
+	return queue_next(c, j, kind, next, ws);
+}
+
+char *bbc_url_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&out, fmt, ap) < 0)
+		out = NULL;
+	va_end(ap);
+	return out;
+}
+
+char *bbc_repo_path(const char *full)
+{
+	return repo_path(full);
 }

@@ -147,6 +147,22 @@ static const char *const schema_migrations[] = {
 	/* 5: the expiry date the user chose for the API token (YYYY-MM-DD, or
 	 * NULL): Atlassian tokens expire after 1-365 days and no API says when. */
 	"ALTER TABLE integration ADD COLUMN token_expires TEXT;",
+	/* 6: repository and workspace webhooks managed through the API. A
+	 * hook's secret is write-only, so bbconsole keeps which generation of
+	 * the integration's secret it last wrote to each hook; the trigger
+	 * counts generations, whatever code path rotates the secret. */
+	"ALTER TABLE integration ADD COLUMN secret_gen INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TRIGGER integration_secret_gen AFTER UPDATE OF secret_enc ON integration"
+	"  WHEN OLD.secret_enc IS NOT NEW.secret_enc BEGIN"
+	"  UPDATE integration SET secret_gen = secret_gen + 1 WHERE slug = NEW.slug; END;"
+	"CREATE TABLE hook ("
+	"  integration TEXT NOT NULL REFERENCES integration(slug) ON DELETE CASCADE,"
+	"  level TEXT NOT NULL CHECK (level IN ('repository', 'workspace')),"
+	"  subject TEXT NOT NULL,"
+	"  hook_uuid TEXT, secret_gen INTEGER,"
+	"  state TEXT NOT NULL, events_missing TEXT NOT NULL DEFAULT '[]',"
+	"  detail TEXT NOT NULL DEFAULT '', checked_at TEXT NOT NULL,"
+	"  PRIMARY KEY (integration, level, subject)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -1,11 +1,16 @@
 /* webhook.c - what to enter in Bitbucket for an integration's webhook:
  * endpoint, secret (masked until revealed), triggers, the Pull Request Commit
- * Links app, and OSC 52 copy actions. */
+ * Links app, and OSC 52 copy actions; below, the webhook of every repository
+ * the stacks use (the last check, from the database), `f` to check and fix
+ * them all through the API with progress (Esc cancels), Enter on a row to see
+ * what is wrong. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "scr.h"
+#include "verify.h"
 
 typedef struct webhook {
 	tui_screen s;
@@ -13,6 +18,10 @@ typedef struct webhook {
 	char title[300];
 	bb_integration it;
 	bool loaded;
+	hooks_report rep;  /* the table: the last check of each repository */
+	size_t sel;
+	hooks_run *run;    /* while fixing */
+	long done, total;
 } webhook;
 
 const tui_keydef webhook_keys[] = {
@@ -21,7 +30,14 @@ const tui_keydef webhook_keys[] = {
 	{SCR_COPY, {'c'}, "copy URL", "Copy the endpoint to your terminal's clipboard (OSC 52).", true},
 	{SCR_COPY_SECRET, {'C'}, "copy secret",
 	 "Copy the revealed secret to your terminal's clipboard (OSC 52).", true},
-	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
+	{SCR_FIX, {'f'}, "fix all",
+	 "Check every repository's webhook through the API and create or repair them "
+	 "(needs the webhook scopes); Esc cancels.", false},
+	{SCR_OPEN, {TUI_K_ENTER}, "what is wrong", "Show the state of the selected repository's "
+	 "webhook in one sentence.", false},
+	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move", "Move in the table of repositories.",
+	 false},
+	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (while fixing: cancel).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
 	{0},
@@ -34,6 +50,39 @@ static const char *const app_note =
 	"Pull Request Commit Links app: open any commit in Bitbucket and click "
 	"\"Pull requests\" once; that installs the app, which lets runs find a commit's "
 	"pull requests.";
+
+static void webhook_draw_row(WINDOW *win, int y, int x, int width, const hooks_repo *r,
+			     bool selected)
+{
+	char line[400], when[32] = "never";
+
+	if (r->checked_at[0])
+		snprintf(when, sizeof when, "%.10s %.5s", r->checked_at, r->checked_at + 11);
+	snprintf(line, sizeof line, "%-40.40s %-15s %s", r->repository,
+		 r->pending ? "not finished" : hooks_state_name(r->state), when);
+	tui_put(win, y, x, width, line, selected ? A_REVERSE : (hooks_state_working(r->state)
+							       ? 0 : A_BOLD), true);
+}
+
+/* The repositories, scrolled so that the selection shows. */
+static void webhook_draw_table(webhook *h, WINDOW *win, int y, int x, int width, int rows)
+{
+	char line[200];
+	size_t first;
+
+	if (rows < 2 || !h->rep.n)
+		return;
+	if (h->run)
+		snprintf(line, sizeof line, "Fixing webhooks: %ld of %ld requests (Esc cancels)",
+			 h->done, h->total);
+	else
+		snprintf(line, sizeof line, "%-40s %-15s %s", "Repository", "Webhook", "Last checked");
+	tui_put(win, y++, x, width, line, tui_attr(TUI_MUTED), true);
+	rows--;
+	first = h->sel >= (size_t)rows ? h->sel - (size_t)rows + 1 : 0;
+	for (size_t i = first; i < h->rep.n && (int)(i - first) < rows; i++)
+		webhook_draw_row(win, y++, x, width, &h->rep.v[i], i == h->sel);
+}
 
 static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 {
@@ -63,7 +112,19 @@ static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 	}
 	y++;
 	y += scr_wrap(win, y, x, width, 3, triggers, 0) + 1;
-	scr_wrap(win, y, x, width, a.y + a.h - y, app_note, tui_attr(TUI_MUTED));
+	y += scr_wrap(win, y, x, width, 3, app_note, tui_attr(TUI_MUTED)) + 1;
+	webhook_draw_table(h, win, y, x, width, a.y + a.h - y);
+}
+
+static void webhook_load_states(webhook *h)
+{
+	bb_err err = {0};
+
+	hooks_report_free(&h->rep);
+	if (h->it.details_visible && hooks_load(scr_ctx(), h->slug, &h->rep, &err) != BB_OK)
+		hooks_report_free(&h->rep);
+	if (h->sel >= h->rep.n)
+		h->sel = h->rep.n ? h->rep.n - 1 : 0;
 }
 
 static void webhook_load(webhook *h)
@@ -81,6 +142,78 @@ static void webhook_load(webhook *h)
 		scr_details_reason(&h->it, why, sizeof why);
 		tui_message(why, true);
 	}
+	webhook_load_states(h);
+}
+
+static void webhook_progress(void *user, long done, long total)
+{
+	webhook *h = user;
+
+	h->done = done;
+	h->total = total;
+}
+
+static void webhook_fixed(void *user, hooks_report *r)
+{
+	webhook *h = user;
+	char msg[BB_MSG_MAX];
+
+	snprintf(msg, sizeof msg, "%s", r->msg);
+	hooks_report_free(&h->rep);
+	h->rep = *r; /* the run's report (r lives in the run): pending rows say so */
+	memset(r, 0, sizeof *r);
+	hooks_run_free(h->run);
+	h->run = NULL;
+	if (h->sel >= h->rep.n)
+		h->sel = h->rep.n ? h->rep.n - 1 : 0;
+	tui_message(msg, h->rep.code != BB_OK || h->rep.failed > 0);
+}
+
+static tui_ret webhook_fix(webhook *h)
+{
+	bb_client *c;
+	bb_err err = {0};
+
+	if (h->run)
+		return tui_handled();
+	if (!h->rep.n) {
+		tui_message("No stack or module uses this integration yet: nothing to fix.", false);
+		return tui_redraw();
+	}
+	if (!(c = console_bitbucket(&err)) ||
+	    hooks_start(scr_ctx(), c, h->slug, HOOKS_FIX, NULL, webhook_progress, webhook_fixed, h,
+			&h->run, &err) != BB_OK) {
+		scr_error(&err);
+		return tui_redraw();
+	}
+	h->done = 0;
+	h->total = (long)h->rep.n;
+	tui_message("Checking and fixing the webhooks; Esc cancels.", false);
+	return tui_redraw();
+}
+
+static tui_ret webhook_move(webhook *h, tui_key k)
+{
+	if ((k == TUI_K_DOWN || k == 'j') && h->sel + 1 < h->rep.n)
+		h->sel++;
+	else if ((k == TUI_K_UP || k == 'k') && h->sel > 0)
+		h->sel--;
+	return tui_redraw();
+}
+
+static tui_ret webhook_explain(webhook *h)
+{
+	char msg[BB_MSG_MAX + 300];
+	const hooks_repo *r;
+
+	if (!h->rep.n)
+		return tui_handled();
+	r = &h->rep.v[h->sel];
+	snprintf(msg, sizeof msg, "%s: %s. %s", r->repository, r->pending ? "not finished"
+		 : hooks_state_name(r->state), r->detail[0] ? r->detail : "Not checked yet: press "
+		 "f to check and fix.");
+	tui_message(msg, !hooks_state_working(r->state));
+	return tui_redraw();
 }
 
 static tui_ret webhook_reveal(webhook *h)
@@ -112,6 +245,17 @@ static tui_ret webhook_key(tui_screen *s, const tui_event *ev)
 	webhook *h = SCR_STATE(webhook, s);
 
 	switch (ev->action) {
+	case TUI_ACT_BACK:
+		if (!h->run)
+			break;
+		hooks_cancel(h->run); /* done comes back with what was done */
+		return tui_redraw();
+	case SCR_FIX:
+		return webhook_fix(h);
+	case SCR_OPEN:
+		return webhook_explain(h);
+	case SCR_MOVE:
+		return webhook_move(h, ev->key);
 	case SCR_REVEAL:
 		return webhook_reveal(h);
 	case SCR_COPY:
@@ -136,6 +280,8 @@ static void webhook_destroy(tui_screen *s)
 	webhook *h = SCR_STATE(webhook, s);
 
 	integration_free(&h->it); /* wipes a revealed secret */
+	hooks_run_free(h->run);   /* abandoned: its callback never reaches h */
+	hooks_report_free(&h->rep);
 	free(h);
 }
 

@@ -22,6 +22,8 @@ typedef struct fake_config {
 	int hugesize;        /* repository pages claim {"size":1e12,"pagelen":1} */
 	int endless;         /* every repository page has a next */
 	long undersize;      /* repository pages report size minus this */
+	char method[16];     /* misbehave only for this method ("" = any) */
+	long after;          /* let this many matching requests through first */
 	const char *port_file;
 	long idle_s;
 } fake_config;
@@ -53,8 +55,20 @@ typedef struct fake_reply {
 /* Churn state of the listing (fake_payloads.c reads it). */
 extern long fake_added[64], fake_removed[64];
 
-/* Answers one request; head is the request line and headers. */
-void fake_route(char *head, fake_reply *r);
+/* Answers one request; head is the request line and headers, body what
+ * followed them (Content-Length bytes). */
+void fake_route(char *head, const char *body, size_t len, fake_reply *r);
+
+/* Query helpers (fake_routes.c). */
+int fake_qparam(const char *query, const char *key, char *out, size_t size);
+void fake_url_decode(const char *in, char *out, size_t size);
+
+/* Webhooks (fake_hooks.c): answers a hooks path with a status and a body
+ * (0: not a hooks path). base is the API base for links. */
+int fake_hooks_route(const char *method, const char *path, const char *body, size_t len,
+		     const char *base, sbuf *out);
+/* GET /_hooks: every hook with its secret; add=1 seeds one, clear=1 empties. */
+void fake_hooks_control(const char *query, const char *base, sbuf *out);
 
 /* Bodies (fake_payloads.c). fake_payload_repos returns 404 for an unknown
  * workspace, else 0. */

@@ -27,9 +27,12 @@
  * order between requests), created=K / deleted=K with churnws=N (workspace N
  * gains or loses K repositories after its first page), hugesize=1
  * ({"size":1e12,"pagelen":1}), endless=1 (a next on every page),
- * undersize=N (size understated by N); repository listings honour fields=
+ * undersize=N (size understated by N), method=M (misbehave for that method
+ * only), after=K (let K matching requests through first); repository
+ * listings honour fields=
  * and sort=created_on. GET /_stats answers
- * {"requests":N,"max_inflight":M,"misbehaved":K}. */
+ * {"requests":N,"max_inflight":M,"misbehaved":K}. Webhooks: see fake_hooks.c
+ * (GET /_hooks tells which secret each hook holds). */
 #include "fake.h"
 
 #include <errno.h>
@@ -139,17 +142,33 @@ static void accept_one(int lfd)
 	conns[nconns++].fd = fd;
 }
 
+/* The Content-Length of the request whose headers end at end (0 if none). */
+static size_t body_length(const char *head, const char *end)
+{
+	const char *h = strcasestr(head, "\nContent-Length:");
+
+	return h && h < end ? (size_t)strtoul(h + 16, NULL, 10) : 0;
+}
+
+/* 1 when c->in holds a whole request: headers and body. */
+static int request_complete(const conn *c)
+{
+	const char *end = c->in.p ? strstr(c->in.p, "\r\n\r\n") : NULL;
+
+	return end && c->in.len >= (size_t)(end - c->in.p) + 4 + body_length(c->in.p, end);
+}
+
 /* A complete request sits in c->in: answer it (held until due). */
 static void take_request(conn *c)
 {
 	char *end = strstr(c->in.p, "\r\n\r\n");
-	size_t used;
+	size_t used, blen = body_length(c->in.p, end);
 	fake_reply r;
 
 	*end = '\0';
-	used = (size_t)(end - c->in.p) + 4;
+	used = (size_t)(end - c->in.p) + 4 + blen;
 	memset(&r, 0, sizeof r);
-	fake_route(c->in.p, &r);
+	fake_route(c->in.p, end + 4, blen, &r);
 	c->close_after = r.close || strcasestr(c->in.p, "Connection: close") != NULL;
 	c->drop = r.drop;
 	sb_free(&c->out);
@@ -186,7 +205,7 @@ static int on_readable(conn *c)
 		return -1;
 	if (!c->waiting && (c->in.p[0] < 'A' || c->in.p[0] > 'Z'))
 		return not_http(c); /* e.g. a TLS hello: answer like a plain server does */
-	if (!c->waiting && strstr(c->in.p, "\r\n\r\n"))
+	if (!c->waiting && request_complete(c))
 		take_request(c);
 	return 0;
 }
@@ -207,7 +226,7 @@ static int on_writable(conn *c)
 	inflight--;
 	if (c->close_after)
 		return -1;
-	if (strstr(c->in.p ? c->in.p : "", "\r\n\r\n"))
+	if (request_complete(c))
 		take_request(c); /* the client sent the next one already */
 	return 0;
 }

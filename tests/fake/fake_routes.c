@@ -110,7 +110,10 @@ static const char *reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 201: return "Created";
 	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 405: return "Method Not Allowed";
 	case 301: return "Moved Permanently";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -188,13 +191,18 @@ static int matches(const char *target)
 }
 
 /* The switch of the moment, for a request it applies to. Returns 1 if it answered. */
-static int misbehave(const char *target, fake_reply *r)
+static int misbehave(const char *method, const char *target, fake_reply *r)
 {
 	const char *m = cfg.mode;
 	sbuf b = { 0 };
 
-	if (!strcmp(m, "ok") || cfg.count == 0 || !matches(target))
+	if (!strcmp(m, "ok") || cfg.count == 0 || !matches(target) ||
+	    (cfg.method[0] && strcmp(cfg.method, method)))
 		return 0;
+	if (cfg.after > 0) { /* a switch that starts in the middle of a run */
+		cfg.after--;
+		return 0;
+	}
 	if (cfg.count > 0)
 		cfg.count--;
 	misbehaved++;
@@ -264,7 +272,7 @@ static int misbehave(const char *target, fake_reply *r)
 
 /* ---- requests ------------------------------------------------------------------------ */
 
-static int qparam(const char *query, const char *key, char *out, size_t size)
+int fake_qparam(const char *query, const char *key, char *out, size_t size)
 {
 	size_t kl = strlen(key);
 
@@ -283,7 +291,7 @@ static long qlong(const char *query, const char *key, long def)
 {
 	char v[32];
 
-	return qparam(query, key, v, sizeof v) ? atol(v) : def;
+	return fake_qparam(query, key, v, sizeof v) ? atol(v) : def;
 }
 
 static void remember_auth(const char *head)
@@ -318,7 +326,7 @@ static int auth_ok(const char *head)
 }
 
 /* %XX and '+' decoded, as a server reads a query. */
-static void url_decode(const char *in, char *out, size_t size)
+void fake_url_decode(const char *in, char *out, size_t size)
 {
 	size_t o = 0;
 
@@ -339,20 +347,20 @@ static void control(const char *query, fake_reply *r)
 {
 	char v[128];
 
-	if (qparam(query, "mode", v, sizeof v))
+	if (fake_qparam(query, "mode", v, sizeof v))
 		snprintf(cfg.mode, sizeof cfg.mode, "%.31s", v);
 	cfg.count = qlong(query, "count", -1);
 	cfg.match[0] = cfg.scope[0] = '\0';
-	if (qparam(query, "match", v, sizeof v))
-		url_decode(v, cfg.match, sizeof cfg.match);
-	qparam(query, "scope", cfg.scope, sizeof cfg.scope);
+	if (fake_qparam(query, "match", v, sizeof v))
+		fake_url_decode(v, cfg.match, sizeof cfg.match);
+	fake_qparam(query, "scope", cfg.scope, sizeof cfg.scope);
 	cfg.latency_ms = qlong(query, "latency", cfg.latency_ms);
 	cfg.nosize = (int)qlong(query, "nosize", cfg.nosize);
 	cfg.badutf8 = (int)qlong(query, "badutf8", cfg.badutf8);
 	cfg.foreign = (int)qlong(query, "foreign", cfg.foreign);
 	cfg.maxpagelen = qlong(query, "maxpagelen", cfg.maxpagelen);
-	if (qparam(query, "scopes", v, sizeof v))
-		url_decode(v, cfg.scopes, sizeof cfg.scopes);
+	if (fake_qparam(query, "scopes", v, sizeof v))
+		fake_url_decode(v, cfg.scopes, sizeof cfg.scopes);
 	cfg.retry_after = qlong(query, "retryafter", cfg.retry_after);
 	cfg.unstable = (int)qlong(query, "unstable", cfg.unstable);
 	cfg.created = qlong(query, "created", cfg.created);
@@ -361,6 +369,9 @@ static void control(const char *query, fake_reply *r)
 	cfg.hugesize = (int)qlong(query, "hugesize", cfg.hugesize);
 	cfg.endless = (int)qlong(query, "endless", cfg.endless);
 	cfg.undersize = qlong(query, "undersize", cfg.undersize);
+	cfg.method[0] = '\0';
+	fake_qparam(query, "method", cfg.method, sizeof cfg.method);
+	cfg.after = qlong(query, "after", 0);
 	if (qlong(query, "reset", 0)) {
 		memset(fake_added, 0, sizeof fake_added);
 		memset(fake_removed, 0, sizeof fake_removed);
@@ -407,12 +418,16 @@ static void route_repo_sub(const char *path, const char *query, fake_reply *r)
 	}
 }
 
-static void route(const char *path, const char *query, fake_reply *r)
+static void route(const char *method, const char *path, const char *query, const char *body,
+		  size_t len, fake_reply *r)
 {
 	const char *base_url = cfg.foreign ? "http://203.0.113.9/2.0" : base;
 	sbuf b = { 0 };
+	int st;
 
-	if (!strcmp(path, "/2.0/user")) {
+	if ((st = fake_hooks_route(method, path, body, len, base, &b)) != 0) {
+		reply_json(r, st, &b);
+	} else if (!strcmp(path, "/2.0/user")) {
 		fake_payload_user(&b);
 		reply_json(r, 200, &b);
 	} else if (!strcmp(path, "/2.0/user/workspaces")) {
@@ -433,10 +448,10 @@ static void route(const char *path, const char *query, fake_reply *r)
 			reply_error(r, 404, "No workspace with identifier 'missing'.");
 			return;
 		}
-		if (qparam(query, "fields", fields, sizeof fields)) {
+		if (fake_qparam(query, "fields", fields, sizeof fields)) {
 			char dec[1024];
 
-			url_decode(fields, dec, sizeof dec);
+			fake_url_decode(fields, dec, sizeof dec);
 			fake_fields(&b, dec);
 		}
 		reply_json(r, 200, &b);
@@ -447,7 +462,7 @@ static void route(const char *path, const char *query, fake_reply *r)
 	}
 }
 
-void fake_route(char *head, fake_reply *r)
+void fake_route(char *head, const char *body, size_t len, fake_reply *r)
 {
 	char method[16], target[2048], *query;
 
@@ -469,6 +484,14 @@ void fake_route(char *head, fake_reply *r)
 		stats(r);
 		return;
 	}
+	if (!strcmp(target, "/_hooks")) {
+		sbuf b = { 0 };
+
+		r->now = 1;
+		fake_hooks_control(query, base, &b);
+		reply_json(r, 200, &b);
+		return;
+	}
 	requests++;
 	remember_auth(head);
 	if (cfg.scopes[0]) /* on every answer to a request, as Bitbucket sends them */
@@ -476,12 +499,12 @@ void fake_route(char *head, fake_reply *r)
 			 "apikey\r\n", cfg.scopes);
 	if (query)
 		query[-1] = '?'; /* the switch matches on the whole target */
-	if (misbehave(target, r))
+	if (misbehave(method, target, r))
 		return;
 	if (query)
 		query[-1] = '\0';
 	if (!auth_ok(head))
 		reply_401_text(r);
 	else
-		route(target, query, r);
+		route(method, target, query, body, len, r);
 }

@@ -158,10 +158,25 @@ static void verify_403_on_pull_requests_names_the_scope(void **state)
 	assert_int_equal(r.missing_scopes.n, 1);
 	assert_string_equal(r.missing_scopes.v[0], "read:pullrequest:bitbucket");
 	assert_non_null(strstr(r.msg, "read:pullrequest:bitbucket"));
-	/* user, workspaces, 3 counts, pull requests and source; 403 is never retried */
-	assert_int_equal(served() - before, 1 + 1 + 3 + 1 + 1);
+	/* user, workspaces, 3 counts, pull requests, source and webhooks; 403 is never retried */
+	assert_int_equal(served() - before, 1 + 1 + 3 + 1 + 1 + 1);
 	assert_int_equal(r.step, BB_STEP_PR);
 	assert_int_equal(r.status, 403);
+	bitbucket_result_free(&r);
+}
+
+static void verify_probes_the_webhook_scopes(void **state)
+{
+	bb_job_result r;
+
+	(void)state;
+	assert_int_equal(verify(&r, NULL), BB_OK);
+	assert_int_equal(r.verify.hooks_access, 1);
+	bitbucket_result_free(&r);
+	fake_control(&srv, "mode=403scope&match=/hooks&scope=read:webhook:bitbucket");
+	assert_int_equal(verify(&r, NULL), BB_OK); /* optional: it does not fail verify */
+	assert_int_equal(r.verify.hooks_access, 0);
+	assert_int_equal(r.verify.hooks_scope_missing, 1);
 	bitbucket_result_free(&r);
 }
 
@@ -659,6 +674,7 @@ int main(void)
 		cmocka_unit_test_setup(verify_wrong_token_is_plain_text_401_not_retried, reset),
 		cmocka_unit_test_setup(verify_401_json_says_token_expired_or_unscoped, reset),
 		cmocka_unit_test_setup(verify_403_on_pull_requests_names_the_scope, reset),
+		cmocka_unit_test_setup(verify_probes_the_webhook_scopes, reset),
 		cmocka_unit_test_setup(verify_403_detail_string_still_one_sentence, reset),
 		cmocka_unit_test_setup(verify_without_workspace_scope_uses_configured_workspaces, reset),
 		cmocka_unit_test_setup(verify_without_workspace_scope_or_config_says_what_to_do, reset),

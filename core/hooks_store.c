@@ -1,0 +1,209 @@
+/* hooks_store.c - the SQL of the table `hook` (and of what a hooks run
+ * reads from integration and stack). */
+#include "hooks_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "secret.h"
+
+static bb_code oom(bb_err *err)
+{
+	return bb_fail(err, BB_INVALID, "Out of memory while reading the webhooks.");
+}
+
+bb_code hooks_store_secret(bb_ctx *ctx, const char *slug, char **secret, long *gen, bb_err *err)
+{
+	static const char sql[] = "SELECT secret_enc, secret_gen FROM integration WHERE slug = ?1";
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	*secret = NULL;
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = bb_fail(err, BB_NOTFOUND, "The integration %s no longer exists.", slug);
+	else if ((rc = secret_decrypt(db_key(ctx->db), sqlite3_column_blob(st, 0),
+				      (size_t)sqlite3_column_bytes(st, 0), secret, err)) == BB_OK)
+		*gen = (long)sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code hooks_store_repositories(bb_ctx *ctx, const char *slug, bb_strlist *out, bb_err *err)
+{
+	static const char sql[] = "SELECT DISTINCT repository FROM stack WHERE integration = ?1 "
+				  "ORDER BY repository";
+	sqlite3_stmt *st;
+	bb_code rc;
+	int step;
+
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0) {
+			sqlite3_finalize(st);
+			return oom(err);
+		}
+	if (step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "reading the repositories of the stacks", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static int row_fill(sqlite3_stmt *st, hook_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->workspace = strcmp((const char *)sqlite3_column_text(st, 0), "workspace") == 0;
+	r->subject = col_dup(st, 1);
+	r->uuid = col_dup(st, 2);
+	r->gen = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 3);
+	r->state = hooks_state_of((const char *)sqlite3_column_text(st, 4));
+	r->events_missing = col_dup(st, 5);
+	r->detail = col_dup(st, 6);
+	snprintf(r->checked_at, sizeof r->checked_at, "%s", (const char *)sqlite3_column_text(st, 7));
+	return r->subject && r->events_missing && r->detail ? 0 : -1;
+}
+
+static void row_free(hook_row *r)
+{
+	free(r->subject);
+	free(r->uuid);
+	free(r->events_missing);
+	free(r->detail);
+}
+
+void hooks_rows_free(hook_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		row_free(&r->v[i]);
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+const hook_row *hooks_rows_find(const hook_rows *r, int workspace, const char *subject)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].workspace == workspace && strcmp(r->v[i].subject, subject) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+bb_code hooks_store_rows(bb_ctx *ctx, const char *slug, hook_rows *out, bb_err *err)
+{
+	static const char sql[] = "SELECT level, subject, hook_uuid, secret_gen, state, "
+				  "events_missing, detail, checked_at FROM hook WHERE integration = ?1";
+	sqlite3_stmt *st;
+	bb_code rc;
+	int step;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		hook_row *v = realloc(out->v, (out->n + 1) * sizeof *v);
+
+		if (!v) {
+			rc = oom(err);
+			break;
+		}
+		out->v = v;
+		if (row_fill(st, &out->v[out->n++]) != 0) {
+			rc = oom(err);
+			break;
+		}
+	}
+	if (rc == BB_OK && step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "reading the webhook states", err);
+	sqlite3_finalize(st);
+	if (rc != BB_OK)
+		hooks_rows_free(out);
+	return rc;
+}
+
+static char *events_json(const bb_strlist *l)
+{
+	cJSON *a = cJSON_CreateArray();
+	char *s;
+
+	for (size_t i = 0; l && i < l->n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return s;
+}
+
+bb_code hooks_store_put(bb_ctx *ctx, const char *slug, const hook_put *p, bb_err *err)
+{
+	/* ?9 = 1: bbconsole wrote (or removed) the hook, so uuid and generation change */
+	static const char sql[] =
+		"INSERT INTO hook (integration, level, subject, hook_uuid, secret_gen, state, "
+		"events_missing, detail, checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?10) "
+		"ON CONFLICT (integration, level, subject) DO UPDATE SET state = excluded.state, "
+		"events_missing = excluded.events_missing, detail = excluded.detail, "
+		"checked_at = excluded.checked_at, "
+		"hook_uuid = CASE WHEN ?9 THEN excluded.hook_uuid ELSE hook.hook_uuid END, "
+		"secret_gen = CASE WHEN ?9 THEN excluded.secret_gen ELSE hook.secret_gen END";
+	char *ev = events_json(p->events_missing);
+	sqlite3_stmt *st;
+	bb_code rc;
+
+	if (!ev)
+		return oom(err);
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK) {
+		free(ev);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->workspace ? "workspace" : "repository", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->subject, -1, SQLITE_STATIC);
+	if (p->written && p->uuid)
+		sqlite3_bind_text(st, 4, p->uuid, -1, SQLITE_STATIC);
+	if (p->written && p->uuid && p->gen >= 0)
+		sqlite3_bind_int64(st, 5, p->gen);
+	sqlite3_bind_text(st, 6, hooks_state_name(p->state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, p->detail ? p->detail : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, p->written);
+	sqlite3_bind_text(st, 10, p->checked_at, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(ctx->db, "saving the webhook state", err);
+	sqlite3_finalize(st);
+	free(ev);
+	return rc;
+}
+
+bb_code hooks_store_broken(bb_ctx *ctx, bb_strlist *out, bb_err *err)
+{
+	static const char sql[] = "SELECT integration || char(9) || subject FROM hook "
+				  "WHERE level = 'repository' AND state NOT IN ('ok', 'covered', 'unchecked')";
+	sqlite3_stmt *st;
+	bb_code rc;
+	int step;
+
+	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0) {
+			sqlite3_finalize(st);
+			return oom(err);
+		}
+	if (step != SQLITE_DONE)
+		rc = db_fail(ctx->db, "reading the webhook states", err);
+	sqlite3_finalize(st);
+	return rc;
+}
