@@ -44,6 +44,7 @@ typedef struct cli_cmd {
 	cli_run_fn run;
 	const char *summary; /* one line for the help */
 	const cli_opt *opts; /* ends with a {NULL} entry */
+	int readonly;        /* never writes: opens the database without changing it */
 } cli_cmd;
 
 /* The parsed command line. */

@@ -106,6 +106,11 @@ static const char *const schema_migrations[] = {
 	"  WHEN OLD.integration IS NOT NEW.integration BEGIN"
 	"  UPDATE integration SET stacks = stacks - 1 WHERE slug = OLD.integration;"
 	"  UPDATE integration SET stacks = stacks + 1 WHERE slug = NEW.integration; END;",
+
+	/* 4: a value encrypted under the key file, so that a wrong or missing key
+	 * file is named as such instead of being replaced or used */
+	"CREATE TABLE keycheck ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), value BLOB NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
