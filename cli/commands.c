@@ -65,6 +65,11 @@ static const cli_opt int_update_opts[] = {
 	END
 };
 
+static const cli_opt int_rotate_opts[] = {
+	{"yes", NULL, 0, "rotate without asking (a script's way to confirm)"},
+	END
+};
+
 static const cli_opt int_delete_opts[] = {
 	{"yes", NULL, 0, "really delete (without it: list what would be detached)"},
 	END
@@ -115,7 +120,7 @@ const cli_cmd cli_commands[] = {
 	{"integration", "update", "NAME", 1, 1, 1, cmd_integration_update,
 	 "change an integration (name, slug, type and endpoint never change)", int_update_opts},
 	{"integration", "rotate-secret", "NAME", 1, 1, 1, cmd_integration_rotate,
-	 "replace the webhook secret and show the new one", no_opts},
+	 "replace the webhook secret and show the new one (asks first)", int_rotate_opts},
 	{"integration", "delete", "NAME", 1, 1, 1, cmd_integration_delete,
 	 "delete an integration; its stacks and modules become detached", int_delete_opts},
 	{"integration", "verify", "NAME", 1, 1, 1, cmd_integration_verify,

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	/* before anything reads the environment, libcurl included */
-	privs_scrub_env();
+	privs_scrub_env(privs_raised());
 	setup_locale();
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);

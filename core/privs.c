@@ -28,9 +28,9 @@ const char *privs_getenv(const char *name)
 	return secure_getenv(name);
 }
 
-void privs_scrub_env(void)
+void privs_scrub_env(int raised)
 {
-	if (!privs_raised())
+	if (!raised)
 		return;
 	for (size_t i = 0; i < sizeof scrubbed / sizeof scrubbed[0]; i++)
 		unsetenv(scrubbed[i]);

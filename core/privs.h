@@ -14,11 +14,11 @@ int privs_raised(void);
 /* getenv that answers NULL under raised privileges (secure_getenv). */
 const char *privs_getenv(const char *name);
 
-/* Under raised privileges, removes from the environment every variable that
- * libcurl or this program would read to pick a server, a proxy, a CA bundle,
- * a TLS key log, a time or a database, so that no later getenv (ours or a
- * library's) can see them. Does nothing otherwise. Call before any thread. */
-void privs_scrub_env(void);
+/* When raised (pass privs_raised()), removes from the environment every
+ * variable that libcurl or this program would read to pick a server, a proxy,
+ * a CA bundle, a TLS key log, a time or a database, so that no later getenv
+ * (ours or a library's) can see them. Call before any thread. */
+void privs_scrub_env(int raised);
 
 /* open(2) with the real user and group ids as the effective ones, so that a
  * file the caller names is opened only if the caller may open it. Returns the
