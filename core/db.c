@@ -1,6 +1,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,12 @@ bb_code db_default_path(char *out, size_t size, bb_err *err)
 {
 	const char *xdg = privs_getenv("XDG_DATA_HOME");
 	const char *home = privs_getenv("HOME");
+	struct passwd *pw;
 	int n;
 
+	/* under raised privileges HOME is the caller's word: ask the system */
+	if (privs_raised() && (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
 	if (xdg && xdg[0] == '/')
 		n = snprintf(out, size, "%s/bbconsole/console.db", xdg);
 	else if (home && home[0])
@@ -90,6 +95,12 @@ static bb_code fs_fail(bb_db *db, int code, int sys, bb_err *err)
 		return bb_fail(err, BB_DBERR, "Cannot write the database %s or its directory "
 			       "(%s); check that both are writable by you.", db->path,
 			       strerror(sys ? sys : EACCES));
+	/* SQLite's errno may be stale by now; a failed write is still a write */
+	if (sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_WRITE ||
+	    sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_FSYNC)
+		return bb_fail(err, BB_DBERR, "Writing the database %s failed: there may be no "
+			       "space left on its disk, or the disk has an error; free some space "
+			       "or check the disk, and try again.", db->path);
 	return BB_OK;
 }
 

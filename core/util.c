@@ -19,7 +19,7 @@ static int digits(const char *s, int n)
 
 int util_valid_time(const char *s)
 {
-	struct tm tm = {0}, back;
+	struct tm tm = {0}, norm, back;
 	time_t t;
 
 	/* YYYY-MM-DDTHH:MM:SS.mmmZ or without the milliseconds, nothing else */
@@ -32,7 +32,8 @@ int util_valid_time(const char *s)
 		return 0;
 	if (!strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
 		return 0;
-	t = timegm(&tm);
+	norm = tm;
+	t = timegm(&norm);
 	/* strptime takes 31 February; timegm moves it to March */
 	return gmtime_r(&t, &back) && back.tm_mday == tm.tm_mday && back.tm_mon == tm.tm_mon &&
 	       back.tm_hour == tm.tm_hour && back.tm_min == tm.tm_min && back.tm_sec == tm.tm_sec;
