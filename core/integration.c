@@ -1073,6 +1073,22 @@ bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached
 	return rc;
 }
 
+bb_code integration_may_use(bb_ctx *ctx, const char *name_or_slug, bb_err *err)
+{
+	bb_integration it;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+		return rc;
+	rc = need_admin_of(ctx, &it, "Using the credentials of", err);
+	integration_free(&it);
+	return rc;
+}
+
 bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,
 				char **token, bb_err *err)
 {
