@@ -87,6 +87,8 @@ static bb_code make_parent_dirs(const char *path, bb_err *err)
  * healthy database for it. */
 static bb_code fs_fail(bb_db *db, int code, int sys, bb_err *err)
 {
+	if (code != SQLITE_IOERR && code != SQLITE_CANTOPEN)
+		sys = 0; /* SQLite keeps the errno of an older failure: not this one's */
 	if (code == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
 		return bb_fail(err, BB_DBERR, "There is no space left to write the database %s; "
 			       "free some disk space and try again.", db->path);
@@ -95,7 +97,8 @@ static bb_code fs_fail(bb_db *db, int code, int sys, bb_err *err)
 		return bb_fail(err, BB_DBERR, "Cannot write the database %s or its directory "
 			       "(%s); check that both are writable by you.", db->path,
 			       strerror(sys ? sys : EACCES));
-	/* SQLite's errno may be stale by now; a failed write is still a write */
+	/* the errno may be gone by now (a rollback ran since); a failed write
+	 * is still a failed write */
 	if (sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_WRITE ||
 	    sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_FSYNC)
 		return bb_fail(err, BB_DBERR, "Writing the database %s failed: there may be no "
@@ -222,8 +225,8 @@ static long pragma_int(bb_db *db, const char *pragma)
 
 static bb_code not_ours(bb_db *db, bb_err *err)
 {
-	return bb_fail(err, BB_DBERR, "The file %s is not a bbconsole database; bbconsole leaves "
-		       "it as it is; pass another --db PATH.", db->path);
+	return bb_fail(err, BB_DBERR, "The file %s is not a bbconsole database, so it is left as "
+		       "it is; pass another --db PATH.", db->path);
 }
 
 /* Whether the file is a bbconsole database, read without writing: our
@@ -360,8 +363,11 @@ static bb_code check_file(bb_db *db, int *is_new, struct stat *st, bb_err *err)
 			       "init --account NAME --webhook-base URL` first.", db->path);
 	if (rc != BB_OK)
 		return rc;
-	fstat(fd, st);
+	rc = fstat(fd, st) == 0 ? BB_OK : bb_fail(err, BB_DBERR, "Cannot examine the database %s "
+						  "(%s).", db->path, strerror(errno));
 	close(fd);
+	if (rc != BB_OK)
+		return rc;
 	*is_new = st->st_size == 0;
 	if (*is_new && db->readonly)
 		return bb_fail(err, BB_NOTFOUND, "The database %s is empty; run `bbconsole init "
@@ -373,10 +379,11 @@ static bb_code open_sqlite(bb_db *db, bb_err *err)
 {
 	struct stat checked, now;
 	int is_new = 0, rc;
+	mode_t old;
 
 	if (check_file(db, &is_new, &checked, err) != BB_OK)
 		return err->code;
-	mode_t old = umask(077); /* the -wal and -shm files: owner only */
+	old = umask(077); /* the -wal and -shm files: owner only */
 	rc = sqlite3_open_v2(db->path, &db->sql,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
 	umask(old);
