@@ -313,8 +313,9 @@ static void render(void)
 	loop.need_full = loop.need_draw = false;
 	place_cursor();
 	wnoutrefresh(stdscr);
-	doupdate();
+	/* raw sequences (OSC 52) first: once the screen says "sent", it was */
 	tui_term_flush_raw();
+	doupdate();
 }
 
 /* ---- input ---------------------------------------------------------------------------- */
