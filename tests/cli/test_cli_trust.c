@@ -175,6 +175,26 @@ static void space_list_leaves_a_foreign_file_alone(void **state)
 	cliexec_free(&r);
 }
 
+static void listings_create_nothing(void **state)
+{
+	static const char *const lists[][3] = {
+		{"space", "list", NULL}, {"user", "list", NULL}, {"integration", "list", NULL},
+		{"stack", "list", NULL}, {"audit", NULL, NULL},
+	};
+	cliexec_home *h = *state;
+	cliexec_result r = {0};
+	char dir[sizeof h->dir + 16];
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/data", h->dir);
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		cliexec_argv(h, &r, "alice", NULL, lists[i]);
+		cliexec_assert_refused(&r, 66, "bbconsole init");
+		assert_int_not_equal(stat(dir, &st), 0); /* no directory, database or key */
+	}
+	cliexec_free(&r);
+}
+
 /* ---- raised privileges: a setgid copy run by nobody ----------------------- */
 
 typedef struct sgid {
@@ -497,6 +517,7 @@ static void import_of_a_huge_line_stays_small(void **state)
 	/* the largest child so far: far below the file's 100 MiB */
 	if (ru.ru_maxrss > 60 * 1024)
 		fail_msg("a child used %ld KiB", ru.ru_maxrss);
+	print_message("largest child: %ld KiB for a 100 MiB line\n", ru.ru_maxrss);
 	unlink(path);
 	cliexec_free(&r);
 }
@@ -508,6 +529,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(planted_database_is_refused),
 		T(space_list_leaves_a_foreign_file_alone),
+		T(listings_create_nothing),
 		T(setgid_ignores_the_callers_environment),
 		T(setgid_import_reads_only_what_the_caller_may),
 		T(fixed_clock_must_be_a_time),
