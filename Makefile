@@ -43,7 +43,11 @@ TEST_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 endif
 
-RELEASE_FLAGS := -O2 -g
+# The hardening Debian builds its packages with: stack protector, fortified
+# libc calls, a position-independent executable, read-only relocations
+# bound at start (tests/hardening.sh checks the result).
+RELEASE_FLAGS := -O2 -g -fstack-protector-strong -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fPIE
+RELEASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
 ASAN_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined
 
@@ -85,7 +89,7 @@ deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP)
 define flavour
 # `=`: pkg-config answers only once the dependencies are installed
 $(1)_CFLAGS = $$(STD) $$(WARN) $(2) $$(PKG_CFLAGS) -Icore -Itui -Iscreens -Iserver -Icli
-$(1)_LDFLAGS := $(2)
+$(1)_LDFLAGS := $(2) $(3)
 build/$(1)/%.o: %.c $$(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$($(1)_CFLAGS) $$(TEST_CFLAGS) -Itests/lib -MMD -MP -c $$< -o $$@
@@ -108,7 +112,7 @@ build/$(1)/tests/%: build/$(1)/tests/%.o $$($(1)_LIBS) build/$(1)/libtestlib.a
 build/$(1)/fake_bitbucket: $$(FAKE_SRC:%.c=build/$(1)/%.o) build/$(1)/libcore.a
 	$$(CC) $$($(1)_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS) -lpthread
 endef
-$(eval $(call flavour,release,$(RELEASE_FLAGS)))
+$(eval $(call flavour,release,$(RELEASE_FLAGS),$(RELEASE_LDFLAGS)))
 $(eval $(call flavour,asan,$(ASAN_FLAGS)))
 
 REL_TESTS  := $(UNIT_SRC:%.c=build/release/%) $(CLITEST_SRC:%.c=build/release/%) \
@@ -126,6 +130,7 @@ run: build-release
 # Every test runs under ASan+UBSan; the warnings-as-errors release build must
 # compile too (its tests are compiled, not run, to catch flavour-only warnings).
 check: $(TEST_DEPS_STAMP) layering screen-lint build-release $(REL_TESTS) build-asan
+	@sh tests/hardening.sh build/release/bbconsole
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 

@@ -44,6 +44,7 @@ typedef struct cli_cmd {
 	cli_run_fn run;
 	const char *summary; /* one line for the help */
 	const cli_opt *opts; /* ends with a {NULL} entry */
+	int readonly;        /* never writes: opens the database without changing it */
 } cli_cmd;
 
 /* The parsed command line. */
@@ -85,8 +86,9 @@ bb_code cli_usage(const cli *c, bb_err *err, const char *fmt, ...)
 /* input.c: one line from stdin for --token-stdin (echo off on a terminal),
  * without its newline. Free it with secret_free(). */
 bb_code cli_read_token(char **token, bb_err *err);
-/* The whole of a file, or of stdin for "-". malloc'd, NUL-terminated. */
-bb_code cli_read_file(const char *path, char **text, size_t *len, bb_err *err);
+/* A file to read, or stdin for "-"; opened with the caller's real user and
+ * group ids, so raised privileges never read a file for the caller. */
+bb_code cli_open_file(const char *path, FILE **in, bb_err *err);
 
 /* output.c */
 /* "bbconsole: <sentence>" on stderr, control characters neutralised. */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_hooks.h"
 #include "integration.h"
@@ -512,11 +513,53 @@ static bb_code say_rotated(cli *c, const char *secret, bb_err *err)
 	return BB_OK;
 }
 
+/* 1 when the person at the terminal answers y or yes. */
+static int confirmed(const char *name)
+{
+	char answer[16] = "";
+
+	fputs("Rotate the webhook secret of ", stderr);
+	cli_put_safe(stderr, name, 0);
+	fputs("? Bitbucket's deliveries are refused until its webhooks have the new secret. "
+	      "[y/N] ", stderr);
+	fflush(stderr);
+	if (!fgets(answer, sizeof answer, stdin))
+		return 0;
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0;
+}
+
+/* Rotating breaks every webhook until Bitbucket has the new secret: asked
+ * on a terminal; a script says --yes, and without it nothing happens. */
+static bb_code confirm_rotation(cli *c, bb_err *err)
+{
+	bb_integration it = {0};
+	bb_code rc = BB_OK;
+
+	if (integration_get(c->ctx, c->pos[0], 0, &it, err) != BB_OK)
+		return err->code;
+	if (!it.details_visible) /* the rotation would be refused: do not ask first */
+		rc = bb_fail(err, BB_DENIED, "Rotating the webhook secret of %s needs admin in space "
+			     "%s; ask an admin there.", it.slug, it.space);
+	else if (cli_has(c, "yes"))
+		rc = BB_OK;
+	else if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		rc = bb_fail(err, BB_INVALID, "Nothing was rotated: the webhooks of %s stop working "
+			     "until Bitbucket has the new secret; re-run with --yes to rotate.",
+			     it.slug);
+	else if (!confirmed(it.name))
+		rc = bb_fail(err, BB_INVALID, "Nothing was rotated.");
+	integration_free(&it);
+	return rc;
+}
+
 bb_code cmd_integration_rotate(cli *c, bb_err *err)
 {
 	char secret[BB_WEBHOOK_SECRET_HEX + 1] = "";
-	bb_code rc = integration_rotate_secret(c->ctx, c->pos[0], secret, err);
+	bb_code rc = confirm_rotation(c, err);
 
+	if (rc == BB_OK)
+		rc = integration_rotate_secret(c->ctx, c->pos[0], secret, err);
 	if (rc == BB_OK)
 		rc = say_rotated(c, secret, err);
 	secret_wipe(secret, sizeof secret);

@@ -175,15 +175,15 @@ bb_code cmd_stack_set_integration(cli *c, bb_err *err)
 
 bb_code cmd_stack_import(cli *c, bb_err *err)
 {
-	char *text;
-	size_t len;
+	FILE *in;
 	long n = 0;
 	bb_code rc;
 
-	if (cli_read_file(c->pos[0], &text, &len, err) != BB_OK)
+	if (cli_open_file(c->pos[0], &in, err) != BB_OK)
 		return err->code;
-	rc = stack_import(c->ctx, text, len, &n, err);
-	free(text);
+	rc = stack_import_file(c->ctx, in, &n, err);
+	if (in != stdin)
+		fclose(in);
 	if (rc != BB_OK)
 		return rc;
 	if (c->json)

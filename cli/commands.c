@@ -80,6 +80,7 @@ static const cli_opt int_delete_opts[] = {
 };
 
 static const cli_opt int_rotate_opts[] = {
+	{"yes", NULL, 0, "rotate without asking (a script's way to confirm)"},
 	{"update-webhooks", NULL, 0, "then write the new secret to every webhook bbconsole manages"},
 	END
 };
@@ -139,22 +140,22 @@ const cli_cmd cli_commands[] = {
 	 "first-time setup: the account, the root space, you as its admin", init_opts},
 	{"space", "create", "NAME", 1, 1, 1, cmd_space_create,
 	 "create a space (needs admin of the parent)", space_create_opts},
-	{"space", "list", "", 0, 0, 1, cmd_space_list, "list the spaces", no_opts},
+	{"space", "list", "", 0, 0, 1, cmd_space_list, "list the spaces", no_opts, 1},
 	{"user", "grant", "LOGIN", 1, 1, 1, cmd_user_grant,
 	 "give a login a role in a space", grant_opts},
 	{"user", "revoke", "LOGIN", 1, 1, 1, cmd_user_revoke,
 	 "remove a login's role in a space", revoke_opts},
-	{"user", "list", "", 0, 0, 1, cmd_user_list, "list the roles", no_opts},
+	{"user", "list", "", 0, 0, 1, cmd_user_list, "list the roles", no_opts, 1},
 	{"integration", "create", "", 0, 0, 1, cmd_integration_create,
 	 "create a Bitbucket Cloud integration", int_create_opts},
 	{"integration", "list", "", 0, 0, 1, cmd_integration_list,
-	 "list the integrations you may see", int_list_opts},
+	 "list the integrations you may see", int_list_opts, 1},
 	{"integration", "show", "NAME", 1, 1, 1, cmd_integration_show,
 	 "show one integration", int_show_opts},
 	{"integration", "update", "NAME", 1, 1, 1, cmd_integration_update,
 	 "change an integration (name, slug, type and endpoint never change)", int_update_opts},
 	{"integration", "rotate-secret", "NAME", 1, 1, 1, cmd_integration_rotate,
-	 "replace the webhook secret and show the new one", int_rotate_opts},
+	 "replace the webhook secret and show the new one (asks first)", int_rotate_opts},
 	{"integration", "delete", "NAME", 1, 1, 1, cmd_integration_delete,
 	 "delete an integration; its stacks and modules become detached", int_delete_opts},
 	{"integration", "retention", "NAME", 1, 1, 1, cmd_integration_retention,
@@ -168,7 +169,7 @@ const cli_cmd cli_commands[] = {
 	{"stack", "create", "NAME", 1, 1, 1, cmd_stack_create,
 	 "create a stack or module tracking a repository", stack_create_opts},
 	{"stack", "list", "", 0, 0, 1, cmd_stack_list,
-	 "list the stacks and modules you may see", stack_list_opts},
+	 "list the stacks and modules you may see", stack_list_opts, 1},
 	{"stack", "set-integration", "NAME INTEGRATION", 2, 2, 1, cmd_stack_set_integration,
 	 "point a stack or module at an integration (re-attaches a detached one)",
 	 stack_set_opts},
@@ -177,9 +178,9 @@ const cli_cmd cli_commands[] = {
 	{NULL, "serve", "", 0, 0, 0, cmd_serve,
 	 "receive Bitbucket's webhook deliveries (HTTP; runs until SIGTERM)", serve_opts_table},
 	{NULL, "deliveries", "NAME", 1, 1, 1, cmd_deliveries,
-	 "list an integration's webhook deliveries, newest first", deliveries_opts},
+	 "list an integration's webhook deliveries, newest first", deliveries_opts, 1},
 	{"run", "list", "", 0, 0, 1, cmd_run_list,
-	 "list the runs of the stacks and modules you may see, newest first", run_list_opts},
-	{NULL, "audit", "", 0, 0, 1, cmd_audit, "show the audit log, newest first", audit_opts},
+	 "list the runs of the stacks and modules you may see, newest first", run_list_opts, 1},
+	{NULL, "audit", "", 0, 0, 1, cmd_audit, "show the audit log, newest first", audit_opts, 1},
 	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL}
 };

@@ -1,5 +1,5 @@
 /* input.c - what the commands read besides argv: the API token from stdin,
- * and import files. */
+ * and import files (opened with the caller's own rights). */
 #include "cli.h"
 
 #include <errno.h>
@@ -9,10 +9,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "privs.h"
 #include "secret.h"
+#include "validate.h"
 
 #define TOKEN_MAX 4096
-#define FILE_MAX ((size_t)1 << 30)
 
 /* Reads up to the first newline with read(2), one byte at a time: stdio
  * would keep a copy of the token in its buffer, beyond our reach to wipe. */
@@ -51,6 +52,7 @@ bb_code cli_read_token(char **token, bb_err *err)
 	int rc;
 
 	*token = NULL;
+	privs_protect_secrets(); /* from here on a core dump would hold the token */
 	if (!buf)
 		return bb_fail(err, BB_INVALID, "Out of memory while reading the token.");
 	if (tty) { /* typed by hand: do not echo it */
@@ -77,52 +79,23 @@ bb_code cli_read_token(char **token, bb_err *err)
 	return BB_OK;
 }
 
-static bb_code read_all(int fd, const char *path, char **text, size_t *len, bb_err *err)
+bb_code cli_open_file(const char *path, FILE **in, bb_err *err)
 {
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap + 1);
+	char q[BB_QUOTE_SIZE];
+	int fd;
 
-	while (buf) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *more = cap < FILE_MAX ? realloc(buf, cap * 2 + 1) : NULL;
-
-			if (!more)
-				break;
-			buf = more;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return bb_fail(err, BB_NOTFOUND, "Cannot read %s (%s); check the file.", path,
-				       strerror(errno));
-		}
-		if (r == 0) {
-			buf[n] = '\0';
-			*text = buf;
-			*len = n;
-			return BB_OK;
-		}
-		n += (size_t)r;
-	}
-	free(buf);
-	return bb_fail(err, BB_INVALID, "%s is too large to import (over 1 GiB); split it.", path);
-}
-
-bb_code cli_read_file(const char *path, char **text, size_t *len, bb_err *err)
-{
-	int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	bb_code rc;
-
+	*in = stdin;
+	if (strcmp(path, "-") == 0)
+		return BB_OK;
+	/* the caller's own right to read it, not the program's */
+	fd = privs_open_as_caller(path, O_RDONLY);
+	validate_quote(path, q, sizeof q);
 	if (fd < 0)
-		return bb_fail(err, BB_NOTFOUND, "Cannot open %s (%s); check the path.", path,
+		return bb_fail(err, BB_NOTFOUND, "Cannot open %s (%s); check the path.", q,
 			       strerror(errno));
-	rc = read_all(fd, strcmp(path, "-") == 0 ? "standard input" : path, text, len, err);
-	if (fd != STDIN_FILENO)
+	if (!(*in = fdopen(fd, "r"))) {
 		close(fd);
-	return rc;
+		return bb_fail(err, BB_NOTFOUND, "Cannot read %s (%s).", q, strerror(errno));
+	}
+	return BB_OK;
 }

@@ -12,7 +12,9 @@
 
 #include "console.h"
 #include "db.h"
+#include "privs.h"
 #include "space.h"
+#include "util.h"
 #include "validate.h"
 
 /* Text from the database is UTF-8 whatever the locale says; wcwidth needs a
@@ -49,7 +51,7 @@ static bb_code acting_user(const cli *c, char *out, size_t size, bb_err *err)
 	struct passwd *pw;
 
 	if (name && (c->user || *name)) {
-		if (getuid() != geteuid() || getgid() != getegid())
+		if (privs_raised() || getuid() != geteuid() || getgid() != getegid())
 			return bb_fail(err, BB_DENIED, "--user and BBCONSOLE_USER are refused while "
 				       "bbconsole runs with raised privileges; run it as yourself.");
 		return check_login(name, out, size, err);
@@ -64,7 +66,7 @@ static bb_code acting_user(const cli *c, char *out, size_t size, bb_err *err)
 static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
 {
 	char path[PATH_MAX];
-	const char *env = getenv("BBCONSOLE_DB");
+	const char *env = privs_getenv("BBCONSOLE_DB");
 
 	if (c->db_path)
 		snprintf(path, sizeof path, "%s", c->db_path);
@@ -74,6 +76,8 @@ static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
 		return err->code;
 	if (!path[0])
 		return bb_fail(err, BB_USAGE, "The database path is empty; pass --db PATH.");
+	if (c->cmd && c->cmd->readonly)
+		return db_open_read(path, db, err);
 	return db_open(path, db, err);
 }
 
@@ -92,11 +96,26 @@ static bb_code run_command(cli *c, bb_err *err)
 	return rc;
 }
 
+/* A fixed clock is input like any other: refused when it is not a time. */
+static bb_code check_fixed_now(bb_err *err)
+{
+	const char *now = util_fixed_now();
+	char q[BB_QUOTE_SIZE];
+
+	if (!now || util_valid_time(now))
+		return BB_OK;
+	validate_quote(now, q, sizeof q);
+	return bb_fail(err, BB_USAGE, "BBCONSOLE_NOW is \"%s\", not a UTC time such as "
+		       "2026-11-24T09:30:00.000Z; fix or unset it.", q);
+}
+
 static int run(cli *c, int argc, char **argv, bb_err *err)
 {
 	bb_ctx ctx = {0};
 	int rc;
 
+	if (check_fixed_now(err) != BB_OK)
+		return err->code;
 	if (acting_user(c, ctx.user, sizeof ctx.user, err) != BB_OK ||
 	    open_db(c, &ctx.db, err) != BB_OK)
 		return err->code;
@@ -116,6 +135,8 @@ int main(int argc, char **argv)
 	bb_err err = {0};
 	int rc;
 
+	/* before anything reads the environment, libcurl included */
+	privs_scrub_env(privs_raised());
 	setup_locale();
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);

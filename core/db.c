@@ -1,19 +1,34 @@
 #include "db.h"
 
 #include <errno.h>
+#include <pwd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "privs.h"
+#include "safefile.h"
 #include "schema.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
+/* PRAGMA application_id of a bbconsole database ("bbco"): a file without it
+ * is not ours to migrate (databases from before it are recognised by their
+ * tables). */
+#define APPLICATION_ID 0x6262636f
+
+/* Encrypted under the key and stored beside the secrets: a key file that
+ * does not decrypt it belongs to another database. */
+static const char key_check_text[] = "bbconsole key check 1";
+
 struct bb_db {
 	sqlite3 *sql;
 	char *path;
+	int readonly;  /* opened for a command that never writes */
+	int key_ready; /* key loaded and checked */
 	unsigned char key[BB_KEY_LEN];
 };
 
@@ -24,10 +39,14 @@ int db_schema_version(void)
 
 bb_code db_default_path(char *out, size_t size, bb_err *err)
 {
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
+	const char *xdg = privs_getenv("XDG_DATA_HOME");
+	const char *home = privs_getenv("HOME");
+	struct passwd *pw;
 	int n;
 
+	/* under raised privileges HOME is the caller's word: ask the system */
+	if (privs_raised() && (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
 	if (xdg && xdg[0] == '/')
 		n = snprintf(out, size, "%s/bbconsole/console.db", xdg);
 	else if (home && home[0])
@@ -63,13 +82,45 @@ static bb_code make_parent_dirs(const char *path, bb_err *err)
 	return rc;
 }
 
+/* An error of the file system rather than of the data: a read-only or
+ * unwritable place, or a full disk. Said as such, so that nobody deletes a
+ * healthy database for it. */
+static bb_code fs_fail(bb_db *db, int code, int sys, bb_err *err)
+{
+	if (code != SQLITE_IOERR && code != SQLITE_CANTOPEN)
+		sys = 0; /* SQLite keeps the errno of an older failure: not this one's */
+	if (code == SQLITE_FULL || sys == ENOSPC || sys == EFBIG || sys == EDQUOT)
+		return bb_fail(err, BB_DBERR, "There is no space left to write the database %s; "
+			       "free some disk space and try again.", db->path);
+	if (code == SQLITE_READONLY || code == SQLITE_PERM || code == SQLITE_CANTOPEN ||
+	    sys == EACCES || sys == EROFS || sys == EPERM)
+		return bb_fail(err, BB_DBERR, "Cannot write the database %s or its directory "
+			       "(%s); check that both are writable by you.", db->path,
+			       strerror(sys ? sys : EACCES));
+	/* the errno may be gone by now (a rollback ran since); a failed write
+	 * is still a failed write */
+	if (sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_WRITE ||
+	    sqlite3_extended_errcode(db->sql) == SQLITE_IOERR_FSYNC)
+		return bb_fail(err, BB_DBERR, "Writing the database %s failed: there may be no "
+			       "space left on its disk, or the disk has an error; free some space "
+			       "or check the disk, and try again.", db->path);
+	return BB_OK;
+}
+
 bb_code db_fail(bb_db *db, const char *what, bb_err *err)
 {
-	int code = db && db->sql ? sqlite3_errcode(db->sql) : SQLITE_ERROR;
+	int code = db && db->sql ? sqlite3_errcode(db->sql) & 0xff : SQLITE_ERROR;
+	int sys = db && db->sql ? sqlite3_system_errno(db->sql) : 0;
 
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return bb_fail(err, BB_TEMP, "The database is busy while %s; try again in a moment.",
 			       what);
+	if (db && db->sql && fs_fail(db, code, sys, err) != BB_OK)
+		return BB_DBERR;
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+		return bb_fail(err, BB_DBERR, "The file %s is not a bbconsole database or is "
+			       "damaged; pass another --db PATH or restore it from your backup.",
+			       db->path);
 	return bb_fail(err, BB_DBERR, "Database error while %s: %s.", what,
 		       db && db->sql ? sqlite3_errmsg(db->sql) : "no database");
 }
@@ -157,60 +208,88 @@ void db_rollback(bb_db *db)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static int user_version(bb_db *db)
+/* The integer a PRAGMA answers, or -1 when it cannot be read (not a
+ * database). */
+static long pragma_int(bb_db *db, const char *pragma)
 {
 	sqlite3_stmt *st;
-	int v = -1;
+	long v = -1;
 
-	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db->sql, pragma, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+		v = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }
 
+static bb_code not_ours(bb_db *db, bb_err *err)
+{
+	return bb_fail(err, BB_DBERR, "The file %s is not a bbconsole database, so it is left as "
+		       "it is; pass another --db PATH.", db->path);
+}
+
+/* Whether the file is a bbconsole database, read without writing: our
+ * application_id, or (from before it) no id but our tables. *version gets
+ * its user_version. */
+static bb_code recognise(bb_db *db, long *version, bb_err *err)
+{
+	long app = pragma_int(db, "PRAGMA application_id");
+	long tables;
+
+	*version = pragma_int(db, "PRAGMA user_version");
+	if (app < 0 || *version < 0)
+		return db_fail(db, "reading the database", err);
+	if (app == APPLICATION_ID)
+		return BB_OK;
+	tables = pragma_int(db, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND "
+			    "name IN ('account', 'space', 'role', 'integration', 'stack', 'audit')");
+	if (app == 0 && *version >= 1 && tables == 6)
+		return BB_OK;
+	return not_ours(db, err);
+}
+
+static bb_code newer(bb_db *db, long v, bb_err *err)
+{
+	return bb_fail(err, BB_DBERR, "The database %s was written by a newer bbconsole (schema "
+		       "%ld, this one knows %d); upgrade bbconsole.", db->path, v, SCHEMA_VERSION);
+}
+
+/* Brings the schema to SCHEMA_VERSION under the write lock; another process
+ * may have done it meanwhile, so the version is read again inside. */
 static bb_code migrate(bb_db *db, bb_err *err)
 {
 	char pragma[64];
-	int v;
+	long v;
 
 	if (db_begin(db, err) != BB_OK)
 		return err->code;
-	v = user_version(db);
+	v = pragma_int(db, "PRAGMA user_version");
 	if (v > SCHEMA_VERSION) {
 		db_rollback(db);
-		return bb_fail(err, BB_DBERR, "The database %s was written by a newer bbconsole "
-			       "(schema %d, this one knows %d); upgrade bbconsole.", db->path, v,
-			       SCHEMA_VERSION);
+		return newer(db, v, err);
 	}
 	for (; v >= 0 && v < SCHEMA_VERSION; v++) {
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %ld", v + 1);
 		if (exec(db, schema_migrations[v], "upgrading the database", err) != BB_OK ||
 		    exec(db, pragma, "upgrading the database", err) != BB_OK) {
 			db_rollback(db);
 			return err->code;
 		}
 	}
-	if (v < 0) {
+	snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", APPLICATION_ID);
+	if (v < 0 || exec(db, pragma, "upgrading the database", err) != BB_OK) {
 		db_rollback(db);
-		return bb_fail(err, BB_DBERR, "The file %s is not a bbconsole database; pass "
-			       "another --db PATH.", db->path);
+		return v < 0 ? not_ours(db, err) : err->code;
 	}
 	return db_commit(db, err);
 }
 
+/* Settings of this connection only: nothing here writes to the file. */
 static bb_code configure(bb_db *db, bb_err *err)
 {
 	sqlite3_busy_timeout(db->sql, BUSY_TIMEOUT_MS);
 	if (exec(db, "PRAGMA foreign_keys = ON", "opening the database", err) != BB_OK)
-		return err->code;
-	/* For a new database only (later it is a no-op): 16 KiB pages read a
-	 * 100,000-stack listing in a quarter of the system calls. */
-	if (exec(db, "PRAGMA page_size = 16384", "opening the database", err) != BB_OK)
-		return err->code;
-	/* WAL lets the console read while a command writes. */
-	if (exec(db, "PRAGMA journal_mode = WAL", "opening the database", err) != BB_OK)
 		return err->code;
 	if (exec(db, "PRAGMA synchronous = NORMAL", "opening the database", err) != BB_OK)
 		return err->code;
@@ -220,61 +299,236 @@ static bb_code configure(bb_db *db, bb_err *err)
 	return exec(db, "PRAGMA cache_size = -512", "opening the database", err);
 }
 
-static bb_code open_sqlite(bb_db *db, bb_err *err)
+/* A new, empty file: the settings that stay with the file, then the schema. */
+static bb_code create_schema(bb_db *db, bb_err *err)
 {
-	mode_t old = umask(077); /* the db, -wal and -shm files: owner only */
-	int rc = sqlite3_open_v2(db->path, &db->sql,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-				 NULL);
-
-	umask(old);
-	if (rc != SQLITE_OK)
-		return bb_fail(err, BB_DBERR, "Cannot open the database %s (%s); check the path and "
-			       "its permissions.", db->path,
-			       db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
-	if (configure(db, err) != BB_OK) {
-		if (err->code != BB_TEMP)
-			bb_fail(err, BB_DBERR, "Cannot open the database %s: it is not a bbconsole "
-				"database or is damaged; pass another --db PATH.", db->path);
+	/* 16 KiB pages read a 100,000-stack listing in a quarter of the system
+	 * calls; only a file without tables can still take them. */
+	if (exec(db, "PRAGMA page_size = 16384", "creating the database", err) != BB_OK)
 		return err->code;
+	/* WAL lets the console read while a command writes. */
+	if (exec(db, "PRAGMA journal_mode = WAL", "creating the database", err) != BB_OK)
+		return err->code;
+	return migrate(db, err);
+}
+
+/* Recognise, check the version, and only then write: a migration when the
+ * schema is old, WAL for a writer of an old file still without it. A
+ * database at the current version takes no lock at all here. */
+static bb_code prepare_schema(bb_db *db, int is_new, bb_err *err)
+{
+	long v;
+	char mode[16] = "";
+	sqlite3_stmt *st;
+
+	if (is_new)
+		return create_schema(db, err);
+	if (recognise(db, &v, err) != BB_OK)
+		return err->code;
+	if (v > SCHEMA_VERSION)
+		return newer(db, v, err);
+	/* a reader leaves an old file without the id alone; the next writer adds it */
+	if (v < SCHEMA_VERSION ||
+	    (!db->readonly && pragma_int(db, "PRAGMA application_id") != APPLICATION_ID)) {
+		if (migrate(db, err) != BB_OK)
+			return err->code;
 	}
+	if (db->readonly || sqlite3_prepare_v2(db->sql, "PRAGMA journal_mode", -1, &st, NULL))
+		return BB_OK;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (strcmp(mode, "wal") != 0)
+		return exec(db, "PRAGMA journal_mode = WAL", "opening the database", err);
 	return BB_OK;
 }
 
-static bb_code load_key(bb_db *db, bb_err *err)
+/* Opens (or, for a writer, creates) the file ourselves first, without
+ * following a link, and checks whose it is and who else may read it; SQLite
+ * then opens the same path, which no one else can replace since the
+ * directory is checked too. *is_new: the file is empty. */
+static bb_code check_file(bb_db *db, int *is_new, struct stat *st, bb_err *err)
+{
+	bb_code rc = safefile_check_dir_of(db->path, err);
+	int fd = -1;
+
+	if (rc == BB_OK) {
+		fd = safefile_open(db->path, db->readonly ? O_RDONLY : O_RDWR, "database", err);
+		if (fd < 0 && err->code == BB_NOTFOUND && !db->readonly)
+			fd = safefile_open(db->path, O_RDWR | O_CREAT | O_EXCL, "database", err);
+		rc = fd < 0 ? err->code : BB_OK;
+	}
+	if (rc == BB_NOTFOUND)
+		return bb_fail(err, BB_NOTFOUND, "There is no database at %s yet; run `bbconsole "
+			       "init --account NAME --webhook-base URL` first.", db->path);
+	if (rc != BB_OK)
+		return rc;
+	rc = fstat(fd, st) == 0 ? BB_OK : bb_fail(err, BB_DBERR, "Cannot examine the database %s "
+						  "(%s).", db->path, strerror(errno));
+	close(fd);
+	if (rc != BB_OK)
+		return rc;
+	*is_new = st->st_size == 0;
+	if (*is_new && db->readonly)
+		return bb_fail(err, BB_NOTFOUND, "The database %s is empty; run `bbconsole init "
+			       "--account NAME --webhook-base URL` first.", db->path);
+	return BB_OK;
+}
+
+static bb_code open_sqlite(bb_db *db, bb_err *err)
+{
+	struct stat checked, now;
+	int is_new = 0, rc;
+	mode_t old;
+
+	if (check_file(db, &is_new, &checked, err) != BB_OK)
+		return err->code;
+	old = umask(077); /* the -wal and -shm files: owner only */
+	rc = sqlite3_open_v2(db->path, &db->sql,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		if (db->sql && fs_fail(db, rc & 0xff, sqlite3_system_errno(db->sql), err) != BB_OK)
+			return BB_DBERR;
+		return bb_fail(err, BB_DBERR, "Cannot open the database %s (%s); check the path and "
+			       "its permissions.", db->path,
+			       db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+	}
+	if (lstat(db->path, &now) != 0 || now.st_ino != checked.st_ino ||
+	    now.st_dev != checked.st_dev)
+		return bb_fail(err, BB_DBERR, "The database %s was replaced while it was opened; "
+			       "check who else writes to its directory.", db->path);
+	if (configure(db, err) != BB_OK)
+		return err->code;
+	return prepare_schema(db, is_new, err);
+}
+
+static char *key_path(const bb_db *db)
 {
 	size_t n = strlen(db->path) + 5;
 	char *kp = malloc(n);
+
+	if (kp)
+		snprintf(kp, n, "%s.key", db->path);
+	return kp;
+}
+
+/* 1 when the database holds something encrypted under a key file. */
+static int has_encrypted(bb_db *db)
+{
+	long n = pragma_int(db, "SELECT (SELECT COUNT(*) FROM integration) + "
+			    "(SELECT COUNT(*) FROM keycheck)");
+
+	return n != 0; /* unreadable counts as yes: never make a key then */
+}
+
+/* Compares the key with the stored check value, or stores one. */
+static bb_code check_key(bb_db *db, const char *kp, bb_err *err)
+{
+	sqlite3_stmt *st;
+	unsigned char *blob = NULL;
+	size_t len = 0;
+	char *plain = NULL;
+	bb_code rc = db_prepare(db, "SELECT value FROM keycheck WHERE id = 1", &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (secret_decrypt(db->key, sqlite3_column_blob(st, 0),
+				   (size_t)sqlite3_column_bytes(st, 0), &plain, err) != BB_OK ||
+		    strcmp(plain, key_check_text) != 0)
+			rc = bb_fail(err, BB_DBERR, "The key file %s does not belong to this database "
+				     "(it fails the stored check); restore the right one from your "
+				     "backup.", kp);
+		secret_free(plain);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	if (db->readonly)
+		return BB_OK;
+	rc = secret_encrypt(db->key, key_check_text, strlen(key_check_text), &blob, &len, err);
+	if (rc == BB_OK && (rc = db_prepare(db, "INSERT OR IGNORE INTO keycheck (id, value) "
+					    "VALUES (1, ?1)", &st, err)) == BB_OK) {
+		sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = db_fail(db, "saving the key check", err);
+		sqlite3_finalize(st);
+	}
+	free(blob);
+	return rc;
+}
+
+/* Reads the key file; makes one only while nothing is encrypted yet, since
+ * a new key cannot read the secrets of the old one. */
+static bb_code load_key(bb_db *db, bb_err *err)
+{
+	char *kp = key_path(db);
 	bb_code rc;
 
 	if (!kp)
 		return bb_fail(err, BB_DBERR, "Out of memory.");
-	snprintf(kp, n, "%s.key", db->path);
-	rc = secret_load_key(kp, db->key, err);
+	rc = secret_read_key(kp, db->key, err);
+	if (rc == BB_NOTFOUND && has_encrypted(db))
+		rc = bb_fail(err, BB_DBERR, "The key file %s is missing: restore it from your backup "
+			     "(the stored tokens and secrets cannot be read without it).", kp);
+	else if (rc == BB_NOTFOUND)
+		rc = secret_create_key(kp, db->key, err);
+	if (rc == BB_OK)
+		rc = check_key(db, kp, err);
+	if (rc != BB_OK)
+		secret_wipe(db->key, sizeof db->key);
 	free(kp);
 	return rc;
 }
 
-bb_code db_open(const char *path, bb_db **out, bb_err *err)
+bb_code db_key_get(bb_db *db, const unsigned char **key, bb_err *err)
+{
+	bb_err local;
+
+	if (!err)
+		err = &local;
+	*key = NULL;
+	if (!db->key_ready) {
+		if (load_key(db, err) != BB_OK)
+			return err->code;
+		db->key_ready = 1;
+	}
+	*key = db->key;
+	return BB_OK;
+}
+
+static bb_code open_mode(const char *path, int readonly, bb_db **out, bb_err *err)
 {
 	bb_db *db = calloc(1, sizeof *db);
 	bb_err local;
 
 	if (!err)
 		err = &local;
+	bb_err_clear(err);
 	*out = NULL;
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
 		return bb_fail(err, BB_DBERR, "Out of memory.");
 	}
-	if (make_parent_dirs(path, err) != BB_OK || open_sqlite(db, err) != BB_OK ||
-	    migrate(db, err) != BB_OK || load_key(db, err) != BB_OK) {
+	db->readonly = readonly;
+	if ((!readonly && make_parent_dirs(path, err) != BB_OK) || open_sqlite(db, err) != BB_OK) {
 		bb_code rc = err->code == BB_OK ? BB_DBERR : err->code;
 		db_close(db);
 		return rc;
 	}
 	*out = db;
 	return BB_OK;
+}
+
+bb_code db_open(const char *path, bb_db **out, bb_err *err)
+{
+	return open_mode(path, 0, out, err);
+}
+
+bb_code db_open_read(const char *path, bb_db **out, bb_err *err)
+{
+	return open_mode(path, 1, out, err);
 }
 
 void db_close(bb_db *db)
@@ -297,7 +551,3 @@ const char *db_path(bb_db *db)
 	return db->path;
 }
 
-const unsigned char *db_key(bb_db *db)
-{
-	return db->key;
-}

@@ -1,8 +1,12 @@
 /* db.h - the embedded SQLite database: open, migrate, transactions.
  *
- * One database per account. Opening creates the directory (0700), the database
- * (0600) and the key file used to encrypt secrets at rest (0600, beside the
- * database as "<db>.key"). The schema is versioned by PRAGMA user_version. */
+ * One database per account. Opening creates the directory (0700) and the
+ * database (0600); the key file that encrypts secrets at rest (0600, beside
+ * the database as "<db>.key") is read or made on first use. A database, key
+ * file or directory that another user owns or may write, or a link in their
+ * place, is refused (safefile.h). The schema is versioned by PRAGMA
+ * user_version and marked by PRAGMA application_id; a file that is not
+ * recognised as ours, or is newer, is refused before anything is written. */
 #ifndef BB_DB_H
 #define BB_DB_H
 
@@ -19,14 +23,22 @@ typedef struct bb_db bb_db;
  * XDG_DATA_HOME nor HOME is set. */
 bb_code db_default_path(char *out, size_t size, bb_err *err);
 
-/* Opens (creating if needed) and migrates the database at path. */
+/* Opens (creating if needed) and migrates the database at path. A database
+ * at the current version takes no lock: readers never wait for a writer. */
 bb_code db_open(const char *path, bb_db **out, bb_err *err);
+/* The same for a command that only reads: nothing is created (BB_NOTFOUND
+ * when there is no database yet) and nothing is written, except the
+ * migration of an older bbconsole database. */
+bb_code db_open_read(const char *path, bb_db **out, bb_err *err);
 void db_close(bb_db *db);
 
 sqlite3 *db_handle(bb_db *db);
 const char *db_path(bb_db *db);
-/* The key that encrypts secrets at rest (BB_KEY_LEN bytes). */
-const unsigned char *db_key(bb_db *db);
+/* The key that encrypts secrets at rest (BB_KEY_LEN bytes), loaded on first
+ * use and checked against the check value stored in the database. A missing
+ * key file is made anew only while nothing is encrypted; otherwise BB_DBERR
+ * ("restore it from your backup"). */
+bb_code db_key_get(bb_db *db, const unsigned char **key, bb_err *err);
 
 /* BEGIN IMMEDIATE: takes the write lock at once, so two writers queue on the
  * busy timeout instead of failing half way. */

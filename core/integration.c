@@ -232,16 +232,19 @@ static bb_code read_secret(bb_ctx *ctx, const char *slug, const char *column, ch
 			   bb_err *err)
 {
 	char sql[96];
+	const unsigned char *key;
 	sqlite3_stmt *st;
 	bb_code rc;
 
 	*plain = NULL;
+	if ((rc = db_key_get(ctx->db, &key, err)) != BB_OK)
+		return rc;
 	snprintf(sql, sizeof sql, "SELECT %s FROM integration WHERE slug = ?1", column);
 	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = secret_decrypt(db_key(ctx->db), sqlite3_column_blob(st, 0),
+		rc = secret_decrypt(key, sqlite3_column_blob(st, 0),
 				    (size_t)sqlite3_column_bytes(st, 0), plain, err);
 	else
 		rc = db_fail(ctx->db, "reading the integration", err);
@@ -252,7 +255,12 @@ static bb_code read_secret(bb_ctx *ctx, const char *slug, const char *column, ch
 static bb_code encrypt_text(bb_ctx *ctx, const char *plain, unsigned char **blob, size_t *len,
 			    bb_err *err)
 {
-	return secret_encrypt(db_key(ctx->db), plain, strlen(plain), blob, len, err);
+	const unsigned char *key;
+	bb_code rc = db_key_get(ctx->db, &key, err);
+
+	if (rc != BB_OK)
+		return rc;
+	return secret_encrypt(key, plain, strlen(plain), blob, len, err);
 }
 
 /* Records action on integration slug with a cJSON details object (consumed). */
@@ -1101,6 +1109,22 @@ bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached
 	rc = db_finish(ctx->db, rc, err);
 	if (detached)
 		*detached = rc == BB_OK ? n : 0;
+	return rc;
+}
+
+bb_code integration_may_use(bb_ctx *ctx, const char *name_or_slug, bb_err *err)
+{
+	bb_integration it;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
+		return rc;
+	rc = need_admin_of(ctx, &it, "Using the credentials of", err);
+	integration_free(&it);
 	return rc;
 }
 

@@ -115,6 +115,12 @@ bb_code integration_endpoint_for(bb_ctx *ctx, const char *name, char **out, bb_e
  * sentence in err->msg (one exists already / needs admin of root). */
 bb_code integration_default_allowed(bb_ctx *ctx, int *ok, bb_err *why);
 
+/* BB_OK when the acting user may use the integration's credentials (admin of
+ * its space), else BB_DENIED with the sentence integration_credentials gives.
+ * What the token can read (the repositories, cached or live) is shown only
+ * to them, in the console as on the command line. */
+bb_code integration_may_use(bb_ctx *ctx, const char *name_or_slug, bb_err *err);
+
 /* Email and decrypted token, for talking to Bitbucket (admins of its space
  * only). Free token with secret_free(). */
 bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,

@@ -163,6 +163,10 @@ static const char *const schema_migrations[] = {
 	"  state TEXT NOT NULL, events_missing TEXT NOT NULL DEFAULT '[]',"
 	"  detail TEXT NOT NULL DEFAULT '', checked_at TEXT NOT NULL,"
 	"  PRIMARY KEY (integration, level, subject)) WITHOUT ROWID;",
+	/* 7: a value encrypted under the key file, so that a wrong or missing key
+	 * file is named as such instead of being replaced or used */
+	"CREATE TABLE keycheck ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), value BLOB NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

@@ -12,6 +12,8 @@
 #include <openssl/evp.h>
 
 #include "crypto_lazy.h"
+#include "privs.h"
+#include "safefile.h"
 
 #define NONCE_LEN 12
 #define TAG_LEN 16
@@ -163,30 +165,48 @@ static bb_code read_key(int fd, const char *path, unsigned char key[BB_KEY_LEN],
 	return BB_OK;
 }
 
-bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
+bb_code secret_read_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = safefile_open(path, O_RDONLY, "key file", err);
 
-	if (fd >= 0)
-		return read_key(fd, path, key, err);
-	if (errno != ENOENT)
-		return bb_fail(err, BB_DBERR, "Cannot read the key file %s (%s); check its owner "
-			       "and permissions.", path, strerror(errno));
+	if (fd < 0)
+		return err ? err->code : BB_DBERR;
+	privs_protect_secrets();
+	return read_key(fd, path, key, err);
+}
+
+bb_code secret_create_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
+{
+	int fd;
+
+	privs_protect_secrets();
 	if (secret_random(key, BB_KEY_LEN, err) != BB_OK)
 		return BB_DBERR;
 	/* O_EXCL: if another process created it first, use theirs. */
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 && errno == EEXIST)
-		return secret_load_key(path, key, err);
+		return secret_read_key(path, key, err);
 	if (fd < 0 || write(fd, key, BB_KEY_LEN) != BB_KEY_LEN || fsync(fd) != 0) {
 		int e = errno;
 		if (fd >= 0) {
 			close(fd);
 			unlink(path);
 		}
+		secret_wipe(key, BB_KEY_LEN);
 		return bb_fail(err, BB_DBERR, "Cannot create the key file %s (%s); check that its "
 			       "directory is writable.", path, strerror(e));
 	}
 	close(fd);
 	return BB_OK;
+}
+
+bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
+{
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	rc = secret_read_key(path, key, err);
+	return rc == BB_NOTFOUND ? secret_create_key(path, key, err) : rc;
 }

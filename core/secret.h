@@ -40,7 +40,15 @@ void secret_wipe(void *p, size_t n);
 /* Wipes a NUL-terminated string and frees it (NULL is fine). */
 void secret_free(char *s);
 
-/* Loads the key file, creating it (0600, 32 random bytes) if absent. */
+/* Reads the key file, refusing a link, a file of another user or one others
+ * may read (safefile.h). BB_NOTFOUND when it does not exist. */
+bb_code secret_read_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err);
+
+/* Creates the key file (0600, 32 random bytes; never over an existing file or
+ * link), or reads it if another process created it first. */
+bb_code secret_create_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err);
+
+/* Reads the key file, creating it if absent. */
 bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err);
 
 #endif

@@ -6,6 +6,7 @@
  * Only successes are remembered: the first failure ends the call anyway. */
 #include "stack.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1046,23 +1047,49 @@ static bb_code json_field(const cJSON *o, const char *key, const char **out, bb_
 	return BB_OK;
 }
 
+/* The fields of a stack's JSON; created_at is accepted (and ignored) so
+ * that `stack list --json` output can be imported again. */
+static const char *const import_keys[] = {"kind", "name", "space", "integration",
+					  "repository", "branch", "project_root",
+					  "detached_from", "created_at"};
+
+/* Anything else is refused: a typo would otherwise be dropped in silence. */
+static bb_code known_keys(const cJSON *o, bb_err *err)
+{
+	const cJSON *it;
+	char q[BB_QUOTE_SIZE];
+
+	cJSON_ArrayForEach(it, o) {
+		size_t i = 0;
+
+		while (i < sizeof import_keys / sizeof import_keys[0] &&
+		       strcmp(it->string, import_keys[i]) != 0)
+			i++;
+		if (i < sizeof import_keys / sizeof import_keys[0])
+			continue;
+		validate_quote(it->string, q, sizeof q);
+		return bb_fail(err, BB_INVALID, "the field \"%s\" is not a stack field; use only "
+			       "kind, name, space, integration, repository, branch and "
+			       "project_root.", q);
+	}
+	return BB_OK;
+}
+
 static bb_code parse_line(const char *p, size_t len, cJSON **json, bb_stack *s, bb_err *err)
 {
-	static const char *const keys[] = {"kind", "name", "space", "integration",
-					   "repository", "branch", "project_root",
-					   "detached_from"};
 	const char **fields[] = {&s->kind, &s->name, &s->space, &s->integration,
 				 &s->repository, &s->branch, &s->project_root,
 				 &s->detached_from};
-	bb_code rc = BB_OK;
+	bb_code rc;
 
 	memset(s, 0, sizeof *s);
 	*json = cJSON_ParseWithLength(p, len);
 	if (!cJSON_IsObject(*json))
 		return bb_fail(err, BB_INVALID, "this is not a JSON object; write one stack per "
 			       "line as {\"name\": ..., \"space\": ..., ...}.");
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0] && rc == BB_OK; i++)
-		rc = json_field(*json, keys[i], fields[i], err);
+	rc = known_keys(*json, err);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0] && rc == BB_OK; i++)
+		rc = json_field(*json, import_keys[i], fields[i], err);
 	return rc;
 }
 
@@ -1093,26 +1120,47 @@ static bb_code import_line(checker *ck, sqlite3_stmt *st, const char *p, size_t 
 	return rc;
 }
 
-static bb_code import_locked(checker *ck, const char *text, size_t len, long *count,
-			     bb_err *err)
+/* Reads one line of at most BB_IMPORT_LINE_MAX bytes into buf (without its
+ * newline). 1: a line, 0: the end, else an error in err. */
+static int read_line(FILE *in, char *buf, size_t *n, long line, bb_err *err)
+{
+	if (!fgets(buf, BB_IMPORT_LINE_MAX + 2, in)) {
+		if (ferror(in))
+			bb_fail(err, BB_INVALID, "Line %ld cannot be read (%s); check the file.", line,
+				strerror(errno));
+		return ferror(in) ? -1 : 0;
+	}
+	*n = strlen(buf);
+	if (*n > 0 && buf[*n - 1] == '\n')
+		buf[--*n] = '\0';
+	else if (*n > BB_IMPORT_LINE_MAX) {
+		bb_fail(err, BB_INVALID, "Line %ld is longer than %d bytes, far more than a stack "
+			"needs; check the file.", line, BB_IMPORT_LINE_MAX);
+		return -1;
+	}
+	return 1;
+}
+
+static bb_code import_locked(checker *ck, FILE *in, long *count, bb_err *err)
 {
 	char now[BB_TIME_LEN];
-	sqlite3_stmt *st;
+	char *buf = malloc(BB_IMPORT_LINE_MAX + 2);
+	sqlite3_stmt *st = NULL;
 	long line = 0;
+	size_t n = 0;
+	int got = 0;
 	cJSON *d;
-	bb_code rc = db_prepare(ck->ctx->db, insert_sql, &st, err);
+	bb_code rc = buf ? db_prepare(ck->ctx->db, insert_sql, &st, err)
+			 : bb_fail(err, BB_INVALID, "Out of memory.");
 
 	util_now(now);
-	for (size_t at = 0; rc == BB_OK && at < len;) {
-		const char *p = text + at, *nl = memchr(p, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - p) : len - at;
-
-		line++;
-		at += n + 1;
-		if (!blank(p, n) && (rc = import_line(ck, st, p, n, line, now, err)) == BB_OK)
+	while (rc == BB_OK && (got = read_line(in, buf, &n, ++line, err)) == 1)
+		if (!blank(buf, n) && (rc = import_line(ck, st, buf, n, line, now, err)) == BB_OK)
 			(*count)++;
-	}
+	if (rc == BB_OK && got < 0)
+		rc = err->code;
 	sqlite3_finalize(st);
+	free(buf);
 	if (rc == BB_OK && *count > 0) {
 		d = cJSON_CreateObject();
 		cJSON_AddNumberToObject(d, "count", (double)*count);
@@ -1121,7 +1169,7 @@ static bb_code import_locked(checker *ck, const char *text, size_t len, long *co
 	return rc;
 }
 
-bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, bb_err *err)
+bb_code stack_import_file(bb_ctx *ctx, FILE *in, long *imported, bb_err *err)
 {
 	checker ck = {.ctx = ctx};
 	long count = 0;
@@ -1134,9 +1182,21 @@ bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, 
 		*imported = 0;
 	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
 		return rc;
-	rc = import_locked(&ck, text ? text : "", text ? len : 0, &count, err);
+	rc = import_locked(&ck, in, &count, err);
 	if ((rc = db_finish(ctx->db, rc, err)) == BB_OK && imported)
 		*imported = count;
 	checker_free(&ck);
+	return rc;
+}
+
+bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, bb_err *err)
+{
+	FILE *in = len ? fmemopen((void *)(uintptr_t)text, len, "r") : fopen("/dev/null", "r");
+	bb_code rc;
+
+	if (!in)
+		return bb_fail(err, BB_INVALID, "Out of memory.");
+	rc = stack_import_file(ctx, in, imported, err);
+	fclose(in);
 	return rc;
 }

@@ -6,6 +6,8 @@
 #ifndef BB_STACK_H
 #define BB_STACK_H
 
+#include <stdio.h>
+
 #include "ctx.h"
 
 typedef struct bb_stack {
@@ -65,9 +67,17 @@ bb_code stack_set_integration(bb_ctx *ctx, const char *kind, const char *name,
 bb_code stack_reattach(bb_ctx *ctx, const char *detached_from, const char *integration,
 		       long *n, bb_err *err);
 
-/* JSON lines, one stack a line (fields as in stack JSON; kind defaults to
- * stack, branch to main). All or nothing: on any bad line nothing is stored
- * and err names the line number. *imported may be NULL. */
+/* A line of an import holds one stack: a few hundred bytes. */
+#define BB_IMPORT_LINE_MAX 16384
+
+/* JSON lines read from in, one stack a line (fields as in stack JSON; kind
+ * defaults to stack, branch to main; any other field is refused). Read a line
+ * at a time, so memory stays bounded whatever the file holds. All or nothing:
+ * on any bad line nothing is stored and err names the line number. *imported
+ * may be NULL. */
+bb_code stack_import_file(bb_ctx *ctx, FILE *in, long *imported, bb_err *err);
+
+/* The same from text in memory. */
 bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, bb_err *err);
 
 #endif

@@ -7,16 +7,54 @@
 
 #include <cJSON.h>
 
+#include "privs.h"
+
+static int digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int util_valid_time(const char *s)
+{
+	struct tm tm = {0}, norm, back;
+	time_t t;
+
+	/* YYYY-MM-DDTHH:MM:SS.mmmZ or without the milliseconds, nothing else */
+	if (!s || (strlen(s) != 20 && strlen(s) != 24) || !digits(s, 4) || s[4] != '-' ||
+	    !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) || s[10] != 'T' ||
+	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
+		return 0;
+	if (strlen(s) == 24 ? (s[19] != '.' || !digits(s + 20, 3) || s[23] != 'Z') : s[19] != 'Z')
+		return 0;
+	if (!strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
+		return 0;
+	norm = tm;
+	t = timegm(&norm);
+	/* strptime takes 31 February; timegm moves it to March */
+	return gmtime_r(&t, &back) && back.tm_mday == tm.tm_mday && back.tm_mon == tm.tm_mon &&
+	       back.tm_hour == tm.tm_hour && back.tm_min == tm.tm_min && back.tm_sec == tm.tm_sec;
+}
+
+const char *util_fixed_now(void)
+{
+	const char *fixed = privs_getenv("BBCONSOLE_NOW");
+
+	return fixed && *fixed ? fixed : NULL;
+}
+
 void util_now(char out[BB_TIME_LEN])
 {
-	const char *fixed = getenv("BBCONSOLE_NOW");
+	const char *fixed = util_fixed_now();
 	struct timespec ts;
 	struct tm tm;
 	char sec[24];
 
-	if (fixed && *fixed) {
-		strncpy(out, fixed, BB_TIME_LEN - 1);
-		out[BB_TIME_LEN - 1] = '\0';
+	if (fixed && util_valid_time(fixed)) {
+		snprintf(out, BB_TIME_LEN, "%s", fixed);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);

@@ -7,7 +7,9 @@
 #define BB_TIME_LEN 32
 
 /* The current time as RFC 3339 UTC with milliseconds ("2026-11-24T23:52:05.123Z").
- * BBCONSOLE_NOW, when set, is used instead (tests). */
+ * BBCONSOLE_NOW, when set to such a time, is used instead (tests and
+ * reproducible captures); never under raised privileges, where the audit log
+ * must hold the real time. */
 void util_now(char out[BB_TIME_LEN]);
 
 /* t (RFC 3339 UTC as util_now writes it, milliseconds optional) moved by
@@ -25,6 +27,14 @@ void util_ago(const char *t, const char *now, char *out, size_t size);
 
 /* Milliseconds of a monotonic clock, for measuring how long work took. */
 double util_mono_ms(void);
+
+/* BBCONSOLE_NOW when it is set and not empty (and privileges are not raised),
+ * else NULL; front ends refuse it unless util_valid_time accepts it. */
+const char *util_fixed_now(void);
+
+/* 1 for YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.mmmZ naming a real
+ * instant (no 31 February, no 25:00). */
+int util_valid_time(const char *s);
 
 /* A growable list of malloc'd strings. Zero-initialise before use. */
 typedef struct bb_strlist {

@@ -45,6 +45,22 @@ static int is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+/* Invisible characters and those that turn text around: bidi marks,
+ * embeddings, overrides and isolates, zero-width characters, line and
+ * paragraph separators. With them "prod\u202egnp.exe" reads "prodexe.png". */
+static const uint32_t invisible[][2] = {
+	{0x061C, 0x061C}, {0x180E, 0x180E}, {0x200B, 0x200F}, {0x2028, 0x202E},
+	{0x2060, 0x2064}, {0x2066, 0x206F}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB},
+};
+
+static int is_invisible(uint32_t cp)
+{
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++)
+		if (cp >= invisible[i][0] && cp <= invisible[i][1])
+			return 1;
+	return 0;
+}
+
 static int is_ascii_alnum(uint32_t cp)
 {
 	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
@@ -114,7 +130,7 @@ int validate_has_control(const char *s)
 
 	while (*p) {
 		len = utf8_next(p, &cp);
-		if (len && is_control(cp))
+		if (len && (is_control(cp) || is_invisible(cp)))
 			return 1;
 		p += len ? len : 1;
 	}
@@ -124,7 +140,7 @@ int validate_has_control(const char *s)
 char *validate_sanitize(const char *s, int keep_newlines)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	char *out = malloc(strlen((const char *)p) * 3 + 1); /* a byte grows to 3 at most */
+	char *out = malloc(strlen((const char *)p) * 4 + 1); /* 2 bytes grow to 8 at most */
 	char *o = out;
 	uint32_t cp;
 	size_t len;
@@ -137,6 +153,11 @@ char *validate_sanitize(const char *s, int keep_newlines)
 			memcpy(o, REPLACEMENT, 3);
 			o += 3;
 			p += len ? len : 1;
+			continue;
+		}
+		if (is_invisible(cp)) { /* shown, as its code point */
+			o += sprintf(o, "<U+%04X>", (unsigned)cp);
+			p += len;
 			continue;
 		}
 		memcpy(o, p, len);
@@ -170,9 +191,10 @@ void validate_quote(const char *s, char *out, size_t size)
 	free(clean);
 }
 
-/* The first control character of s (newline and tab skipped when
- * allow_newlines), for messages: its code point and its 1-based position in
- * characters. 0 when there is none. */
+/* The first control or invisible character of s (newline and tab skipped
+ * when allow_newlines), for messages: its code point and its 1-based
+ * position in characters. 0 when there is none, 1 for a control character,
+ * 2 for an invisible one. */
 static int first_control(const char *s, int allow_newlines, uint32_t *cp_out, long *pos)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -181,6 +203,10 @@ static int first_control(const char *s, int allow_newlines, uint32_t *cp_out, lo
 
 	for (*pos = 1; *p; p += len ? len : 1, (*pos)++) {
 		len = utf8_next(p, &cp);
+		if (len && is_invisible(cp)) {
+			*cp_out = cp;
+			return 2;
+		}
 		if (!len || !is_control(cp) || (allow_newlines && (cp == '\n' || cp == '\t')))
 			continue;
 		*cp_out = cp;
@@ -208,13 +234,19 @@ static bb_code check_text(const char *s, const char *what, long max, int allow_n
 {
 	long n = validate_utf8_length(s), pos;
 	uint32_t cp;
+	int kind;
 
 	if (n < 0)
 		return bb_fail(err, BB_INVALID, "%s is not valid UTF-8 text; retype it.", what);
 	if (n > max)
 		return bb_fail(err, BB_INVALID, "%s is %ld characters long; shorten it to at most "
 			       "%ld.", what, n, max);
-	if (first_control(s, allow_newlines, &cp, &pos))
+	kind = first_control(s, allow_newlines, &cp, &pos);
+	if (kind == 2)
+		return bb_fail(err, BB_INVALID, "%s contains an invisible or direction-changing "
+			       "character (U+%04X at character %ld), which can make text read as "
+			       "something else; remove it.", what, (unsigned)cp, pos);
+	if (kind == 1)
 		return bb_fail(err, BB_INVALID, "%s contains a control character (U+%04X at "
 			       "character %ld); remove it%s.", what, (unsigned)cp, pos,
 			       allow_newlines ? " (newlines and tabs are fine)" : "");
@@ -323,7 +355,8 @@ bb_code validate_email(const char *email, bb_err *err)
 		if (is_space_char((unsigned char)*p))
 			return bb_fail(err, BB_INVALID, "The email contains a space; remove it.");
 	if (validate_has_control(email))
-		return bb_fail(err, BB_INVALID, "The email contains a control character; remove it.");
+		return bb_fail(err, BB_INVALID, "The email contains a control or invisible character; "
+			       "remove it.");
 	at = strchr(email, '@');
 	if (!at || strchr(at + 1, '@') || at == email || !domain_ok(at + 1))
 		return bb_fail(err, BB_INVALID, "The email is not a valid address; write it as "
@@ -571,7 +604,7 @@ bb_code validate_login(const char *login, bb_err *err)
 			return bb_fail(err, BB_INVALID, "The login \"%s\" contains a space; give the "
 				       "user's login name.", q);
 	if (validate_has_control(login))
-		return bb_fail(err, BB_INVALID, "The login \"%s\" contains a control character; "
-			       "give the user's login name.", q);
+		return bb_fail(err, BB_INVALID, "The login \"%s\" contains a control or invisible "
+			       "character; give the user's login name.", q);
 	return BB_OK;
 }

@@ -23,7 +23,10 @@ char *validate_trim(const char *s);
 /* Number of code points, or -1 when s is not valid UTF-8. */
 long validate_utf8_length(const char *s);
 
-/* 1 when s holds a C0/C1 control character or DEL (newline and tab count). */
+/* 1 when s holds a C0/C1 control character or DEL (newline and tab count),
+ * or an invisible or direction-changing character (bidi overrides and
+ * isolates, zero-width characters, U+2028/U+2029), which make text read as
+ * something it is not. Every field refuses them. */
 int validate_has_control(const char *s);
 
 /* Integration name: 1-64 chars after trimming, no control characters, at
@@ -71,7 +74,8 @@ bb_code validate_login(const char *login, bb_err *err);
 
 /* A copy of s safe to print on a terminal: C0/C1 control characters, DEL and
  * invalid UTF-8 bytes are replaced by U+FFFD; newlines and tabs too unless
- * keep_newlines. malloc'd. */
+ * keep_newlines; invisible and direction-changing characters are shown as
+ * their code point ("<U+202E>"). malloc'd. */
 char *validate_sanitize(const char *s, int keep_newlines);
 
 /* Writes s into out (size bytes) sanitised and cut to about 40 characters

@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "draft.h"
+#include "privs.h"
 #include "scr.h"
 #include "space.h"
 #include "stacks.h"
@@ -101,6 +102,8 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
+	/* tokens are typed, verified and revealed here: no core dumps, no ptrace */
+	privs_protect_secrets();
 	scr_set_ctx(ctx);
 	if ((rc = may_start(ctx, &setup)) != 0)
 		return rc;

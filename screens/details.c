@@ -141,8 +141,7 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 	tui_put(win, y + 1, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
 	rows = scr_wrap_path(win, y + 1, x + 14, width - 14, 2, d->it.webhook_endpoint, 0);
 	y += rows - 1;
-	scr_mask(64, (size_t)(width > 40 ? 24 : 8), mask, sizeof mask);
-	strcat(mask, "  (r reveals)");
+	scr_mask_hint(64, (size_t)(width > 40 ? 24 : 8), "  (r reveals)", mask, sizeof mask);
 	tui_put(win, y + 2, x, 14, "Secret", tui_attr(TUI_MUTED), true);
 	/* two rows whether shown or not, so revealing never moves the lines below */
 	if (d->it.webhook_secret)

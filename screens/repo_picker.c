@@ -176,6 +176,11 @@ static void load_cache(picker *p)
 	char at[BB_TIME_LEN], when[40];
 	bb_err err = {0};
 
+	/* the cache is what the token reads: the same right as the token itself */
+	if (integration_may_use(p->ctx, p->slug, &err) != BB_OK) {
+		unavailable(p, &err);
+		return;
+	}
 	if (bitbucket_cache_load(p->ctx->db, p->slug, NULL, &l, at, &err) != BB_OK || !at[0]) {
 		bitbucket_repos_free(&l);
 		snprintf(p->status, sizeof p->status, "loading the repositories...");
@@ -325,6 +330,7 @@ tui_screen *repo_picker_new(bb_ctx *ctx, const char *integration_slug, repo_pick
 	p->s.data = p;
 	load_cache(p);
 	refilter(p);
-	discover(p);
+	if (!p->failed)
+		discover(p);
 	return &p->s;
 }

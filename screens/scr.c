@@ -172,3 +172,12 @@ void scr_mask(size_t n, size_t max, char *out, size_t size)
 		memcpy(out + used, bullet, 3);
 	out[used < size ? used : size - 1] = '\0';
 }
+
+void scr_mask_hint(size_t n, size_t max, const char *hint, char *out, size_t size)
+{
+	size_t room = strlen(hint);
+
+	/* the bullets leave room for the hint, however wide the terminal */
+	scr_mask(n, max, out, size > room ? size - room : 1);
+	snprintf(out + strlen(out), size - strlen(out), "%s", hint);
+}

@@ -48,6 +48,8 @@ void scr_local_time(const char *rfc3339, char *out, size_t size);
 void scr_join(const bb_strlist *l, char *out, size_t size);
 /* One bullet per character for n characters, at most max. */
 void scr_mask(size_t n, size_t max, char *out, size_t size);
+/* The same followed by hint, all within size bytes (the bullets give way). */
+void scr_mask_hint(size_t n, size_t max, const char *hint, char *out, size_t size);
 /* The screen's state as its containing struct (the screen is its first member). */
 #define SCR_STATE(type, s) ((type *)(void *)(s))
 

@@ -106,8 +106,8 @@ static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 	if (h->it.webhook_secret)
 		tui_put(win, y++, x + 2, width - 2, h->it.webhook_secret, A_BOLD, true);
 	else {
-		scr_mask(64, (size_t)(width > 30 ? width - 30 : 8), mask, sizeof mask);
-		strcat(mask, "  (r reveals)");
+		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8), "  (r reveals)", mask,
+			      sizeof mask);
 		tui_put(win, y++, x + 2, width - 2, mask, 0, true);
 	}
 	y++;

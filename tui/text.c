@@ -2,7 +2,11 @@
  * a number of columns. */
 #include "tui_text.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+
+#define FORM_MAX 9 /* the longest form of one character, "<U+202E>", and a NUL */
 
 size_t tui_utf8_decode(const char *s, size_t len, wchar_t *wc)
 {
@@ -68,12 +72,34 @@ size_t tui_utf8_encode(wchar_t wc, char out[4])
 	return 4;
 }
 
+/* Invisible characters and those that turn text around (bidi marks,
+ * overrides and isolates, zero-width characters, line and paragraph
+ * separators): drawn as their code point, so "prod\u202egnp.exe" cannot pass
+ * for "prodexe.png". */
+static const wchar_t invisible[][2] = {
+	{0x061C, 0x061C}, {0x180E, 0x180E}, {0x200B, 0x200F}, {0x2028, 0x202E},
+	{0x2060, 0x2064}, {0x2066, 0x206F}, {0xFEFF, 0xFEFF}, {0xFFF9, 0xFFFB},
+};
+
+static bool is_invisible(wchar_t wc)
+{
+	for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++)
+		if (wc >= invisible[i][0] && wc <= invisible[i][1])
+			return true;
+	return false;
+}
+
 /* The neutralised form of one character: what the terminal will really get.
- * Writes up to 4 bytes to out, returns the byte count and sets *width. */
-static size_t neutral_form(wchar_t wc, char out[4], int *width)
+ * Writes up to FORM_MAX bytes to out, returns the byte count and sets *width. */
+static size_t neutral_form(wchar_t wc, char out[FORM_MAX], int *width)
 {
 	int w;
 
+	if (is_invisible(wc)) {
+		snprintf(out, FORM_MAX, "<U+%04X>", (unsigned)wc);
+		*width = 8;
+		return 8;
+	}
 	if (wc == '\t') {
 		out[0] = ' ';
 		*width = 1;
@@ -96,7 +122,7 @@ static size_t neutral_form(wchar_t wc, char out[4], int *width)
 
 int tui_wcwidth(wchar_t wc)
 {
-	char tmp[4];
+	char tmp[FORM_MAX];
 	int w;
 
 	neutral_form(wc, tmp, &w);
@@ -128,7 +154,7 @@ size_t tui_sanitize(const char *in, size_t len, char *out, size_t outlen)
 
 	while (i < len) {
 		wchar_t wc;
-		char form[4];
+		char form[FORM_MAX];
 		int w;
 		size_t n;
 
@@ -164,7 +190,7 @@ static size_t copy_cols(const char *s, size_t len, int limit, char *out, size_t 
 	*cols = 0;
 	while (i < len) {
 		wchar_t wc;
-		char form[4];
+		char form[FORM_MAX];
 		int w;
 		size_t used = tui_utf8_decode(s + i, len - i, &wc);
 		size_t n = neutral_form(wc, form, &w);

@@ -259,6 +259,10 @@ static void database_is_owner_only(void **state)
 	char path[sizeof h->db + 32];
 
 	cliexec_init(h, NULL);
+	/* the key file is made with the first secret */
+	cliexec(h, &r, "alice", "tok_0123456789\n", "integration", "create", "--name", "P",
+		"--default", "--email", "ops@acme.example", "--token-stdin", NULL);
+	cliexec_assert_ok(&r);
 	snprintf(path, sizeof path, "%s/data", h->dir);
 	mode_of(path, 0700);
 	mode_of(h->db, 0600);

@@ -498,7 +498,16 @@ static void rotate_secret_shows_a_new_secret(void **state)
 	doc = cliexec_json(&r);
 	snprintf(before, sizeof before, "%s", str(doc, "webhook_secret"));
 	cJSON_Delete(doc);
-	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", "--json", NULL);
+	/* not a terminal: nothing happens without --yes */
+	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", NULL);
+	cliexec_assert_refused(&r, 65, "--yes");
+	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", "--json",
+		NULL);
+	doc = cliexec_json(&r);
+	assert_string_equal(str(doc, "webhook_secret"), before);
+	cJSON_Delete(doc);
+	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", "--yes", "--json",
+		NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
 	snprintf(after, sizeof after, "%s", str(doc, "webhook_secret"));
@@ -508,7 +517,7 @@ static void rotate_secret_shows_a_new_secret(void **state)
 	assert_string_not_equal(before, after);
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", NULL);
 	assert_non_null(strstr(r.out, after));
-	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", NULL);
+	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", "--yes", NULL);
 	cliexec_assert_ok(&r);
 	assert_non_null(strstr(r.out, "New webhook secret"));
 	cliexec_free(&r);

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "../fake/spawn.h"
+#include <sqlite3.h>
+
 #include "cliexec.h"
 #define WAIT_MS 10000
 #include "vt.h"
@@ -365,6 +367,45 @@ static void read_user_is_refused_with_reason(void **state)
 	quit(v);
 }
 
+/* The repositories cached for the default integration are what its token
+ * reads: an admin of dev only, whom `integration repos` refuses (77), must
+ * not see them in the console's picker either. */
+static void picker_hides_cached_repositories_of_others(void **state)
+{
+	world *w = *state;
+	const char *grant[] = {"user", "grant", "carol", "--space", "dev", "--role", "admin", NULL};
+	sqlite3 *db;
+	vt *v;
+
+	space(w, "dev");
+	run_ok(w, NULL, NULL, grant);
+	integration(w, "Prod BB", NULL);
+	assert_int_equal(sqlite3_open(w->h.db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO repo_cache VALUES ('prod-bb', "
+				      "'acme/cached-secret', 'acme', 'cached-secret', 'Cached', 1, "
+				      "'main', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	v = console(w, "carol", 80, 24);
+	vt_key(v, "n");
+	assert_true(vt_wait_text(v, "New stack or module", WAIT_MS));
+	assert_true(vt_wait_text(v, "Prod BB (default)", WAIT_MS));
+	vt_send(v, "api");
+	for (int i = 0; i < 4; i++)
+		vt_key(v, "Tab");
+	vt_key(v, "Enter");
+	assert_true(vt_wait_text(v, "Repositories readable by prod-bb", WAIT_MS));
+	assert_true(vt_wait_text(v, "to use a repository anyway", WAIT_MS));
+	assert_true(vt_wait_text(v, "needs", WAIT_MS)); /* core's sentence: admin of root */
+	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
+	assert_false(vt_has_text(v, "cached-secret"));
+	assert_false(vt_has_text(v, "repositories cached"));
+	vt_key(v, "Esc");
+	assert_true(vt_wait_text(v, "New stack or module", WAIT_MS));
+	vt_key(v, "Esc");
+	vt_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +417,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(bulk_set_integration_reports_unusable, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(read_user_is_refused_with_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(picker_hides_cached_repositories_of_others, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -474,7 +474,7 @@ static void import_stores_every_line(void **state)
 		"   \r\n"
 		"{\"kind\": \"module\", \"name\": \"m\", \"space\": \"ops\", \"integration\": "
 		"\"Main\", \"repository\": \"acme/m\", \"branch\": \"dev\", \"project_root\": "
-		"\"mods\", \"created_at\": \"ignored\", \"extra\": 1}\r\n"
+		"\"mods\", \"created_at\": \"ignored\"}\r\n"
 		"{\"name\": \"old\", \"space\": \"ops\", \"integration\": null, "
 		"\"detached_from\": \"Gone\", \"repository\": \"acme/old\"}";
 	long n = -1;
@@ -492,6 +492,31 @@ static void import_stores_every_line(void **state)
 				    "'Gone' AND integration IS NULL"), 1);
 	assert_int_equal(count_rows(ctx, "SELECT COUNT(*) FROM audit WHERE action = "
 				    "'stack.import' AND details = '{\"count\":3}'"), 1);
+	testdb_close(ctx);
+}
+
+/* A line far longer than any stack is refused once its limit is read, so the
+ * memory used stays bounded whatever the file holds. */
+static void import_refuses_an_endless_line(void **state)
+{
+	static const char first[] =
+		"{\"name\":\"a\",\"space\":\"dev\",\"integration\":\"main\",\"repository\":\"x/a\"}\n"
+		"{\"name\":\"b\",\"description\":\"";
+	size_t len = sizeof first - 1 + 4 * BB_IMPORT_LINE_MAX;
+	char *text = malloc(len + 1);
+	bb_ctx *ctx = setup();
+	long n = -1;
+	bb_err err;
+
+	(void)state;
+	assert_non_null(text);
+	memcpy(text, first, sizeof first - 1);
+	memset(text + sizeof first - 1, 'x', len - (sizeof first - 1));
+	text[len] = '\0';
+	assert_int_equal(stack_import(ctx, text, len, &n, &err), BB_INVALID);
+	assert_non_null(strstr(err.msg, "Line 2 is longer than"));
+	assert_int_equal(count_rows(ctx, "SELECT COUNT(*) FROM stack"), 0);
+	free(text);
 	testdb_close(ctx);
 }
 
@@ -513,6 +538,11 @@ static void import_is_all_or_nothing_and_names_the_line(void **state)
 		{"[1,2]", "Line 1: "},
 		{"{\"name\":\"a\",\"space\":\"dev\",\"integration\":\"main\",\"repository\":\"bad\"}",
 		 "Line 1: The repository"},
+		/* a typo, or a field of something else, is not dropped in silence */
+		{"{\"name\":\"a\",\"space\":\"dev\",\"integration\":\"main\",\"repository\":\"x/a\"}\n"
+		 "{\"name\":\"b\",\"space\":\"dev\",\"integration\":\"main\",\"repository\":\"x/b\","
+		 "\"description\":\"a long story\"}",
+		 "Line 2: the field \"description\" is not a stack field"},
 	};
 	bb_ctx *ctx = setup();
 	long n = -1;
@@ -602,6 +632,7 @@ int main(void)
 		cmocka_unit_test(reattach_moves_what_is_usable_and_permitted),
 		cmocka_unit_test(import_stores_every_line),
 		cmocka_unit_test(import_is_all_or_nothing_and_names_the_line),
+		cmocka_unit_test(import_refuses_an_endless_line),
 		cmocka_unit_test(import_checks_permissions_per_line),
 		cmocka_unit_test(import_many_lines),
 	};

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "integration.h"
@@ -83,6 +84,7 @@ static void upgrade_from_schema_2_keeps_stacks_and_counts(void **state)
 	(void)state;
 	snprintf(path, sizeof path, "%s/old.db", testdb_dir(scratch));
 	write_schema_2(path);
+	assert_int_equal(chmod(path, 0600), 0); /* sqlite3_open follows the umask */
 	ok(db_open(path, &db, &err), &err);
 	sql = db_handle(db);
 	assert_int_equal(number(sql, "PRAGMA user_version"), db_schema_version());

@@ -37,6 +37,24 @@ static void c1_and_invalid_utf8_become_replacement(void **state)
 	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 }
 
+/* A repository name from Bitbucket with a right-to-left override would read
+ * "prodexe.png"; the escaped code point shows what it is, with its width. */
+static void invisible_characters_are_shown_escaped(void **state)
+{
+	const char *name = "prod\xE2\x80\xAEgnp.exe";
+	char out[128];
+
+	(void)state;
+	tui_sanitize(name, strlen(name), out, sizeof(out));
+	assert_string_equal(out, "prod<U+202E>gnp.exe");
+	assert_int_equal(tui_width(name), 19);
+	tui_sanitize("a\xE2\x80\x8B" "b\xE2\x80\xA8" "c\xEF\xBB\xBF", 12, out, sizeof(out));
+	assert_string_equal(out, "a<U+200B>b<U+2028>c<U+FEFF>");
+	assert_true(tui_fit(name, 10, false, out, sizeof(out)) <= 10);
+	assert_null(strchr(out, '<')); /* never half an escape */
+	assert_non_null(strstr(out, "prod"));
+}
+
 static void sanitize_never_overflows_or_splits(void **state)
 {
 	char out[5];
@@ -164,6 +182,7 @@ int main(void)
 		cmocka_unit_test(escape_and_controls_are_neutralised),
 		cmocka_unit_test(c1_and_invalid_utf8_become_replacement),
 		cmocka_unit_test(sanitize_never_overflows_or_splits),
+		cmocka_unit_test(invisible_characters_are_shown_escaped),
 		cmocka_unit_test(widths_count_display_columns),
 		cmocka_unit_test(fit_pads_and_truncates_at_column_boundary),
 		cmocka_unit_test(fit_sanitises),

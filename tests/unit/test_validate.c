@@ -395,6 +395,54 @@ static void sanitize_replaces_controls_and_bad_bytes(void **state)
 	free(s);
 }
 
+/* U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+2028 LINE
+ * SEPARATOR, U+2066 LEFT-TO-RIGHT ISOLATE, U+FEFF ZERO WIDTH NO-BREAK SPACE */
+#define RLO "\xE2\x80\xAE"
+#define ZWSP "\xE2\x80\x8B"
+#define LSEP "\xE2\x80\xA8"
+#define LRI "\xE2\x81\xA6"
+#define BOM "\xEF\xBB\xBF"
+
+static void invisible_characters_are_refused(void **state)
+{
+	static const char *const tricks[] = {"prod" RLO "gnp.exe", "pro" ZWSP "d", "a" LSEP "b",
+					     "x" LRI "y", BOM "prod"};
+	bb_strlist labels = {0}, out = {0};
+	bb_err err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof tricks / sizeof tricks[0]; i++) {
+		assert_int_equal(validate_name(tricks[i], &err), BB_INVALID);
+		assert_non_null(strstr(err.msg, "invisible or direction-changing"));
+		assert_int_equal(validate_label(tricks[i], &err), BB_INVALID);
+		assert_int_equal(validate_description(tricks[i], &err), BB_INVALID);
+		assert_int_equal(validate_login(tricks[i], &err), BB_INVALID);
+		assert_true(validate_has_control(tricks[i]));
+	}
+	assert_int_equal(validate_email("ops" RLO "@acme.example", &err), BB_INVALID);
+	assert_int_equal(validate_name("prod" RLO "gnp", &err), BB_INVALID);
+	assert_non_null(strstr(err.msg, "U+202E at character 5"));
+	assert_int_equal(strlist_push(&labels, "team" ZWSP), 0);
+	assert_int_equal(validate_labels(&labels, &out, &err), BB_INVALID);
+	strlist_free(&labels);
+	strlist_free(&out);
+	/* what stays allowed: accents, CJK, emoji without joiners */
+	assert_int_equal(validate_name("Équipe 日本", &err), BB_OK);
+}
+
+static void sanitize_shows_invisible_characters(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = validate_sanitize("prod" RLO "gnp.exe", 0);
+	assert_string_equal(s, "prod<U+202E>gnp.exe");
+	free(s);
+	s = validate_sanitize(LSEP ZWSP LRI BOM, 1);
+	assert_string_equal(s, "<U+2028><U+200B><U+2066><U+FEFF>");
+	free(s);
+}
+
 static void quote_cuts_long_values(void **state)
 {
 	char *long_value = repeat("é", 100), q[BB_QUOTE_SIZE];
@@ -434,6 +482,8 @@ int main(void)
 		cmocka_unit_test(webhook_base_urls),
 		cmocka_unit_test(logins),
 		cmocka_unit_test(sanitize_replaces_controls_and_bad_bytes),
+		cmocka_unit_test(invisible_characters_are_refused),
+		cmocka_unit_test(sanitize_shows_invisible_characters),
 		cmocka_unit_test(quote_cuts_long_values),
 	};
 
