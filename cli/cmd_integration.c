@@ -520,8 +520,8 @@ static int confirmed(const char *name)
 
 	fputs("Rotate the webhook secret of ", stderr);
 	cli_put_safe(stderr, name, 0);
-	fputs("? Bitbucket's deliveries are refused until its webhooks have the new secret. "
-	      "[y/N] ", stderr);
+	fputs("? Every webhook in Bitbucket must then get the new secret; the old one is "
+	      "accepted for 24 more hours. [y/N] ", stderr);
 	fflush(stderr);
 	if (!fgets(answer, sizeof answer, stdin))
 		return 0;
@@ -529,8 +529,9 @@ static int confirmed(const char *name)
 	return strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 || strcmp(answer, "yes") == 0;
 }
 
-/* Rotating breaks every webhook until Bitbucket has the new secret: asked
- * on a terminal; a script says --yes, and without it nothing happens. */
+/* Rotating means every webhook must get the new secret before the old one's
+ * grace period ends: asked on a terminal; a script says --yes, and without it
+ * nothing happens. */
 static bb_code confirm_rotation(cli *c, bb_err *err)
 {
 	bb_integration it = {0};
@@ -544,9 +545,9 @@ static bb_code confirm_rotation(cli *c, bb_err *err)
 	else if (cli_has(c, "yes"))
 		rc = BB_OK;
 	else if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-		rc = bb_fail(err, BB_INVALID, "Nothing was rotated: the webhooks of %s stop working "
-			     "until Bitbucket has the new secret; re-run with --yes to rotate.",
-			     it.slug);
+		rc = bb_fail(err, BB_INVALID, "Nothing was rotated: after a rotation every webhook "
+			     "of %s needs the new secret within 24 hours; re-run with --yes to "
+			     "rotate.", it.slug);
 	else if (!confirmed(it.name))
 		rc = bb_fail(err, BB_INVALID, "Nothing was rotated.");
 	integration_free(&it);

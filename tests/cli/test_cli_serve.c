@@ -247,7 +247,7 @@ static void rotate(const char *now)
 	cliexec_result r = {0};
 	const char *env[] = {now, NULL};
 	char env_db[sizeof home.db + 16], env_user[] = "BBCONSOLE_USER=alice";
-	const char *args[] = {"integration", "rotate-secret", "prod-bb", NULL};
+	const char *args[] = {"integration", "rotate-secret", "prod-bb", "--yes", NULL};
 	const char *full[] = {now ? env[0] : "BBCONSOLE_NOW", env_db, env_user, NULL};
 
 	snprintf(env_db, sizeof env_db, "BBCONSOLE_DB=%s", home.db);

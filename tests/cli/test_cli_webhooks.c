@@ -320,7 +320,7 @@ static void rotation_updates_every_hook(void **state)
 	integration_with("Rotate BB", repos, ep, sizeof ep);
 	cJSON_Delete(webhooks_json("Rotate BB", 0, "--fix"));
 	cliexec(&home, &r, "alice", NULL, "integration", "rotate-secret", "Rotate BB",
-		"--update-webhooks", "--json", NULL);
+		"--update-webhooks", "--yes", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
 	fresh = cJSON_GetObjectItem(doc, "webhook_secret")->valuestring;
@@ -337,7 +337,7 @@ static void rotation_updates_every_hook(void **state)
 		assert_string_equal(state_of(doc, repos[i], NULL), "ok");
 	cJSON_Delete(doc);
 	/* without --update-webhooks the hooks keep the old secret: stale */
-	run_ok(NULL, "integration", "rotate-secret", "Rotate BB", NULL);
+	run_ok(NULL, "integration", "rotate-secret", "Rotate BB", "--yes", NULL);
 	doc = webhooks_json("Rotate BB", 69, NULL);
 	assert_string_equal(state_of(doc, repos[0], NULL), "secret-stale");
 	cJSON_Delete(doc);
