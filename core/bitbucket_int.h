@@ -15,7 +15,9 @@ typedef enum req_kind {
 	REQ_PR,         /* GET /repositories/{ws}/{repo}/pullrequests (verify) */
 	REQ_COMMIT,     /* GET .../commit/{hash}/pullrequests */
 	REQ_USER,       /* GET /user (verify: identity) */
-	REQ_SRC         /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
+	REQ_SRC,        /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
+	REQ_STATUS,     /* POST .../commit/{hash}/statuses/build */
+	REQ_HASH        /* GET .../commit/{short} or .../refs/branches/{name} */
 } req_kind;
 
 typedef struct job job;
@@ -67,6 +69,8 @@ struct job {
 	char *only_ws;
 	int sequential, all_fields;
 	char *repo, *commit;
+	char *branch;       /* BB_JOB_HASH of a branch head */
+	char *post;         /* BB_JOB_STATUS: the JSON body */
 	bb_done_cb done;
 	bb_progress_cb progress;
 	void *user;
@@ -102,6 +106,7 @@ struct bb_client {
 	/* the worker's */
 	CURLM *multi;
 	struct curl_slist *headers;
+	struct curl_slist *post_headers; /* JSON bodies: the type, and no Expect: 100 */
 	char base[512];
 	bb_ca_env ca;       /* "" = curl's default */
 	int plain_http;     /* base is http on a loopback host */
