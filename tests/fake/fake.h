@@ -53,6 +53,10 @@ typedef struct fake_reply {
 /* Churn state of the listing (fake_payloads.c reads it). */
 extern long fake_added[64], fake_removed[64];
 
+/* The body of the request being answered (Content-Length bytes). */
+extern const char *fake_body;
+extern size_t fake_body_len;
+
 /* Answers one request; head is the request line and headers. */
 void fake_route(char *head, fake_reply *r);
 

@@ -29,7 +29,15 @@
  * ({"size":1e12,"pagelen":1}), endless=1 (a next on every page),
  * undersize=N (size understated by N); repository listings honour fields=
  * and sort=created_on. GET /_stats answers
- * {"requests":N,"max_inflight":M,"misbehaved":K}. */
+ * {"requests":N,"max_inflight":M,"misbehaved":K}.
+ *
+ * Commit statuses: POST .../commit/{40 hex}/statuses/build is recorded (404
+ * for any other commit, 400 naming the field for a key over 40 characters or
+ * no state) and GET /_statuses lists every one recorded, oldest first, with
+ * its repository and commit; mode=400key (with match=) refuses them like a
+ * key too long. GET .../commit/{short} answers the full hash (the short one
+ * repeated to 40 digits) and GET .../refs/branches/{name} a head ("b" and
+ * 8 hex of a hash of the name, repeated). */
 #include "fake.h"
 
 #include <errno.h>
@@ -139,17 +147,40 @@ static void accept_one(int lfd)
 	conns[nconns++].fd = fd;
 }
 
+const char *fake_body;
+size_t fake_body_len;
+
+/* The bytes a request's body still needs (Content-Length), for POSTs. */
+static size_t body_length(const char *head, const char *end)
+{
+	const char *h = strcasestr(head, "\r\nContent-Length:");
+
+	return h && h < end ? strtoul(h + 17, NULL, 10) : 0;
+}
+
+/* 1 when the head and the whole body have arrived. */
+static int request_complete(const conn *c)
+{
+	const char *end = strstr(c->in.p, "\r\n\r\n");
+
+	return end && c->in.len - (size_t)(end + 4 - c->in.p) >= body_length(c->in.p, end);
+}
+
 /* A complete request sits in c->in: answer it (held until due). */
 static void take_request(conn *c)
 {
 	char *end = strstr(c->in.p, "\r\n\r\n");
-	size_t used;
+	size_t used, blen = body_length(c->in.p, end);
 	fake_reply r;
 
 	*end = '\0';
-	used = (size_t)(end - c->in.p) + 4;
+	used = (size_t)(end - c->in.p) + 4 + blen;
+	fake_body = end + 4;
+	fake_body_len = blen;
 	memset(&r, 0, sizeof r);
 	fake_route(c->in.p, &r);
+	fake_body = NULL;
+	fake_body_len = 0;
 	c->close_after = r.close || strcasestr(c->in.p, "Connection: close") != NULL;
 	c->drop = r.drop;
 	sb_free(&c->out);
@@ -186,7 +217,7 @@ static int on_readable(conn *c)
 		return -1;
 	if (!c->waiting && (c->in.p[0] < 'A' || c->in.p[0] > 'Z'))
 		return not_http(c); /* e.g. a TLS hello: answer like a plain server does */
-	if (!c->waiting && strstr(c->in.p, "\r\n\r\n"))
+	if (!c->waiting && request_complete(c))
 		take_request(c);
 	return 0;
 }
@@ -207,7 +238,7 @@ static int on_writable(conn *c)
 	inflight--;
 	if (c->close_after)
 		return -1;
-	if (strstr(c->in.p ? c->in.p : "", "\r\n\r\n"))
+	if (c->in.p && request_complete(c))
 		take_request(c); /* the client sent the next one already */
 	return 0;
 }
