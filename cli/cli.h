@@ -169,6 +169,8 @@ bb_code cmd_audit(cli *c, bb_err *err);
 bb_code cmd_serve(cli *c, bb_err *err);
 bb_code cmd_deliveries(cli *c, bb_err *err);
 bb_code cmd_run_list(cli *c, bb_err *err);
+bb_code cmd_run_trigger(cli *c, bb_err *err);
+bb_code cmd_run_update(cli *c, bb_err *err);
 bb_code cmd_integration_retention(cli *c, bb_err *err);
 
 /* The stack JSON object, appended to b (cmd_stack.c). */

@@ -1,4 +1,5 @@
-/* cmd_delivery.c - serve, deliveries, run list, integration retention. */
+/* cmd_delivery.c - serve, deliveries, runs (list, trigger, update),
+ * integration retention. */
 #include "cli.h"
 
 #include <errno.h>
@@ -9,6 +10,11 @@
 #include "integration.h"
 #include "run.h"
 #include "serve.h"
+#include "status.h"
+
+/* run trigger and run update post their statuses for at most this long;
+ * what is left goes out from serve's sender */
+#define SEND_NOW_MS 3000.0
 
 static bb_code parse_count(cli *c, const char *opt, long max, long *out, bb_err *err)
 {
@@ -119,7 +125,53 @@ bb_code cmd_deliveries(cli *c, bb_err *err)
 
 /* ---- runs ----------------------------------------------------------------------- */
 
-static cJSON *run_json(const bb_run *r)
+static cJSON *statuses_json(bb_db *db, const char *run_id)
+{
+	cJSON *a = cJSON_CreateArray();
+	bb_status *v = NULL;
+	size_t n = 0;
+	bb_err err;
+
+	if (status_of_run(db, run_id, &v, &n, &err) != BB_OK)
+		return a;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cli_json_add_str(o, "key", v[i].key);
+		cli_json_add_str(o, "state", v[i].state);
+		cli_json_add_str(o, "outcome", v[i].outcome);
+		cli_json_add_str(o, "error", v[i].error);
+		cJSON_AddNumberToObject(o, "attempts", (double)v[i].attempts);
+		cli_json_add_str(o, "posted_at", v[i].posted_at);
+		cJSON_AddItemToArray(a, o);
+	}
+	status_list_free(v, n);
+	return a;
+}
+
+/* One word for the table: posted, pending or failed (the worst of the run's). */
+static const char *statuses_word(bb_db *db, const char *run_id)
+{
+	bb_status *v = NULL;
+	size_t n = 0;
+	bb_err err;
+	const char *word = "-";
+
+	if (status_of_run(db, run_id, &v, &n, &err) != BB_OK)
+		return word;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].outcome, "failed"))
+			word = "failed";
+		else if (!strcmp(v[i].outcome, "pending") && strcmp(word, "failed"))
+			word = "pending";
+		else if (!strcmp(word, "-"))
+			word = "posted";
+	}
+	status_list_free(v, n);
+	return word;
+}
+
+static cJSON *run_json(bb_db *db, const bb_run *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -133,26 +185,30 @@ static cJSON *run_json(const bb_run *r)
 	add_count(o, "delivery", r->delivery);
 	cli_json_add_str(o, "state", r->state);
 	cli_json_add_str(o, "created_at", r->created_at);
+	cli_json_add_str(o, "updated_at", r->updated_at);
+	cli_json_add_str(o, "note", r->note);
+	cJSON_AddItemToObject(o, "statuses", statuses_json(db, r->id));
 	return o;
 }
 
 static bb_code print_runs(cli *c, const bb_run *v, size_t n, bb_err *err)
 {
 	static const char *const head[] = {"ID", "KIND", "STACK", "TYPE", "BRANCH", "COMMIT",
-					   "STATE", "CREATED"};
+					   "STATE", "CREATED", "STATUSES"};
 	cli_table t;
 	cJSON *a;
 
 	if (c->json) {
 		a = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(a, run_json(&v[i]));
+			cJSON_AddItemToArray(a, run_json(c->ctx->db, &v[i]));
 		return cli_json_print(c, a, err);
 	}
-	cli_table_init(&t, 8, head);
+	cli_table_init(&t, 9, head);
 	for (size_t i = 0; i < n; i++) {
 		const char *row[] = {v[i].id, v[i].kind, v[i].stack, v[i].type, v[i].branch,
-				     v[i].commit, v[i].state, v[i].created_at};
+				     v[i].commit, v[i].state, v[i].created_at,
+				     statuses_word(c->ctx->db, v[i].id)};
 
 		cli_table_add(&t, row);
 	}
@@ -174,6 +230,53 @@ bb_code cmd_run_list(cli *c, bb_err *err)
 		rc = print_runs(c, v, n, err);
 	run_list_free(v, n);
 	return rc;
+}
+
+/* Posts what is due at once, briefly: serve's sender does the rest. */
+static void send_now(cli *c)
+{
+	bb_client *client;
+	bb_err err;
+
+	if (bitbucket_client_new(&client, &err) != BB_OK)
+		return;
+	status_send(c->ctx->db, client, util_mono_ms() + SEND_NOW_MS, NULL, &err);
+	bitbucket_client_free(client);
+}
+
+static bb_code print_run_id(cli *c, const char *id, bb_err *err)
+{
+	bb_run r;
+	int found;
+	cJSON *o;
+
+	if (run_get(c->ctx->db, id, &r, &found, err) != BB_OK || !found)
+		return err->code;
+	send_now(c);
+	if (c->json) {
+		o = run_json(c->ctx->db, &r);
+		run_free(&r);
+		return cli_json_print(c, o, err);
+	}
+	fprintf(c->out, "%s %s %s (statuses %s)\n", r.id, r.stack, r.state,
+		statuses_word(c->ctx->db, r.id));
+	run_free(&r);
+	return BB_OK;
+}
+
+bb_code cmd_run_trigger(cli *c, bb_err *err)
+{
+	char id[BB_ULID_LEN + 1];
+	bb_code rc = run_trigger(c->ctx, c->pos[0], cli_get(c, "commit"), id, err);
+
+	return rc == BB_OK ? print_run_id(c, id, err) : rc;
+}
+
+bb_code cmd_run_update(cli *c, bb_err *err)
+{
+	bb_code rc = run_update(c->ctx, c->pos[0], cli_get(c, "state"), cli_get(c, "note"), err);
+
+	return rc == BB_OK ? print_run_id(c, c->pos[0], err) : rc;
 }
 
 /* ---- retention ------------------------------------------------------------------ */

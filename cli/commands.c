@@ -124,6 +124,17 @@ static const cli_opt run_list_opts[] = {
 	END
 };
 
+static const cli_opt run_trigger_opts[] = {
+	{"commit", "SHA", 0, "the commit (default: the head of the stack's branch, from Bitbucket)"},
+	END
+};
+
+static const cli_opt run_update_opts[] = {
+	{"state", "STATE", CLI_REQUIRED, "running, finished, failed or stopped"},
+	{"note", "TEXT", 0, "a short note shown with the run and in its statuses"},
+	END
+};
+
 static const cli_opt retention_opts[] = {
 	{"keep", "N", 0, "keep the newest N deliveries (default 1000)"},
 	{"days", "D", 0, "keep deliveries of the last D days (default 30)"},
@@ -181,6 +192,10 @@ const cli_cmd cli_commands[] = {
 	 "list an integration's webhook deliveries, newest first", deliveries_opts, 1},
 	{"run", "list", "", 0, 0, 1, cmd_run_list,
 	 "list the runs of the stacks and modules you may see, newest first", run_list_opts, 1},
+	{"run", "trigger", "STACK", 1, 1, 1, cmd_run_trigger,
+	 "queue a tracked run of a stack or module by hand (needs write)", run_trigger_opts},
+	{"run", "update", "RUN", 1, 1, 1, cmd_run_update,
+	 "report a run's progress, as a runner does (needs write)", run_update_opts},
 	{NULL, "audit", "", 0, 0, 1, cmd_audit, "show the audit log, newest first", audit_opts, 1},
 	{NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL}
 };

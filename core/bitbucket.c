@@ -136,6 +136,8 @@ static void job_free(job *j)
 	free(j->only_ws);
 	free(j->repo);
 	free(j->commit);
+	free(j->branch);
+	free(j->post);
 	free(j->first_repo);
 	bbc_hooks_free(j);
 	strlist_free(&j->config_ws);
@@ -408,8 +410,9 @@ static bb_code client_setup(bb_client *c, bb_err *err)
 		return bb_fail(err, BB_REMOTE, "%s", curl_lazy_error());
 	c->multi = curl_multi_init();
 	c->headers = curl_slist_append(NULL, "Accept: application/json");
-	c->json_headers = curl_slist_append(curl_slist_append(NULL, "Accept: application/json"),
-					    "Content-Type: application/json");
+	/* JSON bodies: the type, and no Expect: 100-continue round trip */
+	c->json_headers = curl_slist_append(curl_slist_append(curl_slist_append(NULL,
+				"Accept: application/json"), "Content-Type: application/json"), "Expect:");
 	if (!c->multi || !c->headers || !c->json_headers)
 		return bb_fail(err, BB_REMOTE, "Could not start the HTTP client (out of memory).");
 	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)BB_MAX_INFLIGHT);
@@ -700,6 +703,56 @@ bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_
 	return job_submit(c, j, done, user);
 }
 
+/* A job about one repository and commit (or branch): checks and copies. */
+static job *repo_job(const bb_creds *cr, bb_job_kind kind, const char *repository,
+		     const char *commit, const char *branch, const char *post, bb_err *err)
+{
+	job *j;
+
+	if (!repository || !strchr(repository, '/') || ((!commit || !*commit) &&
+							 (!branch || !*branch))) {
+		bb_fail(err, BB_USAGE, "Name the repository as workspace/slug and give a commit "
+			"hash or a branch.");
+		return NULL;
+	}
+	if (!(j = job_new(cr, kind, err)))
+		return NULL;
+	j->repo = strdup(repository);
+	j->commit = commit && *commit ? strdup(commit) : NULL;
+	j->branch = branch && *branch ? strdup(branch) : NULL;
+	j->post = post ? strdup(post) : NULL;
+	if (!j->repo || (commit && *commit && !j->commit) || (branch && *branch && !j->branch) ||
+	    (post && !j->post)) {
+		job_free(j);
+		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		return NULL;
+	}
+	return j;
+}
+
+bb_job_id bitbucket_status_start(bb_client *c, const bb_creds *cr, const char *repository,
+				 const char *commit, const char *body, bb_done_cb done, void *user,
+				 bb_err *err)
+{
+	job *j;
+
+	if (!commit || !*commit || !body) {
+		bb_fail(err, BB_USAGE, "A commit status needs a commit hash and a body.");
+		return 0;
+	}
+	j = repo_job(cr, BB_JOB_STATUS, repository, commit, NULL, body, err);
+	return j ? job_submit(c, j, done, user) : 0;
+}
+
+bb_job_id bitbucket_hash_start(bb_client *c, const bb_creds *cr, const char *repository,
+			       const char *commit, const char *branch, bb_done_cb done, void *user,
+			       bb_err *err)
+{
+	job *j = repo_job(cr, BB_JOB_HASH, repository, commit, branch, NULL, err);
+
+	return j ? job_submit(c, j, done, user) : 0;
+}
+
 static void verify_info_free(bb_verify_info *v)
 {
 	strlist_free(&v->workspaces);
@@ -778,7 +831,7 @@ static bb_code run_sync(sync_start start, const void *arg, bb_job_result *result
 typedef struct sync_args {
 	const bb_creds *cr;
 	const bb_discover_opts *opts;
-	const char *repository, *commit;
+	const char *repository, *commit, *branch;
 	const bb_hook_op *ops;
 	size_t nops;
 } sync_args;
@@ -815,6 +868,22 @@ static bb_job_id start_links(bb_client *c, const void *arg, sync_state *s, bb_er
 	const sync_args *a = arg;
 
 	return bitbucket_commit_links_start(c, a->cr, a->repository, a->commit, sync_done, s, err);
+}
+
+static bb_job_id start_hash(bb_client *c, const void *arg, sync_state *s, bb_err *err)
+{
+	const sync_args *a = arg;
+
+	return bitbucket_hash_start(c, a->cr, a->repository, a->commit, a->branch, sync_done, s,
+				    err);
+}
+
+bb_code bitbucket_hash_sync(const bb_creds *cr, const char *repository, const char *commit,
+			    const char *branch, bb_job_result *result)
+{
+	sync_args a = { .cr = cr, .repository = repository, .commit = commit, .branch = branch };
+
+	return run_sync(start_hash, &a, result);
 }
 
 bb_code bitbucket_verify_sync(const bb_creds *cr, bb_job_result *result)

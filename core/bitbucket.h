@@ -142,6 +142,14 @@ typedef struct bb_repo_page {
 bb_code bitbucket_parse_repos(const char *body, size_t len, bb_repo_page *out, bb_err *err);
 void bitbucket_repo_page_free(bb_repo_page *p);
 
+/* The first field a 400 names (error.fields: {"key": ["message"]}) and its
+ * message, cleaned, into field and text; 0 when the body names none. */
+int bitbucket_parse_error_field(const char *body, size_t len, char *field, size_t fsize,
+				char *text, size_t tsize);
+/* The "hash" of a commit, or target.hash of a branch: 40 hex into out
+ * (41 bytes); BB_REMOTE when the body holds none. */
+bb_code bitbucket_parse_hash(const char *body, size_t len, char out[41], bb_err *err);
+
 /* A copy of text from outside, at most max_bytes long (cut on a character
  * boundary), valid UTF-8, control characters replaced. malloc'd. */
 char *bitbucket_clean_text(const char *s, size_t len, size_t max_bytes);
@@ -155,7 +163,9 @@ typedef enum bb_job_kind {
 	BB_JOB_VERIFY,
 	BB_JOB_DISCOVER,
 	BB_JOB_COMMIT_LINKS,
-	BB_JOB_HOOKS
+	BB_JOB_HOOKS,
+	BB_JOB_STATUS, /* POST a commit status */
+	BB_JOB_HASH    /* the full hash of a short commit, or a branch's head */
 } bb_job_kind;
 
 /* ---- webhooks (the hooks endpoints of repositories and workspaces) -------------- */
@@ -254,7 +264,9 @@ typedef enum bb_step {
 	BB_STEP_PR,         /* the pull-request probe */
 	BB_STEP_SOURCE,     /* the /src probe */
 	BB_STEP_COMMIT,     /* the commit-links check */
-	BB_STEP_HOOKS       /* a hooks request (401 or 429: the job stopped) */
+	BB_STEP_HOOKS,      /* a hooks request (401 or 429: the job stopped) */
+	BB_STEP_STATUS,     /* POST .../statuses/build */
+	BB_STEP_HASH        /* GET .../commit/{short} or .../refs/branches/{name} */
 } bb_step;
 
 /* A problem that did not stop the job: one workspace that refused (403, 404,
@@ -282,6 +294,7 @@ typedef struct bb_job_result {
 	bb_verify_info verify;     /* BB_JOB_VERIFY */
 	bb_repo_list repos;        /* BB_JOB_DISCOVER: sorted by full_name, unique */
 	bb_commit_links links;     /* BB_JOB_COMMIT_LINKS */
+	char hash[41];             /* BB_JOB_HASH: the full commit hash */
 	bb_warning_list warnings;  /* BB_JOB_DISCOVER: what did not stop it */
 	bb_hook_answer *answers;   /* BB_JOB_HOOKS: one per op, in order */
 	size_t nanswers;
@@ -359,6 +372,22 @@ bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_
 				size_t n, bb_progress_cb progress, bb_done_cb done, void *user,
 				bb_err *err);
 
+/* POSTs one commit status (body: the commitstatus JSON) to
+ * /repositories/{ws}/{slug}/commit/{commit}/statuses/build. Not retried by
+ * the client: the status outbox (status.h) owns the retries, durably.
+ * Failures are one sentence each: 403 names the write access and the
+ * scope, 404 says the commit or repository is gone, 400 names the field. */
+bb_job_id bitbucket_status_start(bb_client *c, const bb_creds *cr, const char *repository,
+				 const char *commit, const char *body, bb_done_cb done, void *user,
+				 bb_err *err);
+
+/* The full 40-character hash into r->hash: of a short commit (GET
+ * .../commit/{commit}) when commit is given, else of the head of branch
+ * (GET .../refs/branches/{branch}). */
+bb_job_id bitbucket_hash_start(bb_client *c, const bb_creds *cr, const char *repository,
+			       const char *commit, const char *branch, bb_done_cb done, void *user,
+			       bb_err *err);
+
 /* Cancels a job that has not completed yet (unknown ids are ignored). */
 void bitbucket_job_cancel(bb_client *c, bb_job_id id);
 
@@ -371,6 +400,8 @@ bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
 				    const char *commit, bb_job_result *result);
 bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
 			     bb_job_result *result);
+bb_code bitbucket_hash_sync(const bb_creds *cr, const char *repository, const char *commit,
+			    const char *branch, bb_job_result *result);
 void bitbucket_result_free(bb_job_result *r);
 
 /* ---- repository cache (table repo_cache) --------------------------------------- */

@@ -17,7 +17,9 @@ typedef enum req_kind {
 	REQ_USER,       /* GET /user (verify: identity) */
 	REQ_SRC,        /* GET /repositories/{ws}/{repo}/src/{branch}/ (verify) */
 	REQ_HOOKPROBE,  /* GET /repositories/{ws}/{repo}/hooks (verify) */
-	REQ_HOOK        /* one op of a hooks job (op index in ws) */
+	REQ_HOOK,       /* one op of a hooks job (op index in ws) */
+	REQ_STATUS,     /* POST .../commit/{hash}/statuses/build */
+	REQ_HASH        /* GET .../commit/{short} or .../refs/branches/{name} */
 } req_kind;
 
 typedef struct job job;
@@ -83,6 +85,8 @@ struct job {
 	hook_op_copy *hops; /* BB_JOB_HOOKS */
 	size_t nhops;
 	long hops_done;
+	char *branch;       /* BB_JOB_HASH of a branch head */
+	char *post;         /* BB_JOB_STATUS: the JSON body */
 	bb_done_cb done;
 	bb_progress_cb progress;
 	void *user;
@@ -118,7 +122,7 @@ struct bb_client {
 	/* the worker's */
 	CURLM *multi;
 	struct curl_slist *headers;
-	struct curl_slist *json_headers; /* requests that send a JSON body */
+	struct curl_slist *json_headers; /* requests with a JSON body: type, no Expect: */
 	char base[512];
 	bb_ca_env ca;       /* "" = curl's default */
 	int plain_http;     /* base is http on a loopback host */

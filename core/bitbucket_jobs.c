@@ -219,10 +219,14 @@ static CURL *make_easy(bb_client *c, req *r)
 	curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 	curl_easy_setopt(e, CURLOPT_USERNAME, r->job->email);
 	curl_easy_setopt(e, CURLOPT_PASSWORD, r->job->token);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->post ? c->json_headers : c->headers);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER,
+			 r->post || r->kind == REQ_STATUS ? c->json_headers : c->headers);
 	if (r->method)
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
-	if (r->post) {
+	if (r->kind == REQ_STATUS) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->job->post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->job->post));
+	} else if (r->post) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->post));
 	}
@@ -438,6 +442,8 @@ static bb_step step_of(req_kind k)
 	case REQ_SRC: return BB_STEP_SOURCE;
 	case REQ_HOOKPROBE:
 	case REQ_HOOK: return BB_STEP_HOOKS;
+	case REQ_STATUS: return BB_STEP_STATUS;
+	case REQ_HASH: return BB_STEP_HASH;
 	}
 	return BB_STEP_NONE;
 }
@@ -485,6 +491,13 @@ static void what_of(const req *r, char *out, size_t size)
 	case REQ_HOOK:
 		snprintf(out, size, "the webhooks of %s%.200s", j->hops[r->ws].workspace ?
 			 "workspace " : "", j->hops[r->ws].subject);
+		break;
+	case REQ_STATUS:
+		snprintf(out, size, "the commit statuses of %.200s", j->repo);
+		break;
+	case REQ_HASH:
+		snprintf(out, size, "%s %.60s of %.200s", j->commit ? "commit" : "branch",
+			 j->commit ? j->commit : j->branch, j->repo);
 		break;
 	}
 }
@@ -726,6 +739,14 @@ static int not_json_answer(req *r)
 	return 1;
 }
 
+static void got_hash(req *r)
+{
+	bb_err err;
+
+	if (bitbucket_parse_hash(r->body, r->len, r->job->res.hash, &err) != BB_OK)
+		fail_req(r, r->status, err.msg, NULL);
+}
+
 static void got_success(bb_client *c, req *r, long status)
 {
 	if (not_json_answer(r))
@@ -756,6 +777,12 @@ static void got_success(bb_client *c, req *r, long status)
 		break;
 	case REQ_HOOK:
 		bbc_hooks_success(c, r);
+		break;
+	case REQ_STATUS:
+		snprintf(r->job->res.msg, sizeof r->job->res.msg, "Bitbucket recorded the status.");
+		break;
+	case REQ_HASH:
+		got_hash(r);
 		break;
 	}
 }
@@ -832,11 +859,52 @@ static void got_workspaces_error(req *r, const bb_api_error *e)
 	}
 }
 
+static void join_list(const bb_strlist *l, char *out, size_t size);
+
+/* A refused status, in one sentence: what Bitbucket objects to, and what to do. */
+static void status_error(req *r, const bb_api_error *e)
+{
+	job *j = r->job;
+	char msg[BB_MSG_MAX], scopes[200] = "read:repository:bitbucket", field[48], text[170];
+
+	if (e->status == 403) {
+		join_list(&e->missing_scopes, scopes, sizeof scopes);
+		if (!scopes[0])
+			snprintf(scopes, sizeof scopes, "read:repository:bitbucket");
+		snprintf(msg, sizeof msg, "Bitbucket refused the commit status for %.100s (403): "
+			 "give the token's user write access to the repository and make sure the "
+			 "token has the scope %.120s, then update the integration.", j->repo, scopes);
+	} else if (e->status == 404) {
+		snprintf(msg, sizeof msg, "Bitbucket found no commit %.12s in %.100s (404): the "
+			 "commit or the repository is gone (deleted, renamed or force-pushed away), "
+			 "so this status cannot be posted.", j->commit, j->repo);
+	} else if (e->status == 400 && bitbucket_parse_error_field(r->body, r->len, field,
+								    sizeof field, text,
+								    sizeof text)) {
+		snprintf(msg, sizeof msg, "Bitbucket refused the commit status for %.100s: its "
+			 "field \"%s\" is wrong (%.160s).", j->repo, field, text);
+	} else if (e->status == 400) {
+		snprintf(msg, sizeof msg, "Bitbucket refused the commit status for %.100s as "
+			 "malformed (400) without naming a field: %.200s", j->repo, e->msg);
+	} else {
+		fail_req(r, e->status, e->msg, &e->missing_scopes);
+		return;
+	}
+	fail_req(r, e->status, msg, &e->missing_scopes);
+}
+
 static void got_error(bb_client *c, req *r, const bb_api_error *e)
 {
 	job *j = r->job;
 
-	if (r->kind == REQ_WORKSPACES) {
+	if (r->kind == REQ_STATUS && e->status != 401 && e->status != 429 && e->status < 500) {
+		status_error(r, e);
+	} else if (r->kind == REQ_HASH && e->status == 404) {
+		fail_req(r, e->status, j->commit ? "Bitbucket knows no such commit in this "
+			 "repository (404): the commit or the repository is gone." : "Bitbucket "
+			 "knows no such branch in this repository (404): check the stack's branch, or "
+			 "give --commit.", NULL);
+	} else if (r->kind == REQ_WORKSPACES) {
 		got_workspaces_error(r, e);
 	} else if (r->kind == REQ_HOOK && bbc_hooks_error(c, r, e)) {
 		return;
@@ -1043,11 +1111,31 @@ static void advance(bb_client *c, job *j)
 		start_repo_phase(c, j);
 	} else if (j->phase == PH_REPOS && j->kind == BB_JOB_VERIFY && j->first_repo) {
 		start_probes(c, j);
-	} else if (j->kind == BB_JOB_COMMIT_LINKS) {
-		j->finished = 1; /* got_commit_links set the outcome */
+	} else if (j->kind == BB_JOB_COMMIT_LINKS || j->kind == BB_JOB_STATUS ||
+		   j->kind == BB_JOB_HASH) {
+		j->finished = 1; /* its one answer set the outcome */
 	} else {
 		finish_ok(j);
 	}
+}
+
+/* The one request of a status or hash job. */
+static void begin_repo_req(bb_client *c, job *j)
+{
+	char *path = repo_path(j->repo), *name = esc(j->commit ? j->commit : j->branch);
+	char *url = NULL;
+
+	j->phase = PH_PR;
+	if (path && name && j->kind == BB_JOB_STATUS)
+		url = url_printf("%s/repositories/%s/commit/%s/statuses/build", c->base, path, name);
+	else if (path && name && j->commit)
+		url = url_printf("%s/repositories/%s/commit/%s?fields=hash", c->base, path, name);
+	else if (path && name)
+		url = url_printf("%s/repositories/%s/refs/branches/%s?fields=target.hash", c->base,
+				 path, name);
+	queue_req(j, c, j->kind == BB_JOB_STATUS ? REQ_STATUS : REQ_HASH, url, 0, 0);
+	free(path);
+	curl_free(name);
 }
 
 void bbc_job_begin(bb_client *c, job *j)
@@ -1060,6 +1148,10 @@ void bbc_job_begin(bb_client *c, job *j)
 		bbc_hooks_begin(c, j);
 		if (!j->finished && j->outstanding == 0)
 			advance(c, j);
+		return;
+	}
+	if (j->kind == BB_JOB_STATUS || j->kind == BB_JOB_HASH) {
+		begin_repo_req(c, j);
 		return;
 	}
 	if (j->kind == BB_JOB_COMMIT_LINKS) {
@@ -1129,7 +1221,9 @@ static void handle_error(bb_client *c, req *r, long status, const char *ctype, i
 	bbc_scrub(r->job, r->hd.location, strlen(r->hd.location));
 	what_of(r, what, sizeof what);
 	bitbucket_parse_error_hd(status, ctype, r->body, r->len, what, &r->hd, &e);
-	if (e.retry && !(r->kind == REQ_HOOK && r->job->hops[r->ws].verb == BB_HOOK_CREATE))
+	/* the outbox retries statuses durably; a create may have landed */
+	if (e.retry && r->kind != REQ_STATUS &&
+	    !(r->kind == REQ_HOOK && r->job->hops[r->ws].verb == BB_HOOK_CREATE))
 		*again = retry_later(c, r, RETRY_SERVER);
 	if (!*again)
 		got_error(c, r, &e);
@@ -1151,7 +1245,7 @@ static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ct
 	if (cc == CURLE_OK)
 		take_scopes(r);
 	if (cc != CURLE_OK) {
-		if (transient(cc) && retry_later(c, r, RETRY_SERVER))
+		if (transient(cc) && r->kind != REQ_STATUS && retry_later(c, r, RETRY_SERVER))
 			return 1;
 		transport_sentence(c, r, cc, msg, sizeof msg);
 		if (r->kind == REQ_HOOK)

@@ -603,3 +603,56 @@ void bitbucket_api_error_free(bb_api_error *e)
 {
 	strlist_free(&e->missing_scopes);
 }
+
+/* ---- commit statuses and hashes --------------------------------------------- */
+
+int bitbucket_parse_error_field(const char *body, size_t len, char *field, size_t fsize,
+				char *text, size_t tsize)
+{
+	cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(e, "fields"), *f;
+	int found = 0;
+
+	if (!cJSON_IsObject(fields))
+		fields = NULL;
+	cJSON_ArrayForEach(f, fields) {
+		const cJSON *m = cJSON_IsArray(f) ? cJSON_GetArrayItem(f, 0) : f;
+		char *cf = f->string ? clean_str(f->string, 40) : NULL;
+		char *ct = cJSON_IsString(m) && m->valuestring ? clean_str(m->valuestring, QUOTE_MAX)
+							       : NULL;
+
+		snprintf(field, fsize, "%s", cf ? cf : "?");
+		snprintf(text, tsize, "%s", ct ? ct : "no explanation given");
+		free(cf);
+		free(ct);
+		found = 1;
+		break;
+	}
+	cJSON_Delete(root);
+	return found;
+}
+
+static int is_full_hash(const char *s)
+{
+	size_t n = s ? strspn(s, "0123456789abcdef") : 0;
+
+	return n == 40 && s[n] == '\0';
+}
+
+bb_code bitbucket_parse_hash(const char *body, size_t len, char out[41], bb_err *err)
+{
+	cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;
+	const char *h = json_str(root, "hash");
+
+	if (!h)
+		h = json_str(cJSON_GetObjectItemCaseSensitive(root, "target"), "hash");
+	out[0] = '\0';
+	if (is_full_hash(h))
+		snprintf(out, 41, "%s", h);
+	cJSON_Delete(root);
+	if (!out[0])
+		return bb_fail(err, BB_REMOTE, "Bitbucket's answer holds no full commit hash: check "
+			       "that BBCONSOLE_BITBUCKET_API points at the Bitbucket API.");
+	return BB_OK;
+}

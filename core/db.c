@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "privs.h"
+#include "secret.h"
 #include "safefile.h"
 #include "schema.h"
 
@@ -551,3 +552,13 @@ const char *db_path(bb_db *db)
 	return db->path;
 }
 
+bb_code db_decrypt(bb_db *db, const void *blob, size_t len, char **plain, bb_err *err)
+{
+	const unsigned char *key;
+	bb_code rc = db_key_get(db, &key, err);
+
+	*plain = NULL;
+	if (rc != BB_OK)
+		return rc;
+	return secret_decrypt(key, blob, len, plain, err);
+}

@@ -39,6 +39,9 @@ const char *db_path(bb_db *db);
  * key file is made anew only while nothing is encrypted; otherwise BB_DBERR
  * ("restore it from your backup"). */
 bb_code db_key_get(bb_db *db, const unsigned char **key, bb_err *err);
+/* Decrypts a value stored encrypted under this database's key (secret.h's
+ * format) into *plain (free with secret_free). */
+bb_code db_decrypt(bb_db *db, const void *blob, size_t len, char **plain, bb_err *err);
 
 /* BEGIN IMMEDIATE: takes the write lock at once, so two writers queue on the
  * busy timeout instead of failing half way. */

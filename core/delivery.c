@@ -168,13 +168,11 @@ static int load_secrets(bb_db *db, const char *slug, const char *now, secrets *o
 static int signed_with(const secrets *s, const unsigned char *blob, size_t len,
 		       const bb_delivery_req *req)
 {
-	const unsigned char *key;
 	char *plain = NULL;
 	bb_err err;
 	int ok;
 
-	if (!blob || db_key_get(s->db, &key, &err) != BB_OK ||
-	    secret_decrypt(key, blob, len, &plain, &err) != BB_OK)
+	if (!blob || db_decrypt(s->db, blob, len, &plain, &err) != BB_OK)
 		return 0;
 	ok = delivery_signature_ok(plain, req->body, req->len, req->signature);
 	secret_free(plain);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "status.h"
 
 typedef struct batch {
 	bb_db *db;
@@ -136,8 +137,11 @@ static void make_run(const bb_trigger *t, void *arg)
 	trig *tr = arg;
 	bb_run_input in = {tr->kind, tr->name, t->type, t->commit, t->branch, t->pull_request,
 			   tr->job->id, tr->b->now};
+	char id[BB_ULID_LEN + 1];
 
-	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, NULL, &tr->b->run, tr->err)) == BB_OK)
+	/* its statuses are written in the same transaction; posting is the sender's */
+	if (tr->rc == BB_OK && (tr->rc = run_create_locked(tr->b->db, &in, id, &tr->b->run, tr->err)) == BB_OK &&
+	    (tr->rc = status_enqueue_locked(tr->b->db, id, tr->err)) == BB_OK)
 		tr->job->runs++;
 }
 

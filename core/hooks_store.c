@@ -18,7 +18,6 @@ static bb_code oom(bb_err *err)
 bb_code hooks_store_secret(bb_ctx *ctx, const char *slug, char **secret, long *gen, bb_err *err)
 {
 	static const char sql[] = "SELECT secret_enc, secret_gen FROM integration WHERE slug = ?1";
-	const unsigned char *key;
 	sqlite3_stmt *st;
 	bb_code rc;
 
@@ -28,8 +27,7 @@ bb_code hooks_store_secret(bb_ctx *ctx, const char *slug, char **secret, long *g
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		rc = bb_fail(err, BB_NOTFOUND, "The integration %s no longer exists.", slug);
-	else if ((rc = db_key_get(ctx->db, &key, err)) == BB_OK &&
-		 (rc = secret_decrypt(key, sqlite3_column_blob(st, 0),
+	else if ((rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 0),
 				      (size_t)sqlite3_column_bytes(st, 0), secret, err)) == BB_OK)
 		*gen = (long)sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);

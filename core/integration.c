@@ -232,20 +232,17 @@ static bb_code read_secret(bb_ctx *ctx, const char *slug, const char *column, ch
 			   bb_err *err)
 {
 	char sql[96];
-	const unsigned char *key;
 	sqlite3_stmt *st;
 	bb_code rc;
 
 	*plain = NULL;
-	if ((rc = db_key_get(ctx->db, &key, err)) != BB_OK)
-		return rc;
 	snprintf(sql, sizeof sql, "SELECT %s FROM integration WHERE slug = ?1", column);
 	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = secret_decrypt(key, sqlite3_column_blob(st, 0),
-				    (size_t)sqlite3_column_bytes(st, 0), plain, err);
+		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 0),
+				(size_t)sqlite3_column_bytes(st, 0), plain, err);
 	else
 		rc = db_fail(ctx->db, "reading the integration", err);
 	sqlite3_finalize(st);

@@ -13,7 +13,7 @@
 
 #define COLS                                                                              \
 	"r.id, r.stack, r.stack_kind, r.type, r.commit_sha, r.branch, r.pull_request, "  \
-	"r.delivery, r.state, r.created_at, r.updated_at"
+	"r.delivery, r.state, r.created_at, r.updated_at, r.note"
 
 static char *col_dup(sqlite3_stmt *st, int i)
 {
@@ -39,6 +39,7 @@ void run_free(bb_run *r)
 	free(r->state);
 	free(r->created_at);
 	free(r->updated_at);
+	free(r->note);
 	memset(r, 0, sizeof *r);
 }
 
@@ -65,6 +66,7 @@ static bb_code fill(sqlite3_stmt *st, bb_run *r, bb_err *err)
 	r->state = col_dup(st, 8);
 	r->created_at = col_dup(st, 9);
 	r->updated_at = col_dup(st, 10);
+	r->note = col_dup(st, 11);
 	if (!r->stack || !r->kind || !r->type || !r->state || !r->created_at || !r->updated_at) {
 		run_free(r);
 		return oom(err);
@@ -207,6 +209,27 @@ bb_code run_last(bb_ctx *ctx, const char *kind, const char *stack, bb_run *out, 
 		run_list_free(v, n);
 	}
 	free(spaces);
+	return rc;
+}
+
+bb_code run_get(bb_db *db, const char *id, bb_run *out, int *found, bb_err *err)
+{
+	static const char sql[] = "SELECT " COLS " FROM run r WHERE r.id = ?1";
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+	int step;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && (rc = fill(st, out, err)) == BB_OK)
+		*found = 1;
+	else if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = db_fail(db, "reading a run", err);
+	sqlite3_finalize(st);
 	return rc;
 }
 

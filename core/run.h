@@ -21,6 +21,7 @@ typedef struct bb_run {
 	char *state;         /* queued, running, finished, failed, stopped */
 	char *created_at;
 	char *updated_at;
+	char *note;          /* what the runner last said; NULL when nothing */
 } bb_run;
 
 /* Newest first; stack NULL = every visible stack, else the stack or module
@@ -47,5 +48,30 @@ typedef struct bb_run_input {
 } bb_run_input;
 bb_code run_create_locked(bb_db *db, const bb_run_input *in, char id_out[BB_ULID_LEN + 1],
 			  sqlite3_stmt **stmt, bb_err *err);
+
+/* ---- by hand and from runners (run_state.c) ------------------------------------- */
+
+/* 1 when a run may go from state `from` to `to`: queued -> running, finished,
+ * failed or stopped; running -> finished, failed or stopped; the last three
+ * are final. */
+int run_transition_ok(const char *from, const char *to);
+
+/* A tracked run of the stack (or module) `stack` on commit, queued with its
+ * statuses (needs write in the stack's space). commit NULL: the head of the
+ * stack's branch, asked from Bitbucket with the integration's token. A
+ * detached stack is refused (BB_INVALID): it has no runs until an admin
+ * picks a new integration. */
+bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
+		    char id_out[BB_ULID_LEN + 1], bb_err *err);
+
+/* Moves a run to state (running, finished, failed, stopped) with an
+ * optional note, queueing its statuses in the same transaction (needs write
+ * in its stack's space). Illegal transitions are refused (BB_INVALID). */
+bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *note,
+		   bb_err *err);
+
+/* One run by id, without a permission check (the receiver's run page shows
+ * no secret). *found 0 when there is none. */
+bb_code run_get(bb_db *db, const char *id, bb_run *out, int *found, bb_err *err);
 
 #endif

@@ -167,6 +167,35 @@ static const char *const schema_migrations[] = {
 	 * file is named as such instead of being replaced or used */
 	"CREATE TABLE keycheck ("
 	"  id INTEGER PRIMARY KEY CHECK (id = 1), value BLOB NOT NULL);",
+	/* 8: the commit-status outbox: one row per status Bitbucket shows (a key
+	 * on a commit) holding the newest wanted state; version counts the
+	 * changes so a sender can tell whether what it posted is still the
+	 * newest. claimed_until (epoch ms) keeps two senders off one row;
+	 * status_run links each run to the rows it moved; commit_hash caches
+	 * the full hashes of the short ones pull-request deliveries carry. */
+	"ALTER TABLE run ADD COLUMN note TEXT;"
+	"CREATE TABLE status_outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  integration TEXT NOT NULL REFERENCES integration(slug) ON DELETE CASCADE,"
+	"  repository TEXT NOT NULL, commit_sha TEXT NOT NULL, key TEXT NOT NULL,"
+	"  run TEXT, state TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,"
+	"  url TEXT NOT NULL, refname TEXT,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  outcome TEXT NOT NULL DEFAULT 'pending' CHECK (outcome IN"
+	"    ('pending', 'posted', 'failed')),"
+	"  error TEXT, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL DEFAULT 0, claimed_until INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at TEXT NOT NULL, posted_at TEXT,"
+	"  UNIQUE (integration, repository, commit_sha, key));"
+	"CREATE INDEX status_due ON status_outbox(next_at) WHERE outcome = 'pending';"
+	"CREATE TABLE status_run ("
+	"  run TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+	"  outbox INTEGER NOT NULL REFERENCES status_outbox(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (run, outbox)) WITHOUT ROWID;"
+	"CREATE INDEX status_run_outbox ON status_run(outbox);"
+	"CREATE TABLE commit_hash ("
+	"  integration TEXT NOT NULL, repository TEXT NOT NULL, short TEXT NOT NULL,"
+	"  full TEXT NOT NULL, PRIMARY KEY (integration, repository, short)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

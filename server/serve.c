@@ -26,6 +26,7 @@
 #include "delivery.h"
 #include "delivery_queue.h"
 #include "mhd_lazy.h"
+#include "status.h"
 
 #define CONNECTION_LIMIT 1024
 #define IDLE_TIMEOUT_S 10      /* Bitbucket gives up after 10 s too */
@@ -40,6 +41,7 @@ typedef struct server {
 	delivery_queue *q;
 	pthread_key_t db_key;
 	atomic_long in_flight;
+	status_sender *sender; /* NULL when it could not start */
 } server;
 
 /* One request: its body, and its delivery once checked. */
@@ -71,7 +73,16 @@ static bb_db *thread_db(server *s)
 	return db;
 }
 
+static enum MHD_Result answer_type(struct MHD_Connection *c, unsigned status, const char *text,
+				    const char *type);
+
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const char *json)
+{
+	return answer_type(c, status, json, "application/json");
+}
+
+static enum MHD_Result answer_type(struct MHD_Connection *c, unsigned status, const char *json,
+				    const char *type)
 {
 	/* MUST_COPY: the text is copied, never written through the pointer */
 	union {
@@ -84,7 +95,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, unsigned status, const c
 
 	if (!res)
 		return MHD_NO;
-	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(res, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	ok = MHD_queue_response(c, status, res);
 	MHD_destroy_response(res);
 	return ok;
@@ -117,7 +128,8 @@ static void job_done(bb_delivery_job *job, void *arg)
 {
 	request *rq = arg;
 
-	(void)job;
+	if (job->runs > 0)
+		status_sender_wake(rq->s->sender); /* their statuses are queued */
 	atomic_store(&rq->answered, 1);
 	MHD_resume_connection(rq->conn);
 }
@@ -190,12 +202,41 @@ static enum MHD_Result health(server *s, struct MHD_Connection *c)
 					    : "{\"status\":\"error\",\"database\":\"unreachable\"}\n");
 }
 
+/* GET <base path>/runs/<id>: the page a commit status links to. */
+static enum MHD_Result run_page(server *s, struct MHD_Connection *c, const char *id)
+{
+	bb_db *db = thread_db(s);
+	char *html = NULL;
+	enum MHD_Result ok;
+	bb_err err;
+
+	if (!db)
+		return answer(c, 503, "{\"outcome\":\"rejected: database unavailable\"}\n");
+	if (strlen(id) != BB_ULID_LEN || status_page_html(db, id, &html, &err) != BB_OK)
+		return answer_type(c, 404, "<!DOCTYPE html>\n<p>No such run.</p>\n",
+				   "text/html; charset=utf-8");
+	ok = answer_type(c, 200, html, "text/html; charset=utf-8");
+	free(html);
+	return ok;
+}
+
+static const char *run_id_of(const server *s, const char *url)
+{
+	size_t n = strlen(s->r.base_path);
+
+	if (strncmp(url, s->r.base_path, n) != 0 || strncmp(url + n, "/runs/", 6) != 0)
+		return NULL;
+	return url + n + 6;
+}
+
 /* A request that is not a delivery: answered from its first call. */
 static enum MHD_Result route_other(server *s, struct MHD_Connection *c, const char *url,
 				   const char *method)
 {
 	if (strcmp(url, "/healthz") == 0 && strcmp(method, "GET") == 0)
 		return health(s, c);
+	if (strcmp(method, "GET") == 0 && run_id_of(s, url))
+		return run_page(s, c, run_id_of(s, url));
 	if (delivery_path_is_endpoint(&s->r, url))
 		return answer(c, 405, "{\"outcome\":\"rejected: only POST is accepted\"}\n");
 	return answer(c, 404, "{\"outcome\":\"rejected: unknown endpoint\"}\n");
@@ -439,6 +480,15 @@ static long busy_ms(void)
 	return v > 0 && v < 9000 ? v : BUSY_MS;
 }
 
+/* Deliveries are still received when statuses cannot be posted. */
+static void start_sender(server *s, const serve_opts *o)
+{
+	bb_err err;
+
+	if (status_sender_start(o->db_path, &s->sender, &err) != BB_OK)
+		fprintf(stderr, "bbconsole serve: commit statuses will not be posted: %s\n", err.msg);
+}
+
 bb_code serve_run(const serve_opts *o, bb_err *err)
 {
 	server s = {o->db_path};
@@ -447,6 +497,13 @@ bb_code serve_run(const serve_opts *o, bb_err *err)
 	bb_db *db;
 	bb_code rc;
 
+	sigset_t stop;
+
+	/* before any thread starts, so that only the main thread takes them */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	if (mhd_lazy_error())
 		return bb_fail(err, BB_TEMP, "%s", mhd_lazy_error());
 	if ((rc = parse_listen(o->listen ? o->listen : "127.0.0.1:8080", &la, err)) != BB_OK ||
@@ -457,8 +514,10 @@ bb_code serve_run(const serve_opts *o, bb_err *err)
 	if (rc != BB_OK || (rc = delivery_queue_start(o->db_path, busy_ms(), &s.q, err)) != BB_OK)
 		goto out;
 	pthread_key_create(&s.db_key, close_thread_db);
+	start_sender(&s, o);
 	rc = run_daemon(&s, o, &la, &t, err);
 	delivery_queue_stop(s.q);
+	status_sender_stop(s.sender);
 	pthread_key_delete(s.db_key);
 out:
 	if (t.key)

@@ -69,6 +69,9 @@ int fake_hooks_route(const char *method, const char *path, const char *body, siz
 		     const char *base, sbuf *out);
 /* GET /_hooks: every hook with its secret; add=1 seeds one, clear=1 empties. */
 void fake_hooks_control(const char *query, const char *base, sbuf *out);
+/* The same body, for routes that read it without being handed it. */
+extern const char *fake_body;
+extern size_t fake_body_len;
 
 /* Bodies (fake_payloads.c). fake_payload_repos returns 404 for an unknown
  * workspace, else 0. */

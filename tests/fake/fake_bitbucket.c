@@ -32,7 +32,15 @@
  * listings honour fields=
  * and sort=created_on. GET /_stats answers
  * {"requests":N,"max_inflight":M,"misbehaved":K}. Webhooks: see fake_hooks.c
- * (GET /_hooks tells which secret each hook holds). */
+ * (GET /_hooks tells which secret each hook holds).
+ *
+ * Commit statuses: POST .../commit/{40 hex}/statuses/build is recorded (404
+ * for any other commit, 400 naming the field for a key over 40 characters or
+ * no state) and GET /_statuses lists every one recorded, oldest first, with
+ * its repository and commit; mode=400key (with match=) refuses them like a
+ * key too long. GET .../commit/{short} answers the full hash (the short one
+ * repeated to 40 digits) and GET .../refs/branches/{name} a head ("b" and
+ * 8 hex of a hash of the name, repeated). */
 #include "fake.h"
 
 #include <errno.h>
@@ -142,6 +150,9 @@ static void accept_one(int lfd)
 	conns[nconns++].fd = fd;
 }
 
+const char *fake_body;
+size_t fake_body_len;
+
 /* The Content-Length of the request whose headers end at end (0 if none). */
 static size_t body_length(const char *head, const char *end)
 {
@@ -167,8 +178,12 @@ static void take_request(conn *c)
 
 	*end = '\0';
 	used = (size_t)(end - c->in.p) + 4 + blen;
+	fake_body = end + 4;
+	fake_body_len = blen;
 	memset(&r, 0, sizeof r);
 	fake_route(c->in.p, end + 4, blen, &r);
+	fake_body = NULL;
+	fake_body_len = 0;
 	c->close_after = r.close || strcasestr(c->in.p, "Connection: close") != NULL;
 	c->drop = r.drop;
 	sb_free(&c->out);
@@ -226,7 +241,7 @@ static int on_writable(conn *c)
 	inflight--;
 	if (c->close_after)
 		return -1;
-	if (request_complete(c))
+	if (c->in.p && request_complete(c))
 		take_request(c); /* the client sent the next one already */
 	return 0;
 }

@@ -16,6 +16,8 @@
 
 #include <openssl/evp.h>
 
+#include <cJSON.h>
+
 static char base[64] = "http://127.0.0.1/2.0";
 static long requests, misbehaved;
 static char last_auth[700]; /* the Authorization value of the request being answered */
@@ -262,6 +264,10 @@ static int misbehave(const char *method, const char *target, fake_reply *r)
 		reply_huge(r);
 	} else if (!strcmp(m, "appnotinstalled")) {
 		reply_text(r, 404, "application/json", "{\"error\": \"Invalid or unknown installation\"}");
+	} else if (!strcmp(m, "400key")) {
+		reply_text(r, 400, "application/json", "{\"type\": \"error\", \"error\": "
+			   "{\"message\": \"Bad request\", \"fields\": {\"key\": [\"Ensure this "
+			   "value has at most 40 characters.\"]}}}");
 	} else if (!strcmp(m, "indexing")) {
 		reply_text(r, 202, "application/json", "{\"pagelen\": 30, \"values\": [], \"page\": 1}");
 	} else {
@@ -390,6 +396,107 @@ static void stats(fake_reply *r)
 }
 
 
+/* ---- commit statuses ------------------------------------------------------------------ */
+
+/* Every status posted, in arrival order, for GET /_statuses. */
+static cJSON *posted_statuses;
+
+/* A full hash for a short one (the short one repeated) or for a branch's
+ * head ("b" and a hash of the name, repeated): tests can compute both. */
+static void full_hash(const char *seed, int branch, char out[41])
+{
+	char pat[16];
+	unsigned h = 2166136261u;
+	size_t n;
+
+	for (const char *p = seed; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	if (branch)
+		snprintf(pat, sizeof pat, "b%08x", h);
+	else
+		snprintf(pat, sizeof pat, "%.12s", seed);
+	n = strlen(pat);
+	for (size_t i = 0; i < 40; i++)
+		out[i] = n ? pat[i % n] : '0';
+	out[40] = '\0';
+}
+
+static int hex40(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
+}
+
+static void status_post(const char *repo, const char *commit, fake_reply *r)
+{
+	cJSON *in = fake_body ? cJSON_ParseWithLength(fake_body, fake_body_len) : NULL;
+	const cJSON *key = cJSON_GetObjectItemCaseSensitive(in, "key");
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(in, "state");
+	char *text;
+
+	if (!hex40(commit)) {
+		reply_error(r, 404, "Commit not found");
+	} else if (!cJSON_IsString(key) || strlen(key->valuestring) > 40) {
+		reply_text(r, 400, "application/json", "{\"type\": \"error\", \"error\": "
+			   "{\"message\": \"Bad request\", \"fields\": {\"key\": [\"Ensure this "
+			   "value has at most 40 characters.\"]}}}");
+	} else if (!cJSON_IsString(state)) {
+		reply_text(r, 400, "application/json", "{\"type\": \"error\", \"error\": "
+			   "{\"message\": \"Bad request\", \"fields\": {\"state\": [\"This field "
+			   "is required.\"]}}}");
+	} else {
+		if (!posted_statuses)
+			posted_statuses = cJSON_CreateArray();
+		cJSON_AddStringToObject(in, "repository", repo);
+		cJSON_AddStringToObject(in, "commit", commit);
+		cJSON_AddItemToArray(posted_statuses, cJSON_Duplicate(in, 1));
+		cJSON_AddStringToObject(in, "type", "build");
+		text = cJSON_PrintUnformatted(in);
+		reply(r, 201, "application/json; charset=utf-8", text, strlen(text));
+		free(text);
+	}
+	cJSON_Delete(in);
+}
+
+static void statuses_list(fake_reply *r)
+{
+	char *text;
+
+	if (!posted_statuses)
+		posted_statuses = cJSON_CreateArray();
+	text = cJSON_PrintUnformatted(posted_statuses);
+	reply(r, 200, "application/json", text, strlen(text));
+	free(text);
+}
+
+/* .../commit/{x}[/statuses/build] and .../refs/branches/{name}. */
+static int route_commit(const char *repo, const char *rest, const char *method, fake_reply *r)
+{
+	char name[256], full[41];
+	sbuf b = { 0 };
+
+	if (sscanf(rest, "/commit/%255[^/]/statuses/buil%1[d]", name, full) == 2 &&
+	    !strcmp(method, "POST")) {
+		status_post(repo, name, r);
+	} else if (sscanf(rest, "/commit/%255[^/?]", name) == 1 && !strchr(rest + 8, '/')) {
+		if (strspn(name, "0123456789abcdef") != strlen(name) || strlen(name) < 7) {
+			reply_error(r, 404, "Commit not found");
+			return 1;
+		}
+		full_hash(name, 0, full);
+		sb_printf(&b, "{\"hash\": \"%s\"}", strlen(name) == 40 ? name : full);
+		reply_json(r, 200, &b);
+	} else if (sscanf(rest, "/refs/branches/%255[^?]", name) == 1) {
+		full_hash(name, 1, full);
+		sb_printf(&b, "{\"name\": \"%s\", \"target\": {\"hash\": \"%s\"}}", name, full);
+		reply_json(r, 200, &b);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static const char *fake_method = "GET";
+
 static void route_repo_sub(const char *path, const char *query, fake_reply *r)
 {
 	sbuf b = { 0 };
@@ -398,7 +505,9 @@ static void route_repo_sub(const char *path, const char *query, fake_reply *r)
 
 	rest = rest ? strchr(rest + 1, '/') : NULL; /* after ws/slug */
 	snprintf(repo, sizeof repo, "%.*s", rest ? (int)(rest - path) : 0, path);
-	if (rest && !strcmp(rest, "/pullrequests")) {
+	if (rest && strstr(rest, "/pullrequests") == NULL && route_commit(repo, rest, fake_method, r)) {
+		return;
+	} else if (rest && !strcmp(rest, "/pullrequests")) {
 		if (qlong(query, "pagelen", 10) > 50) {
 			reply_error(r, 400, "Invalid pagelen");
 			return;
@@ -492,6 +601,12 @@ void fake_route(char *head, const char *body, size_t len, fake_reply *r)
 		reply_json(r, 200, &b);
 		return;
 	}
+	if (!strcmp(target, "/_statuses")) {
+		r->now = 1;
+		statuses_list(r);
+		return;
+	}
+	fake_method = !strcmp(method, "POST") ? "POST" : "GET";
 	requests++;
 	remember_auth(head);
 	if (cfg.scopes[0]) /* on every answer to a request, as Bitbucket sends them */

@@ -54,6 +54,8 @@ static void exec_serve(int log_fd, const char *db, const char *const *env)
 
 	dup2(log_fd, 2);
 	setenv("BBCONSOLE_DB", db, 1);
+	/* statuses go to a closed local port unless the test names its server */
+	setenv("BBCONSOLE_BITBUCKET_API", "http://127.0.0.1:9/2.0", 0);
 	for (size_t i = 0; env && env[i]; i++)
 		putenv((char *)(uintptr_t)env[i]);
 	execl(bin, bin, "serve", "--listen", "127.0.0.1:0", (char *)NULL);

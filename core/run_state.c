@@ -1,0 +1,237 @@
+/* run_state.c - runs triggered by hand and moved by runners (run.h): each
+ * change queues the run's commit statuses in its own transaction
+ * (status.h), so a status is never lost and nobody waits for Bitbucket. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "secret.h"
+#include "space.h"
+#include "status.h"
+#include "validate.h"
+
+#define NOTE_MAX 200
+
+int run_transition_ok(const char *from, const char *to)
+{
+	int final = to && (!strcmp(to, "finished") || !strcmp(to, "failed") ||
+			   !strcmp(to, "stopped"));
+
+	if (!from || !to)
+		return 0;
+	if (!strcmp(from, "queued"))
+		return final || !strcmp(to, "running");
+	if (!strcmp(from, "running"))
+		return final;
+	return 0;
+}
+
+typedef struct target {
+	char kind[8];
+	char *space, *integration, *repository, *branch, *detached_from;
+} target;
+
+static void target_free(target *t)
+{
+	free(t->space);
+	free(t->integration);
+	free(t->repository);
+	free(t->branch);
+	free(t->detached_from);
+}
+
+static char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* The stack named so (a stack before a module of the same name). */
+static bb_code load_target(bb_ctx *ctx, const char *name, target *t, bb_err *err)
+{
+	static const char sql[] = "SELECT kind, space, integration, repository, branch, "
+				  "detached_from FROM stack WHERE name = ?1 ORDER BY kind DESC "
+				  "LIMIT 1";
+	char q[BB_QUOTE_SIZE];
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+
+	memset(t, 0, sizeof *t);
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(t->kind, sizeof t->kind, "%s", (const char *)sqlite3_column_text(st, 0));
+		t->space = col(st, 1);
+		t->integration = col(st, 2);
+		t->repository = col(st, 3);
+		t->branch = col(st, 4);
+		t->detached_from = col(st, 5);
+	} else {
+		validate_quote(name, q, sizeof q);
+		rc = bb_fail(err, BB_NOTFOUND, "No stack or module is named \"%s\"; see bbconsole "
+			     "stack list.", q);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code refuse_detached(const char *name, const target *t, bb_err *err)
+{
+	char q[BB_QUOTE_SIZE], from[BB_QUOTE_SIZE];
+
+	validate_quote(name, q, sizeof q);
+	validate_quote(t->detached_from ? t->detached_from : "?", from, sizeof from);
+	return bb_fail(err, BB_INVALID, "\"%s\" is detached (its integration \"%s\" was deleted), "
+		       "so it has no runs until an admin picks a new integration for it with "
+		       "bbconsole stack set-integration.", q, from);
+}
+
+static bb_code branch_head(bb_ctx *ctx, const target *t, char out[41], bb_err *err)
+{
+	static const char sql[] = "SELECT email, token_enc FROM integration WHERE slug = ?1";
+	char *email = NULL, *token = NULL;
+	bb_job_result res;
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, t->integration, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && (email = col(st, 0)))
+		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 1),
+				    (size_t)sqlite3_column_bytes(st, 1), &token, err);
+	else
+		rc = db_fail(ctx->db, "reading the stack's integration", err);
+	sqlite3_finalize(st);
+	if (rc == BB_OK) {
+		bb_creds cr = {email, token, NULL};
+
+		if (bitbucket_hash_sync(&cr, t->repository, NULL, t->branch, &res) == BB_OK)
+			snprintf(out, 41, "%s", res.hash);
+		else
+			rc = bb_fail(err, res.code, "Could not learn the head of branch %.100s from "
+				     "Bitbucket: %s Or give --commit SHA.", t->branch, res.msg);
+		bitbucket_result_free(&res);
+	}
+	free(email);
+	secret_free(token);
+	return rc;
+}
+
+static int commit_valid(const char *c)
+{
+	size_t n = strspn(c, "0123456789abcdef");
+
+	return c[n] == '\0' && n >= 7 && n <= 40;
+}
+
+static bb_code insert_run(bb_ctx *ctx, const char *name, const target *t, const char *commit,
+			  char id[BB_ULID_LEN + 1], bb_err *err)
+{
+	char now[BB_TIME_LEN];
+	bb_run_input in = {t->kind, name, "tracked", commit, t->branch, 0, 0, now};
+	bb_code rc;
+
+	util_now(now);
+	if ((rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	if ((rc = run_create_locked(ctx->db, &in, id, NULL, err)) == BB_OK)
+		rc = status_enqueue_locked(ctx->db, id, err);
+	return db_finish(ctx->db, rc, err);
+}
+
+bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
+		    char id_out[BB_ULID_LEN + 1], bb_err *err)
+{
+	char head[41] = "", q[BB_QUOTE_SIZE];
+	target t;
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load_target(ctx, stack, &t, err)) != BB_OK)
+		return rc;
+	if ((rc = space_need(ctx, t.space, BB_ROLE_WRITE, "Triggering a run", err)) == BB_OK &&
+	    !t.integration)
+		rc = refuse_detached(stack, &t, err);
+	if (rc == BB_OK && commit && !commit_valid(commit)) {
+		validate_quote(commit, q, sizeof q);
+		rc = bb_fail(err, BB_INVALID, "\"%s\" is not a commit hash: give 7 to 40 lower-case "
+			     "hexadecimal digits.", q);
+	}
+	if (rc == BB_OK && !commit && (rc = branch_head(ctx, &t, head, err)) == BB_OK)
+		commit = head;
+	if (rc == BB_OK)
+		rc = insert_run(ctx, stack, &t, commit, id_out, err);
+	target_free(&t);
+	return rc;
+}
+
+static bb_code run_space(bb_ctx *ctx, const char *id, char **space, char **state, bb_err *err)
+{
+	static const char sql[] = "SELECT s.space, r.state FROM run r JOIN stack s ON s.kind = "
+				  "r.stack_kind AND s.name = r.stack WHERE r.id = ?1";
+	char q[BB_QUOTE_SIZE];
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+
+	*space = *state = NULL;
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*space = col(st, 0);
+		*state = col(st, 1);
+	} else {
+		validate_quote(id, q, sizeof q);
+		rc = bb_fail(err, BB_NOTFOUND, "No run has the id \"%s\"; see bbconsole run list.", q);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code check_update(const char *from, const char *to, const char *note, bb_err *err)
+{
+	if (!to || (strcmp(to, "running") && strcmp(to, "finished") && strcmp(to, "failed") &&
+		    strcmp(to, "stopped")))
+		return bb_fail(err, BB_USAGE, "--state takes running, finished, failed or stopped.");
+	if (!run_transition_ok(from, to))
+		return bb_fail(err, BB_INVALID, "The run is %s and cannot become %s: a run goes "
+			       "from queued to running, then to finished, failed or stopped, which "
+			       "are final.", from, to);
+	if (note && (strlen(note) > NOTE_MAX || validate_has_control(note)))
+		return bb_fail(err, BB_INVALID, "The note must be at most %d characters without "
+			       "control characters.", NOTE_MAX);
+	return BB_OK;
+}
+
+bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *note,
+		   bb_err *err)
+{
+	static const char sql[] = "UPDATE run SET state = ?2, note = ?3, updated_at = ?4 WHERE "
+				  "id = ?1 AND state = ?5";
+	char *space = NULL, *from = NULL, now[BB_TIME_LEN];
+	long changed = 0;
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) == BB_OK &&
+	    (rc = run_space(ctx, id, &space, &from, err)) == BB_OK &&
+	    (rc = space_need(ctx, space, BB_ROLE_WRITE, "Updating a run", err)) == BB_OK &&
+	    (rc = check_update(from, state, note, err)) == BB_OK &&
+	    (rc = db_begin(ctx->db, err)) == BB_OK) {
+		util_now(now);
+		rc = db_exec_text(ctx->db, sql, (const char *[]){id, state, note, now, from}, 5,
+				  &changed, "updating the run", err);
+		if (rc == BB_OK && changed == 0)
+			rc = bb_fail(err, BB_TEMP, "The run changed while it was updated; try again.");
+		if (rc == BB_OK)
+			rc = status_enqueue_locked(ctx->db, id, err);
+		rc = db_finish(ctx->db, rc, err);
+	}
+	free(space);
+	free(from);
+	return rc;
+}
