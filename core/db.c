@@ -344,29 +344,30 @@ static bb_code prepare_schema(bb_db *db, int is_new, bb_err *err)
 	return BB_OK;
 }
 
-/* Opens (or, for a writer, creates) the file ourselves first, without
- * following a link, and checks whose it is and who else may read it; SQLite
- * then opens the same path, which no one else can replace since the
- * directory is checked too. *is_new: the file is empty. */
+/* Checks the file by name, without following a link: whose it is and who
+ * else may read it (a writer creates it when missing, owner-only). SQLite
+ * then opens the same path with NOFOLLOW, which no one else can replace
+ * since the directory is checked too; the inode is compared after. *is_new:
+ * the file is empty. */
 static bb_code check_file(bb_db *db, int *is_new, struct stat *st, bb_err *err)
 {
 	bb_code rc = safefile_check_dir_of(db->path, err);
-	int fd = -1;
+	int fd;
 
-	if (rc == BB_OK) {
-		fd = safefile_open(db->path, db->readonly ? O_RDONLY : O_RDWR, "database", err);
-		if (fd < 0 && err->code == BB_NOTFOUND && !db->readonly)
-			fd = safefile_open(db->path, O_RDWR | O_CREAT | O_EXCL, "database", err);
-		rc = fd < 0 ? err->code : BB_OK;
+	if (rc == BB_OK)
+		rc = safefile_lstat(db->path, "database", st, err);
+	if (rc == BB_NOTFOUND && !db->readonly) {
+		/* a new file: no connection of ours can hold a lock on it yet */
+		fd = safefile_open(db->path, O_RDWR | O_CREAT | O_EXCL, "database", err);
+		rc = fd < 0 ? err->code : fstat(fd, st) == 0 ? BB_OK
+			: bb_fail(err, BB_DBERR, "Cannot examine the database %s (%s).", db->path,
+				  strerror(errno));
+		if (fd >= 0)
+			close(fd);
 	}
 	if (rc == BB_NOTFOUND)
 		return bb_fail(err, BB_NOTFOUND, "There is no database at %s yet; run `bbconsole "
 			       "init --account NAME --webhook-base URL` first.", db->path);
-	if (rc != BB_OK)
-		return rc;
-	rc = fstat(fd, st) == 0 ? BB_OK : bb_fail(err, BB_DBERR, "Cannot examine the database %s "
-						  "(%s).", db->path, strerror(errno));
-	close(fd);
 	if (rc != BB_OK)
 		return rc;
 	*is_new = st->st_size == 0;

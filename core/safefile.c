@@ -53,6 +53,18 @@ bb_code safefile_check(const struct stat *st, const char *path, const char *what
 	return BB_OK;
 }
 
+bb_code safefile_lstat(const char *path, const char *what, struct stat *st, bb_err *err)
+{
+	if (lstat(path, st) != 0)
+		return errno == ENOENT ? bb_fail(err, BB_NOTFOUND, "There is no %s %s.", what, path)
+			: bb_fail(err, BB_DBERR, "Cannot examine the %s %s (%s); check it and its "
+				  "directory.", what, path, strerror(errno));
+	if (S_ISLNK(st->st_mode))
+		return bb_fail(err, BB_DBERR, "The %s %s is a symbolic link, which another user may "
+			       "have planted; pass the real path instead.", what, path);
+	return safefile_check(st, path, what, err);
+}
+
 int safefile_open(const char *path, int flags, const char *what, bb_err *err)
 {
 	int fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -20,6 +20,13 @@ bb_code safefile_check_dir_of(const char *path, bb_err *err);
 bb_code safefile_check(const struct stat *st, const char *path, const char *what,
 		       bb_err *err);
 
+/* The same checks by name (lstat), for the database file: SQLite's locks
+ * belong to the process, and closing any descriptor of that file would drop
+ * those of every other connection the process has (another process would
+ * then take itself for the last one and delete the WAL under them). So the
+ * database is never opened behind SQLite's back. BB_NOTFOUND when absent. */
+bb_code safefile_lstat(const char *path, const char *what, struct stat *st, bb_err *err);
+
 /* open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0600), then safefile_check on
  * what was opened. Returns the fd, or -1 with err set: BB_NOTFOUND when the
  * file does not exist (and O_CREAT was not given), else BB_DBERR. */

@@ -434,6 +434,31 @@ static void test_kill_9_under_load(void **state)
 	print_message("%ld deliveries answered 202 before the kill, all present\n", answered);
 }
 
+/* Commands run while serve is up never pull the database from under it: a
+ * command that opened and closed the database file behind SQLite's back
+ * dropped serve's locks, and the next command to close then deleted the WAL
+ * serve was still using (what serve wrote after that reached no one). */
+static void test_commands_beside_serve_keep_its_wal(void **state)
+{
+	char wal[sizeof home.db + 8];
+	served s;
+	int n;
+	cJSON *doc;
+
+	(void)state;
+	snprintf(wal, sizeof wal, "%s-wal", home.db);
+	served_start(&s, home.dir, home.db, NULL);
+	assert_int_equal(deliver(s.port, "{w-1}", secret), 202);
+	cJSON_Delete(listing((const char *[]){"integration", "list", "--json", NULL}, &n));
+	run_ok(NULL, (const char *[]){"space", "create", "beside", NULL});
+	assert_int_equal(access(wal, F_OK), 0);
+	assert_int_equal(deliver(s.port, "{w-2}", secret), 202);
+	doc = listing((const char *[]){"deliveries", "prod-bb", "--json", NULL}, &n);
+	assert_int_equal(n, 2); /* what serve wrote after the commands is seen */
+	cJSON_Delete(doc);
+	assert_int_equal(served_stop(&s, SIGTERM), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +469,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_previous_secret_in_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_secret_after_grace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigterm_finishes_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commands_beside_serve_keep_its_wal, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_kill_9_under_load, setup, teardown),
 	};
 
