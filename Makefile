@@ -161,8 +161,15 @@ BENCH_DEPS_STAMP := build/.bench-deps-ok
 $(BENCH_DEPS_STAMP): $(DEPS_STAMP)
 	@sh tests/deps.sh program=wrk:wrk program=nginx:nginx-light
 	@touch $@
+build/release/tests/bench/floor_sqlite: tests/bench/floor_list.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(RELEASE_FLAGS) -DFLOOR_SQLITE \
+		$(shell pkg-config --cflags ncursesw sqlite3) $< -o $@ \
+		$(shell pkg-config --libs ncursesw sqlite3)
+
 bench: $(TEST_DEPS_STAMP) $(BENCH_DEPS_STAMP) build-release $(BENCH_SRC:%.c=build/release/%) \
-		$(call FAKE_BIN,release) build/release/tests/bench/floor_list
+		$(call FAKE_BIN,release) build/release/tests/bench/floor_list \
+		build/release/tests/bench/floor_sqlite
 	@sh tests/bench/run.sh build/release
 
 fuzz: $(TEST_DEPS_STAMP)

@@ -1,5 +1,7 @@
 /* bench_console - the console beside the practical floor, in one run: a
- * minimal ncursesw list (tests/bench/floor_list.c) and bbconsole on 1,000
+ * minimal ncursesw list (tests/bench/floor_list.c), the same list reading
+ * its rows from the database with SQLite first (floor_sqlite: the floor of
+ * any console that keeps its data in SQLite), and bbconsole on 1,000
  * integrations and 100,000 stacks at 80x24 (xterm-256color), both driven on a
  * pseudo-terminal. For each: bytes written per selection move (20 moves),
  * start to first frame and quit (median of runs), and peak RSS (VmHWM) after
@@ -154,9 +156,10 @@ static figures measure(const char *const *argv, const char *const *env, const ch
 	return f;
 }
 
-static void row(const char *what, double floor, double ours, const char *unit, double target)
+static void row(const char *what, double floor, double sq, double ours, const char *unit,
+		double target)
 {
-	printf("%-36s %10.1f %10.1f %6.2fx %-5s (target <= %.0f) %s\n", what, floor, ours,
+	printf("%-32s %9.1f %9.1f %9.1f %6.2fx %-5s (target <= %.0f) %s\n", what, floor, sq, ours,
 	       floor > 0 ? ours / floor : 0, unit, target, ours <= target ? "ok" : "OVER");
 }
 
@@ -176,29 +179,34 @@ static double wizard_bytes(const char *const *argv, const char *const *env)
 int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build/release";
-	char bin[4096], floor_bin[4096], dbenv[4200];
+	char bin[4096], floor_bin[4096], sq_bin[4096], dbenv[4200], dbpath[4200];
 	const char *args[] = {bin, NULL}, *floor_args[] = {floor_bin, NULL};
+	const char *sq_args[] = {sq_bin, dbpath, NULL};
 	const char *env[] = {dbenv, "BBCONSOLE_USER=alice", NULL};
 	bb_ctx *ctx = testdb_open("alice");
-	figures fl, bb;
+	figures fl, sq, bb;
 	double key;
 
 	testdb_init_account(ctx, NULL);
 	seed(ctx);
 	snprintf(bin, sizeof bin, "%s/bbconsole", build);
 	snprintf(floor_bin, sizeof floor_bin, "%s/tests/bench/floor_list", build);
+	snprintf(sq_bin, sizeof sq_bin, "%s/tests/bench/floor_sqlite", build);
 	snprintf(dbenv, sizeof dbenv, "BBCONSOLE_DB=%s/console.db", testdb_dir(ctx));
+	snprintf(dbpath, sizeof dbpath, "%s/console.db", testdb_dir(ctx));
 	fl = measure(floor_args, NULL, "bench-0019");
+	sq = measure(sq_args, NULL, "bench-0019");
 	bb = measure(args, env, "bench-0019");
 	key = wizard_bytes(args, env);
 	printf("console at 80x24, %d integrations, %d stacks; floor = a minimal ncursesw list\n",
 	       INTEGRATIONS, STACKS);
-	printf("%-36s %10s %10s %7s\n", "", "floor", "bbconsole", "ratio");
-	row("bytes per selection move", fl.move_bytes, bb.move_bytes, "bytes", 175);
-	row("start to first frame and quit", fl.start_ms, bb.start_ms, "ms", 10);
-	row("peak RSS after 20 moves", (double)fl.hwm_kib, (double)bb.hwm_kib, "KiB", 4000);
+	printf("%-32s %9s %9s %9s %7s\n", "", "floor", "+sqlite", "bbconsole", "ratio");
+	row("bytes per selection move", fl.move_bytes, sq.move_bytes, bb.move_bytes, "bytes", 175);
+	row("start to first frame and quit", fl.start_ms, sq.start_ms, bb.start_ms, "ms", 10);
+	row("peak RSS after 20 moves", (double)fl.hwm_kib, (double)sq.hwm_kib, (double)bb.hwm_kib,
+	    "KiB", 4000);
 	/* a full repaint of 80x24 is well over 1,000 bytes */
-	printf("%-36s %21.1f %-5s (target <= 400) %s\n", "bytes per keystroke in a wizard field",
+	printf("%-32s %29.1f %-5s (target <= 400) %s\n", "bytes per keystroke in a wizard field",
 	       key, "bytes", key <= 400 ? "ok" : "OVER");
 	testdb_close(ctx);
 	return 0;
