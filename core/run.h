@@ -7,6 +7,7 @@
 #define BB_RUN_H
 
 #include "account.h"
+#include "bitbucket.h"
 #include "ctx.h"
 
 typedef struct bb_run {
@@ -63,6 +64,17 @@ int run_transition_ok(const char *from, const char *to);
  * picks a new integration. */
 bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 		    char id_out[BB_ULID_LEN + 1], bb_err *err);
+
+/* run_trigger without waiting for Bitbucket (the console): the same checks
+ * (write, detached), then the lookup of the branch head started on client c;
+ * done receives its result, which run_trigger_finish turns into the run.
+ * Returns the job id, or 0 with err set (the refusal). */
+bb_job_id run_trigger_start(bb_ctx *ctx, bb_client *c, const char *stack, bb_done_cb done,
+			    void *user, bb_err *err);
+/* Queues the run at the head that r (a BB_JOB_HASH result) found, checking
+ * again; r's failure becomes one sentence naming the branch. */
+bb_code run_trigger_finish(bb_ctx *ctx, const char *stack, const bb_job_result *r,
+			   char id_out[BB_ULID_LEN + 1], bb_err *err);
 
 /* Moves a run to state (running, finished, failed, stopped) with an
  * optional note, queueing its statuses in the same transaction (needs write

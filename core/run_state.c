@@ -90,23 +90,33 @@ static bb_code refuse_detached(const char *name, const target *t, bb_err *err)
 		       "bbconsole stack set-integration.", q, from);
 }
 
-static bb_code branch_head(bb_ctx *ctx, const target *t, char out[41], bb_err *err)
+/* The integration's credentials (token wiped by the caller with secret_free). */
+static bb_code target_creds(bb_ctx *ctx, const target *t, char **email, char **token,
+			    bb_err *err)
 {
 	static const char sql[] = "SELECT email, token_enc FROM integration WHERE slug = ?1";
-	char *email = NULL, *token = NULL;
-	bb_job_result res;
 	sqlite3_stmt *st;
 	bb_code rc = db_prepare(ctx->db, sql, &st, err);
 
+	*email = *token = NULL;
 	if (rc != BB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, t->integration, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (email = col(st, 0)))
+	if (sqlite3_step(st) == SQLITE_ROW && (*email = col(st, 0)))
 		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 1),
-				    (size_t)sqlite3_column_bytes(st, 1), &token, err);
+				    (size_t)sqlite3_column_bytes(st, 1), token, err);
 	else
 		rc = db_fail(ctx->db, "reading the stack's integration", err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+static bb_code branch_head(bb_ctx *ctx, const target *t, char out[41], bb_err *err)
+{
+	char *email, *token;
+	bb_job_result res;
+	bb_code rc = target_creds(ctx, t, &email, &token, err);
+
 	if (rc == BB_OK) {
 		bb_creds cr = {email, token, NULL};
 
@@ -144,6 +154,51 @@ static bb_code insert_run(bb_ctx *ctx, const char *name, const target *t, const 
 	return db_finish(ctx->db, rc, err);
 }
 
+/* Who may trigger, and whether the stack can have runs at all. */
+static bb_code trigger_check(bb_ctx *ctx, const char *stack, target *t, bb_err *err)
+{
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (rc = load_target(ctx, stack, t, err)) != BB_OK)
+		return rc;
+	if ((rc = space_need(ctx, t->space, BB_ROLE_WRITE, "Triggering a run", err)) == BB_OK &&
+	    !t->integration)
+		rc = refuse_detached(stack, t, err);
+	if (rc != BB_OK)
+		target_free(t);
+	return rc;
+}
+
+bb_job_id run_trigger_start(bb_ctx *ctx, bb_client *c, const char *stack, bb_done_cb done,
+			    void *user, bb_err *err)
+{
+	char *email = NULL, *token = NULL;
+	bb_job_id job = 0;
+	target t;
+
+	if (trigger_check(ctx, stack, &t, err) != BB_OK)
+		return 0;
+	if (target_creds(ctx, &t, &email, &token, err) == BB_OK) {
+		bb_creds cr = {email, token, NULL};
+
+		job = bitbucket_hash_start(c, &cr, t.repository, NULL, t.branch, done, user, err);
+	}
+	free(email);
+	secret_free(token);
+	target_free(&t);
+	return job;
+}
+
+bb_code run_trigger_finish(bb_ctx *ctx, const char *stack, const bb_job_result *r,
+			   char id_out[BB_ULID_LEN + 1], bb_err *err)
+{
+	if (r->code != BB_OK)
+		return bb_fail(err, r->code, "Could not learn the head of the branch of %.100s from "
+			       "Bitbucket: %s", stack, r->msg[0] ? r->msg : "no answer.");
+	return run_trigger(ctx, stack, r->hash, id_out, err);
+}
+
 bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 		    char id_out[BB_ULID_LEN + 1], bb_err *err)
 {
@@ -151,13 +206,9 @@ bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 	target t;
 	bb_code rc;
 
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load_target(ctx, stack, &t, err)) != BB_OK)
+	if ((rc = trigger_check(ctx, stack, &t, err)) != BB_OK)
 		return rc;
-	if ((rc = space_need(ctx, t.space, BB_ROLE_WRITE, "Triggering a run", err)) == BB_OK &&
-	    !t.integration)
-		rc = refuse_detached(stack, &t, err);
-	if (rc == BB_OK && commit && !commit_valid(commit)) {
+	if (commit && !commit_valid(commit)) {
 		validate_quote(commit, q, sizeof q);
 		rc = bb_fail(err, BB_INVALID, "\"%s\" is not a commit hash: give 7 to 40 lower-case "
 			     "hexadecimal digits.", q);

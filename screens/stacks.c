@@ -2,7 +2,8 @@
  * (a count plus the window of rows being drawn, so 100,000 rows open at
  * once), the filter text searched per keystroke in core's in-memory index
  * (built when / is pressed), a detached-only toggle,
- * marks for setting one integration on many stacks, and a details panel. */
+ * marks for setting one integration on many stacks, a details panel with
+ * the recent runs, and T to trigger a tracked run in the background. */
 #include "stacks.h"
 
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "space.h"
 #include "stack.h"
 #include "stack_priv.h"
+#include "verify.h"
 
 #define PAGE 64
 #define NCOLS 7
@@ -23,7 +25,8 @@
 enum {
 	ACT_MARK = SCR_MOVE + 100,
 	ACT_DETACHED,
-	ACT_INTEGRATION
+	ACT_INTEGRATION,
+	ACT_TRIGGER
 };
 
 typedef struct srow {
@@ -56,6 +59,8 @@ typedef struct stacks {
 	unsigned gen;
 	int cw[NCOLS];
 	int cy, cx;
+	verify_state trig;  /* the branch-head lookup of a run being triggered */
+	char trig_name[256];
 } stacks;
 
 const tui_keydef stacks_keys[] = {
@@ -67,6 +72,8 @@ const tui_keydef stacks_keys[] = {
 	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
 	{SCR_FILTER, {'/'}, "filter",
 	 "Filter by name, space, repository or integration as you type; Esc clears it.", true},
+	{ACT_TRIGGER, {'T'}, "trigger",
+	 "Trigger a tracked run of the selected stack or module at its branch's head.", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
@@ -358,9 +365,11 @@ static tui_ret refuse(const bb_err *why)
 	return m ? tui_push(m) : tui_redraw();
 }
 
-static tui_screen *details_panel(const srow *r)
+static tui_screen *details_panel(bb_ctx *ctx, const srow *r)
 {
-	char text[2400], integ[300], title[200];
+	char text[6000], integ[300], title[200];
+	int cols, rows;
+	size_t n;
 
 	integration_text(r, integ, sizeof integ);
 	snprintf(text, sizeof text, "Kind: %s\nName: %s\nSpace: %s\nIntegration: %s\n"
@@ -369,8 +378,51 @@ static tui_screen *details_panel(const srow *r)
 		 r->created ? r->created : "-",
 		 r->integration ? "" : "\n\nDetached: it receives no webhooks and no triggered "
 		 "runs until an admin picks an integration (press i).");
+	tui_size(&cols, &rows);
+	n = strlen(text);
+	stack_runs_describe(ctx, r->name, rows - 18, text + n, sizeof text - n);
 	snprintf(title, sizeof title, "%s %.150s", r->kind, r->name);
 	return tui_dialog_message(title, text, NULL, NULL);
+}
+
+/* The lookup answered: queue the run at the head it found, or say why not. */
+static void trigger_done(void *arg, verify_state *v)
+{
+	stacks *st = arg;
+	char id[BB_ULID_LEN + 1], text[BB_MSG_MAX + 320];
+	bb_err err = {0};
+
+	if (v->status == VERIFY_CANCELLED)
+		return;
+	if (run_trigger_finish(st->ctx, st->trig_name, &v->result, id, &err) != BB_OK) {
+		tui_message(err.msg, true);
+		return;
+	}
+	snprintf(text, sizeof text, "Queued run %s for %s at %.7s", id, st->trig_name,
+		 v->result.hash);
+	tui_message(text, false);
+	scr_changed();
+}
+
+static tui_ret trigger(stacks *st, const srow *sel)
+{
+	bb_err why = {0};
+
+	if (!sel) {
+		tui_message("No stack selected; move to one first.", true);
+		return tui_redraw();
+	}
+	if (verify_running(&st->trig)) {
+		tui_message("A run is being triggered already; wait for its answer.", true);
+		return tui_redraw();
+	}
+	snprintf(st->trig_name, sizeof st->trig_name, "%s", sel->name);
+	if (verify_start_trigger(&st->trig, st->ctx, sel->name) != 0) {
+		snprintf(why.msg, sizeof why.msg, "%s", st->trig.text);
+		return refuse(&why);
+	}
+	tui_message(verify_status_text(&st->trig), false);
+	return tui_redraw();
 }
 
 /* Opens the integration chooser for the marks, or for the selected row. */
@@ -414,10 +466,12 @@ static tui_ret stacks_action(stacks *st, int action)
 	case SCR_OPEN:
 		if (!sel)
 			return tui_redraw();
-		next = details_panel(sel);
+		next = details_panel(st->ctx, sel);
 		break;
 	case ACT_INTEGRATION:
 		return choose_integration(st, sel);
+	case ACT_TRIGGER:
+		return trigger(st, sel);
 	case ACT_MARK:
 		if (sel) {
 			mark_toggle(st, sel);
@@ -472,6 +526,7 @@ static void stacks_destroy(tui_screen *s)
 	page_clear(&st->pages[0]);
 	page_clear(&st->pages[1]);
 	marks_clear(st);
+	verify_destroy(&st->trig);
 	tui_list_destroy(&st->list);
 	stack_index_free(st->ix);
 	free(st->text);
@@ -497,6 +552,7 @@ tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
 		return NULL;
 	}
 	st->ctx = ctx;
+	verify_init(&st->trig, trigger_done, st);
 	snprintf(st->slug, sizeof st->slug, "%s", integration_slug ? integration_slug : "");
 	if (st->slug[0])
 		snprintf(st->title, sizeof st->title, "Stacks and modules using %s", st->slug);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "integration.h"
+#include "run.h"
 #include "scr.h"
 #include "secret.h"
 
@@ -293,6 +294,26 @@ int verify_start_commit(verify_state *v, const char *email, const char *token,
 	return start(v, BB_JOB_COMMIT_LINKS, start_links, &a);
 }
 
+typedef struct trigger_args {
+	bb_ctx *ctx;
+	const char *stack;
+} trigger_args;
+
+static bb_job_id start_trigger(bb_client *c, const void *args, struct verify_link *l,
+			       bb_err *err)
+{
+	const trigger_args *a = args;
+
+	return run_trigger_start(a->ctx, c, a->stack, job_done, l, err);
+}
+
+int verify_start_trigger(verify_state *v, bb_ctx *ctx, const char *stack)
+{
+	trigger_args a = {ctx, stack};
+
+	return start(v, BB_JOB_HASH, start_trigger, &a);
+}
+
 void verify_cancel(verify_state *v)
 {
 	if (v->status != VERIFY_RUNNING)
@@ -318,6 +339,7 @@ const char *verify_status_text(const verify_state *v)
 	if (v->status == VERIFY_RUNNING)
 		return v->kind == BB_JOB_COMMIT_LINKS
 			? "Checking the Pull Request Commit Links app\u2026"
+			: v->kind == BB_JOB_HASH ? "Asking Bitbucket for the head of the branch\u2026"
 			: "Checking credentials\u2026";
 	return v->text;
 }

@@ -75,6 +75,11 @@ int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug);
 int verify_start_commit(verify_state *v, const char *email, const char *token,
 			const char *repository, const char *commit);
 
+/* The first half of a triggered run (run_trigger_start): the refusal (no
+ * write, detached) in v->text with -1, else the branch head is asked for;
+ * done then hands v->result to run_trigger_finish. */
+int verify_start_trigger(verify_state *v, bb_ctx *ctx, const char *stack);
+
 /* Stops a running check at once (status VERIFY_CANCELLED; done is not
  * called). Nothing happens when none runs. */
 void verify_cancel(verify_state *v);

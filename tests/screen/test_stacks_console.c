@@ -297,7 +297,7 @@ static void detached_marking_filter_and_toggle(void **state)
 	vt_key(v, "Esc");
 	assert_true(vt_wait_gone(v, "Show only detached stacks", WAIT_MS));
 	vt_resize(v, 100, 30);
-	assert_true(vt_wait_text(v, "q quit", WAIT_MS)); /* the wider hint bar */
+	assert_true(vt_wait_text(v, "T trigger", WAIT_MS)); /* the wider hint bar */
 	GOLDEN(v, "stacks_detached");
 	quit(v);
 }
