@@ -232,7 +232,7 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
 	char buf[1024], t1[40], t2[40];
 	const bb_integration *it = &d->it;
-	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 3;
+	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 4;
 	int hrows = d->hooks || d->hooks_text[0] ? 2 : 0;
 
 	if (full && d->gen != scr_generation())

@@ -137,17 +137,16 @@ static void join(const bb_strlist *l, char *out, size_t size)
 void verify_hooks_text(const bb_verify_info *i, char *out, size_t size)
 {
 	if (i->hooks_access == 1)
-		snprintf(out, size, "Webhook scopes: held, so bbconsole can check and fix the "
-			 "webhooks.");
+		snprintf(out, size, "Webhook scopes: held (bbconsole can check and fix the webhooks).");
 	else if (i->hooks_access == 0 && i->hooks_scope_missing)
-		snprintf(out, size, "Webhook scopes: read:webhook:bitbucket is missing, so the "
-			 "webhooks must be managed by hand in Bitbucket.");
+		snprintf(out, size, "Webhook scopes: missing read:webhook:bitbucket; manage the "
+			 "webhooks by hand in Bitbucket.");
 	else if (i->hooks_access == 0)
 		snprintf(out, size, "Webhook scopes: listing webhooks was refused (repository admin "
-			 "needed), so the webhooks must be managed by hand in Bitbucket.");
+			 "needed); manage the webhooks by hand in Bitbucket.");
 	else
-		snprintf(out, size, "Webhook scopes: not tried (no repository visible); without them "
-			 "the webhooks must be managed by hand in Bitbucket.");
+		snprintf(out, size, "Webhook scopes: not tried (no repository visible); without them, "
+			 "manage the webhooks by hand in Bitbucket.");
 }
 
 /* " Missing scopes: ...", " Recommended: ..." or " Every needed scope is held." */
