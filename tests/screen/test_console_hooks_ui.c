@@ -101,6 +101,26 @@ static void a_refused_update_is_named(void **state)
 	con_quit(v);
 }
 
+static void the_update_shows_progress_and_esc_cancels_it(void **state)
+{
+	vt *v;
+
+	two_stacks(state);
+	CON_CLI(*state, "integration", "webhooks", "Prod BB", "--fix");
+	v = open_details(state);
+	rotate(v);
+	WAIT(v, "Update webhooks");
+	fake_control(&srv, "latency=3000");
+	con_type(v, "y", NULL);
+	WAIT(v, "Updating the webhooks with the new secret: 0 of");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Webhooks updated with the new secret: 0.");
+	GONE(v, "Updating the webhooks");
+	WAIT(v, "Integration: Prod BB"); /* Esc stopped the update only */
+	fake_control(&srv, "latency=0");
+	con_quit(v);
+}
+
 static void close_leaves_the_webhooks_alone(void **state)
 {
 	char *secret;
@@ -208,6 +228,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rotate_then_update_webhooks_writes_the_new_secret,
 						setup, con_teardown),
 		cmocka_unit_test_setup_teardown(a_refused_update_is_named, setup, con_teardown),
+		cmocka_unit_test_setup_teardown(the_update_shows_progress_and_esc_cancels_it, setup,
+						con_teardown),
 		cmocka_unit_test_setup_teardown(close_leaves_the_webhooks_alone, setup, con_teardown),
 		cmocka_unit_test_setup_teardown(without_managed_webhooks_the_dialog_says_by_hand,
 						setup, con_teardown),
