@@ -104,6 +104,11 @@ static void verify_human(cli *c, const bb_integration *it, const bb_job_result *
 	put_field(c->out, "Source:", v->source_access == 1 ? "readable"
 		  : v->source_access == 0 ? "refused (IP allowlist or required 2FA: runs will not clone)"
 		  : "not tried");
+	put_field(c->out, "Webhooks:", v->hooks_access == 1 ? "readable (the webhook scopes are held)"
+		  : v->hooks_access == 0 ? (v->hooks_scope_missing
+		  ? "refused: read:webhook:bitbucket is missing; manage the webhooks by hand in Bitbucket"
+		  : "refused (repository admin needed); manage the webhooks by hand in Bitbucket")
+		  : "not tried (no repository to try)");
 	put_field(c->out, "User:", v->user ? v->user : v->user_refused
 		  ? "unknown (needs the optional read:user:bitbucket)" : "unknown");
 	put_list(c->out, "Administrator:", &v->admin_workspaces, "-");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "delivery.h"
+#include "hooks.h"
 #include "scr.h"
 #include "secret.h"
 #include "stacks.h"
@@ -27,6 +28,11 @@ typedef struct details {
 	bb_delivery last;
 	int has_last;
 	long hourly[BB_DELIVERY_HOURS];
+	/* after a rotation: the new secret written to the webhooks bbconsole manages */
+	hooks_run *hooks;
+	long hooks_done, hooks_total;
+	char hooks_text[2 * BB_MSG_MAX]; /* the outcome, "" before any */
+	bool hooks_failed;
 } details;
 
 const tui_keydef details_keys[] = {
@@ -205,6 +211,20 @@ static int draw_deliveries(details *d, WINDOW *win, int y, int x, int width)
 	return rows;
 }
 
+/* The progress of the webhook update after a rotation, then its outcome. */
+static void draw_hooks(details *d, WINDOW *win, int y, int x, int width)
+{
+	char line[128];
+
+	if (d->hooks) {
+		snprintf(line, sizeof line, "Updating the webhooks with the new secret: %ld of %ld "
+			 "requests (Esc cancels)", d->hooks_done, d->hooks_total);
+		tui_put(win, y, x, width, line, tui_attr(TUI_MUTED), true);
+		return;
+	}
+	scr_wrap(win, y, x, width, 2, d->hooks_text, d->hooks_failed ? tui_attr(TUI_ERROR) : 0);
+}
+
 static void details_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	details *d = SCR_STATE(details, s);
@@ -212,7 +232,8 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
 	char buf[1024], t1[40], t2[40];
 	const bb_integration *it = &d->it;
-	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 3;
+	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 4;
+	int hrows = d->hooks || d->hooks_text[0] ? 2 : 0;
 
 	if (full && d->gen != scr_generation())
 		details_load(d, 0);
@@ -238,9 +259,11 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 		 t2, it->updated_by ? it->updated_by : "-");
 	scr_pair(win, y++, x, width, "Created", buf, 0);
 	tui_put(win, y++, x, width, "Description", tui_attr(TUI_MUTED), true);
-	if (y < a.y + a.h - vrows)
-		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - vrows - y,
+	if (y < a.y + a.h - vrows - hrows)
+		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - vrows - hrows - y,
 			 it->description && *it->description ? it->description : "(none)", 0);
+	if (hrows)
+		draw_hooks(d, win, a.y + a.h - vrows - hrows, x, width);
 	if (vrows)
 		verify_draw(&d->verify, win, a.y + a.h - vrows, x, width, vrows);
 }
@@ -274,12 +297,100 @@ static tui_ret details_reveal(details *d)
 	return tui_redraw();
 }
 
+static void hooks_progress(void *user, long done, long total)
+{
+	details *d = user;
+
+	d->hooks_done = done;
+	d->hooks_total = total;
+}
+
+/* "acme/a (secret-stale), acme/b (not finished)": the hooks the re-key left wrong. */
+static long hooks_refused(const hooks_report *r, char *out, size_t size)
+{
+	long failed = 0;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < r->n && n < size; i++) {
+		const hooks_repo *h = &r->v[i];
+
+		if (!h->pending && h->state != HOOKS_ERROR &&
+		    (h->state == HOOKS_MISSING || hooks_state_working(h->state)))
+			continue;
+		n += (size_t)snprintf(out + n, size - n, "%s%s (%s)", failed ? ", " : "", h->repository,
+				      h->pending ? "not finished" : hooks_state_name(h->state));
+		failed++;
+	}
+	return failed;
+}
+
+static void hooks_updated(void *user, hooks_report *r)
+{
+	details *d = user;
+	char failed[BB_MSG_MAX];
+	long nfailed = hooks_refused(r, failed, sizeof failed);
+	int n;
+
+	n = snprintf(d->hooks_text, sizeof d->hooks_text, "Webhooks updated with the new secret: "
+		     "%ld.", r->changed);
+	if (r->code != BB_OK)
+		snprintf(d->hooks_text + n, sizeof d->hooks_text - (size_t)n, " %s", r->msg);
+	else if (nfailed)
+		snprintf(d->hooks_text + n, sizeof d->hooks_text - (size_t)n, " Not updated: %s; fix "
+			 "them on the webhook screen (w, then f) before the old secret expires.",
+			 failed);
+	else
+		snprintf(d->hooks_text + n, sizeof d->hooks_text - (size_t)n, " None failed.");
+	d->hooks_failed = r->code != BB_OK || nfailed > 0;
+	hooks_run_free(d->hooks);
+	d->hooks = NULL;
+	tui_message(d->hooks_failed ? "Some webhooks were not updated (listed on the screen)."
+		    : "Every webhook bbconsole manages has the new secret.", d->hooks_failed);
+}
+
+static tui_ret hooks_answer(void *arg, enum tui_answer a)
+{
+	details *d = arg;
+	bb_client *c;
+	bb_err err = {0};
+
+	if (a != TUI_ANSWER_YES || d->hooks)
+		return tui_redraw();
+	d->hooks_text[0] = '\0';
+	d->hooks_done = d->hooks_total = 0;
+	if (!(c = console_bitbucket(&err)) ||
+	    hooks_start(scr_ctx(), c, d->slug, HOOKS_REKEY, NULL, hooks_progress, hooks_updated, d,
+			&d->hooks, &err) != BB_OK) {
+		scr_error(&err);
+		return tui_redraw();
+	}
+	tui_message("Writing the new secret to the webhooks; Esc cancels.", false);
+	return tui_redraw();
+}
+
+/* How many repositories' webhooks bbconsole recorded as its own (no network). */
+static long hooks_managed(const details *d)
+{
+	hooks_report r;
+	bb_err err = {0};
+	long n = 0;
+
+	if (hooks_load(scr_ctx(), d->slug, &r, &err) == BB_OK)
+		for (size_t i = 0; i < r.n; i++)
+			n += r.v[i].hook_uuid != NULL;
+	hooks_report_free(&r);
+	return n;
+}
+
 static tui_ret rotate_answer(void *arg, enum tui_answer a)
 {
 	details *d = arg;
-	char secret[65], text[400];
+	char secret[65], text[600];
 	bb_err err = {0};
 	tui_screen *m;
+	long managed;
+	int n;
 
 	if (a != TUI_ANSWER_YES)
 		return tui_redraw();
@@ -288,11 +399,21 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 		return tui_redraw();
 	}
 	scr_changed();
-	snprintf(text, sizeof text, "New webhook secret: %s  Update it in every repository's "
-		 "webhook in Bitbucket; the old secret is still accepted for %ld hours, so no "
-		 "delivery is refused meanwhile.", secret, BB_SECRET_GRACE_SECONDS / 3600);
+	managed = hooks_managed(d);
+	n = snprintf(text, sizeof text, "New webhook secret: %s  ", secret);
+	if (managed)
+		snprintf(text + n, sizeof text - (size_t)n, "bbconsole manages the webhooks of %ld "
+			 "repositor%s: Update webhooks writes the new secret to them now. The old "
+			 "secret is still accepted for %ld hours.", managed, managed == 1 ? "y" : "ies",
+			 BB_SECRET_GRACE_SECONDS / 3600);
+	else
+		snprintf(text + n, sizeof text - (size_t)n, "Update it in every repository's webhook "
+			 "in Bitbucket; the old secret is still accepted for %ld hours, so no delivery "
+			 "is refused meanwhile.", BB_SECRET_GRACE_SECONDS / 3600);
 	secret_wipe(secret, sizeof secret);
-	m = tui_dialog_message("Secret rotated", text, NULL, NULL);
+	m = managed ? tui_dialog_confirm("Secret rotated", text, "Update webhooks", "Close", false,
+					  hooks_answer, d)
+		    : tui_dialog_message("Secret rotated", text, NULL, NULL);
 	secret_wipe(text, sizeof text);
 	return m ? tui_push(m) : (tui_ret){TUI_R_FULL, 0, NULL};
 }
@@ -313,6 +434,10 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 
 	if (!d->loaded && ev->action >= TUI_ACT_APP)
 		return tui_unhandled();
+	if (ev->action == TUI_ACT_BACK && d->hooks) {
+		hooks_cancel(d->hooks); /* the outcome comes back with what was done */
+		return tui_redraw();
+	}
 	if (ev->action == TUI_ACT_BACK && verify_running(&d->verify)) {
 		verify_cancel(&d->verify); /* Esc first stops a running check */
 		return tui_redraw();
@@ -360,6 +485,7 @@ static void details_destroy(tui_screen *s)
 	details *d = SCR_STATE(details, s);
 
 	hide_secret(d);
+	hooks_run_free(d->hooks); /* abandoned: its callback never reaches d */
 	verify_destroy(&d->verify);
 	integration_free(&d->it);
 	delivery_free(&d->last);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hooks.h"
 #include "run.h"
 #include "scr.h"
 #include "space.h"
@@ -61,6 +62,7 @@ typedef struct stacks {
 	int cy, cx;
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
 	char trig_name[256];
+	bb_strlist broken;  /* "integration\trepository" with no working webhook */
 } stacks;
 
 const tui_keydef stacks_keys[] = {
@@ -195,6 +197,26 @@ static void index_ready(stacks *st)
 	st->ix_gen = scr_generation();
 }
 
+/* The last webhook checks, read with the list (never per row drawn). */
+static void hooks_load_broken(stacks *st)
+{
+	bb_err err = {0};
+
+	strlist_free(&st->broken);
+	if (hooks_broken(st->ctx, &st->broken, &err) != BB_OK)
+		strlist_free(&st->broken);
+}
+
+static bool hook_broken(const stacks *st, const srow *r)
+{
+	char key[600];
+
+	if (!st->broken.n || !r->integration || !r->repo)
+		return false;
+	snprintf(key, sizeof key, "%s\t%s", r->integration, r->repo);
+	return strlist_contains(&st->broken, key);
+}
+
 static void recount(stacks *st)
 {
 	bb_stack_filter f;
@@ -210,6 +232,7 @@ static void recount(stacks *st)
 		st->count = 0;
 	}
 	pages_invalidate(st);
+	hooks_load_broken(st);
 	st->gen = scr_generation();
 	if (st->text || st->detached_only)
 		st->list.empty_text = "Nothing matches; Esc clears the filter, D shows all again.";
@@ -284,6 +307,8 @@ static void stacks_row(void *arg, WINDOW *w, int y, int x, int width, size_t row
 	if (!r)
 		return;
 	tui_put(w, y, x, 2, mark_find(st, r->kind, r->name) >= 0 ? "*" : "", attr | A_BOLD, true);
+	if (hook_broken(st, r)) /* its repository has no working webhook */
+		tui_put(w, y, x + 1, 1, "!", attr | A_BOLD | tui_attr(TUI_ERROR), true);
 	integration_text(r, integ, sizeof integ);
 	col[0] = r->kind, col[1] = r->name, col[2] = r->space;
 	col[3] = integ, col[4] = r->repo, col[5] = r->branch;
@@ -332,7 +357,9 @@ static void draw_summary(stacks *st, WINDOW *w)
 	if (st->text)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", matching \"%.100s\"", st->text);
 	if (st->nmarks)
-		snprintf(line + n, sizeof line - (size_t)n, "; %zu marked", st->nmarks);
+		n += snprintf(line + n, sizeof line - (size_t)n, "; %zu marked", st->nmarks);
+	if (st->broken.n)
+		snprintf(line + n, sizeof line - (size_t)n, "; ! = no working webhook");
 	tui_put(w, st->s.area.y, st->s.area.x, st->s.area.w, line, 0, true);
 }
 
@@ -529,6 +556,7 @@ static void stacks_destroy(tui_screen *s)
 	verify_destroy(&st->trig);
 	tui_list_destroy(&st->list);
 	stack_index_free(st->ix);
+	strlist_free(&st->broken);
 	free(st->text);
 	free(st);
 }

@@ -180,6 +180,22 @@ static void row_repositories(troubleshoot *t, const bb_verify_info *v)
 			"workspaces and that the account is a member of the repositories.");
 }
 
+/* The webhook scopes come from the same verification (its GET hooks probe):
+ * they add to the pull-request row's detail, and a refusal shows in its summary. */
+static void row_hooks(troubleshoot *t, const bb_verify_info *v)
+{
+	char hooks[BB_MSG_MAX];
+	size_t n = strlen(t->detail[ROW_PR]);
+
+	verify_hooks_text(v, hooks, sizeof hooks);
+	snprintf(t->detail[ROW_PR] + n, sizeof t->detail[ROW_PR] - n, " %s", hooks);
+	if (v->hooks_access == 0) {
+		n = strlen(t->summary[ROW_PR]);
+		snprintf(t->summary[ROW_PR] + n, sizeof t->summary[ROW_PR] - n,
+			 "; no webhook scopes");
+	}
+}
+
 static void rows_ok(troubleshoot *t, const bb_verify_info *v)
 {
 	set_row(t, ROW_CREDS, CK_OK, "accepted", ACCEPTED);
@@ -190,6 +206,7 @@ static void rows_ok(troubleshoot *t, const bb_verify_info *v)
 	else
 		set_row(t, ROW_PR, CK_WARN, "not tried", "Not tried: no repository was visible to "
 			"try it on.");
+	row_hooks(t, v);
 }
 
 /* Rows before `at` passed, `at` failed with msg, the later ones never ran. */

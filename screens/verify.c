@@ -135,6 +135,40 @@ static void join(const bb_strlist *l, char *out, size_t size)
 
 /* After a verification that worked: who the token is, where it administers,
  * and the scopes it lacks, by name (what the command line's verify prints). */
+void verify_hooks_text(const bb_verify_info *i, char *out, size_t size)
+{
+	if (i->hooks_access == 1)
+		snprintf(out, size, "Webhook scopes: held (bbconsole can check and fix the webhooks).");
+	else if (i->hooks_access == 0 && i->hooks_scope_missing)
+		snprintf(out, size, "Webhook scopes: missing read:webhook:bitbucket; manage the "
+			 "webhooks by hand in Bitbucket.");
+	else if (i->hooks_access == 0)
+		snprintf(out, size, "Webhook scopes: listing webhooks was refused (repository admin "
+			 "needed); manage the webhooks by hand in Bitbucket.");
+	else
+		snprintf(out, size, "Webhook scopes: not tried (no repository visible); without them, "
+			 "manage the webhooks by hand in Bitbucket.");
+}
+
+/* " Missing scopes: ...", " Recommended: ..." or " Every needed scope is held." */
+static size_t add_scopes(verify_state *v, size_t n)
+{
+	const bb_verify_info *i = &v->result.verify;
+	char list[512];
+
+	if (i->missing_required.n) {
+		join(&i->missing_required, list, sizeof list);
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Missing scopes: %s.", list);
+	}
+	if (i->missing_recommended.n && n < sizeof v->text) {
+		join(&i->missing_recommended, list, sizeof list);
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Recommended: %s.", list);
+	}
+	if (!i->missing_required.n && !i->missing_recommended.n && n < sizeof v->text)
+		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Every needed scope is held.");
+	return n;
+}
+
 static void add_verify_details(verify_state *v)
 {
 	const bb_verify_info *i = &v->result.verify;
@@ -147,18 +181,14 @@ static void add_verify_details(verify_state *v)
 		join(&i->admin_workspaces, list, sizeof list);
 		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Administrator of %s.", list);
 	}
-	if (!i->scopes_known || n >= sizeof v->text)
-		return;
-	if (i->missing_required.n) {
-		join(&i->missing_required, list, sizeof list);
-		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Missing scopes: %s.", list);
+	if (i->scopes_known && n < sizeof v->text)
+		n = add_scopes(v, n);
+	if (n < sizeof v->text) {
+		char hooks[256];
+
+		verify_hooks_text(i, hooks, sizeof hooks);
+		snprintf(v->text + n, sizeof v->text - n, " %s", hooks);
 	}
-	if (i->missing_recommended.n && n < sizeof v->text) {
-		join(&i->missing_recommended, list, sizeof list);
-		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Recommended: %s.", list);
-	}
-	if (!i->missing_required.n && !i->missing_recommended.n && n < sizeof v->text)
-		snprintf(v->text + n, sizeof v->text - n, " Every needed scope is held.");
 }
 
 static void job_done(void *user, bb_job_result *r)

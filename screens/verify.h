@@ -94,6 +94,10 @@ bool verify_running(const verify_state *v);
  * Returns the rows used. */
 int verify_draw(const verify_state *v, WINDOW *w, int y, int x, int width, int max_rows);
 
+/* One sentence on the webhook scopes from verify's GET hooks probe, saying
+ * that without them the webhooks are managed by hand. */
+void verify_hooks_text(const bb_verify_info *i, char *out, size_t size);
+
 /* Cancels and frees what the state holds. */
 void verify_destroy(verify_state *v);
 

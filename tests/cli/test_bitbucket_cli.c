@@ -130,6 +130,7 @@ static void verify_success_prints_what_the_token_reaches(void **state)
 	assert_non_null(strstr(r.out, "Workspaces:     ws0, ws1\n"));
 	assert_non_null(strstr(r.out, "Repositories:   6\n"));
 	assert_non_null(strstr(r.out, "Pull requests:  readable\n"));
+	assert_non_null(strstr(r.out, "Webhooks:       readable (the webhook scopes are held)\n"));
 	assert_string_equal(r.err, "");
 	cliexec_free(&r);
 	assert_list_says("Good BB", "verified");
