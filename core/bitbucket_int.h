@@ -68,6 +68,7 @@ typedef struct ws_state {
 	int rereads;      /* times read again after pages disagreed */
 	long size;        /* what its pages say it holds; -1 unknown */
 	int refused;      /* a warning: its repositories are left out */
+	int past_size;    /* the page its size made last had a `next`, followed */
 	bb_repo_list repos;
 } ws_state;
 

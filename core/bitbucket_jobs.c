@@ -592,6 +592,7 @@ static void ws_reread(bb_client *c, job *j, size_t ws)
 	drop_pending(c, j, 1, ws);
 	s->gen++;
 	s->rereads++;
+	s->past_size = 0;
 	s->sequential = 1;
 	s->size = -1;
 	bitbucket_repos_free(&s->repos);
@@ -634,6 +635,7 @@ static void queue_more_pages(bb_client *c, req *r, const bb_repo_page *pg)
 		follow_next(c, j, r->ws, pg->next); /* opaque, as Bitbucket documents it */
 	} else if (pg->next && r->page > 0 && pg->pagelen > 0 && s->size >= 0 &&
 		   r->page >= (s->size + pg->pagelen - 1) / pg->pagelen) {
+		s->past_size = 1;
 		follow_next(c, j, r->ws, pg->next); /* the built last page had a next */
 	}
 }
@@ -999,13 +1001,20 @@ static int ws_complete(bb_client *c, job *j, size_t ws)
 	bitbucket_repos_sort_unique(&s->repos);
 	if ((long)s->repos.n == s->size)
 		return 0;
-	if (s->rereads < MAX_REREADS) {
+	/* more than the size said, read to the end of `next`: the count is what
+	 * is off, and reading again would only find the same */
+	if (s->rereads < MAX_REREADS && !(s->past_size && (long)s->repos.n > s->size)) {
 		ws_reread(c, j, ws);
 		return 1;
 	}
-	snprintf(msg, sizeof msg, "Bitbucket counts %ld repositories in workspace %.100s but %zu "
-		 "were listed: the workspace changed while it was read, so run the listing again.",
-		 s->size, j->ws.v[ws], s->repos.n);
+	if (s->past_size && (long)s->repos.n > s->size)
+		snprintf(msg, sizeof msg, "Bitbucket counts %ld repositories in workspace %.100s but "
+			 "listed %zu, read to the last page: its count is off, and every listed "
+			 "one is kept.", s->size, j->ws.v[ws], s->repos.n);
+	else
+		snprintf(msg, sizeof msg, "Bitbucket counts %ld repositories in workspace %.100s but "
+			 "%zu were listed: the workspace changed while it was read, so run the "
+			 "listing again.", s->size, j->ws.v[ws], s->repos.n);
 	bbc_warn(j, j->ws.v[ws], 0, msg);
 	return 0;
 }
