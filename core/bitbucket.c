@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ static void job_free(job *j)
 {
 	secret_free(j->token);
 	secret_free(j->auth64);
+	curl_slist_free_all(j->auth_headers); /* libcurl's free wipes (curl_lazy.c) */
+	curl_slist_free_all(j->auth_json_headers);
 	free(j->first_branch);
 	for (size_t i = 0; j->wss && i < j->ws.n; i++)
 		bitbucket_repos_free(&j->wss[i].repos);
@@ -190,14 +193,20 @@ static void scrub_result(const job *j, bb_job_result *r)
 
 /* The header's base64 form, computed once (libcrypto, loaded on first use);
  * NULL if it cannot be, and then only the plaintext is scrubbed. */
+/* "email:token" is put together by hand: printf-family calls format
+ * through a buffer on the stack, which would leave a copy there. */
 static char *auth_base64(const char *email, const char *token)
 {
-	char *plain = NULL, *out;
+	size_t el = strlen(email), tl = strlen(token);
+	char *plain, *out;
 	int n;
 
-	if (crypto_lazy_error() || asprintf(&plain, "%s:%s", email, token) < 0)
+	if (crypto_lazy_error() || !(plain = malloc(el + tl + 2)))
 		return NULL;
-	n = (int)strlen(plain);
+	memcpy(plain, email, el);
+	plain[el] = ':';
+	memcpy(plain + el + 1, token, tl + 1);
+	n = (int)(el + tl + 1);
 	out = malloc((size_t)(4 * ((n + 2) / 3) + 1));
 	if (out)
 		EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)plain, n);
@@ -237,6 +246,9 @@ void bbc_finalize(bb_client *c, job *j)
 	j->token = NULL;
 	secret_free(j->auth64);
 	j->auth64 = NULL;
+	curl_slist_free_all(j->auth_headers);
+	curl_slist_free_all(j->auth_json_headers);
+	j->auth_headers = j->auth_json_headers = NULL;
 	if (!e) { /* cannot report: drop it rather than crash */
 		job_free(j);
 		return;

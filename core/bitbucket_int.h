@@ -79,6 +79,10 @@ struct job {
 	bb_job_kind kind;
 	char *email, *token;
 	char *auth64;       /* base64 of "email:token", as the header carries it */
+	/* the request headers with "Authorization: Basic <auth64>": libcurl is
+	 * never given the user and password, which it would keep in its cached
+	 * connections for as long as the client lives (worker thread's) */
+	struct curl_slist *auth_headers, *auth_json_headers;
 	bb_strlist config_ws;
 	char *only_ws;
 	int sequential, all_fields;

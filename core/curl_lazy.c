@@ -13,12 +13,20 @@
  * anyone who can read that file: a variable inherited from a debugging
  * session (or planted) would expose the traffic that carries the API token.
  * There is no libcurl option to turn it off, so curl_global_init() below
- * removes the variable first; that is the only moment libcurl reads it. */
+ * removes the variable first; that is the only moment libcurl reads it.
+ *
+ * Freed memory: libcurl keeps its own copies of the credentials (the options
+ * it was given, the Authorization header it builds, the request buffer that
+ * carried it) and frees them without clearing them, so a core or a heap dump
+ * would find the token long after the request. curl_global_init() hands it
+ * allocation functions whose free and realloc wipe the block first. */
 #define CURL_DISABLE_TYPECHECK /* we define the functions the macros wrap */
 #include <curl/curl.h>
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "curl_lazy.h"
 #include "lazy.h"
@@ -27,7 +35,7 @@ enum {
 	GLOBAL_INIT, EASY_INIT, EASY_CLEANUP, EASY_SETOPT, EASY_GETINFO, EASY_STRERROR,
 	EASY_ESCAPE, FREE, SLIST_APPEND, SLIST_FREE_ALL, MULTI_INIT, MULTI_CLEANUP,
 	MULTI_SETOPT, MULTI_ADD, MULTI_REMOVE, MULTI_PERFORM, MULTI_POLL, MULTI_WAKEUP,
-	MULTI_INFO_READ, URL, URL_SET, URL_GET, URL_CLEANUP, N_FNS
+	MULTI_INFO_READ, URL, URL_SET, URL_GET, URL_CLEANUP, GLOBAL_INIT_MEM, N_FNS
 };
 
 static const char *const names[N_FNS + 1] = {
@@ -36,7 +44,8 @@ static const char *const names[N_FNS + 1] = {
 	"curl_slist_append", "curl_slist_free_all", "curl_multi_init", "curl_multi_cleanup",
 	"curl_multi_setopt", "curl_multi_add_handle", "curl_multi_remove_handle",
 	"curl_multi_perform", "curl_multi_poll", "curl_multi_wakeup", "curl_multi_info_read",
-	"curl_url", "curl_url_set", "curl_url_get", "curl_url_cleanup", NULL
+	"curl_url", "curl_url_set", "curl_url_get", "curl_url_cleanup", "curl_global_init_mem",
+	NULL
 };
 static void *fn[N_FNS];
 static lazy_lib libcurl = LAZY_LIB("libcurl.so.4", "libcurl4", names, fn);
@@ -68,10 +77,59 @@ const char *curl_lazy_error(void)
 		 ? call(va_arg(ap, curl_off_t))                                  \
 		 : call(va_arg(ap, void *)))
 
+/* ---- allocation that wipes what it frees (see the top of this file) ---- */
+
+static void *wipe_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void wipe_free(void *p)
+{
+	if (!p)
+		return;
+	explicit_bzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+/* A moved block is wiped where it was; a kept one keeps its contents. */
+static void *wipe_realloc(void *p, size_t n)
+{
+	size_t old = p ? malloc_usable_size(p) : 0;
+	void *q;
+
+	if (p && n <= old)
+		return p;
+	if (!(q = malloc(n ? n : 1)))
+		return NULL;
+	if (p) {
+		memcpy(q, p, old);
+		wipe_free(p);
+	}
+	return q;
+}
+
+static char *wipe_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+static void *wipe_calloc(size_t n, size_t size)
+{
+	return calloc(n, size);
+}
+
+typedef CURLcode (*global_init_mem_fn)(long, curl_malloc_callback, curl_free_callback,
+				       curl_realloc_callback, curl_strdup_callback,
+				       curl_calloc_callback);
+
 CURLcode curl_global_init(long flags)
 {
 	unsetenv("SSLKEYLOGFILE"); /* see the top of this file */
-	return ready() ? F(GLOBAL_INIT, CURLcode (*)(long))(flags) : CURLE_FAILED_INIT;
+	if (!ready())
+		return CURLE_FAILED_INIT;
+	return F(GLOBAL_INIT_MEM, global_init_mem_fn)(flags, wipe_malloc, wipe_free, wipe_realloc,
+						      wipe_strdup, wipe_calloc);
 }
 
 CURL *curl_easy_init(void)
