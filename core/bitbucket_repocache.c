@@ -60,23 +60,16 @@ bb_code bitbucket_cache_store(bb_db *db, const char *integration_slug, const bb_
 	return rc;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 static int row_to_repo(sqlite3_stmt *st, bb_repo *r)
 {
 	memset(r, 0, sizeof *r);
-	r->full_name = col_dup(st, 0);
-	r->workspace = col_dup(st, 1);
-	r->slug = col_dup(st, 2);
-	r->name = col_dup(st, 3);
+	r->full_name = db_column_dup(st, 0);
+	r->workspace = db_column_dup(st, 1);
+	r->slug = db_column_dup(st, 2);
+	r->name = db_column_dup(st, 3);
 	r->is_private = sqlite3_column_int(st, 4);
-	r->mainbranch = col_dup(st, 5);
-	r->updated_on = col_dup(st, 6);
+	r->mainbranch = db_column_dup(st, 5);
+	r->updated_on = db_column_dup(st, 6);
 	return r->full_name && r->workspace && r->slug && r->name ? 0 : -1;
 }
 

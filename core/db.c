@@ -543,6 +543,13 @@ void db_close(bb_db *db)
 	free(db);
 }
 
+char *db_column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
 sqlite3 *db_handle(bb_db *db)
 {
 	return db->sql;

@@ -33,6 +33,9 @@ bb_code db_open_read(const char *path, bb_db **out, bb_err *err);
 void db_close(bb_db *db);
 
 sqlite3 *db_handle(bb_db *db);
+/* A malloc'd copy of text column i of the current row; NULL for NULL (or
+ * when out of memory). */
+char *db_column_dup(sqlite3_stmt *st, int i);
 const char *db_path(bb_db *db);
 /* The key that encrypts secrets at rest (BB_KEY_LEN bytes), loaded on first
  * use and checked against the check value stored in the database. A missing

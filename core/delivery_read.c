@@ -13,13 +13,6 @@
 	"d.attempt, d.repository, d.branch, d.commit_sha, d.pull_request, d.fork, "      \
 	"d.signature, d.outcome, d.status, d.ms, d.answered_at, d.headers"
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 static bb_code oom(bb_err *err)
 {
 	return bb_fail(err, BB_DBERR, "Out of memory.");
@@ -73,23 +66,23 @@ static bb_code fill(bb_db *db, sqlite3_stmt *st, bb_delivery *d, bb_err *err)
 {
 	memset(d, 0, sizeof *d);
 	d->id = sqlite3_column_int64(st, 0);
-	d->received_at = col_dup(st, 1);
-	d->integration = col_dup(st, 2);
-	d->event = col_dup(st, 3);
-	d->hook_uuid = col_dup(st, 4);
-	d->request_uuid = col_dup(st, 5);
+	d->received_at = db_column_dup(st, 1);
+	d->integration = db_column_dup(st, 2);
+	d->event = db_column_dup(st, 3);
+	d->hook_uuid = db_column_dup(st, 4);
+	d->request_uuid = db_column_dup(st, 5);
 	d->attempt = sqlite3_column_int(st, 6);
-	d->repository = col_dup(st, 7);
-	d->branch = col_dup(st, 8);
-	d->commit = col_dup(st, 9);
+	d->repository = db_column_dup(st, 7);
+	d->branch = db_column_dup(st, 8);
+	d->commit = db_column_dup(st, 9);
 	d->pull_request = (long)sqlite3_column_int64(st, 10);
 	d->fork = sqlite3_column_int(st, 11);
-	d->signature = col_dup(st, 12);
-	d->outcome = col_dup(st, 13);
+	d->signature = db_column_dup(st, 12);
+	d->outcome = db_column_dup(st, 13);
 	d->status = sqlite3_column_int(st, 14);
 	d->ms = (long)sqlite3_column_int64(st, 15);
-	d->answered_at = col_dup(st, 16);
-	d->headers = col_dup(st, 17);
+	d->answered_at = db_column_dup(st, 16);
+	d->headers = db_column_dup(st, 17);
 	if (!d->received_at || !d->integration || !d->signature || !d->outcome || !d->headers) {
 		delivery_free(d);
 		return oom(err);

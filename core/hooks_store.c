@@ -56,23 +56,16 @@ bb_code hooks_store_repositories(bb_ctx *ctx, const char *slug, bb_strlist *out,
 	return rc;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 static int row_fill(sqlite3_stmt *st, hook_row *r)
 {
 	memset(r, 0, sizeof *r);
 	r->workspace = strcmp((const char *)sqlite3_column_text(st, 0), "workspace") == 0;
-	r->subject = col_dup(st, 1);
-	r->uuid = col_dup(st, 2);
+	r->subject = db_column_dup(st, 1);
+	r->uuid = db_column_dup(st, 2);
 	r->gen = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : (long)sqlite3_column_int64(st, 3);
 	r->state = hooks_state_of((const char *)sqlite3_column_text(st, 4));
-	r->events_missing = col_dup(st, 5);
-	r->detail = col_dup(st, 6);
+	r->events_missing = db_column_dup(st, 5);
+	r->detail = db_column_dup(st, 6);
 	snprintf(r->checked_at, sizeof r->checked_at, "%s", (const char *)sqlite3_column_text(st, 7));
 	return r->subject && r->events_missing && r->detail ? 0 : -1;
 }

@@ -33,13 +33,6 @@
 /* Either the name or the slug; names are stored trimmed. */
 #define BY_KEY "(i.slug = ?1 OR i.name = ?1)"
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 static bb_code oom(bb_err *err)
 {
 	return bb_fail(err, BB_DBERR, "Out of memory.");
@@ -83,25 +76,25 @@ void integration_list_free(bb_integration *v, size_t n)
 static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
 {
 	memset(it, 0, sizeof *it);
-	it->name = col_dup(st, 0);
-	it->slug = col_dup(st, 1);
-	it->type = col_dup(st, 2);
-	it->space = col_dup(st, 3);
-	it->email = col_dup(st, 4);
-	it->token_updated_at = col_dup(st, 5);
-	it->description = col_dup(st, 7);
-	it->vcs_checks = col_dup(st, 8);
-	it->created_at = col_dup(st, 10);
-	it->created_by = col_dup(st, 11);
-	it->updated_at = col_dup(st, 12);
-	it->updated_by = col_dup(st, 13);
+	it->name = db_column_dup(st, 0);
+	it->slug = db_column_dup(st, 1);
+	it->type = db_column_dup(st, 2);
+	it->space = db_column_dup(st, 3);
+	it->email = db_column_dup(st, 4);
+	it->token_updated_at = db_column_dup(st, 5);
+	it->description = db_column_dup(st, 7);
+	it->vcs_checks = db_column_dup(st, 8);
+	it->created_at = db_column_dup(st, 10);
+	it->created_by = db_column_dup(st, 11);
+	it->updated_at = db_column_dup(st, 12);
+	it->updated_by = db_column_dup(st, 13);
 	it->version = sqlite3_column_int64(st, 14);
 	it->verify_known = sqlite3_column_type(st, 15) != SQLITE_NULL;
 	it->verify_ok = sqlite3_column_int(st, 15);
-	it->verify_message = col_dup(st, 16);
-	it->verified_at = col_dup(st, 17);
+	it->verify_message = db_column_dup(st, 16);
+	it->verified_at = db_column_dup(st, 17);
 	it->token_set = sqlite3_column_int(st, 18) > 0;
-	it->token_expires = col_dup(st, 19);
+	it->token_expires = db_column_dup(st, 19);
 	it->stacks = sqlite3_column_int64(st, 20);
 	if (strlist_from_json((const char *)sqlite3_column_text(st, 6), &it->labels) != 0 ||
 	    strlist_from_json((const char *)sqlite3_column_text(st, 9), &it->workspaces) != 0 ||

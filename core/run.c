@@ -15,13 +15,6 @@
 	"r.id, r.stack, r.stack_kind, r.type, r.commit_sha, r.branch, r.pull_request, "  \
 	"r.delivery, r.state, r.created_at, r.updated_at, r.note"
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 static bb_code oom(bb_err *err)
 {
 	return bb_fail(err, BB_DBERR, "Out of memory.");
@@ -56,17 +49,17 @@ static bb_code fill(sqlite3_stmt *st, bb_run *r, bb_err *err)
 
 	memset(r, 0, sizeof *r);
 	snprintf(r->id, sizeof r->id, "%s", id ? (const char *)id : "");
-	r->stack = col_dup(st, 1);
-	r->kind = col_dup(st, 2);
-	r->type = col_dup(st, 3);
-	r->commit = col_dup(st, 4);
-	r->branch = col_dup(st, 5);
+	r->stack = db_column_dup(st, 1);
+	r->kind = db_column_dup(st, 2);
+	r->type = db_column_dup(st, 3);
+	r->commit = db_column_dup(st, 4);
+	r->branch = db_column_dup(st, 5);
 	r->pull_request = (long)sqlite3_column_int64(st, 6);
 	r->delivery = sqlite3_column_int64(st, 7);
-	r->state = col_dup(st, 8);
-	r->created_at = col_dup(st, 9);
-	r->updated_at = col_dup(st, 10);
-	r->note = col_dup(st, 11);
+	r->state = db_column_dup(st, 8);
+	r->created_at = db_column_dup(st, 9);
+	r->updated_at = db_column_dup(st, 10);
+	r->note = db_column_dup(st, 11);
 	if (!r->stack || !r->kind || !r->type || !r->state || !r->created_at || !r->updated_at) {
 		run_free(r);
 		return oom(err);

@@ -42,13 +42,6 @@ static void target_free(target *t)
 	free(t->detached_from);
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 /* The stack named so (a stack before a module of the same name). */
 static bb_code load_target(bb_ctx *ctx, const char *name, target *t, bb_err *err)
 {
@@ -65,11 +58,11 @@ static bb_code load_target(bb_ctx *ctx, const char *name, target *t, bb_err *err
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(t->kind, sizeof t->kind, "%s", (const char *)sqlite3_column_text(st, 0));
-		t->space = col(st, 1);
-		t->integration = col(st, 2);
-		t->repository = col(st, 3);
-		t->branch = col(st, 4);
-		t->detached_from = col(st, 5);
+		t->space = db_column_dup(st, 1);
+		t->integration = db_column_dup(st, 2);
+		t->repository = db_column_dup(st, 3);
+		t->branch = db_column_dup(st, 4);
+		t->detached_from = db_column_dup(st, 5);
 	} else {
 		validate_quote(name, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No stack or module is named \"%s\"; see bbconsole "
@@ -102,7 +95,7 @@ static bb_code target_creds(bb_ctx *ctx, const target *t, char **email, char **t
 	if (rc != BB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, t->integration, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (*email = col(st, 0)))
+	if (sqlite3_step(st) == SQLITE_ROW && (*email = db_column_dup(st, 0)))
 		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 1),
 				    (size_t)sqlite3_column_bytes(st, 1), token, err);
 	else
@@ -234,8 +227,8 @@ static bb_code run_space(bb_ctx *ctx, const char *id, char **space, char **state
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		*space = col(st, 0);
-		*state = col(st, 1);
+		*space = db_column_dup(st, 0);
+		*state = db_column_dup(st, 1);
 	} else {
 		validate_quote(id, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No run has the id \"%s\"; see bbconsole run list.", q);

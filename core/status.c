@@ -131,13 +131,6 @@ static void run_ctx_free(run_ctx *r)
 	}
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 /* *found 0 for a detached stack, a run without a commit, or no run. */
 static bb_code load_run(bb_db *db, run_ctx *r, int *found, bb_err *err)
 {
@@ -162,7 +155,7 @@ static bb_code load_run(bb_db *db, run_ctx *r, int *found, bb_err *err)
 			      &r->base};
 
 		for (int i = 0; i < 12; i++)
-			*f[i] = col(st, i);
+			*f[i] = db_column_dup(st, i);
 		*found = 1;
 	}
 	sqlite3_finalize(st);
@@ -324,13 +317,13 @@ bb_code status_of_run(bb_db *db, const char *run_id, bb_status **out, size_t *n,
 			*out = nv;
 		}
 		s = &(*out)[(*n)++];
-		s->key = col(st, 0);
-		s->state = col(st, 1);
-		s->outcome = col(st, 2);
-		s->error = col(st, 3);
+		s->key = db_column_dup(st, 0);
+		s->state = db_column_dup(st, 1);
+		s->outcome = db_column_dup(st, 2);
+		s->error = db_column_dup(st, 3);
 		s->attempts = (long)sqlite3_column_int64(st, 4);
-		s->updated_at = col(st, 5);
-		s->posted_at = col(st, 6);
+		s->updated_at = db_column_dup(st, 5);
+		s->posted_at = db_column_dup(st, 6);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {

@@ -72,13 +72,6 @@ static void item_free(item *it)
 	memset(it, 0, sizeof *it);
 }
 
-static char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? strdup((const char *)t) : NULL;
-}
-
 /* The commitstatus body of a row (columns 5..10 of claim_sql). */
 static char *body_of(sqlite3_stmt *st)
 {
@@ -107,7 +100,7 @@ static bb_code load_creds(sender *s, item *it, bb_err *err)
 	if ((rc = db_prepare(s->db, sql, &st, err)) != BB_OK)
 		return rc;
 	sqlite3_bind_text(st, 1, it->integration, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (it->email = col(st, 0)))
+	if (sqlite3_step(st) == SQLITE_ROW && (it->email = db_column_dup(st, 0)))
 		rc = db_decrypt(s->db, sqlite3_column_blob(st, 1),
 				    (size_t)sqlite3_column_bytes(st, 1), &it->token, err);
 	else
@@ -157,9 +150,9 @@ static bb_code pick_due(sender *s, bb_err *err)
 		it->id = sqlite3_column_int64(st, 0);
 		it->version = sqlite3_column_int64(st, 1);
 		it->attempts = (long)sqlite3_column_int64(st, 2);
-		it->integration = col(st, 3);
-		it->repository = col(st, 4);
-		it->commit = col(st, 11);
+		it->integration = db_column_dup(st, 3);
+		it->repository = db_column_dup(st, 4);
+		it->commit = db_column_dup(st, 11);
 		it->body = body_of(st);
 		s->n++;
 	}
