@@ -13,11 +13,6 @@
 	"d.attempt, d.repository, d.branch, d.commit_sha, d.pull_request, d.fork, "      \
 	"d.signature, d.outcome, d.status, d.ms, d.answered_at, d.headers"
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_DBERR, "Out of memory.");
-}
-
 void delivery_free(bb_delivery *d)
 {
 	if (!d)
@@ -56,7 +51,7 @@ static bb_code load_runs(bb_db *db, bb_delivery *d, bb_err *err)
 	sqlite3_bind_int64(st, 1, d->id);
 	while (rc == BB_OK && sqlite3_step(st) == SQLITE_ROW)
 		if (strlist_push(&d->runs, (const char *)sqlite3_column_text(st, 0)) != 0)
-			rc = oom(err);
+			rc = bb_oom(err);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -85,7 +80,7 @@ static bb_code fill(bb_db *db, sqlite3_stmt *st, bb_delivery *d, bb_err *err)
 	d->headers = db_column_dup(st, 17);
 	if (!d->received_at || !d->integration || !d->signature || !d->outcome || !d->headers) {
 		delivery_free(d);
-		return oom(err);
+		return bb_oom(err);
 	}
 	return load_runs(db, d, err);
 }
@@ -103,7 +98,7 @@ static bb_code visible_slug(bb_ctx *ctx, const char *integration, char **slug, b
 		rc = bb_fail(err, BB_DENIED, "Seeing the deliveries of \"%s\" needs the admin role "
 			     "in space %s; ask an admin of %s.", it.name, it.space, it.space);
 	else if (!(*slug = strdup(it.slug)))
-		rc = oom(err);
+		rc = bb_oom(err);
 	integration_free(&it);
 	return rc;
 }
@@ -116,7 +111,7 @@ static bb_code push_row(bb_db *db, sqlite3_stmt *st, bb_delivery **v, size_t *n,
 		bb_delivery *nv = realloc(*v, c * sizeof *nv);
 
 		if (!nv)
-			return oom(err);
+			return bb_oom(err);
 		*v = nv;
 		*cap = c;
 	}
@@ -205,7 +200,7 @@ static bb_code read_body(bb_db *db, long long id, char **body, size_t *len, bb_e
 			(*body)[n] = '\0';
 			*len = n;
 		} else {
-			rc = oom(err);
+			rc = bb_oom(err);
 		}
 	}
 	sqlite3_finalize(st);

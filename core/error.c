@@ -38,3 +38,8 @@ const char *bb_code_name(bb_code code)
 	}
 	return "unknown";
 }
+
+bb_code bb_oom(bb_err *err)
+{
+	return bb_fail(err, BB_DBERR, "Out of memory.");
+}

@@ -30,6 +30,8 @@ typedef struct bb_err {
  * `return bb_fail(err, BB_INVALID, "...");`. */
 bb_code bb_fail(bb_err *err, bb_code code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* BB_DBERR "Out of memory." (the one sentence for a failed allocation). */
+bb_code bb_oom(bb_err *err);
 
 /* Clears err to BB_OK with an empty message. */
 void bb_err_clear(bb_err *err);

@@ -33,11 +33,6 @@
 /* Either the name or the slug; names are stored trimmed. */
 #define BY_KEY "(i.slug = ?1 OR i.name = ?1)"
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_DBERR, "Out of memory.");
-}
-
 void integration_free(bb_integration *it)
 {
 	if (!it)
@@ -102,7 +97,7 @@ static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
 	    !it->token_updated_at || !it->description || !it->vcs_checks || !it->created_at ||
 	    !it->created_by || !it->updated_at || !it->updated_by) {
 		integration_free(it);
-		return oom(err);
+		return bb_oom(err);
 	}
 	return BB_OK;
 }
@@ -133,7 +128,7 @@ static bb_code set_details(bb_integration *it, int visible, const bb_account *ac
 		return BB_OK;
 	}
 	if (!(it->webhook_endpoint = endpoint_of(acc, it->slug)))
-		return oom(err);
+		return bb_oom(err);
 	return BB_OK;
 }
 
@@ -155,7 +150,7 @@ static bb_code load_receiver_fields(bb_ctx *ctx, bb_integration *it, bb_err *err
 		const char *until = (const char *)sqlite3_column_text(st, 0);
 
 		if (until && strcmp(now, until) < 0 && !(it->secret_grace_until = strdup(until)))
-			rc = oom(err);
+			rc = bb_oom(err);
 		it->keep_deliveries = (long)sqlite3_column_int64(st, 1);
 		it->keep_days = (long)sqlite3_column_int64(st, 2);
 	}
@@ -174,7 +169,7 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
 
 	memset(out, 0, sizeof *out);
 	if (!k)
-		return oom(err);
+		return bb_oom(err);
 	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK) {
 		free(k);
 		return rc;
@@ -263,7 +258,7 @@ static bb_code audit_json(bb_ctx *ctx, const char *action, const char *slug, cJS
 
 	cJSON_Delete(details);
 	if (!json)
-		return oom(err);
+		return bb_oom(err);
 	snprintf(target, sizeof target, "integration:%s", slug);
 	rc = audit_record(ctx, action, target, json, err);
 	free(json);
@@ -360,7 +355,7 @@ static bb_code spaces_json(bb_ctx *ctx, bb_role need, char **out, bb_err *err)
 	*out = a ? cJSON_PrintUnformatted(a) : NULL;
 	cJSON_Delete(a);
 	space_list_free(v, n);
-	return *out ? BB_OK : oom(err);
+	return *out ? BB_OK : bb_oom(err);
 }
 
 /* Appends the current row of st to *v (grown geometrically). */
@@ -374,7 +369,7 @@ static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration
 		bb_integration *nv = realloc(*v, c * sizeof *nv);
 
 		if (!nv)
-			return oom(err);
+			return bb_oom(err);
 		*v = nv;
 		*cap = c;
 	}
@@ -446,11 +441,11 @@ static bb_code name_and_slug(const char *name, char **trimmed, char **slug, bb_e
 {
 	*slug = NULL;
 	if (!(*trimmed = validate_trim(name ? name : "")))
-		return oom(err);
+		return bb_oom(err);
 	if (!(*slug = malloc(strlen(*trimmed) + 1))) {
 		free(*trimmed);
 		*trimmed = NULL;
-		return oom(err);
+		return bb_oom(err);
 	}
 	validate_slugify(*trimmed, *slug, strlen(*trimmed) + 1);
 	return BB_OK;
@@ -503,7 +498,7 @@ bb_code integration_endpoint_for(bb_ctx *ctx, const char *name, char **out, bb_e
 		rc = bb_fail(err, BB_INVALID, "The name needs at least one Latin letter or digit "
 			     "(a-z, 0-9): the webhook endpoint is built from them.");
 	if (rc == BB_OK && !(*out = endpoint_of(&acc, slug)))
-		rc = oom(err);
+		rc = bb_oom(err);
 	free(trimmed);
 	free(slug);
 	account_free(&acc);
@@ -583,11 +578,11 @@ static bb_code clean_workspaces(const bb_strlist *in, bb_strlist *out, bb_err *e
 		int dup = 0;
 
 		if (!t)
-			return oom(err);
+			return bb_oom(err);
 		for (size_t j = 0; j < out->n; j++)
 			dup |= strcasecmp(out->v[j], t) == 0;
 		if ((rc = validate_workspace(t, err)) == BB_OK && !dup && strlist_push(out, t) != 0)
-			rc = oom(err);
+			rc = bb_oom(err);
 		free(t);
 	}
 	if (rc != BB_OK)
@@ -638,7 +633,7 @@ static bb_code clean_input(bb_ctx *ctx, const bb_account *acc, const bb_integrat
 	    (rc = check_placement(ctx, in, f, err)) != BB_OK)
 		return rc;
 	if (!(f->email = validate_trim(in->email ? in->email : "")))
-		return oom(err);
+		return bb_oom(err);
 	f->description = in->description ? in->description : "";
 	f->checks = in->vcs_checks ? in->vcs_checks : "individual";
 	if ((rc = validate_email(f->email, err)) != BB_OK ||
@@ -677,7 +672,7 @@ static bb_code insert_row(bb_ctx *ctx, const fields *f, int is_def, const char *
 	size_t tok_len = 0, sec_len = 0;
 	char *labels = strlist_to_json(&f->labels), *ws = strlist_to_json(&f->workspaces);
 	sqlite3_stmt *st = NULL;
-	bb_code rc = labels && ws ? BB_OK : oom(err);
+	bb_code rc = labels && ws ? BB_OK : bb_oom(err);
 
 	util_now(now);
 	if (rc == BB_OK && (rc = secret_webhook_new(secret, err)) == BB_OK &&
@@ -838,7 +833,7 @@ static bb_code change_text(bb_ctx *ctx, const bb_integration *it, const bb_accou
 
 	if (up->email) {
 		if (!(c->email_own = validate_trim(up->email)))
-			return oom(err);
+			return bb_oom(err);
 		if ((rc = validate_email(c->email_own, err)) != BB_OK)
 			return rc;
 		if (strcmp(c->email_own, it->email) != 0) {
@@ -910,7 +905,7 @@ static bb_code write_update(bb_ctx *ctx, const bb_integration *it,
 	char *labels = strlist_to_json(c->labels), *ws = strlist_to_json(c->workspaces);
 	char now[BB_TIME_LEN];
 	sqlite3_stmt *st = NULL;
-	bb_code rc = labels && ws ? BB_OK : oom(err);
+	bb_code rc = labels && ws ? BB_OK : bb_oom(err);
 
 	util_now(now);
 	if (rc == BB_OK && (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
@@ -953,7 +948,7 @@ static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integr
 	change c = {.space = it->space, .email = it->email, .description = it->description,
 		    .checks = it->vcs_checks, .labels = &it->labels,
 		    .workspaces = &it->workspaces, .details = cJSON_CreateObject()};
-	bb_code rc = c.details ? BB_OK : oom(err);
+	bb_code rc = c.details ? BB_OK : bb_oom(err);
 
 	if (rc == BB_OK &&
 	    (rc = need_admin_of(ctx, it, "Changing", err)) == BB_OK &&
@@ -1137,7 +1132,7 @@ bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **em
 	    !(*email = strdup(it.email))) {
 		secret_free(*token);
 		*token = NULL;
-		rc = oom(err);
+		rc = bb_oom(err);
 	}
 	integration_free(&it);
 	return rc;

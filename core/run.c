@@ -15,11 +15,6 @@
 	"r.id, r.stack, r.stack_kind, r.type, r.commit_sha, r.branch, r.pull_request, "  \
 	"r.delivery, r.state, r.created_at, r.updated_at, r.note"
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_DBERR, "Out of memory.");
-}
-
 void run_free(bb_run *r)
 {
 	if (!r)
@@ -62,7 +57,7 @@ static bb_code fill(sqlite3_stmt *st, bb_run *r, bb_err *err)
 	r->note = db_column_dup(st, 11);
 	if (!r->stack || !r->kind || !r->type || !r->state || !r->created_at || !r->updated_at) {
 		run_free(r);
-		return oom(err);
+		return bb_oom(err);
 	}
 	return BB_OK;
 }
@@ -79,7 +74,7 @@ static bb_code readable_spaces(bb_ctx *ctx, char **out, bb_err *err)
 	for (size_t i = 0; a && i < n; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
 	if (a && !(*out = cJSON_PrintUnformatted(a)))
-		rc = oom(err);
+		rc = bb_oom(err);
 	cJSON_Delete(a);
 	space_list_free(v, n);
 	return rc;
@@ -121,7 +116,7 @@ static bb_code push_row(sqlite3_stmt *st, bb_run **v, size_t *n, size_t *cap, bb
 		bb_run *nv = realloc(*v, c * sizeof *nv);
 
 		if (!nv)
-			return oom(err);
+			return bb_oom(err);
 		*v = nv;
 		*cap = c;
 	}

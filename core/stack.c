@@ -132,11 +132,6 @@ static void checker_free(checker *ck)
 	free(ck->refs);
 }
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_DBERR, "Out of memory.");
-}
-
 /* The space exists and ctx->user is admin there. `kind` words the refusal. */
 static bb_code check_admin(checker *ck, const char *space, const char *kind, bb_err *err)
 {
@@ -148,7 +143,7 @@ static bb_code check_admin(checker *ck, const char *space, const char *kind, bb_
 	snprintf(doing, sizeof doing, "Creating or changing a %s in space %s", kind, space);
 	if ((rc = space_need(ck->ctx, space, BB_ROLE_ADMIN, doing, err)) != BB_OK)
 		return rc;
-	return memo_put(&ck->admin, space, 1) == 0 ? BB_OK : oom(err);
+	return memo_put(&ck->admin, space, 1) == 0 ? BB_OK : bb_oom(err);
 }
 
 static bb_code ref_add(checker *ck, sqlite3_stmt *st, int *index, bb_err *err)
@@ -157,7 +152,7 @@ static bb_code ref_add(checker *ck, sqlite3_stmt *st, int *index, bb_err *err)
 	ref *r;
 
 	if (!v)
-		return oom(err);
+		return bb_oom(err);
 	ck->refs = v;
 	r = &v[ck->nrefs];
 	r->slug = strdup((const char *)sqlite3_column_text(st, 0));
@@ -165,7 +160,7 @@ static bb_code ref_add(checker *ck, sqlite3_stmt *st, int *index, bb_err *err)
 	r->space = strdup((const char *)sqlite3_column_text(st, 2));
 	r->is_default = strcmp((const char *)sqlite3_column_text(st, 3), "default") == 0;
 	*index = (int)ck->nrefs++;
-	return r->slug && r->name && r->space ? BB_OK : oom(err);
+	return r->slug && r->name && r->space ? BB_OK : bb_oom(err);
 }
 
 static bb_code not_visible(const char *key, bb_err *err)
@@ -210,7 +205,7 @@ static bb_code resolve(checker *ck, const char *key, const ref **out, bb_err *er
 	if (!ok)
 		return not_visible(key, err);
 	if (memo_put(&ck->integ, key, index) != 0)
-		return oom(err);
+		return bb_oom(err);
 	*out = &ck->refs[index];
 	return BB_OK;
 }
@@ -230,7 +225,7 @@ static bb_code check_usable(checker *ck, const ref *r, const char *space, bb_err
 		return bb_fail(err, BB_INVALID, "The integration \"%s\" lives in space %s, which "
 			       "space %s does not inherit from; pick an integration usable in %s.",
 			       r->name, r->space, space, space);
-	return memo_put(&ck->usable, key, 1) == 0 ? BB_OK : oom(err);
+	return memo_put(&ck->usable, key, 1) == 0 ? BB_OK : bb_oom(err);
 }
 
 /* ---- field rules -------------------------------------------------------------- */
@@ -332,7 +327,7 @@ static bb_code check_stack(checker *ck, const bb_stack *in, row *r, bb_err *err)
 	if (strcmp(r->kind, "stack") != 0 && strcmp(r->kind, "module") != 0)
 		return bb_fail(err, BB_INVALID, "The kind must be stack or module.");
 	if (!(r->name = validate_trim(in->name ? in->name : "")))
-		return oom(err);
+		return bb_oom(err);
 	if ((rc = check_name(r->kind, r->name, err)) != BB_OK)
 		return rc;
 	if (!in->space || !*in->space)
@@ -388,7 +383,7 @@ static bb_code audit_stack(bb_ctx *ctx, const char *action, const char *kind, co
 
 	cJSON_Delete(d);
 	if (!json)
-		return oom(err);
+		return bb_oom(err);
 	snprintf(target, sizeof target, "%s:%s", kind, name);
 	rc = audit_record(ctx, action, target, json, err);
 	free(json);
@@ -510,7 +505,7 @@ static bb_code visible_spaces(bb_ctx *ctx, char **out, bb_err *err)
 	*out = a ? cJSON_PrintUnformatted(a) : NULL;
 	cJSON_Delete(a);
 	space_list_free(v, n);
-	return *out ? BB_OK : oom(err);
+	return *out ? BB_OK : bb_oom(err);
 }
 
 /* "%text%" with LIKE's own characters escaped, so text matches literally. */
@@ -550,7 +545,7 @@ static bb_code prepare_filtered(bb_ctx *ctx, const char *head, const char *tail,
 	    (rc = visible_spaces(ctx, spaces, err)) != BB_OK)
 		return rc;
 	if (f->text && *f->text && !(*text = like_pattern(f->text)))
-		return oom(err);
+		return bb_oom(err);
 	list_sql(head, f, *spaces == NULL, *text != NULL, tail, sql);
 	if ((rc = db_prepare(ctx->db, sql, st, err)) != BB_OK)
 		return rc;
@@ -740,7 +735,7 @@ bb_code stack_index_build(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_index 
 		err = &local;
 	*out = NULL;
 	if (!ix)
-		return oom(err);
+		return bb_oom(err);
 	if (f) {
 		all.integration = f->integration;
 		all.detached_from = f->detached_from;
@@ -748,7 +743,7 @@ bb_code stack_index_build(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_index 
 	}
 	rc = stack_each(ctx, &all, ix_add, ix, err);
 	if (rc == BB_OK && (ix->failed || !(ix->sel = malloc((ix->n + 1) * sizeof *ix->sel))))
-		rc = oom(err);
+		rc = bb_oom(err);
 	if (rc != BB_OK) {
 		stack_index_free(ix);
 		return rc;
@@ -865,7 +860,7 @@ static bb_code find_stack(bb_ctx *ctx, const char *kind, const char *name, found
 		out->space = strdup(col(st, 1));
 		out->integration = util_strdup(col(st, 2));
 		out->detached_from = util_strdup(col(st, 3));
-		rc = out->kind && out->space ? BB_OK : oom(err);
+		rc = out->kind && out->space ? BB_OK : bb_oom(err);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(ctx->db, "reading the stack", err);
 	}
@@ -970,7 +965,7 @@ static bb_code reattach_spaces(checker *ck, const char *name, const ref *it, cha
 		rc = db_fail(ck->ctx->db, "reading detached stacks", err);
 	sqlite3_finalize(st);
 	if (rc == BB_OK && !(*out = cJSON_PrintUnformatted(a)))
-		rc = oom(err);
+		rc = bb_oom(err);
 	cJSON_Delete(a);
 	return rc;
 }

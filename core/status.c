@@ -12,11 +12,6 @@
 
 #define DESC_MAX 200
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_DBERR, "Out of memory.");
-}
-
 const char *status_state_of(const char *run_state)
 {
 	if (!run_state)
@@ -162,7 +157,7 @@ static bb_code load_run(bb_db *db, run_ctx *r, int *found, bb_err *err)
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, "reading a run for its statuses", err);
 	if (*found && (!r->kind || !r->stack || !r->state || !r->base))
-		return oom(err);
+		return bb_oom(err);
 	return BB_OK;
 }
 
@@ -330,7 +325,7 @@ bb_code status_of_run(bb_db *db, const char *run_id, bb_status **out, size_t *n,
 		status_list_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return step == SQLITE_ROW ? oom(err) : db_fail(db, "reading a run's statuses", err);
+		return step == SQLITE_ROW ? bb_oom(err) : db_fail(db, "reading a run's statuses", err);
 	}
 	return BB_OK;
 }
