@@ -17,6 +17,11 @@ typedef struct bb_audit_entry {
  * inside the caller's transaction so the change and its entry land together. */
 bb_code audit_record(bb_ctx *ctx, const char *action, const char *target,
 		     const char *details_json, bb_err *err);
+/* The same with details as a cJSON object, which it consumes (NULL: out of
+ * memory, refused as such). */
+struct cJSON;
+bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
+			  struct cJSON *details, bb_err *err);
 
 /* Newest first; calls fn for each entry until it returns non-zero.
  * Visible to admins of root only (others: BB_DENIED). limit 0 = all. */

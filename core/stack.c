@@ -19,9 +19,6 @@
 #include "util.h"
 #include "validate.h"
 
-#define BRANCH_MAX 255
-#define PROJECT_ROOT_MAX 1024
-
 /* ---- a small string -> int map (open addressing) ---------------------------- */
 
 typedef struct memo_entry {
@@ -253,38 +250,6 @@ static bb_code check_name(const char *kind, const char *name, bb_err *err)
 	return BB_OK;
 }
 
-static bb_code check_branch(const char *b, bb_err *err)
-{
-	long n = validate_utf8_length(b);
-
-	for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-		if (*p == ' ' || *p == '~' || *p == '^' || *p == ':' || *p == '\\')
-			n = -1;
-	if (n <= 0 || n > BRANCH_MAX || validate_has_control(b) || b[0] == '-' ||
-	    strstr(b, ".."))
-		return bb_fail(err, BB_INVALID, "The branch is not a valid Git branch name; use up "
-			       "to %d characters without spaces, control characters, '..', '~', "
-			       "'^', ':' or '\\' (for example main).", BRANCH_MAX);
-	return BB_OK;
-}
-
-/* A path inside the repository: relative, no "..", no control characters. */
-static bb_code check_project_root(const char *p, bb_err *err)
-{
-	long n = validate_utf8_length(p);
-	int up = 0;
-
-	for (const char *s = p; *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : s + strlen(s))
-		up |= strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0');
-	if (n < 0 || n > PROJECT_ROOT_MAX || validate_has_control(p))
-		return bb_fail(err, BB_INVALID, "The project root must be at most %d characters of "
-			       "UTF-8 text without control characters.", PROJECT_ROOT_MAX);
-	if (p[0] == '/' || up)
-		return bb_fail(err, BB_INVALID, "The project root must be a path inside the "
-			       "repository: relative, without '..' (for example infra/prod).");
-	return BB_OK;
-}
-
 /* ---- creating ------------------------------------------------------------------ */
 
 /* A stack ready to insert; the strings belong to the input or the checker. */
@@ -341,8 +306,8 @@ static bb_code check_stack(checker *ck, const bb_stack *in, row *r, bb_err *err)
 	r->project_root = in->project_root ? in->project_root : "";
 	if ((rc = check_admin(ck, r->space, r->kind, err)) != BB_OK ||
 	    (rc = validate_repository(r->repository, err)) != BB_OK ||
-	    (rc = check_branch(r->branch, err)) != BB_OK ||
-	    (rc = check_project_root(r->project_root, err)) != BB_OK)
+	    (rc = validate_branch(r->branch, err)) != BB_OK ||
+	    (rc = validate_project_root(r->project_root, err)) != BB_OK)
 		return rc;
 	return check_integration(ck, in, r, err);
 }

@@ -80,4 +80,33 @@ bb_code stack_import_file(bb_ctx *ctx, FILE *in, long *imported, bb_err *err);
 /* The same from text in memory. */
 bb_code stack_import(bb_ctx *ctx, const char *text, size_t len, long *imported, bb_err *err);
 
+/* ---- editing and deleting (stack_edit.c) ------------------------------------- */
+
+/* What `stack update` may change; NULL leaves a field as it is. */
+typedef struct bb_stack_change {
+	const char *repository;    /* workspace/repo_slug */
+	const char *branch;
+	const char *project_root;  /* "" clears it */
+} bb_stack_change;
+
+/* kind NULL: the stack, or the module of that name if no stack has it.
+ * Needs admin of its space (BB_NOTFOUND when it is not visible at all); the
+ * field rules are stack_create's. Audited with the changed fields and their
+ * previous values. *changed (may be NULL) counts the fields that differ: 0
+ * writes and audits nothing. */
+bb_code stack_update(bb_ctx *ctx, const char *kind, const char *name,
+		     const bb_stack_change *ch, int *changed, bb_err *err);
+
+/* What deleting a stack or module takes with it. */
+typedef struct bb_stack_removal {
+	char kind[8];  /* "stack" or "module": the one found */
+	long runs;     /* its runs, deleted with it */
+} bb_stack_removal;
+
+/* Deletes a stack or module (kind as for stack_update) and its runs; needs
+ * admin of its space. Audited. apply 0 makes the same checks and fills *out
+ * without deleting anything (the preview before a confirmation). */
+bb_code stack_delete(bb_ctx *ctx, const char *kind, const char *name, int apply,
+		     bb_stack_removal *out, bb_err *err);
+
 #endif

@@ -519,6 +519,38 @@ bb_code validate_repository(const char *repo, bb_err *err)
 		       "it as in bitbucket.org/WORKSPACE/REPO_SLUG.", q);
 }
 
+bb_code validate_branch(const char *b, bb_err *err)
+{
+	long n = validate_utf8_length(b);
+
+	for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+		if (*p == ' ' || *p == '~' || *p == '^' || *p == ':' || *p == '\\')
+			n = -1;
+	if (n <= 0 || n > BB_BRANCH_MAX || validate_has_control(b) || b[0] == '-' ||
+	    strstr(b, ".."))
+		return bb_fail(err, BB_INVALID, "The branch is not a valid Git branch name; use up "
+			       "to %d characters without spaces, control characters, '..', '~', "
+			       "'^', ':' or '\\' (for example main).", BB_BRANCH_MAX);
+	return BB_OK;
+}
+
+/* A path inside the repository: relative, no "..", no control characters. */
+bb_code validate_project_root(const char *p, bb_err *err)
+{
+	long n = validate_utf8_length(p);
+	int up = 0;
+
+	for (const char *s = p; *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : s + strlen(s))
+		up |= strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0');
+	if (n < 0 || n > BB_PROJECT_ROOT_MAX || validate_has_control(p))
+		return bb_fail(err, BB_INVALID, "The project root must be at most %d characters of "
+			       "UTF-8 text without control characters.", BB_PROJECT_ROOT_MAX);
+	if (p[0] == '/' || up)
+		return bb_fail(err, BB_INVALID, "The project root must be a path inside the "
+			       "repository: relative, without '..' (for example infra/prod).");
+	return BB_OK;
+}
+
 /* host[:port] of a URL: a DNS name or IPv4 address, or [IPv6]. */
 static int authority_ok(const char *a, size_t n)
 {

@@ -16,6 +16,8 @@
 #define BB_EMAIL_MAX 254
 #define BB_DESCRIPTION_MAX 10000
 #define BB_LOGIN_NAME_MAX 64
+#define BB_BRANCH_MAX 255
+#define BB_PROJECT_ROOT_MAX 1024
 
 /* Copies s without leading/trailing spaces and tabs into a malloc'd string. */
 char *validate_trim(const char *s);
@@ -63,6 +65,14 @@ bb_code validate_workspace(const char *ws, bb_err *err);
 
 /* "workspace/repo_slug". */
 bb_code validate_repository(const char *repo, bb_err *err);
+
+/* A Git branch name: 1-255 characters, no spaces, control characters, '..',
+ * '~', '^', ':' or a backslash, not starting with '-'. */
+bb_code validate_branch(const char *branch, bb_err *err);
+
+/* A stack's project root: a path inside the repository (relative, no "..",
+ * at most 1024 characters, no control characters); "" for none. */
+bb_code validate_project_root(const char *path, bb_err *err);
 
 /* An https:// URL with a host and no spaces, query or fragment; a trailing
  * '/' is dropped by callers. */
