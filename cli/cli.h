@@ -165,6 +165,8 @@ bb_code cmd_stack_create(cli *c, bb_err *err);
 bb_code cmd_stack_list(cli *c, bb_err *err);
 bb_code cmd_stack_set_integration(cli *c, bb_err *err);
 bb_code cmd_stack_import(cli *c, bb_err *err);
+bb_code cmd_stack_update(cli *c, bb_err *err);
+bb_code cmd_stack_delete(cli *c, bb_err *err);
 bb_code cmd_audit(cli *c, bb_err *err);
 bb_code cmd_serve(cli *c, bb_err *err);
 bb_code cmd_deliveries(cli *c, bb_err *err);

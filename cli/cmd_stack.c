@@ -1,4 +1,4 @@
-/* cmd_stack.c - stack create, list, set-integration and import.
+/* cmd_stack.c - stack create, list, set-integration, update, delete and import.
  *
  * Listings stream: each stack is written as stack_each hands it over, so a
  * hundred thousand stacks never sit in memory as one JSON tree. */
@@ -27,21 +27,26 @@ typedef struct found {
 	cli *c;
 	const char *kind, *name;
 	int hit;
+	FILE *f; /* where the sentence goes (JSON: always c->out) */
 } found;
 
-static void say_stack(cli *c, const bb_stack *s)
+static void say_stack(FILE *f, const bb_stack *s)
 {
-	fprintf(c->out, "%s ", strcmp(s->kind, "module") == 0 ? "Module" : "Stack");
-	cli_put_safe(c->out, s->name, 0);
-	fputs(" in space ", c->out);
-	cli_put_safe(c->out, s->space, 0);
-	fputs(" tracks ", c->out);
-	cli_put_safe(c->out, s->repository, 0);
-	fputs(" (branch ", c->out);
-	cli_put_safe(c->out, s->branch, 0);
-	fputs(") through integration ", c->out);
-	cli_put_safe(c->out, s->integration ? s->integration : "-", 0);
-	fputs(".\n", c->out);
+	fprintf(f, "%s ", strcmp(s->kind, "module") == 0 ? "Module" : "Stack");
+	cli_put_safe(f, s->name, 0);
+	fputs(" in space ", f);
+	cli_put_safe(f, s->space, 0);
+	fputs(" tracks ", f);
+	cli_put_safe(f, s->repository, 0);
+	fputs(" (branch ", f);
+	cli_put_safe(f, s->branch, 0);
+	if (s->project_root && *s->project_root) {
+		fputs(", project root ", f);
+		cli_put_safe(f, s->project_root, 0);
+	}
+	fputs(") through integration ", f);
+	cli_put_safe(f, s->integration ? s->integration : "-", 0);
+	fputs(".\n", f);
 }
 
 static int found_row(const bb_stack *s, void *arg)
@@ -59,15 +64,17 @@ static int found_row(const bb_stack *s, void *arg)
 		cli_jbuf_flush(&b, fd->c->out);
 		cli_jbuf_free(&b);
 	} else {
-		say_stack(fd->c, s);
+		say_stack(fd->f, s);
 	}
 	return 1;
 }
 
-static bb_code show_stack(cli *c, const char *kind, const char *name, bb_err *err)
+/* Prints one stack: JSON on c->out, or its sentence on `to`. */
+static bb_code show_stack_to(cli *c, FILE *to, const char *kind, const char *name,
+			     bb_err *err)
 {
 	bb_stack_filter f = {0};
-	found fd = {c, kind ? kind : "stack", name, 0};
+	found fd = {c, kind ? kind : "stack", name, 0, to};
 
 	f.text = name;
 	if (stack_each(c->ctx, &f, found_row, &fd, err) != BB_OK)
@@ -81,6 +88,11 @@ static bb_code show_stack(cli *c, const char *kind, const char *name, bb_err *er
 		return bb_fail(err, BB_NOTFOUND, "The %s %s was saved but cannot be read back; run "
 			       "bbconsole stack list.", fd.kind, name);
 	return BB_OK;
+}
+
+static bb_code show_stack(cli *c, const char *kind, const char *name, bb_err *err)
+{
+	return show_stack_to(c, c->out, kind, name, err);
 }
 
 bb_code cmd_stack_create(cli *c, bb_err *err)
@@ -190,5 +202,69 @@ bb_code cmd_stack_import(cli *c, bb_err *err)
 		fprintf(c->out, "{\"imported\":%ld}\n", n);
 	else
 		fprintf(c->out, "Imported %ld stacks and modules.\n", n);
+	return BB_OK;
+}
+
+bb_code cmd_stack_update(cli *c, bb_err *err)
+{
+	const char *kind = cli_has(c, "module") ? "module" : NULL;
+	bb_stack_change ch = {cli_get(c, "repository"), cli_get(c, "branch"),
+			      cli_get(c, "project-root")};
+	int changed = 0;
+
+	if (!ch.repository && !ch.branch && !ch.project_root)
+		return cli_usage(c, err, "Say what to change: --repository, --branch or "
+				 "--project-root");
+	if (stack_update(c->ctx, kind, c->pos[0], &ch, &changed, err) != BB_OK)
+		return err->code;
+	if (!c->json)
+		fputs(changed ? "Updated. " : "Nothing changed: it already had these values. ",
+		      c->out);
+	return show_stack(c, kind, c->pos[0], err);
+}
+
+/* {"kind","name","deleted","runs"}: what a delete did, or would do. */
+static void say_deleted_json(cli *c, const char *name, const bb_stack_removal *r, int done)
+{
+	fputs("{\"kind\":", c->out);
+	cli_json_write_str(c->out, r->kind);
+	fputs(",\"name\":", c->out);
+	cli_json_write_str(c->out, name);
+	fprintf(c->out, ",\"deleted\":%s,\"runs\":%ld}\n", done ? "true" : "false", r->runs);
+}
+
+static bb_code delete_preview(cli *c, const char *name,
+			      const bb_stack_removal *r, bb_err *err)
+{
+	if (c->json) {
+		say_deleted_json(c, name, r, 0);
+	} else {
+		fputs("Would delete: ", stderr);
+		if (show_stack_to(c, stderr, r->kind, name, err) != BB_OK)
+			return err->code;
+		fprintf(stderr, "Its %ld run%s would be deleted with it; the repository and its "
+			"webhook in Bitbucket are not touched.\n", r->runs, r->runs == 1 ? "" : "s");
+	}
+	return bb_fail(err, BB_INVALID, "Nothing was deleted; re-run with --yes to delete the %s "
+		       "%s.", r->kind, name);
+}
+
+bb_code cmd_stack_delete(cli *c, bb_err *err)
+{
+	const char *kind = cli_has(c, "module") ? "module" : NULL;
+	bb_stack_removal r;
+	int yes = cli_has(c, "yes");
+
+	if (stack_delete(c->ctx, kind, c->pos[0], yes, &r, err) != BB_OK)
+		return err->code;
+	if (!yes)
+		return delete_preview(c, c->pos[0], &r, err);
+	if (c->json) {
+		say_deleted_json(c, c->pos[0], &r, 1);
+		return BB_OK;
+	}
+	fprintf(c->out, "Deleted %s ", r.kind);
+	cli_put_safe(c->out, c->pos[0], 0);
+	fprintf(c->out, " and its %ld run%s.\n", r.runs, r.runs == 1 ? "" : "s");
 	return BB_OK;
 }

@@ -105,6 +105,20 @@ static const cli_opt stack_set_opts[] = {
 	END
 };
 
+static const cli_opt stack_update_opts[] = {
+	{"repository", "WS/SLUG", 0, "a new Bitbucket repository"},
+	{"branch", "BRANCH", 0, "a new tracked branch"},
+	{"project-root", "PATH", 0, "a new directory inside the repository (\"\" clears it)"},
+	{"module", NULL, 0, "NAME is a module"},
+	END
+};
+
+static const cli_opt stack_delete_opts[] = {
+	{"yes", NULL, 0, "really delete (without it: show what would be deleted)"},
+	{"module", NULL, 0, "NAME is a module"},
+	END
+};
+
 static const cli_opt serve_opts_table[] = {
 	{"listen", "ADDR:PORT", 0, "where to listen (default 127.0.0.1:8080; port 0 picks one)"},
 	{"tls-cert", "FILE", 0, "serve HTTPS with this PEM certificate (with --tls-key)"},
@@ -184,6 +198,11 @@ const cli_cmd cli_commands[] = {
 	{"stack", "set-integration", "NAME INTEGRATION", 2, 2, 1, cmd_stack_set_integration,
 	 "point a stack or module at an integration (re-attaches a detached one)",
 	 stack_set_opts},
+	{"stack", "update", "NAME", 1, 1, 1, cmd_stack_update,
+	 "change the repository, branch or project root of a stack or module", stack_update_opts},
+	{"stack", "delete", "NAME", 1, 1, 1, cmd_stack_delete,
+	 "delete a stack or module and its runs (shows what first; --yes deletes)",
+	 stack_delete_opts},
 	{"stack", "import", "FILE", 1, 1, 1, cmd_stack_import,
 	 "import stacks from JSON lines (- = stdin), all or nothing", no_opts},
 	{NULL, "serve", "", 0, 0, 0, cmd_serve,
