@@ -10,6 +10,7 @@
 #include "privs.h"
 #include "scr.h"
 #include "space.h"
+#include "spaces.h"
 #include "stacks.h"
 #include "troubleshoot.h"
 
@@ -38,6 +39,10 @@ static const struct {
 	{"Stacks and modules: new stack or module", stack_form_keys},
 	{"Stacks and modules: choose an integration", stack_choose_keys},
 	{"Stacks and modules: repository picker", repo_picker_keys},
+	{"Spaces and roles", spaces_keys},
+	{"Spaces and roles: roles in a space", space_users_keys},
+	{"Spaces and roles: new space", space_form_keys},
+	{"Spaces and roles: grant a role", grant_form_keys},
 	{"Dialogs", tui_dialog_keys},
 	{"Help", tui_help_keys},
 };

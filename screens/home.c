@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "scr.h"
+#include "spaces.h"
 #include "stacks.h"
+
+enum { HOME_SPACES = SCR_MOVE + 300 };
 
 typedef struct home {
 	tui_screen s;
@@ -24,6 +27,8 @@ const tui_keydef home_keys[] = {
 	{SCR_DELETE, {'d'}, "delete", "Delete the selected integration (asks to confirm).", true},
 	{SCR_FILTER, {'/'}, "filter", "Filter the list as you type; Esc clears the filter.", true},
 	{SCR_STACKS, {'S'}, "stacks", "Show every stack and module you may see.", true},
+	{HOME_SPACES, {'s'}, "spaces", "Show the spaces and roles: create spaces, grant and revoke "
+	 "roles (admins).", true},
 	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
@@ -167,6 +172,9 @@ static tui_ret home_action(home *h, int action)
 		break;
 	case SCR_STACKS:
 		next = stacks_screen_new(scr_ctx(), NULL);
+		break;
+	case HOME_SPACES:
+		next = spaces_new(scr_ctx());
 		break;
 	case SCR_OPEN:
 	case SCR_DELETE:

@@ -1,0 +1,50 @@
+/* spaces.h - the console's spaces and roles: the space tree, the roles that
+ * hold in one space, and the two small forms that create a space and grant
+ * a role.
+ *
+ * Every change goes through core/space.h (space_create, space_delete,
+ * user_grant, user_revoke), exactly as the commands do, so the rules and the
+ * audit entries are the same. Hint bars offer only what the user may do; a
+ * key pressed anyway is refused at once with core's sentence. */
+#ifndef SPACES_H
+#define SPACES_H
+
+#include "tui.h"
+
+#include "ctx.h"
+#include "space.h"
+
+/* The tree of every space, indented under its parent, with its inherit flag
+ * and the user's role there. */
+tui_screen *spaces_new(bb_ctx *ctx);
+
+/* The roles that hold in `space`: granted there, or in a space above it. */
+tui_screen *space_users_new(bb_ctx *ctx, const char *space);
+
+/* The form that creates a space under parent (preselected; it offers the
+ * spaces where the user is admin). NULL with why set when there is none. */
+tui_screen *space_form_new(bb_ctx *ctx, const char *parent, bb_err *why);
+
+/* The form that grants a role in space; login (may be NULL) and role are
+ * filled in (changing a role is granting the new one). */
+tui_screen *grant_form_new(bb_ctx *ctx, const char *space, const char *login, bb_role role);
+
+/* Sentence-ready checks for the keys: BB_OK when ctx's user may do it, else
+ * BB_DENIED with core's sentence saying which role is needed where. */
+bb_code spaces_may_create(bb_ctx *ctx, const char *space, bb_err *why);
+bb_code spaces_may_delete(bb_ctx *ctx, const bb_space *s, bb_err *why);
+bb_code spaces_may_grant(bb_ctx *ctx, const bb_space *s, bb_err *why);
+
+/* Copies table (ending with its {0} row, at most max rows in all) into out
+ * with in_bar cleared on the rows whose action is in hide[0..nhide): the
+ * hint bar then leaves out what the user may not do; help keeps every row. */
+void spaces_keys_limit(tui_keydef *out, size_t max, const tui_keydef *table, const int *hide,
+		       size_t nhide);
+
+/* Key tables, for the key dump and the man page. */
+extern const tui_keydef spaces_keys[];
+extern const tui_keydef space_users_keys[];
+extern const tui_keydef space_form_keys[];
+extern const tui_keydef grant_form_keys[];
+
+#endif
