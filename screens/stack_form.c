@@ -1,13 +1,18 @@
 /* stack_form.c - create a stack or module: name, kind, space (where the user
  * is admin), integration (only those usable in that space), repository (typed
  * or from the picker), branch, project root. Core checks every rule; its
- * sentence is shown and the input kept. */
+ * sentence is shown and the input kept.
+ *
+ * The same form edits one: name, kind, space and integration are shown as
+ * they are (i sets the integration from the list), the repository, branch and
+ * project root can change, and Save hands core only the fields that did. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "integration.h"
 #include "scr.h"
+#include "validate.h"
 #include "space.h"
 #include "stack.h"
 #include "stacks.h"
@@ -27,7 +32,11 @@ typedef struct form {
 	bb_integration *its;      /* usable in the chosen space */
 	size_t nits, integ;
 	bool branch_typed;        /* the user typed a branch: a pick keeps it */
-	char title[64];
+	bool edit;                /* editing `fixed` instead of creating */
+	char *fixed[4];           /* edit: name, kind, space, integration as shown */
+	char *integ_slug;         /* edit: for the picker; NULL when detached */
+	char *was[3];             /* edit: repository, branch, root as opened */
+	char title[BB_NAME_MAX * 4 + 32];
 	int cy, cx;
 } form;
 
@@ -39,8 +48,8 @@ const tui_keydef stack_form_keys[] = {
 	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
 	 "On kind, space and integration: show the previous or next choice.", true},
 	{ACT_PICK, {TUI_K_ENTER}, "pick/create",
-	 "On the repository: open the repository picker; on Create: create; elsewhere: next field.",
-	 true},
+	 "On the repository: open the repository picker; on Create (Save when editing): create "
+	 "(save); elsewhere: next field.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding typed input).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
 	 "Show the keys of this form (F1 in a text field, where ? is typed).", true},
@@ -111,11 +120,17 @@ static void draw_choice(form *f, WINDOW *w, int y, int x, int width, int i)
 		f->cy = y, f->cx = x;
 }
 
+/* Editing: what cannot change here is shown as text. */
+static void draw_fixed(form *f, WINDOW *w, int y, int x, int width, int i)
+{
+	tui_put(w, y, x, width, f->fixed[i] ? f->fixed[i] : "", 0, true);
+}
+
 static void form_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	form *f = SCR_STATE(form, s);
 	int x = s->area.x + 2, y = s->area.y + 1, lw = 14, width = s->area.w - 4 - lw;
-	tui_button b = {"Create", true};
+	tui_button b = {f->edit ? "Save" : "Create", true};
 
 	(void)full;
 	for (int r = 0; r < s->area.h; r++)
@@ -124,7 +139,9 @@ static void form_draw(tui_screen *s, WINDOW *w, bool full)
 		tui_field *fld = field_of(f, i);
 
 		tui_put(w, y, x, lw, labels[i], tui_attr(TUI_MUTED), true);
-		if (fld)
+		if (f->edit && i < F_REPO)
+			draw_fixed(f, w, y, x + lw, width, i);
+		else if (fld)
 			tui_field_draw(fld, w, y, x + lw, width, f->focus == i, &f->cy, &f->cx);
 		else
 			draw_choice(f, w, y, x + lw, width, i);
@@ -138,8 +155,17 @@ static void form_draw(tui_screen *s, WINDOW *w, bool full)
 	tui_buttons_draw(&b, 1, f->focus == F_CREATE ? 0 : -1, w, y, x, &f->cy, &f->cx);
 }
 
+static bool changed(const form *f, int i)
+{
+	const tui_field *fld[] = {&f->repo, &f->branch, &f->root};
+
+	return strcmp(tui_field_value(fld[i]), f->was[i] ? f->was[i] : "") != 0;
+}
+
 static bool form_typed(form *f)
 {
+	if (f->edit)
+		return changed(f, 0) || changed(f, 1) || changed(f, 2);
 	return *tui_field_value(&f->name) || *tui_field_value(&f->repo) ||
 	       *tui_field_value(&f->root) || f->branch_typed;
 }
@@ -185,6 +211,35 @@ static tui_ret form_create(form *f)
 	return tui_pop();
 }
 
+static tui_ret form_save(form *f)
+{
+	bb_stack_change ch = {0};
+	bb_err err = {0};
+	char msg[BB_MSG_MAX];
+	int n = 0;
+
+	/* only what changed: a field someone else changed meanwhile stays theirs */
+	if (changed(f, 0))
+		ch.repository = tui_field_value(&f->repo);
+	if (changed(f, 1))
+		ch.branch = tui_field_value(&f->branch);
+	if (changed(f, 2))
+		ch.project_root = tui_field_value(&f->root);
+	if (!ch.repository && !ch.branch && !ch.project_root) {
+		tui_message("Nothing changed.", false);
+		return tui_pop();
+	}
+	if (stack_update(f->ctx, f->fixed[1], f->fixed[0], &ch, &n, &err) != BB_OK) {
+		tui_screen *m = tui_dialog_message("Not saved", err.msg, NULL, NULL);
+
+		return m ? tui_push(m) : tui_redraw();
+	}
+	scr_changed();
+	snprintf(msg, sizeof msg, "Saved %s %s.", f->fixed[1], f->fixed[0]);
+	tui_message(msg, false);
+	return tui_pop();
+}
+
 static void cycle(form *f, int dir)
 {
 	if (f->focus == F_KIND) {
@@ -202,10 +257,19 @@ static tui_ret form_enter(form *f)
 	tui_screen *p;
 
 	if (f->focus == F_CREATE)
-		return form_create(f);
+		return f->edit ? form_save(f) : form_create(f);
 	if (f->focus != F_REPO) {
 		f->focus++;
 		return tui_redraw();
+	}
+	if (f->edit) {
+		if (!f->integ_slug) {
+			tui_message("It is detached, so no integration can list repositories; type "
+				    "workspace/slug.", true);
+			return tui_redraw();
+		}
+		p = repo_picker_new(f->ctx, f->integ_slug, picked, f);
+		return p ? tui_push(p) : tui_redraw();
 	}
 	if (!f->nits) {
 		tui_message("No integration is usable in this space, so there are no repositories to "
@@ -214,6 +278,14 @@ static tui_ret form_enter(form *f)
 	}
 	p = repo_picker_new(f->ctx, f->its[f->integ].slug, picked, f);
 	return p ? tui_push(p) : tui_redraw();
+}
+
+/* Editing skips the rows shown as text. */
+static void move_focus(form *f, int dir)
+{
+	int first = f->edit ? F_REPO : 0, n = F_COUNT - first;
+
+	f->focus = first + (f->focus - first + n + dir) % n;
 }
 
 static tui_ret form_key(tui_screen *s, const tui_event *ev)
@@ -226,13 +298,14 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	case TUI_K_ESC:
 		if (!form_typed(f))
 			return tui_unhandled();
-		return tui_push(tui_dialog_confirm("Discard the new stack?", "What you typed will be "
-			"lost.", "Discard", "Keep editing", false, discard_answer, f));
+		return tui_push(tui_dialog_confirm(f->edit ? "Discard the changes?" :
+			"Discard the new stack?", "What you typed will be lost.", "Discard",
+			"Keep editing", false, discard_answer, f));
 	case TUI_K_TAB: case TUI_K_DOWN:
-		f->focus = (f->focus + 1) % F_COUNT;
+		move_focus(f, 1);
 		return tui_redraw();
 	case TUI_K_BACKTAB: case TUI_K_UP:
-		f->focus = (f->focus + F_COUNT - 1) % F_COUNT;
+		move_focus(f, -1);
 		return tui_redraw();
 	case TUI_K_ENTER:
 		return form_enter(f);
@@ -270,6 +343,11 @@ static void form_destroy(tui_screen *s)
 	tui_field_destroy(&f->root);
 	space_list_free(f->spaces, f->nspaces);
 	integration_list_free(f->its, f->nits);
+	for (int i = 0; i < 4; i++)
+		free(f->fixed[i]);
+	for (int i = 0; i < 3; i++)
+		free(f->was[i]);
+	free(f->integ_slug);
 	free(f);
 }
 
@@ -280,7 +358,7 @@ static const tui_screen_ops form_ops = {
 	.cursor = form_cursor,
 };
 
-tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
+static form *form_alloc(bb_ctx *ctx, bb_err *why)
 {
 	form *f = calloc(1, sizeof *f);
 
@@ -288,10 +366,55 @@ tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
 	    tui_field_init(&f->branch, 0) || tui_field_init(&f->root, 0)) {
 		if (f)
 			form_destroy(&f->s);
-		bb_fail(why, BB_DBERR, "Out of memory.");
+		bb_oom(why);
 		return NULL;
 	}
 	f->ctx = ctx;
+	f->s.ops = &form_ops;
+	f->s.keys = stack_form_keys;
+	f->s.title = f->title;
+	f->s.data = f;
+	return f;
+}
+
+tui_screen *stack_edit_new(bb_ctx *ctx, const bb_stack *s, bb_err *why)
+{
+	char doing[BB_NAME_MAX * 4 + 32], integ[BB_NAME_MAX * 4 + 32];
+	form *f;
+
+	/* refused at once, before anything is typed */
+	snprintf(doing, sizeof doing, "Changing the %s %s", s->kind, s->name);
+	if (space_need(ctx, s->space, BB_ROLE_ADMIN, doing, why) != BB_OK ||
+	    !(f = form_alloc(ctx, why)))
+		return NULL;
+	snprintf(integ, sizeof integ, s->integration ? "%s" : "detached (was %s)",
+		 s->integration ? s->integration : s->detached_from ? s->detached_from : "?");
+	f->edit = true;
+	f->kind = !strcmp(s->kind, "module");
+	f->fixed[0] = util_strdup(s->name), f->fixed[1] = util_strdup(s->kind);
+	f->fixed[2] = util_strdup(s->space), f->fixed[3] = util_strdup(integ);
+	f->integ_slug = util_strdup(s->integration);
+	f->was[0] = util_strdup(s->repository), f->was[1] = util_strdup(s->branch);
+	f->was[2] = util_strdup(s->project_root ? s->project_root : "");
+	if (!f->fixed[0] || !f->fixed[1] || !f->fixed[2] || !f->fixed[3] || !f->was[0] ||
+	    !f->was[1] || !f->was[2] || tui_field_set(&f->repo, f->was[0]) ||
+	    tui_field_set(&f->branch, f->was[1]) || tui_field_set(&f->root, f->was[2])) {
+		form_destroy(&f->s);
+		bb_oom(why);
+		return NULL;
+	}
+	f->branch_typed = true; /* a pick keeps the branch the stack tracks */
+	f->focus = F_REPO;
+	snprintf(f->title, sizeof f->title, "Edit %s %s", s->kind, s->name);
+	return &f->s;
+}
+
+tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
+{
+	form *f = form_alloc(ctx, why);
+
+	if (!f)
+		return NULL;
 	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
 	    f->nspaces == 0) {
 		if (f->nspaces == 0)
@@ -304,9 +427,5 @@ tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
 	tui_field_set(&f->branch, "main");
 	load_integrations(f);
 	snprintf(f->title, sizeof f->title, "New stack or module");
-	f->s.ops = &form_ops;
-	f->s.keys = stack_form_keys;
-	f->s.title = f->title;
-	f->s.data = f;
 	return &f->s;
 }

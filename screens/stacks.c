@@ -16,6 +16,7 @@
 #include "space.h"
 #include "stack.h"
 #include "stack_priv.h"
+#include "validate.h"
 #include "verify.h"
 
 #define PAGE 64
@@ -63,17 +64,23 @@ typedef struct stacks {
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
 	char trig_name[256];
 	bb_strlist broken;  /* "integration\trepository" with no working webhook */
+	stack_target doomed; /* the stack the delete dialog asks about */
 } stacks;
 
 const tui_keydef stacks_keys[] = {
 	{SCR_OPEN, {TUI_K_ENTER}, "details", "Show every field of the selected stack or module.", true},
+	{SCR_EDIT, {'e'}, "edit",
+	 "Change the repository, branch or project root of the selected one (admins of its space).",
+	 true},
+	{SCR_DELETE, {'d'}, "delete",
+	 "Delete the selected stack or module and its runs (asks first; admins of its space).", true},
 	{SCR_NEW, {'n'}, "new", "Create a stack or module (admins of a space).", true},
 	{ACT_INTEGRATION, {'i'}, "integration",
 	 "Set the integration of the marked stacks, or of the selected one.", true},
-	{ACT_MARK, {' '}, "mark", "Mark or unmark the selected row for setting an integration.", true},
-	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
 	{SCR_FILTER, {'/'}, "filter",
 	 "Filter by name, space, repository or integration as you type; Esc clears it.", true},
+	{ACT_MARK, {' '}, "mark", "Mark or unmark the selected row for setting an integration.", true},
+	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
 	{ACT_TRIGGER, {'T'}, "trigger",
 	 "Trigger a tracked run of the selected stack or module at its branch's head.", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
@@ -479,11 +486,65 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 	return tui_push(next);
 }
 
+/* The row as core's stack (the strings stay the row's). */
+static bb_stack stack_of(const srow *r)
+{
+	bb_stack s = {r->kind, r->name, r->space, r->integration, r->repo, r->branch, r->root,
+		      r->detached, r->created};
+
+	return s;
+}
+
+static tui_ret delete_answer(void *arg, enum tui_answer a)
+{
+	stacks *st = arg;
+	bb_stack_removal gone;
+	bb_err err = {0};
+	char msg[BB_NAME_MAX * 4 + 64];
+
+	if (a == TUI_ANSWER_YES &&
+	    stack_delete(st->ctx, st->doomed.kind, st->doomed.name, 1, &gone, &err) != BB_OK) {
+		stack_target_clear(&st->doomed);
+		return refuse(&err);
+	}
+	if (a == TUI_ANSWER_YES) {
+		scr_changed();
+		snprintf(msg, sizeof msg, "Deleted %s %s and its %ld run%s.", gone.kind,
+			 st->doomed.name, gone.runs, gone.runs == 1 ? "" : "s");
+		tui_message(msg, false);
+	}
+	stack_target_clear(&st->doomed);
+	return (tui_ret){TUI_R_FULL, 0, NULL};
+}
+
+/* Asks before deleting; a refusal (not admin there) comes at once. */
+static tui_ret ask_delete(stacks *st, const srow *sel)
+{
+	char text[BB_NAME_MAX * 8 + 400];
+	bb_stack_removal gone;
+	bb_err why = {0};
+	tui_screen *d;
+
+	if (stack_delete(st->ctx, sel->kind, sel->name, 0, &gone, &why) != BB_OK)
+		return refuse(&why);
+	stack_target_clear(&st->doomed);
+	if (stack_target_set(&st->doomed, sel->kind, sel->name, sel->space, NULL) != 0)
+		return tui_redraw();
+	snprintf(text, sizeof text, "Delete the %s %s (space %s, repository %s, branch %s)? Its "
+		 "%ld run%s will be deleted with it. The repository and its webhook in Bitbucket "
+		 "are not touched.", sel->kind, sel->name, sel->space, sel->repo, sel->branch,
+		 gone.runs, gone.runs == 1 ? "" : "s");
+	d = tui_dialog_confirm(strcmp(sel->kind, "module") ? "Delete stack" : "Delete module",
+			       text, "Delete", "Cancel", false, delete_answer, st);
+	return d ? tui_push(d) : tui_redraw();
+}
+
 static tui_ret stacks_action(stacks *st, int action)
 {
 	const srow *sel = st->count > 0 ? row_at(st, st->list.sel) : NULL;
 	tui_screen *next = NULL;
 	bb_err why = {0};
+	bb_stack one;
 
 	switch (action) {
 	case SCR_NEW:
@@ -494,6 +555,18 @@ static tui_ret stacks_action(stacks *st, int action)
 		if (!sel)
 			return tui_redraw();
 		next = details_panel(st->ctx, sel);
+		break;
+	case SCR_EDIT:
+	case SCR_DELETE:
+		if (!sel) {
+			tui_message("No stack selected; move to one first.", true);
+			return tui_redraw();
+		}
+		if (action == SCR_DELETE)
+			return ask_delete(st, sel);
+		one = stack_of(sel);
+		if (!(next = stack_edit_new(st->ctx, &one, &why)))
+			return refuse(&why);
 		break;
 	case ACT_INTEGRATION:
 		return choose_integration(st, sel);
@@ -553,6 +626,7 @@ static void stacks_destroy(tui_screen *s)
 	page_clear(&st->pages[0]);
 	page_clear(&st->pages[1]);
 	marks_clear(st);
+	stack_target_clear(&st->doomed);
 	verify_destroy(&st->trig);
 	tui_list_destroy(&st->list);
 	stack_index_free(st->ix);
