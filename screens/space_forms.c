@@ -24,6 +24,7 @@ typedef struct mform {
 	size_t nparents, parent;
 	bool inherit;
 	bb_role role;        /* grant form */
+	char *initial;       /* the text the form opened with ("" or the login) */
 	char space[BB_NAME_MAX * 4 + 1];
 	char title[BB_NAME_MAX * 4 + 48];
 	int cy, cx;
@@ -153,7 +154,7 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 
 	switch (ev->key) {
 	case TUI_K_ESC:
-		if (!*tui_field_value(&f->text))
+		if (!strcmp(tui_field_value(&f->text), f->initial ? f->initial : ""))
 			return tui_unhandled();
 		return tui_push(tui_dialog_confirm("Discard?", "What you typed will be lost.",
 			"Discard", "Keep editing", false, discard_answer, f));
@@ -195,6 +196,7 @@ static void form_destroy(tui_screen *s)
 	mform *f = SCR_STATE(mform, s);
 
 	tui_field_destroy(&f->text);
+	free(f->initial);
 	space_list_free(f->parents, f->nparents);
 	free(f);
 }
@@ -261,6 +263,7 @@ tui_screen *grant_form_new(bb_ctx *ctx, const char *space, const char *login, bb
 	snprintf(f->space, sizeof f->space, "%s", space);
 	if (login) {
 		tui_field_set(&f->text, login);
+		f->initial = util_strdup(login);
 		f->focus = 1; /* changing a role: the login is known */
 	}
 	snprintf(f->title, sizeof f->title, "Grant a role in space %s", space);

@@ -410,8 +410,9 @@ static tui_screen *details_panel(bb_ctx *ctx, const srow *r)
 		 "Repository: %s\nBranch: %s\nProject root: %s\nCreated: %s%s", r->kind, r->name,
 		 r->space, integ, r->repo, r->branch, r->root && *r->root ? r->root : "(none)",
 		 r->created ? r->created : "-",
-		 r->integration ? "" : "\n\nDetached: it receives no webhooks and no triggered "
-		 "runs until an admin picks an integration (press i).");
+		 r->integration ? "\n\nOn the list, e edits it and d deletes it." :
+		 "\n\nDetached: it receives no webhooks and no triggered runs until an admin "
+		 "picks an integration (press i); e edits it and d deletes it.");
 	tui_size(&cols, &rows);
 	n = strlen(text);
 	stack_runs_describe(ctx, r->name, rows - 18, text + n, sizeof text - n);
