@@ -40,6 +40,7 @@ static const struct {
 	{"Stacks and modules: repository picker", repo_picker_keys},
 	{"Dialogs", tui_dialog_keys},
 	{"Help", tui_help_keys},
+	{"Text fields", tui_field_keys},
 };
 
 void console_dump_keys(FILE *out)

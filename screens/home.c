@@ -25,8 +25,7 @@ const tui_keydef home_keys[] = {
 	{SCR_FILTER, {'/'}, "filter", "Filter the list as you type; Esc clears the filter.", true},
 	{SCR_STACKS, {'S'}, "stacks", "Show every stack and module you may see.", true},
 	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -188,8 +187,7 @@ static tui_ret home_key(tui_screen *s, const tui_event *ev)
 	home *h = SCR_STATE(home, s);
 	enum tui_field_res r;
 
-	if (!h->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
-	    ev->action != SCR_MOVE)
+	if (!h->list.filtering && ev->action >= TUI_ACT_APP)
 		return home_action(h, ev->action);
 	r = tui_list_event(&h->list, ev);
 	if (r != TUI_FIELD_IGNORED)

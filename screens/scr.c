@@ -21,6 +21,36 @@ void scr_set_ctx(bb_ctx *ctx)
 	the_ctx = ctx;
 }
 
+const tui_action_def scr_actions[] = {
+	{SCR_NEW, "new", "Create: an integration (wizard), a stack or module."},
+	{SCR_OPEN, "open", "Open the selected row: details, a delivery, a stack."},
+	{SCR_EDIT, "edit", "Edit the integration."},
+	{SCR_DELETE, "delete", "Delete the selected item (asks to confirm); in the labels step, remove the last label."},
+	{SCR_REVEAL, "reveal", "Show the webhook secret (admins)."},
+	{SCR_ROTATE, "rotate", "Rotate the webhook secret (asks to confirm)."},
+	{SCR_WEBHOOK, "webhook", "Open the webhook setup of the integration."},
+	{SCR_STACKS, "stacks", "Show the stacks and modules."},
+	{SCR_AUDIT, "audit", "Show the audit log."},
+	{SCR_NEXT, "next", "Go on: the next step or field, or take what is shown."},
+	{SCR_FINISH, "finish", "Finish a multi-line text and go on."},
+	{SCR_COPY, "copy", "Copy the shown value to the clipboard (OSC 52)."},
+	{SCR_COPY_SECRET, "copy-secret", "Copy the webhook secret to the clipboard (OSC 52)."},
+	{SCR_DISCARD, "discard", "Discard the saved draft."},
+	{SCR_SAVE, "save", "Save the form."},
+	{SCR_VERIFY, "verify", "Verify the integration's token with Bitbucket."},
+	{SCR_TROUBLESHOOT, "troubleshoot", "Open the troubleshooting checks."},
+	{SCR_DELIVERIES, "deliveries", "Show the webhook deliveries."},
+	{SCR_FIX, "fix", "Repair what the screen found broken."},
+	{SCR_MARK, "mark", "Mark or unmark the selected row."},
+	{SCR_DETACHED, "detached", "Show only detached stacks and modules, or all again."},
+	{SCR_INTEGRATION, "set-integration", "Set the integration of the marked rows."},
+	{SCR_TRIGGER, "trigger", "Trigger a tracked run."},
+	{SCR_PICK, "pick", "Open the picker of the focused field, or create."},
+	{SCR_CYCLE, "change", "Show the previous or next choice of the focused field."},
+	{SCR_RUN, "run-checks", "Run the checks again."},
+	{0, NULL, NULL}
+};
+
 unsigned scr_generation(void)
 {
 	return generation;

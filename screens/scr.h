@@ -91,7 +91,8 @@ extern const tui_keydef audit_keys[];
 extern const tui_keydef deliveries_keys[];
 extern const tui_keydef delivery_view_keys[];
 
-/* App action ids shared by the key tables. */
+/* App action ids shared by the key tables; each has a name in scr.c
+ * (scr_actions), which is what a config file binds keys to. */
 enum {
 	SCR_NEW = TUI_ACT_APP,
 	SCR_OPEN,
@@ -103,19 +104,29 @@ enum {
 	SCR_STACKS,
 	SCR_AUDIT,
 	SCR_NEXT,
-	SCR_PREV_FIELD,
-	SCR_NEXT_FIELD,
 	SCR_FINISH,
 	SCR_COPY,
 	SCR_COPY_SECRET,
-	SCR_FILTER,
 	SCR_DISCARD,
 	SCR_SAVE,
-	SCR_MOVE,
 	SCR_VERIFY,
 	SCR_TROUBLESHOOT,
 	SCR_DELIVERIES,
-	SCR_FIX
+	SCR_FIX,
+	SCR_MARK,
+	SCR_DETACHED,
+	SCR_INTEGRATION,
+	SCR_TRIGGER,
+	SCR_PICK,
+	SCR_CYCLE,
+	SCR_RUN,
+	/* generic ones under the names the screens used before */
+	SCR_FILTER = TUI_ACT_FILTER,
+	SCR_NEXT_FIELD = TUI_ACT_NEXT_FIELD,
+	SCR_PREV_FIELD = TUI_ACT_PREV_FIELD
 };
+
+/* The names of the SCR_* actions (registered by console_main). */
+extern const tui_action_def scr_actions[];
 
 #endif

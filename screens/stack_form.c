@@ -14,7 +14,7 @@
 
 enum { F_NAME, F_KIND, F_SPACE, F_INTEG, F_REPO, F_BRANCH, F_ROOT, F_CREATE, F_COUNT };
 
-enum { ACT_PICK = SCR_MOVE + 200, ACT_CYCLE };
+enum { ACT_PICK = SCR_PICK, ACT_CYCLE = SCR_CYCLE };
 
 typedef struct form {
 	tui_screen s;
@@ -36,14 +36,17 @@ typedef struct form {
 const tui_keydef stack_form_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
-	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
-	 "On kind, space and integration: show the previous or next choice.", true},
+	{ACT_CYCLE, {TUI_K_RIGHT, ' '}, "change",
+	 "On kind, space and integration: show the next choice.", true},
+	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL,
+	 "On kind, space and integration: show the previous choice.", false},
 	{ACT_PICK, {TUI_K_ENTER}, "pick/create",
 	 "On the repository: open the repository picker; on Create: create; elsewhere: next field.",
 	 true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding typed input).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
 	 "Show the keys of this form (F1 in a text field, where ? is typed).", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -222,26 +225,26 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	tui_field *fld = field_of(f, f->focus);
 	enum tui_field_res r;
 
-	switch (ev->key) {
-	case TUI_K_ESC:
+	switch (ev->action) {
+	case TUI_ACT_BACK:
 		if (!form_typed(f))
 			return tui_unhandled();
 		return tui_push(tui_dialog_confirm("Discard the new stack?", "What you typed will be "
 			"lost.", "Discard", "Keep editing", false, discard_answer, f));
-	case TUI_K_TAB: case TUI_K_DOWN:
+	case SCR_NEXT_FIELD:
 		f->focus = (f->focus + 1) % F_COUNT;
 		return tui_redraw();
-	case TUI_K_BACKTAB: case TUI_K_UP:
+	case SCR_PREV_FIELD:
 		f->focus = (f->focus + F_COUNT - 1) % F_COUNT;
 		return tui_redraw();
-	case TUI_K_ENTER:
+	case ACT_PICK:
 		return form_enter(f);
 	default:
 		break;
 	}
 	if (!fld) {
-		if (ev->key == TUI_K_LEFT || ev->key == TUI_K_RIGHT || ev->key == ' ') {
-			cycle(f, ev->key == TUI_K_LEFT ? -1 : 1);
+		if (ev->action == TUI_ACT_LEFT || ev->action == ACT_CYCLE) {
+			cycle(f, ev->action == TUI_ACT_LEFT ? -1 : 1);
 			return tui_redraw();
 		}
 		return tui_unhandled();

@@ -24,10 +24,10 @@
 #define LAST_RUN_MIN_COLS 100
 
 enum {
-	ACT_MARK = SCR_MOVE + 100,
-	ACT_DETACHED,
-	ACT_INTEGRATION,
-	ACT_TRIGGER
+	ACT_MARK = SCR_MARK,
+	ACT_DETACHED = SCR_DETACHED,
+	ACT_INTEGRATION = SCR_INTEGRATION,
+	ACT_TRIGGER = SCR_TRIGGER
 };
 
 typedef struct srow {
@@ -76,8 +76,7 @@ const tui_keydef stacks_keys[] = {
 	 "Filter by name, space, repository or integration as you type; Esc clears it.", true},
 	{ACT_TRIGGER, {'T'}, "trigger",
 	 "Trigger a tracked run of the selected stack or module at its branch's head.", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
@@ -527,8 +526,7 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	stacks *st = SCR_STATE(stacks, s);
 	enum tui_field_res r;
 
-	if (!st->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
-	    ev->action != SCR_MOVE)
+	if (!st->list.filtering && ev->action >= TUI_ACT_APP)
 		return stacks_action(st, ev->action);
 	if (!st->list.filtering && ev->action == SCR_FILTER)
 		index_ready(st); /* now, so that no keystroke waits for it */

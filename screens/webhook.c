@@ -35,8 +35,8 @@ const tui_keydef webhook_keys[] = {
 	 "(needs the webhook scopes); Esc cancels.", false},
 	{SCR_OPEN, {TUI_K_ENTER}, "what is wrong", "Show the state of the selected repository's "
 	 "webhook in one sentence.", false},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move", "Move in the table of repositories.",
-	 false},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, NULL, "Move down in the table of repositories.", false},
+	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Move up in the table of repositories.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (while fixing: cancel).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
@@ -192,11 +192,11 @@ static tui_ret webhook_fix(webhook *h)
 	return tui_redraw();
 }
 
-static tui_ret webhook_move(webhook *h, tui_key k)
+static tui_ret webhook_move(webhook *h, int action)
 {
-	if ((k == TUI_K_DOWN || k == 'j') && h->sel + 1 < h->rep.n)
+	if (action == TUI_ACT_DOWN && h->sel + 1 < h->rep.n)
 		h->sel++;
-	else if ((k == TUI_K_UP || k == 'k') && h->sel > 0)
+	else if (action == TUI_ACT_UP && h->sel > 0)
 		h->sel--;
 	return tui_redraw();
 }
@@ -254,8 +254,9 @@ static tui_ret webhook_key(tui_screen *s, const tui_event *ev)
 		return webhook_fix(h);
 	case SCR_OPEN:
 		return webhook_explain(h);
-	case SCR_MOVE:
-		return webhook_move(h, ev->key);
+	case TUI_ACT_UP:
+	case TUI_ACT_DOWN:
+		return webhook_move(h, ev->action);
 	case SCR_REVEAL:
 		return webhook_reveal(h);
 	case SCR_COPY:

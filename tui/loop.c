@@ -173,12 +173,20 @@ static void apply(tui_ret r)
 		loop.need_draw = true;
 }
 
+/* Whether the screen lets the user do action now (see ops->allowed). */
+static bool screen_allows(void *arg, int action)
+{
+	tui_screen *s = arg;
+
+	return action < TUI_ACT_APP || !s->ops->allowed || s->ops->allowed(s, action, NULL, 0);
+}
+
 /* What the loop does with a key the screen left alone. */
-static void default_action(const tui_screen *s, int action)
+static void default_action(tui_screen *s, int action)
 {
 	switch (action) {
 	case TUI_ACT_HELP:
-		apply(tui_push(tui_help_screen(s->title, s->keys)));
+		apply(tui_push(tui_help_screen_if(s->title, s->keys, screen_allows, s)));
 		break;
 	case TUI_ACT_BACK:
 		apply(tui_pop());
@@ -240,7 +248,10 @@ static void draw_hints(int cols, int rows)
 {
 	char bar[1024];
 
-	tui_keytable_hintbar(top() ? top()->keys : NULL, cols, bar, sizeof(bar));
+	if (top())
+		tui_keytable_hintbar_if(top()->keys, screen_allows, top(), cols, bar, sizeof(bar));
+	else
+		bar[0] = '\0';
 	tui_put(stdscr, rows - 1, 0, cols, bar, tui_attr(TUI_HINT), true);
 }
 
@@ -342,6 +353,15 @@ static void dispatch_key(tui_key key, const char *text)
 	 * never left standing on a screen it does not belong to. */
 	if (loop.message[0])
 		tui_message(NULL, false);
+	if (ev.action >= TUI_ACT_APP && s->ops->allowed) {
+		char why[512] = "";
+
+		if (!s->ops->allowed(s, ev.action, why, sizeof why)) {
+			/* said at once: no question is asked for what will be refused */
+			tui_message(why[0] ? why : "You may not do that here.", true);
+			return;
+		}
+	}
 	r = s->ops->key(s, &ev);
 	if (r.flags & TUI_R_UNHANDLED)
 		default_action(s, ev.action);

@@ -91,6 +91,12 @@ typedef struct tui_screen_ops {
 	/* Where the hardware cursor goes (focused field, selected row) so that
 	 * braille displays follow it; return false to hide it. Optional. */
 	bool (*cursor)(tui_screen *s, int *y, int *x);
+	/* May the user do this app action (>= TUI_ACT_APP) now (role, state)?
+	 * false writes the reason (one sentence) to why. The hint bar and help
+	 * leave refused actions out, and the loop answers a refused key with the
+	 * reason without calling key(). Return true while a text input has the
+	 * keys (letters are text then). Optional: NULL allows everything. */
+	bool (*allowed)(tui_screen *s, int action, char *why, size_t whylen);
 } tui_screen_ops;
 
 struct tui_screen {
