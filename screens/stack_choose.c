@@ -34,6 +34,7 @@ typedef struct choose {
 const tui_keydef stack_choose_keys[] = {
 	{TUI_ACT_CHOOSE, {TUI_K_ENTER, ' '}, "set", "Set the selected integration on the stacks.",
 	 true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "move", "Move down between the integrations.", true},
 	TUI_KEYS_INCLUDE(tui_choice_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel; nothing changes.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this chooser.", true},

@@ -79,7 +79,7 @@ const tui_keydef tui_list_arrow_keys[] = {
 
 const tui_keydef tui_choice_keys[] = {
 	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "move", "Move to the next choice (disabled ones are skipped).",
-	 true},
+	 false},
 	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Move to the previous choice.", false},
 	{0}
 };
