@@ -14,6 +14,7 @@ typedef struct home {
 	size_t nrows;
 	unsigned gen;     /* scr_generation() when loaded */
 	bool loaded;
+	bool may_new, may_audit; /* the user's roles when loaded */
 	int cw[6];        /* column widths: name type space labels stacks credentials */
 	int cy, cx;
 } home;
@@ -81,6 +82,7 @@ static void home_filter(void *arg, const char *text)
 
 static void home_load(home *h)
 {
+	int ok = 0;
 	bb_err err = {0};
 	bb_integration *v = NULL;
 	size_t n = 0;
@@ -95,6 +97,8 @@ static void home_load(home *h)
 	h->rows = calloc(n ? n : 1, sizeof *h->rows);
 	h->gen = scr_generation();
 	h->loaded = true;
+	h->may_new = scr_role_somewhere(BB_ROLE_ADMIN);
+	h->may_audit = space_may(scr_ctx(), BB_ROOT_SPACE, BB_ROLE_ADMIN, &ok, &err) == BB_OK && ok;
 	home_filter(h, tui_list_filter_text(&h->list));
 }
 
@@ -195,6 +199,35 @@ static tui_ret home_key(tui_screen *s, const tui_event *ev)
 	return tui_unhandled();
 }
 
+/* What the user's roles let them do: n needs admin somewhere, d admin of the
+ * selected integration's space, a admin of root. */
+static bool home_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	home *h = SCR_STATE(home, s);
+	const bb_integration *it = selected(h);
+	bb_err err = {0};
+
+	if (h->list.filtering)
+		return true; /* letters are text */
+	switch (action) {
+	case SCR_NEW:
+		if (!h->may_new && why)
+			scr_role_reason(BB_ROLE_ADMIN, "Creating an integration", why, size);
+		return h->may_new;
+	case SCR_DELETE:
+		return !it || scr_admin_of(it, "Deleting integration", why, size);
+	case SCR_AUDIT:
+		if (!h->may_audit && why) {
+			space_need(scr_ctx(), BB_ROOT_SPACE, BB_ROLE_ADMIN, "Reading the audit log",
+				   &err);
+			snprintf(why, size, "%s", err.msg);
+		}
+		return h->may_audit;
+	default:
+		return true;
+	}
+}
+
 static bool home_cursor(tui_screen *s, int *y, int *x)
 {
 	home *h = SCR_STATE(home, s);
@@ -219,6 +252,7 @@ static const tui_screen_ops home_ops = {
 	.resize = home_resize,
 	.destroy = home_destroy,
 	.cursor = home_cursor,
+	.allowed = home_allowed,
 };
 
 tui_screen *home_new(void)

@@ -137,17 +137,49 @@ void scr_error(const bb_err *err)
 	tui_message(err->msg[0] ? err->msg : "Something went wrong; try again.", true);
 }
 
-void scr_details_reason(const bb_integration *it, char *out, size_t size)
+bool scr_admin_of(const bb_integration *it, const char *doing, char *why, size_t size)
 {
-	char doing[256], q[BB_QUOTE_SIZE];
+	char what[320], q[BB_QUOTE_SIZE];
 	bb_err err = {0};
 
+	if (it->details_visible)
+		return true;
+	if (!why)
+		return false;
 	validate_quote(it->name, q, sizeof q);
-	snprintf(doing, sizeof doing, "Seeing the details of integration %s", q);
-	if (space_need(scr_ctx(), it->space, BB_ROLE_ADMIN, doing, &err) == BB_OK)
+	snprintf(what, sizeof what, "%s %s", doing, q);
+	if (space_need(scr_ctx(), it->space, BB_ROLE_ADMIN, what, &err) == BB_OK)
+		return true; /* granted since the list was read */
+	snprintf(why, size, "%s", err.msg);
+	return false;
+}
+
+void scr_details_reason(const bb_integration *it, char *out, size_t size)
+{
+	bb_integration seen = *it;
+
+	seen.details_visible = 0; /* ask core, whatever the flag says */
+	if (scr_admin_of(&seen, "Seeing the details of integration", out, size))
 		snprintf(out, size, "You may see the details of this integration.");
-	else
-		snprintf(out, size, "%s", err.msg);
+}
+
+bool scr_role_somewhere(bb_role need)
+{
+	bb_space *v = NULL;
+	size_t n = 0;
+	bb_err err = {0};
+
+	if (space_list_where(scr_ctx(), need, &v, &n, &err) != BB_OK)
+		return false;
+	space_list_free(v, n);
+	return n > 0;
+}
+
+void scr_role_reason(bb_role need, const char *doing, char *out, size_t size)
+{
+	snprintf(out, size, "%s needs the %s role in a space; you (%s) are %s of none. Ask an "
+		 "admin of root to grant it.", doing, role_name(need), scr_ctx()->user,
+		 role_name(need));
 }
 
 void scr_short_time(const char *t, char *out, size_t size)

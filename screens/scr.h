@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "error.h"
 #include "integration.h"
+#include "space.h"
 
 /* The context of the running console (set once by console_main). */
 bb_ctx *scr_ctx(void);
@@ -39,6 +40,17 @@ void scr_error(const bb_err *err);
 /* The sentence saying why ctx's user may not see an integration's details
  * (which role is needed in which space). */
 void scr_details_reason(const bb_integration *it, char *out, size_t size);
+/* Whether ctx's user holds at least `need` in some space (what creating
+ * something needs); false when it cannot be told. For the screens' allowed
+ * hooks: ask once when loading, not on every draw. */
+bool scr_role_somewhere(bb_role need);
+/* The sentence for a refusal by scr_role_somewhere: "Creating an integration
+ * needs the admin role in a space; you (carol) have it in none." */
+void scr_role_reason(bb_role need, const char *doing, char *out, size_t size);
+/* Whether the user may act on it as its space's admin (what seeing its
+ * details needs); when not and why is not NULL, the sentence saying which
+ * role is needed where, starting with `doing` and the integration's name. */
+bool scr_admin_of(const bb_integration *it, const char *doing, char *why, size_t size);
 /* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
 void scr_short_time(const char *rfc3339, char *out, size_t size);
 /* "yyyy-mm-dd hh:mm:ss ZONE" in the local time zone (TZ honoured) from an

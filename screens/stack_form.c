@@ -297,10 +297,12 @@ tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
 	f->ctx = ctx;
 	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
 	    f->nspaces == 0) {
-		if (f->nspaces == 0)
-			bb_fail(why, BB_DENIED, "Creating a stack or module needs the admin role in "
-				"a space; you (%s) are admin of none. Ask an admin of root to grant "
-				"it.", ctx->user);
+		if (f->nspaces == 0) {
+			char text[BB_MSG_MAX];
+
+			scr_role_reason(BB_ROLE_ADMIN, "Creating a stack or module", text, sizeof text);
+			bb_fail(why, BB_DENIED, "%s", text);
+		}
 		form_destroy(&f->s);
 		return NULL;
 	}

@@ -63,6 +63,7 @@ typedef struct stacks {
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
 	char trig_name[256];
 	bb_strlist broken;  /* "integration\trepository" with no working webhook */
+	bool may_admin, may_write; /* the user's roles somewhere, when opened */
 } stacks;
 
 const tui_keydef stacks_keys[] = {
@@ -536,6 +537,24 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	return tui_unhandled();
 }
 
+/* Creating and setting an integration need admin of a space, a run needs
+ * write: a reader does not see them in the bar or the help. A key pressed
+ * anyway is refused at once by the screen's own dialog, which names the
+ * stack's space (core checks that very space). */
+static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	stacks *st = SCR_STATE(stacks, s);
+
+	(void)size;
+	if (why || st->list.filtering)
+		return true;
+	if (action == SCR_NEW || action == ACT_INTEGRATION)
+		return st->may_admin;
+	if (action == ACT_TRIGGER)
+		return st->may_write;
+	return true;
+}
+
 static bool stacks_cursor(tui_screen *s, int *y, int *x)
 {
 	stacks *st = SCR_STATE(stacks, s);
@@ -565,6 +584,7 @@ static const tui_screen_ops stacks_ops = {
 	.resize = stacks_resize,
 	.destroy = stacks_destroy,
 	.cursor = stacks_cursor,
+	.allowed = stacks_allowed,
 };
 
 tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
@@ -589,6 +609,8 @@ tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
 	st->s.keys = stacks_keys;
 	st->s.title = st->title;
 	st->s.data = st;
+	st->may_admin = scr_role_somewhere(BB_ROLE_ADMIN);
+	st->may_write = scr_role_somewhere(BB_ROLE_WRITE);
 	recount(st);
 	return &st->s;
 }

@@ -106,8 +106,8 @@ static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 	if (h->it.webhook_secret)
 		tui_put(win, y++, x + 2, width - 2, h->it.webhook_secret, A_BOLD, true);
 	else {
-		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8), "  (r reveals)", mask,
-			      sizeof mask);
+		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8),
+			      h->it.details_visible ? "  (r reveals)" : "", mask, sizeof mask);
 		tui_put(win, y++, x + 2, width - 2, mask, 0, true);
 	}
 	y++;
@@ -286,10 +286,23 @@ static void webhook_destroy(tui_screen *s)
 	free(h);
 }
 
+/* Revealing, copying the secret and fixing the webhooks need the admin role
+ * of the integration's space. */
+static bool webhook_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	webhook *h = SCR_STATE(webhook, s);
+
+	if (!h->loaded || (action != SCR_REVEAL && action != SCR_COPY_SECRET && action != SCR_FIX))
+		return true;
+	return scr_admin_of(&h->it, action == SCR_FIX ? "Changing the webhooks of integration"
+			    : "Revealing the webhook secret of integration", why, size);
+}
+
 static const tui_screen_ops webhook_ops = {
 	.draw = webhook_draw,
 	.key = webhook_key,
 	.destroy = webhook_destroy,
+	.allowed = webhook_allowed,
 };
 
 tui_screen *webhook_new(const char *slug)
