@@ -375,16 +375,22 @@ void tui_keytable_row_keys(const tui_keydef *table, const tui_keydef *def, char 
 	join_keys(keys, row_keys(table, def, keys, sizeof keys / sizeof keys[0]), out, outlen);
 }
 
-tui_key tui_keytable_key(const tui_keydef *table, int action)
+size_t tui_keytable_keys_of(const tui_keydef *table, int action, tui_key *out, size_t max)
 {
 	const tui_keydef *rows[ROWS_MAX];
-	size_t n = flatten(table, rows, 0, 0);
+	size_t n = flatten(table, rows, 0, 0), got = 0;
+
+	for (size_t i = 0; i < n && got < max; i++)
+		if (rows[i]->action == action)
+			got += row_keys(table, rows[i], out + got, max - got);
+	return got;
+}
+
+tui_key tui_keytable_key(const tui_keydef *table, int action)
+{
 	tui_key key;
 
-	for (size_t i = 0; i < n; i++)
-		if (rows[i]->action == action && row_keys(table, rows[i], &key, 1) == 1)
-			return key;
-	return 0;
+	return tui_keytable_keys_of(table, action, &key, 1) == 1 ? key : 0;
 }
 
 /* ---- hint bar and help ------------------------------------------------------------ */

@@ -193,6 +193,7 @@ static void init_theme(void)
 	a[TUI_TITLE] = A_BOLD | COLOR_PAIR(1);
 	a[TUI_ERROR] = A_BOLD | COLOR_PAIR(2);
 	a[TUI_HINT_KEY] = A_BOLD | COLOR_PAIR(3);
+	tui_theme_apply(a);
 }
 
 attr_t tui_attr(tui_role role)

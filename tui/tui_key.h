@@ -158,6 +158,8 @@ void tui_keytable_row_keys(const tui_keydef *table, const tui_keydef *def, char 
 			   size_t outlen);
 /* The first key that does action in table (bindings applied), or 0. */
 tui_key tui_keytable_key(const tui_keydef *table, int action);
+/* All of them (at most max); returns the count. */
+size_t tui_keytable_keys_of(const tui_keydef *table, int action, tui_key *out, size_t max);
 
 /* The hint bar for the table at `width` columns: "Enter open  n new  ? help"
  * for rows with in_bar, in table order, first key only; items that do not fit
