@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "account.h"
 #include "draft.h"
@@ -148,8 +149,9 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 	bb_err err = {0};
 	int setup, rc;
 
-	(void)argc;
-	(void)argv;
+	/* the command line was checked already: only the flag is looked for */
+	for (int i = 1; i < argc; i++)
+		opt.no_mouse = opt.no_mouse || strcmp(argv[i], "--no-mouse") == 0;
 	/* tokens are typed, verified and revealed here: no core dumps, no ptrace */
 	privs_protect_secrets();
 	scr_set_ctx(ctx);

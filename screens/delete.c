@@ -199,6 +199,13 @@ static tui_ret del_key(tui_screen *s, const tui_event *ev)
 		return tui_redraw();
 	case SCR_DELETE:
 		return del_do(d);
+	case TUI_ACT_CLICK:
+		if (ev->hit == TUI_HIT_BUTTON)
+			return del_do(d);
+		if (ev->hit == TUI_HIT_FIELD && ev->hit_owner == &d->confirm)
+			d->focus = 0;
+		tui_list_event(&d->list, ev); /* a row of the affected stacks */
+		return tui_redraw();
 	default:
 		if (d->focus == 1)
 			return tui_unhandled();

@@ -255,8 +255,19 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 		move_focus(e, ev->action == SCR_NEXT_FIELD ? 1 : -1);
 		return tui_redraw();
 	}
-	if (ev->action == SCR_SAVE)
+	if (ev->action == SCR_SAVE || (ev->action == TUI_ACT_CLICK && ev->hit == TUI_HIT_BUTTON))
 		return edit_save(e);
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *widgets[E_COUNT] = {&e->email, &e->token, &e->labels.input, &e->checks,
+						NULL, &e->ws.input, &e->desc};
+		int i = tui_click_target(ev, widgets, E_COUNT);
+
+		if (i < 0)
+			return tui_handled();
+		e->focus = i;
+		if (i != E_CHECKS)
+			return tui_redraw();
+	}
 	switch (e->focus) {
 	case E_EMAIL: return widget_result(e, tui_field_event(&e->email, ev));
 	case E_TOKEN: return widget_result(e, tui_field_event(&e->token, ev));

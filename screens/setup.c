@@ -157,6 +157,16 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 	setup *st = SCR_STATE(setup, s);
 	enum tui_field_res r = TUI_FIELD_IGNORED;
 
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *fields[] = {&st->name, NULL, &st->url};
+		int i = tui_click_target(ev, fields, 3);
+
+		if (ev->hit == TUI_HIT_BUTTON)
+			return setup_create(st);
+		if (i >= 0)
+			st->focus = i;
+		return tui_redraw();
+	}
 	if (ev->action == TUI_ACT_BACK) {
 		tui_screen *d;
 

@@ -225,6 +225,14 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	tui_field *fld = field_of(f, f->focus);
 	enum tui_field_res r;
 
+	if (ev->action == TUI_ACT_CLICK) {
+		for (int i = 0; i < F_COUNT; i++)
+			if (field_of(f, i) && ev->hit_owner == field_of(f, i))
+				f->focus = i;
+		if (ev->hit == TUI_HIT_BUTTON)
+			f->focus = F_CREATE;
+		return ev->hit == TUI_HIT_BUTTON ? form_enter(f) : tui_redraw();
+	}
 	switch (ev->action) {
 	case TUI_ACT_BACK:
 		if (!form_typed(f))

@@ -503,6 +503,14 @@ static tui_ret troubleshoot_key(tui_screen *s, const tui_event *ev)
 
 	if (!t->loaded)
 		return tui_unhandled();
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *fields[FOCUS_COUNT] = {NULL, &t->repo, &t->commit};
+		int i = tui_click_target(ev, fields, FOCUS_COUNT);
+
+		if (i >= 0)
+			t->focus = i;
+		return tui_redraw();
+	}
 	if (t->focus != FOCUS_LIST) {
 		r = field_key(t, ev);
 		if (!(r.flags & TUI_R_UNHANDLED))

@@ -710,10 +710,39 @@ static tui_ret button_key(wizard *w, const tui_event *ev)
 	}
 }
 
+/* A click on a button presses it; on a field or choice, focuses it (a
+ * choice also takes the item clicked). */
+static tui_ret wizard_click(wizard *w, const tui_event *ev)
+{
+	const void *widgets[2] = {NULL, NULL};
+	int nw = widget_count(w), i;
+
+	if (ev->hit == TUI_HIT_BUTTON && ev->hit_index < 2) {
+		w->focus = nw + (int)ev->hit_index;
+		return ev->hit_index == 0 ? go_back(w) : try_next(w);
+	}
+	switch (w->step) {
+	case ST_NAME: widgets[0] = &w->name; break;
+	case ST_TYPE: widgets[0] = &w->type, widgets[1] = &w->space; break;
+	case ST_EMAIL: widgets[0] = &w->email; break;
+	case ST_TOKEN: widgets[0] = &w->token, widgets[1] = &w->expires; break;
+	case ST_LABELS: widgets[0] = &w->labels.input; break;
+	case ST_DESC: widgets[0] = &w->desc; break;
+	default: break;
+	}
+	i = tui_click_target(ev, widgets, (size_t)nw);
+	if (i < 0)
+		return tui_handled();
+	w->focus = i;
+	return w->step == ST_TYPE ? choice_key(w, ev) : tui_redraw();
+}
+
 static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 {
 	wizard *w = SCR_STATE(wizard, s);
 
+	if (ev->action == TUI_ACT_CLICK)
+		return wizard_click(w, ev);
 	if (ev->action == TUI_ACT_BACK && !(w->step == ST_LABELS && w->labels.sel >= 0))
 		return go_back(w);
 	if (ev->action == SCR_NEXT_FIELD || ev->action == SCR_PREV_FIELD) {

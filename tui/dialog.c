@@ -38,6 +38,7 @@ int tui_buttons_draw(const tui_button *b, size_t n, long focused, WINDOW *w,
 		/* the brackets change with focus too, so focus shows without attributes */
 		snprintf(label, sizeof(label), focus ? "[<%s>]" : "[ %s ]", b[i].label);
 		tui_put(w, y, col, button_width(&b[i]), label, tui_attr(role), false);
+		tui_hit_add((tui_rect){y, col, 1, button_width(&b[i])}, TUI_HIT_BUTTON, b, i);
 		if (focus && cy && cx) {
 			*cy = y;
 			*cx = col + 2;
@@ -201,11 +202,30 @@ static void dialog_move(dialog *d, int dir)
 	d->focus = tui_buttons_next(d->buttons, d->nbuttons, d->focus, dir);
 }
 
+/* A click on a button presses it; on the input, focuses it. */
+static tui_ret dialog_click(dialog *d, const tui_event *ev)
+{
+	if (ev->hit == TUI_HIT_BUTTON && ev->hit_owner == d->buttons &&
+	    ev->hit_index < d->nbuttons) {
+		if (!d->buttons[ev->hit_index].enabled)
+			return tui_handled();
+		d->focus = (long)ev->hit_index;
+		return dialog_enter(d);
+	}
+	if (ev->hit == TUI_HIT_FIELD && ev->hit_owner == &d->input) {
+		d->focus = -1;
+		return tui_redraw();
+	}
+	return tui_handled();
+}
+
 static tui_ret dialog_key(tui_screen *s, const tui_event *ev)
 {
 	dialog *d = s->data;
 
 	switch (ev->action) {
+	case TUI_ACT_CLICK:
+		return dialog_click(d, ev);
 	case DLG_OK:
 		return dialog_enter(d);
 	case TUI_ACT_BACK:

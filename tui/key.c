@@ -26,6 +26,7 @@ static const char *const special_names[] = {
 	[TUI_K_PASTE_BEGIN - TUI_K_SPECIAL] = "PasteBegin",
 	[TUI_K_PASTE_END - TUI_K_SPECIAL] = "PasteEnd",
 	[TUI_K_RESIZE - TUI_K_SPECIAL] = "Resize",
+	[TUI_K_MOUSE - TUI_K_SPECIAL] = "Mouse",
 	[TUI_K_UNKNOWN - TUI_K_SPECIAL] = "Unknown",
 };
 

@@ -145,6 +145,11 @@ enum tui_field_res tui_list_event(tui_list *l, const tui_event *ev)
 		return list_move(l, -(long)l->count);
 	case TUI_ACT_LAST:
 		return list_move(l, (long)l->count);
+	case TUI_ACT_CLICK:
+		if (!tui_rect_has(l->rect, ev->y, ev->x) ||
+		    ev->y - l->rect.y >= tui_list_visible_rows(l))
+			return TUI_FIELD_IGNORED;
+		return list_move(l, (long)(l->top + (size_t)(ev->y - l->rect.y)) - (long)l->sel);
 	case TUI_ACT_FILTER:
 		if (!l->filter)
 			return TUI_FIELD_IGNORED;
@@ -256,6 +261,13 @@ enum tui_field_res tui_choice_event(tui_choice *c, const tui_event *ev)
 		if (c->sel >= c->n || c->items[c->sel].disabled)
 			return TUI_FIELD_REFUSED;
 		return TUI_FIELD_SUBMIT;
+	case TUI_ACT_CLICK:
+		/* a click on a disabled item leaves the mark where it is */
+		if (ev->hit != TUI_HIT_CHOICE || ev->hit_owner != c || ev->hit_index >= c->n ||
+		    c->items[ev->hit_index].disabled || ev->hit_index == c->sel)
+			return TUI_FIELD_IGNORED;
+		c->sel = ev->hit_index;
+		return TUI_FIELD_MOVED;
 	default:
 		return TUI_FIELD_IGNORED;
 	}
@@ -275,6 +287,7 @@ void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,
 		snprintf(line, sizeof(line), "%s %s%s%s", sel ? "(*)" : "( )", it->label,
 				it->disabled ? "  - unavailable: " : "", it->disabled ? it->disabled : "");
 		tui_put(w, r.y + y, r.x, r.w, line, tui_attr(role), true);
+		tui_hit_add((tui_rect){r.y + y, r.x, 1, r.w}, TUI_HIT_CHOICE, c, i);
 		if (sel && cy && cx) {
 			*cy = r.y + y;
 			*cx = r.x + 1;

@@ -67,12 +67,35 @@ static inline tui_ret tui_quit(void) { tui_ret r = {TUI_R_QUIT, 0, NULL}; return
 
 /* ---- screens ------------------------------------------------------------ */
 
+/* What a click landed on: widgets register where they drew (tui_hit_add)
+ * while the top screen draws, the loop looks the click up. */
+typedef enum tui_hit_kind {
+	TUI_HIT_NONE,
+	TUI_HIT_FIELD,   /* owner: the tui_field */
+	TUI_HIT_BUTTON,  /* owner: the first tui_button of the row; index: which */
+	TUI_HIT_CHOICE   /* owner: the tui_choice; index: the item */
+} tui_hit_kind;
+
 /* An input event for the top screen. */
 typedef struct tui_event {
-	tui_key key;        /* the key (TUI_K_PASTE for a paste) */
+	tui_key key;        /* the key (TUI_K_PASTE for a paste, TUI_K_MOUSE for the mouse) */
 	int action;         /* key looked up in the screen's key table, or 0 */
 	const char *text;   /* TUI_K_PASTE: the pasted UTF-8 text (valid during the call) */
+	/* TUI_ACT_CLICK: the cell clicked and the widget drawn there, if any */
+	int y, x;
+	tui_hit_kind hit;
+	const void *hit_owner;
+	size_t hit_index;
 } tui_event;
+
+/* Registers a clickable widget drawn at r (done by the widgets' draw
+ * functions). Cleared before each full draw of the top screen. */
+void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index);
+/* True when r contains the cell (y, x). */
+bool tui_rect_has(tui_rect r, int y, int x);
+/* For a click: the index in widgets (fields, choices: what the screen moves
+ * its focus between) of the one clicked, or -1. */
+int tui_click_target(const tui_event *ev, const void *const *widgets, size_t n);
 
 typedef struct tui_screen_ops {
 	/* Draws the screen in s->area. full: the area was erased, draw all of it;
@@ -118,11 +141,13 @@ typedef struct tui_options {
 	const char *app_name;  /* used in the too-small message ("bbconsole") */
 	int min_cols, min_rows; /* 0 = 60 x 16 */
 	bool no_color;         /* force monochrome (NO_COLOR is also honoured) */
+	bool no_mouse;         /* leave the mouse to the terminal (selection) */
 } tui_options;
 
 /* Sets up the terminal: locale, ncursesw on the tty, cbreak, noecho, keypad,
  * ESC delay 50 ms unless ESCDELAY is set, default colours (none when NO_COLOR
- * is set and not empty, or the terminal has none), bracketed paste on, the
+ * is set and not empty, or the terminal has none), bracketed paste on, mouse
+ * clicks and wheel reported (unless no_mouse), the
  * signal handlers and an atexit restore. Returns 0, or -1 when stdin/stdout is
  * not a terminal or curses cannot start (nothing is left changed). */
 int tui_init(const tui_options *opt);

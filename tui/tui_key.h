@@ -42,6 +42,7 @@ enum {
 	TUI_K_PASTE_BEGIN, /* markers, only seen by tui_paste_feed */
 	TUI_K_PASTE_END,
 	TUI_K_RESIZE, /* handled by the loop; screens get ops->resize instead */
+	TUI_K_MOUSE,  /* a click or the wheel: see tui_event */
 	TUI_K_UNKNOWN
 };
 
@@ -76,6 +77,10 @@ enum {
 	TUI_ACT_NEXT_FIELD, /* next-field */
 	TUI_ACT_PREV_FIELD, /* previous-field */
 	TUI_ACT_GENERIC_END,
+	/* A click (mouse button 1), sent by the loop itself: not a key, no name.
+	 * tui_event says where and on which widget. The wheel arrives as
+	 * move-up / move-down instead, three lines at a time. */
+	TUI_ACT_CLICK = TUI_ACT_GENERIC_END + 1,
 	/* Not an action: a row with it pulls the rows of def->include into the
 	 * table at that place (shared rows such as tui_list_keys). */
 	TUI_ACT_INCLUDE = 99,

@@ -26,6 +26,9 @@ const char *tui_term_app(void);
 /* Translates a get_wch result into a tui_key. */
 tui_key tui_term_key(int rc, wint_t wc);
 
+/* loop.c: forgets the clickable regions (before the top screen draws all). */
+void tui_hit_clear(void);
+
 /* theme.c: sets the colours asked for with tui_theme_color (colours on). */
 void tui_theme_apply(attr_t *attrs);
 
