@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,20 +25,11 @@
 
 static bb_code config_path(char *out, size_t size, bb_err *err)
 {
-	const char *xdg = privs_getenv("XDG_CONFIG_HOME");
-	const char *home = privs_getenv("HOME");
-	struct passwd *pw;
-	int n;
+	int rc = privs_xdg_path("XDG_CONFIG_HOME", ".config", "bbconsole/config", out, size);
 
-	if (privs_raised() && (pw = getpwuid(getuid())) != NULL)
-		home = pw->pw_dir;
-	if (xdg && xdg[0] == '/')
-		n = snprintf(out, size, "%s/bbconsole/config", xdg);
-	else if (home && home[0])
-		n = snprintf(out, size, "%s/.config/bbconsole/config", home);
-	else
+	if (rc > 0)
 		return BB_NOTFOUND; /* nowhere to look: the defaults */
-	if (n < 0 || (size_t)n >= size)
+	if (rc < 0)
 		return bb_fail(err, BB_USAGE, "The config file's path is too long; shorten "
 			       "XDG_CONFIG_HOME or HOME.");
 	return BB_OK;
