@@ -44,6 +44,7 @@ static const struct {
 	{"dialog", "Dialogs", tui_dialog_keys},
 	{"help", "Help", tui_help_keys},
 	{NULL, "Text fields", tui_field_keys},
+	{NULL, "Text fields: tags", tui_tags_keys},
 };
 
 #define NTABLES (sizeof key_tables / sizeof key_tables[0])

@@ -47,6 +47,7 @@ const tui_keydef edit_keys[] = {
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (asks before discarding changes).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	TUI_KEYS_INCLUDE(tui_field_keys),
+	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
 

@@ -92,6 +92,7 @@ const tui_keydef wizard_keys_labels[] = {
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	TUI_KEYS_INCLUDE(button_keys),
 	TUI_KEYS_INCLUDE(tui_field_keys),
+	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
 

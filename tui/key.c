@@ -111,6 +111,16 @@ const tui_keydef tui_field_keys[] = {
 	{0}
 };
 
+const tui_keydef tui_tags_keys[] = {
+	{TUI_ACT_TEXT, {TUI_K_LEFT, TUI_K_RIGHT}, NULL,
+	 "In a list of tags: Left on an empty input selects the last tag; Left and Right move "
+	 "between the tags, Right past the last one returns to the input.", false},
+	{TUI_ACT_TEXT, {'x', TUI_K_DELETE, TUI_K_BACKSPACE}, NULL,
+	 "In a list of tags: remove the selected tag (Backspace on an empty input removes the "
+	 "last one).", false},
+	{0}
+};
+
 /* ---- action names ------------------------------------------------------------- */
 
 static const tui_action_def generic_actions[] = {
@@ -521,7 +531,7 @@ char *tui_keytable_help(const tui_keydef *table)
 }
 
 /* The dump leaves out the editing keys a table includes: the manual lists
- * them once, under the shared table (dumped on its own). */
+ * them once, under the shared tables (dumped on their own). */
 static bool not_text(void *arg, int action)
 {
 	(void)arg;
@@ -530,8 +540,14 @@ static bool not_text(void *arg, int action)
 
 int tui_keytable_dump(const tui_keydef *table, const char *title, FILE *f)
 {
-	char *help = table == tui_field_keys ? tui_keytable_help(table)
-		: help_text(table, not_text, NULL, false);
+	const tui_keydef *rows[ROWS_MAX];
+	size_t n = flatten(table, rows, 0, 0);
+	bool only_text = n > 0;
+	char *help;
+
+	for (size_t i = 0; i < n; i++)
+		only_text = only_text && rows[i]->action == TUI_ACT_TEXT;
+	help = only_text ? tui_keytable_help(table) : help_text(table, not_text, NULL, false);
 	int rc = 0;
 
 	if (!help)

@@ -102,13 +102,15 @@ typedef struct tui_keydef {
 /* Shared rows, included with TUI_KEYS_INCLUDE: the movement keys of a list
  * (Up/Down, j/k, PgUp/PgDn, Home/End, g/G), of a list whose screen has a
  * text field (the arrows and page keys only: letters go to the field), of a
- * choice list (Up/Down, j/k), of scrollable text, and the editing keys of a text field (documentation only:
- * the field widget handles them itself). */
+ * choice list (Up/Down, j/k), of scrollable text, and the editing keys of a
+ * text field and of a list of tags (documentation only: the widgets handle
+ * them themselves). */
 extern const tui_keydef tui_list_keys[];
 extern const tui_keydef tui_list_arrow_keys[];
 extern const tui_keydef tui_choice_keys[];
 extern const tui_keydef tui_scroll_keys[];
 extern const tui_keydef tui_field_keys[];
+extern const tui_keydef tui_tags_keys[];
 #define TUI_KEYS_INCLUDE(rows) {TUI_ACT_INCLUDE, {0}, NULL, NULL, false, (rows)}
 
 /* ---- action names ---------------------------------------------------------- */
