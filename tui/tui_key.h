@@ -84,6 +84,9 @@ enum {
 	/* Not an action: a row with it pulls the rows of def->include into the
 	 * table at that place (shared rows such as tui_list_keys). */
 	TUI_ACT_INCLUDE = 99,
+	/* Not an action either: a row that documents keys a widget handles
+	 * itself (text editing); lookups skip it, the help shows it. */
+	TUI_ACT_TEXT = 98,
 	TUI_ACT_APP = 100
 };
 
