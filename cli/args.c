@@ -10,16 +10,19 @@
 
 #define END {NULL, NULL, 0, NULL}
 
-enum { G_DB, G_USER, G_JSON, G_HELP, G_VERSION, G_DUMP_KEYS };
+enum { G_DB, G_USER, G_JSON, G_NO_MOUSE, G_HELP, G_VERSION, G_DUMP_KEYS, G_DUMP_ACTIONS };
 
 static const cli_opt global_opts[] = {
 	[G_DB] = {"db", "PATH", 0, "the database (else BBCONSOLE_DB, else the default)"},
 	[G_USER] = {"user", "LOGIN", 0, "act as LOGIN (else BBCONSOLE_USER, else your login)"},
 	[G_JSON] = {"json", NULL, 0, "print one JSON document on stdout"},
+	[G_NO_MOUSE] = {"no-mouse", NULL, 0, "the console leaves the mouse to the terminal"},
 	[G_HELP] = {"help", NULL, 0, "show help (also -h)"},
 	[G_VERSION] = {"version", NULL, 0, "show the version"},
 	/* hidden (no help): prints the console's key tables for the man-page check */
 	[G_DUMP_KEYS] = {"dump-keys", NULL, 0, NULL},
+	/* hidden: every action and its default keys, for the bbconsole(5) check */
+	[G_DUMP_ACTIONS] = {"dump-actions", NULL, 0, NULL},
 	END
 };
 
@@ -113,6 +116,8 @@ static bb_code set_global(cli *c, int g, const char *value)
 	case G_HELP: c->help = 1; break;
 	case G_VERSION: c->version = 1; break;
 	case G_DUMP_KEYS: c->dump_keys = 1; break;
+	case G_DUMP_ACTIONS: c->dump_actions = 1; break;
+	case G_NO_MOUSE: c->no_mouse = 1; break;
 	}
 	return BB_OK;
 }
@@ -172,7 +177,7 @@ static bb_code take_option(cli *c, int argc, char **argv, int *i, bb_err *err)
 /* What every command needs once the whole line is read. */
 static bb_code check_complete(cli *c, bb_err *err)
 {
-	if (c->help || c->version || c->dump_keys)
+	if (c->help || c->version || c->dump_keys || c->dump_actions)
 		return BB_OK;
 	if (c->group && !c->cmd)
 		return cli_usage(c, err, "\"%s\" needs a command", c->group);

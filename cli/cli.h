@@ -58,6 +58,8 @@ typedef struct cli {
 	const char *user;     /* --user */
 	int json, help, version;
 	int dump_keys;        /* hidden --dump-keys */
+	int dump_actions;     /* hidden --dump-actions */
+	int no_mouse;         /* --no-mouse: the console leaves the mouse alone */
 	bb_ctx *ctx;
 	FILE *out;            /* stdout */
 } cli;

@@ -148,6 +148,8 @@ int main(int argc, char **argv)
 		cli_print_help(&c, stdout);
 	else if (rc == BB_OK && c.dump_keys)
 		console_dump_keys(stdout);
+	else if (rc == BB_OK && c.dump_actions)
+		console_dump_actions(stdout);
 	else if (rc == BB_OK)
 		rc = run(&c, argc, argv, &err);
 	if (rc != BB_OK && err.code != BB_OK)

@@ -1,7 +1,6 @@
 #include "db.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,22 +39,13 @@ int db_schema_version(void)
 
 bb_code db_default_path(char *out, size_t size, bb_err *err)
 {
-	const char *xdg = privs_getenv("XDG_DATA_HOME");
-	const char *home = privs_getenv("HOME");
-	struct passwd *pw;
-	int n;
+	int rc = privs_xdg_path("XDG_DATA_HOME", ".local/share", "bbconsole/console.db", out,
+				size);
 
-	/* under raised privileges HOME is the caller's word: ask the system */
-	if (privs_raised() && (pw = getpwuid(getuid())) != NULL)
-		home = pw->pw_dir;
-	if (xdg && xdg[0] == '/')
-		n = snprintf(out, size, "%s/bbconsole/console.db", xdg);
-	else if (home && home[0])
-		n = snprintf(out, size, "%s/.local/share/bbconsole/console.db", home);
-	else
+	if (rc > 0)
 		return bb_fail(err, BB_DBERR, "Cannot tell where to keep the database: HOME is not "
 			       "set; set HOME or pass --db PATH.");
-	if (n < 0 || (size_t)n >= size)
+	if (rc < 0)
 		return bb_fail(err, BB_DBERR, "The database path is too long; pass a shorter --db PATH.");
 	return BB_OK;
 }

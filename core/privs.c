@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
 #include <sys/prctl.h>
@@ -14,7 +16,8 @@ static const char *const scrubbed[] = {
 	"BBCONSOLE_BITBUCKET_API", "BBCONSOLE_NOW", "BBCONSOLE_DB",
 	"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
 	"no_proxy", "NO_PROXY", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR",
-	"SSLKEYLOGFILE", "CURL_HOME", "XDG_DATA_HOME", "OPENSSL_CONF", "OPENSSL_MODULES",
+	"SSLKEYLOGFILE", "CURL_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "OPENSSL_CONF",
+	"OPENSSL_MODULES",
 	"OPENSSL_ENGINES",
 };
 
@@ -26,6 +29,26 @@ int privs_raised(void)
 const char *privs_getenv(const char *name)
 {
 	return secure_getenv(name);
+}
+
+int privs_xdg_path(const char *var, const char *fallback, const char *name, char *out,
+		   size_t size)
+{
+	const char *xdg = privs_getenv(var);
+	const char *home = privs_getenv("HOME");
+	struct passwd *pw;
+	int n;
+
+	/* under raised privileges HOME is the caller's word: ask the system */
+	if (privs_raised() && (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
+	if (xdg && xdg[0] == '/')
+		n = snprintf(out, size, "%s/%s", xdg, name);
+	else if (home && home[0])
+		n = snprintf(out, size, "%s/%s/%s", home, fallback, name);
+	else
+		return 1;
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 void privs_scrub_env(int raised)

@@ -8,11 +8,22 @@
 #ifndef BB_PRIVS_H
 #define BB_PRIVS_H
 
+#include <stddef.h>
+
 /* 1 when the kernel marked this process secure-execution (AT_SECURE). */
 int privs_raised(void);
 
 /* getenv that answers NULL under raised privileges (secure_getenv). */
 const char *privs_getenv(const char *name);
+
+/* The XDG place of a file: "$var/name" when the environment variable var is
+ * an absolute path, else "$HOME/fallback/name" ("XDG_DATA_HOME",
+ * ".local/share", "bbconsole/console.db"). Under raised privileges neither
+ * comes from the environment: the home is the real user's, from the
+ * password database. Returns 0, 1 when there is no home, -1 when the path
+ * does not fit in size. */
+int privs_xdg_path(const char *var, const char *fallback, const char *name, char *out,
+		   size_t size);
 
 /* When raised (pass privs_raised()), removes from the environment every
  * variable that libcurl or this program would read to pick a server, a proxy,

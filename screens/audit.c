@@ -22,8 +22,8 @@ typedef struct audit_scr {
 } audit_scr;
 
 const tui_keydef audit_keys[] = {
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "scroll",
-	 "Scroll; PgUp/PgDn, Home/End and g/G jump.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "scroll", "Scroll down.", true},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "account.h"
 #include "draft.h"
@@ -14,45 +15,93 @@
 #include "stacks.h"
 #include "troubleshoot.h"
 
-/* Every screen's key table, for the key dump. */
+/* Every screen's key table, for the key dump, under the name a config file
+ * binds keys on (a screen with several tables has them all). */
 static const struct {
+	const char *name;
 	const char *title;
 	const tui_keydef *keys;
 } key_tables[] = {
-	{"First-time setup", setup_keys},
-	{"Integrations", home_keys},
-	{"New integration: text steps (name, email, API token)", wizard_keys_line},
-	{"New integration: type step", wizard_keys_choice},
-	{"New integration: labels step", wizard_keys_labels},
-	{"New integration: description step", wizard_keys_text},
-	{"New integration: review step", wizard_keys_review},
-	{"Resume a draft", resume_keys},
-	{"Webhook setup", webhook_keys},
-	{"Integration details", details_keys},
-	{"Edit integration", edit_keys},
-	{"Delete integration", delete_keys},
-	{"Troubleshooting", troubleshoot_keys},
-	{"Audit log", audit_keys},
-	{"Deliveries", deliveries_keys},
-	{"One delivery", delivery_view_keys},
-	{"Stacks and modules", stacks_keys},
-	{"Stacks and modules: new stack or module", stack_form_keys},
-	{"Stacks and modules: choose an integration", stack_choose_keys},
-	{"Stacks and modules: repository picker", repo_picker_keys},
-	{"Spaces and roles", spaces_keys},
-	{"Spaces and roles: roles in a space", space_users_keys},
-	{"Spaces and roles: new space", space_form_keys},
-	{"Spaces and roles: grant a role", grant_form_keys},
-	{"Dialogs", tui_dialog_keys},
-	{"Help", tui_help_keys},
+	{"setup", "First-time setup", setup_keys},
+	{"home", "Integrations", home_keys},
+	{"wizard", "New integration: text steps (name, email, API token)", wizard_keys_line},
+	{"wizard", "New integration: type step", wizard_keys_choice},
+	{"wizard", "New integration: labels step", wizard_keys_labels},
+	{"wizard", "New integration: description step", wizard_keys_text},
+	{"wizard", "New integration: review step", wizard_keys_review},
+	{"resume", "Resume a draft", resume_keys},
+	{"webhook", "Webhook setup", webhook_keys},
+	{"details", "Integration details", details_keys},
+	{"edit", "Edit integration", edit_keys},
+	{"delete", "Delete integration", delete_keys},
+	{"troubleshoot", "Troubleshooting", troubleshoot_keys},
+	{"audit", "Audit log", audit_keys},
+	{"deliveries", "Deliveries", deliveries_keys},
+	{"delivery", "One delivery", delivery_view_keys},
+	{"stacks", "Stacks and modules", stacks_keys},
+	{"stack-form", "Stacks and modules: new stack or module", stack_form_keys},
+	{"stack-choose", "Stacks and modules: choose an integration", stack_choose_keys},
+	{"repo-picker", "Stacks and modules: repository picker", repo_picker_keys},
+	{"spaces", "Spaces and roles", spaces_keys},
+	{"space-users", "Spaces and roles: roles in a space", space_users_keys},
+	{"space-form", "Spaces and roles: new space", space_form_keys},
+	{"grant-form", "Spaces and roles: grant a role", grant_form_keys},
+	{"dialog", "Dialogs", tui_dialog_keys},
+	{"help", "Help", tui_help_keys},
+	{NULL, "Text fields", tui_field_keys},
+	{NULL, "Text fields: tags", tui_tags_keys},
 };
+
+#define NTABLES (sizeof key_tables / sizeof key_tables[0])
 
 void console_dump_keys(FILE *out)
 {
-	for (size_t i = 0; i < sizeof key_tables / sizeof key_tables[0]; i++) {
+	for (size_t i = 0; i < NTABLES; i++) {
 		if (i)
 			fputc('\n', out);
 		tui_keytable_dump(key_tables[i].keys, key_tables[i].title, out);
+	}
+}
+
+const tui_keydef *console_keytable(size_t i, const char **name)
+{
+	if (i >= NTABLES)
+		return NULL;
+	*name = key_tables[i].name;
+	return key_tables[i].keys;
+}
+
+/* Every action with the keys that do it by default on any screen. */
+void console_dump_actions(FILE *out)
+{
+	const tui_action_def *a;
+
+	tui_actions_register(scr_actions);
+	for (size_t i = 0; (a = tui_action_at(i)) != NULL; i++) {
+		tui_key keys[32];
+		size_t n = 0;
+
+		for (size_t t = 0; t < NTABLES; t++) {
+			tui_key k[8];
+			size_t got = tui_keytable_keys_of(key_tables[t].keys, a->action, k, 8);
+
+			for (size_t g = 0; g < got; g++) {
+				bool dup = false;
+
+				for (size_t j = 0; j < n; j++)
+					dup = dup || keys[j] == k[g];
+				if (!dup && n < 32)
+					keys[n++] = k[g];
+			}
+		}
+		fprintf(out, "%s\t", a->name);
+		for (size_t j = 0; j < n; j++) {
+			char name[32];
+
+			tui_key_name(keys[j], name, sizeof name);
+			fprintf(out, "%s%s", j ? " " : "", name);
+		}
+		fputc('\n', out);
 	}
 }
 
@@ -103,15 +152,22 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 {
 	tui_options opt = {.app_name = "bbconsole"};
 	tui_screen *first;
+	bb_err err = {0};
 	int setup, rc;
 
-	(void)argc;
-	(void)argv;
+	/* the command line was checked already: only the flag is looked for */
+	for (int i = 1; i < argc; i++)
+		opt.no_mouse = opt.no_mouse || strcmp(argv[i], "--no-mouse") == 0;
 	/* tokens are typed, verified and revealed here: no core dumps, no ptrace */
 	privs_protect_secrets();
 	scr_set_ctx(ctx);
 	if ((rc = may_start(ctx, &setup)) != 0)
 		return rc;
+	tui_actions_register(scr_actions);
+	if ((rc = console_config_load(&err)) != BB_OK) {
+		fprintf(stderr, "bbconsole: %s\n", err.msg);
+		return rc;
+	}
 	if (tui_init(&opt) != 0) {
 		fputs("bbconsole: the console needs a terminal on standard input and output; "
 		      "run it in a terminal, or use the commands (bbconsole --help).\n", stderr);

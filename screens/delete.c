@@ -37,12 +37,14 @@ typedef struct del {
 
 const tui_keydef delete_keys[] = {
 	{SCR_DELETE, {TUI_K_ENTER}, "delete", "Delete once the typed name matches.", true},
-	{SCR_MOVE, {TUI_K_DOWN, TUI_K_UP, TUI_K_PGDN, TUI_K_PGUP}, "scroll",
-	 "Scroll the list of affected stacks and modules.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN}, "scroll", "Scroll the list of affected stacks and modules.",
+	 true},
+	TUI_KEYS_INCLUDE(tui_list_arrow_keys),
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_BACKTAB}, "button", "Move between the name and the button.",
 	 false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel and go back; nothing is deleted.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -186,17 +188,24 @@ static tui_ret del_key(tui_screen *s, const tui_event *ev)
 	del *d = SCR_STATE(del, s);
 	enum tui_field_res r;
 
-	if (!d->allowed || ev->key == TUI_K_ESC)
+	if (!d->allowed || ev->action == TUI_ACT_BACK)
 		return tui_unhandled();
-	switch (ev->key) {
-	case TUI_K_UP: case TUI_K_DOWN: case TUI_K_PGUP: case TUI_K_PGDN:
+	switch (ev->action) {
+	case TUI_ACT_UP: case TUI_ACT_DOWN: case TUI_ACT_PGUP: case TUI_ACT_PGDN:
 		return tui_list_event(&d->list, ev) == TUI_FIELD_IGNORED ? tui_handled()
 									  : tui_redraw();
-	case TUI_K_TAB: case TUI_K_BACKTAB:
+	case SCR_NEXT_FIELD: case SCR_PREV_FIELD:
 		d->focus = !d->focus;
 		return tui_redraw();
-	case TUI_K_ENTER:
+	case SCR_DELETE:
 		return del_do(d);
+	case TUI_ACT_CLICK:
+		if (ev->hit == TUI_HIT_BUTTON)
+			return del_do(d);
+		if (ev->hit == TUI_HIT_FIELD && ev->hit_owner == &d->confirm)
+			d->focus = 0;
+		tui_list_event(&d->list, ev); /* a row of the affected stacks */
+		return tui_redraw();
 	default:
 		if (d->focus == 1)
 			return tui_unhandled();

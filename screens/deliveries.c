@@ -37,8 +37,7 @@ const tui_keydef deliveries_keys[] = {
 	 true},
 	{SCR_FILTER, {'/'}, "filter",
 	 "Filter by event, repository, branch or outcome as you type; Esc clears it.", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the details.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
@@ -288,8 +287,8 @@ typedef struct delivery_view {
 } delivery_view;
 
 const tui_keydef delivery_view_keys[] = {
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "scroll",
-	 "Scroll; PgUp/PgDn, Home/End and g/G jump.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "scroll", "Scroll down a line.", true},
+	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the deliveries.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
@@ -414,17 +413,10 @@ static tui_ret view_key(tui_screen *s, const tui_event *ev)
 	delivery_view *v = SCR_STATE(delivery_view, s);
 	int rows = tui_list_visible_rows(&v->list);
 	size_t last = v->lines.n > (size_t)rows ? v->lines.n - (size_t)rows : 0;
-	size_t top = v->list.top;
+	size_t top = tui_scroll_to(ev->action, v->list.top, (size_t)rows, last);
 
-	switch (ev->key) {
-	case TUI_K_DOWN: case 'j': top = top < last ? top + 1 : last; break;
-	case TUI_K_UP: case 'k': top = top ? top - 1 : 0; break;
-	case TUI_K_PGDN: case ' ': top = top + (size_t)rows < last ? top + (size_t)rows : last; break;
-	case TUI_K_PGUP: top = top > (size_t)rows ? top - (size_t)rows : 0; break;
-	case TUI_K_HOME: case 'g': top = 0; break;
-	case TUI_K_END: case 'G': top = last; break;
-	default: return tui_unhandled();
-	}
+	if (top == v->list.top)
+		return tui_unhandled();
 	v->list.top = top;
 	v->list.sel = top;
 	tui_list_invalidate(&v->list);

@@ -480,6 +480,28 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 	return next ? tui_push(next) : tui_redraw();
 }
 
+/* The actions on the integration itself need the admin role of its space
+ * (what seeing its details needs): a reader is told so at once, before any
+ * question, and does not see them in the hint bar. Troubleshooting stays
+ * open to a reader: its screen says which checks need what. */
+static bool details_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	details *d = SCR_STATE(details, s);
+	const char *doing;
+
+	switch (action) {
+	case SCR_REVEAL: doing = "Revealing the webhook secret of integration"; break;
+	case SCR_ROTATE: doing = "Rotating the webhook secret of integration"; break;
+	case SCR_EDIT: doing = "Changing integration"; break;
+	case SCR_DELETE: doing = "Deleting integration"; break;
+	case SCR_VERIFY: doing = "Verifying integration"; break;
+	case SCR_WEBHOOK:
+	case SCR_DELIVERIES: doing = "Seeing the details of integration"; break;
+	default: return true;
+	}
+	return !d->loaded || scr_admin_of(&d->it, doing, why, size);
+}
+
 static void details_destroy(tui_screen *s)
 {
 	details *d = SCR_STATE(details, s);
@@ -513,6 +535,7 @@ static const tui_screen_ops details_ops = {
 	.key = details_key,
 	.destroy = details_destroy,
 	.tick = details_tick,
+	.allowed = details_allowed,
 };
 
 tui_screen *details_new(const char *slug)

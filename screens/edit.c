@@ -40,8 +40,14 @@ const tui_keydef edit_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; adds a label on the tag fields.",
 	 false},
 	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description.", false},
+	{TUI_ACT_CHOOSE, {' '}, NULL, "On the checks: take the choice; on Save: save.", false},
+	TUI_KEYS_INCLUDE(tui_choice_keys),
+	{TUI_ACT_RIGHT, {TUI_K_RIGHT, 'l'}, NULL, "On the space: the next space.", false},
+	{TUI_ACT_LEFT, {TUI_K_LEFT, 'h'}, NULL, "On the space: the previous space.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (asks before discarding changes).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
+	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
 
@@ -221,11 +227,10 @@ static tui_ret widget_result(edit *e, enum tui_field_res r)
 
 static tui_ret space_key(edit *e, const tui_event *ev)
 {
-	int dir = ev->key == TUI_K_RIGHT || ev->key == 'l' || ev->key == TUI_K_DOWN ||
-		  ev->key == 'j' ? 1 : ev->key == TUI_K_LEFT || ev->key == 'h' ||
-		  ev->key == TUI_K_UP || ev->key == 'k' ? -1 : 0;
+	int dir = ev->action == TUI_ACT_RIGHT || ev->action == TUI_ACT_DOWN ? 1
+		  : ev->action == TUI_ACT_LEFT || ev->action == TUI_ACT_UP ? -1 : 0;
 
-	if (ev->key == TUI_K_ENTER)
+	if (ev->action == SCR_NEXT)
 		return widget_result(e, TUI_FIELD_SUBMIT);
 	if (!dir || !e->nspaces)
 		return tui_unhandled();
@@ -238,7 +243,7 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 {
 	edit *e = SCR_STATE(edit, s);
 
-	if (ev->key == TUI_K_ESC) {
+	if (ev->action == TUI_ACT_BACK) {
 		tui_screen *d;
 
 		if (!e->dirty)
@@ -247,12 +252,23 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 				       "Discard", "Keep editing", false, discard_answer, e);
 		return d ? tui_push(d) : tui_redraw();
 	}
-	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
-		move_focus(e, ev->key == TUI_K_TAB ? 1 : -1);
+	if (ev->action == SCR_NEXT_FIELD || ev->action == SCR_PREV_FIELD) {
+		move_focus(e, ev->action == SCR_NEXT_FIELD ? 1 : -1);
 		return tui_redraw();
 	}
-	if (ev->action == SCR_SAVE)
+	if (ev->action == SCR_SAVE || (ev->action == TUI_ACT_CLICK && ev->hit == TUI_HIT_BUTTON))
 		return edit_save(e);
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *widgets[E_COUNT] = {&e->email, &e->token, &e->labels.input, &e->checks,
+						NULL, &e->ws.input, &e->desc};
+		int i = tui_click_target(ev, widgets, E_COUNT);
+
+		if (i < 0)
+			return tui_handled();
+		e->focus = i;
+		if (i != E_CHECKS)
+			return tui_redraw();
+	}
 	switch (e->focus) {
 	case E_EMAIL: return widget_result(e, tui_field_event(&e->email, ev));
 	case E_TOKEN: return widget_result(e, tui_field_event(&e->token, ev));
@@ -262,13 +278,19 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 	case E_SPACE: return space_key(e, ev);
 	case E_CHECKS: {
 		size_t before = e->checks.sel;
-		enum tui_field_res r = tui_choice_event(&e->checks, ev);
+		tui_event ce = *ev;
+		enum tui_field_res r;
+
+		if (ce.action == SCR_NEXT)
+			ce.action = TUI_ACT_CHOOSE; /* Enter takes the choice, as Space does */
+		r = tui_choice_event(&e->checks, &ce);
 
 		e->dirty |= before != e->checks.sel;
 		return r == TUI_FIELD_REFUSED ? tui_redraw() : widget_result(e, r);
 	}
 	default:
-		return ev->key == TUI_K_ENTER || ev->key == ' ' ? edit_save(e) : tui_unhandled();
+		return ev->action == SCR_NEXT || ev->action == TUI_ACT_CHOOSE ? edit_save(e)
+									     : tui_unhandled();
 	}
 }
 

@@ -6,7 +6,6 @@
 #include "spaces.h"
 #include "stacks.h"
 
-enum { HOME_SPACES = SCR_MOVE + 300 };
 
 typedef struct home {
 	tui_screen s;
@@ -17,6 +16,7 @@ typedef struct home {
 	size_t nrows;
 	unsigned gen;     /* scr_generation() when loaded */
 	bool loaded;
+	bool may_new, may_audit; /* the user's roles when loaded */
 	int cw[6];        /* column widths: name type space labels stacks credentials */
 	int cy, cx;
 } home;
@@ -27,11 +27,10 @@ const tui_keydef home_keys[] = {
 	{SCR_DELETE, {'d'}, "delete", "Delete the selected integration (asks to confirm).", true},
 	{SCR_FILTER, {'/'}, "filter", "Filter the list as you type; Esc clears the filter.", true},
 	{SCR_STACKS, {'S'}, "stacks", "Show every stack and module you may see.", true},
-	{HOME_SPACES, {'s'}, "spaces", "Show the spaces and roles: create spaces, grant and revoke "
+	{SCR_SPACES, {'s'}, "spaces", "Show the spaces and roles: create spaces, grant and revoke "
 	 "roles (admins).", true},
 	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -87,6 +86,7 @@ static void home_filter(void *arg, const char *text)
 
 static void home_load(home *h)
 {
+	int ok = 0;
 	bb_err err = {0};
 	bb_integration *v = NULL;
 	size_t n = 0;
@@ -101,6 +101,8 @@ static void home_load(home *h)
 	h->rows = calloc(n ? n : 1, sizeof *h->rows);
 	h->gen = scr_generation();
 	h->loaded = true;
+	h->may_new = scr_role_somewhere(BB_ROLE_ADMIN);
+	h->may_audit = space_may(scr_ctx(), BB_ROOT_SPACE, BB_ROLE_ADMIN, &ok, &err) == BB_OK && ok;
 	home_filter(h, tui_list_filter_text(&h->list));
 }
 
@@ -173,7 +175,7 @@ static tui_ret home_action(home *h, int action)
 	case SCR_STACKS:
 		next = stacks_screen_new(scr_ctx(), NULL);
 		break;
-	case HOME_SPACES:
+	case SCR_SPACES:
 		next = spaces_new(scr_ctx());
 		break;
 	case SCR_OPEN:
@@ -196,13 +198,41 @@ static tui_ret home_key(tui_screen *s, const tui_event *ev)
 	home *h = SCR_STATE(home, s);
 	enum tui_field_res r;
 
-	if (!h->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
-	    ev->action != SCR_MOVE)
+	if (!h->list.filtering && ev->action >= TUI_ACT_APP)
 		return home_action(h, ev->action);
 	r = tui_list_event(&h->list, ev);
 	if (r != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
+}
+
+/* What the user's roles let them do: n needs admin somewhere, d admin of the
+ * selected integration's space, a admin of root. */
+static bool home_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	home *h = SCR_STATE(home, s);
+	const bb_integration *it = selected(h);
+	bb_err err = {0};
+
+	if (h->list.filtering)
+		return true; /* letters are text */
+	switch (action) {
+	case SCR_NEW:
+		if (!h->may_new && why)
+			scr_role_reason(BB_ROLE_ADMIN, "Creating an integration", why, size);
+		return h->may_new;
+	case SCR_DELETE:
+		return !it || scr_admin_of(it, "Deleting integration", why, size);
+	case SCR_AUDIT:
+		if (!h->may_audit && why) {
+			space_need(scr_ctx(), BB_ROOT_SPACE, BB_ROLE_ADMIN, "Reading the audit log",
+				   &err);
+			snprintf(why, size, "%s", err.msg);
+		}
+		return h->may_audit;
+	default:
+		return true;
+	}
 }
 
 static bool home_cursor(tui_screen *s, int *y, int *x)
@@ -229,6 +259,7 @@ static const tui_screen_ops home_ops = {
 	.resize = home_resize,
 	.destroy = home_destroy,
 	.cursor = home_cursor,
+	.allowed = home_allowed,
 };
 
 tui_screen *home_new(void)

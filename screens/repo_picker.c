@@ -38,10 +38,11 @@ typedef struct picker {
 const tui_keydef repo_picker_keys[] = {
 	{SCR_OPEN, {TUI_K_ENTER}, "pick",
 	 "Pick the selected repository; when none matches, use the typed workspace/slug.", true},
-	{SCR_MOVE, {TUI_K_DOWN, TUI_K_UP, TUI_K_PGDN, TUI_K_PGUP}, "move",
-	 "Move in the list; typing filters it.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN}, "move", "Move in the list; typing filters it.", true},
+	TUI_KEYS_INCLUDE(tui_list_arrow_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Stop loading and go back without picking.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of the picker.", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -256,12 +257,12 @@ static tui_ret picker_key(tui_screen *s, const tui_event *ev)
 {
 	picker *p = SCR_STATE(picker, s);
 
-	switch (ev->key) {
-	case TUI_K_ENTER:
+	switch (ev->action) {
+	case SCR_OPEN:
 		return picker_choose(p);
-	case TUI_K_ESC: case '?': case TUI_K_F1:
+	case TUI_ACT_BACK: case TUI_ACT_HELP:
 		return tui_unhandled();
-	case TUI_K_UP: case TUI_K_DOWN: case TUI_K_PGUP: case TUI_K_PGDN:
+	case TUI_ACT_UP: case TUI_ACT_DOWN: case TUI_ACT_PGUP: case TUI_ACT_PGDN:
 		tui_list_event(&p->list, ev);
 		return tui_redraw();
 	default:

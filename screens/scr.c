@@ -21,6 +21,37 @@ void scr_set_ctx(bb_ctx *ctx)
 	the_ctx = ctx;
 }
 
+const tui_action_def scr_actions[] = {
+	{SCR_NEW, "new", "Create: an integration (wizard), a stack or module."},
+	{SCR_OPEN, "open", "Open the selected row: details, a delivery, a stack."},
+	{SCR_EDIT, "edit", "Edit the integration."},
+	{SCR_DELETE, "delete", "Delete the selected item (asks to confirm); in the labels step, remove the last label."},
+	{SCR_REVEAL, "reveal", "Show the webhook secret (admins)."},
+	{SCR_ROTATE, "rotate", "Rotate the webhook secret (asks to confirm)."},
+	{SCR_WEBHOOK, "webhook", "Open the webhook setup of the integration."},
+	{SCR_STACKS, "stacks", "Show the stacks and modules."},
+	{SCR_AUDIT, "audit", "Show the audit log."},
+	{SCR_NEXT, "next", "Go on: the next step or field, or take what is shown."},
+	{SCR_FINISH, "finish", "Finish a multi-line text and go on."},
+	{SCR_COPY, "copy", "Copy the shown value to the clipboard (OSC 52)."},
+	{SCR_COPY_SECRET, "copy-secret", "Copy the webhook secret to the clipboard (OSC 52)."},
+	{SCR_DISCARD, "discard", "Discard the saved draft."},
+	{SCR_SAVE, "save", "Save the form."},
+	{SCR_VERIFY, "verify", "Verify the integration's token with Bitbucket."},
+	{SCR_TROUBLESHOOT, "troubleshoot", "Open the troubleshooting checks."},
+	{SCR_DELIVERIES, "deliveries", "Show the webhook deliveries."},
+	{SCR_FIX, "fix", "Repair what the screen found broken."},
+	{SCR_MARK, "mark", "Mark or unmark the selected row."},
+	{SCR_DETACHED, "detached", "Show only detached stacks and modules, or all again."},
+	{SCR_INTEGRATION, "set-integration", "Set the integration of the marked rows."},
+	{SCR_TRIGGER, "trigger", "Trigger a tracked run."},
+	{SCR_PICK, "pick", "Open the picker of the focused field, or create."},
+	{SCR_CYCLE, "change", "Show the previous or next choice of the focused field."},
+	{SCR_RUN, "run-checks", "Run the checks again."},
+	{SCR_SPACES, "spaces", "Show the spaces and roles."},
+	{0, NULL, NULL}
+};
+
 unsigned scr_generation(void)
 {
 	return generation;
@@ -107,17 +138,49 @@ void scr_error(const bb_err *err)
 	tui_message(err->msg[0] ? err->msg : "Something went wrong; try again.", true);
 }
 
-void scr_details_reason(const bb_integration *it, char *out, size_t size)
+bool scr_admin_of(const bb_integration *it, const char *doing, char *why, size_t size)
 {
-	char doing[256], q[BB_QUOTE_SIZE];
+	char what[320], q[BB_QUOTE_SIZE];
 	bb_err err = {0};
 
+	if (it->details_visible)
+		return true;
+	if (!why)
+		return false;
 	validate_quote(it->name, q, sizeof q);
-	snprintf(doing, sizeof doing, "Seeing the details of integration %s", q);
-	if (space_need(scr_ctx(), it->space, BB_ROLE_ADMIN, doing, &err) == BB_OK)
+	snprintf(what, sizeof what, "%s %s", doing, q);
+	if (space_need(scr_ctx(), it->space, BB_ROLE_ADMIN, what, &err) == BB_OK)
+		return true; /* granted since the list was read */
+	snprintf(why, size, "%s", err.msg);
+	return false;
+}
+
+void scr_details_reason(const bb_integration *it, char *out, size_t size)
+{
+	bb_integration seen = *it;
+
+	seen.details_visible = 0; /* ask core, whatever the flag says */
+	if (scr_admin_of(&seen, "Seeing the details of integration", out, size))
 		snprintf(out, size, "You may see the details of this integration.");
-	else
-		snprintf(out, size, "%s", err.msg);
+}
+
+bool scr_role_somewhere(bb_role need)
+{
+	bb_space *v = NULL;
+	size_t n = 0;
+	bb_err err = {0};
+
+	if (space_list_where(scr_ctx(), need, &v, &n, &err) != BB_OK)
+		return false;
+	space_list_free(v, n);
+	return n > 0;
+}
+
+void scr_role_reason(bb_role need, const char *doing, char *out, size_t size)
+{
+	snprintf(out, size, "%s needs the %s role in a space; you (%s) are %s of none. Ask an "
+		 "admin of root to grant it.", doing, role_name(need), scr_ctx()->user,
+		 role_name(need));
 }
 
 void scr_short_time(const char *t, char *out, size_t size)

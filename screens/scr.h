@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "error.h"
 #include "integration.h"
+#include "space.h"
 
 /* The context of the running console (set once by console_main). */
 bb_ctx *scr_ctx(void);
@@ -39,6 +40,17 @@ void scr_error(const bb_err *err);
 /* The sentence saying why ctx's user may not see an integration's details
  * (which role is needed in which space). */
 void scr_details_reason(const bb_integration *it, char *out, size_t size);
+/* Whether ctx's user holds at least `need` in some space (what creating
+ * something needs); false when it cannot be told. For the screens' allowed
+ * hooks: ask once when loading, not on every draw. */
+bool scr_role_somewhere(bb_role need);
+/* The sentence for a refusal by scr_role_somewhere: "Creating an integration
+ * needs the admin role in a space; you (carol) have it in none." */
+void scr_role_reason(bb_role need, const char *doing, char *out, size_t size);
+/* Whether the user may act on it as its space's admin (what seeing its
+ * details needs); when not and why is not NULL, the sentence saying which
+ * role is needed where, starting with `doing` and the integration's name. */
+bool scr_admin_of(const bb_integration *it, const char *doing, char *why, size_t size);
 /* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
 void scr_short_time(const char *rfc3339, char *out, size_t size);
 /* "yyyy-mm-dd hh:mm:ss ZONE" in the local time zone (TZ honoured) from an
@@ -91,7 +103,8 @@ extern const tui_keydef audit_keys[];
 extern const tui_keydef deliveries_keys[];
 extern const tui_keydef delivery_view_keys[];
 
-/* App action ids shared by the key tables. */
+/* App action ids shared by the key tables; each has a name in scr.c
+ * (scr_actions), which is what a config file binds keys to. */
 enum {
 	SCR_NEW = TUI_ACT_APP,
 	SCR_OPEN,
@@ -103,19 +116,30 @@ enum {
 	SCR_STACKS,
 	SCR_AUDIT,
 	SCR_NEXT,
-	SCR_PREV_FIELD,
-	SCR_NEXT_FIELD,
 	SCR_FINISH,
 	SCR_COPY,
 	SCR_COPY_SECRET,
-	SCR_FILTER,
 	SCR_DISCARD,
 	SCR_SAVE,
-	SCR_MOVE,
 	SCR_VERIFY,
 	SCR_TROUBLESHOOT,
 	SCR_DELIVERIES,
-	SCR_FIX
+	SCR_FIX,
+	SCR_MARK,
+	SCR_DETACHED,
+	SCR_INTEGRATION,
+	SCR_TRIGGER,
+	SCR_PICK,
+	SCR_CYCLE,
+	SCR_RUN,
+	SCR_SPACES,
+	/* generic ones under the names the screens used before */
+	SCR_FILTER = TUI_ACT_FILTER,
+	SCR_NEXT_FIELD = TUI_ACT_NEXT_FIELD,
+	SCR_PREV_FIELD = TUI_ACT_PREV_FIELD
 };
+
+/* The names of the SCR_* actions (registered by console_main). */
+extern const tui_action_def scr_actions[];
 
 #endif

@@ -31,10 +31,13 @@ const tui_keydef setup_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; on Create, set up the account.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "field", "Move to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "", "Move to the previous field.", false},
-	{SCR_MOVE, {TUI_K_RIGHT, 'l', TUI_K_LEFT, 'h'}, "plan",
-	 "Choose the plan (on the plan field; Space and j/k too).", false},
+	{TUI_ACT_RIGHT, {TUI_K_RIGHT, 'l', 'j'}, "plan", "On the plan field: the next plan.", false},
+	{TUI_ACT_LEFT, {TUI_K_LEFT, 'h', 'k'}, NULL, "On the plan field: the previous plan.", false},
+	{TUI_ACT_CHOOSE, {' '}, NULL, "On the plan field: the next plan; on Create: set up the account.",
+	 false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "quit", "Leave without setting up (asks if you typed).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -111,14 +114,14 @@ static void setup_draw(tui_screen *s, WINDOW *w, bool full)
 
 static tui_ret plan_key(setup *st, const tui_event *ev)
 {
-	switch (ev->key) {
-	case TUI_K_LEFT: case 'h': case 'k':
+	switch (ev->action) {
+	case TUI_ACT_LEFT:
 		st->plan.sel = st->plan.sel ? st->plan.sel - 1 : st->plan.n - 1;
 		return tui_redraw();
-	case TUI_K_RIGHT: case 'l': case 'j': case ' ':
+	case TUI_ACT_RIGHT: case TUI_ACT_CHOOSE:
 		st->plan.sel = (st->plan.sel + 1) % st->plan.n;
 		return tui_redraw();
-	case TUI_K_ENTER:
+	case SCR_NEXT:
 		st->focus++;
 		return tui_redraw();
 	default:
@@ -154,7 +157,17 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 	setup *st = SCR_STATE(setup, s);
 	enum tui_field_res r = TUI_FIELD_IGNORED;
 
-	if (ev->key == TUI_K_ESC) {
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *fields[] = {&st->name, NULL, &st->url};
+		int i = tui_click_target(ev, fields, 3);
+
+		if (ev->hit == TUI_HIT_BUTTON)
+			return setup_create(st);
+		if (i >= 0)
+			st->focus = i;
+		return tui_redraw();
+	}
+	if (ev->action == TUI_ACT_BACK) {
 		tui_screen *d;
 
 		if (!st->name.len && !st->url.len)
@@ -164,9 +177,8 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 		return d ? tui_push(d) : tui_redraw();
 	}
 	/* Down/Up move between fields too, so arrow keys alone fill the form */
-	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB || ev->key == TUI_K_DOWN ||
-	    ev->key == TUI_K_UP) {
-		bool fwd = ev->key == TUI_K_TAB || ev->key == TUI_K_DOWN;
+	if (ev->action == SCR_NEXT_FIELD || ev->action == SCR_PREV_FIELD) {
+		bool fwd = ev->action == SCR_NEXT_FIELD;
 
 		st->focus = (st->focus + (fwd ? 1 : F_COUNT - 1)) % F_COUNT;
 		return tui_redraw();
@@ -177,7 +189,7 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 		r = tui_field_event(&st->url, ev);
 	else if (st->focus == F_PLAN)
 		return plan_key(st, ev);
-	else if (ev->key == TUI_K_ENTER || ev->key == ' ')
+	else if (ev->action == SCR_NEXT || ev->action == TUI_ACT_CHOOSE)
 		return setup_create(st);
 	if (r == TUI_FIELD_SUBMIT) {
 		st->focus++;

@@ -11,7 +11,6 @@
 #include "scr.h"
 #include "validate.h"
 
-enum { ACT_CYCLE = SCR_MOVE + 400, ACT_SUBMIT };
 
 typedef struct mform {
 	tui_screen s;
@@ -34,9 +33,10 @@ typedef struct mform {
 const tui_keydef space_form_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
-	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
+	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL, "On a choice: show the previous one.", false},
+	{SCR_CYCLE, {TUI_K_RIGHT, ' '}, "change",
 	 "On parent and inherit: show the previous or next choice.", true},
-	{ACT_SUBMIT, {TUI_K_ENTER}, "next/create", "Go to the next field; on Create: create.", true},
+	{SCR_NEXT, {TUI_K_ENTER}, "next/create", "Go to the next field; on Create: create.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding a typed name).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
 	 "Show the keys of this form (F1 in the name field, where ? is typed).", true},
@@ -46,9 +46,10 @@ const tui_keydef space_form_keys[] = {
 const tui_keydef grant_form_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
-	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
+	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL, "On a choice: show the previous one.", false},
+	{SCR_CYCLE, {TUI_K_RIGHT, ' '}, "change",
 	 "On the role: show the previous or next role (read, write, admin).", true},
-	{ACT_SUBMIT, {TUI_K_ENTER}, "next/grant", "Go to the next field; on Grant: grant.", true},
+	{SCR_NEXT, {TUI_K_ENTER}, "next/grant", "Go to the next field; on Grant: grant.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding a typed login).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
 	 "Show the keys of this form (F1 in the login field, where ? is typed).", true},
@@ -152,19 +153,19 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	mform *f = SCR_STATE(mform, s);
 	int count = f->nchoices + 2;
 
-	switch (ev->key) {
-	case TUI_K_ESC:
+	switch (ev->action) {
+	case TUI_ACT_BACK:
 		if (!strcmp(tui_field_value(&f->text), f->initial ? f->initial : ""))
 			return tui_unhandled();
 		return tui_push(tui_dialog_confirm("Discard?", "What you typed will be lost.",
 			"Discard", "Keep editing", false, discard_answer, f));
-	case TUI_K_TAB: case TUI_K_DOWN:
+	case SCR_NEXT_FIELD:
 		f->focus = (f->focus + 1) % count;
 		return tui_redraw();
-	case TUI_K_BACKTAB: case TUI_K_UP:
+	case SCR_PREV_FIELD:
 		f->focus = (f->focus + count - 1) % count;
 		return tui_redraw();
-	case TUI_K_ENTER:
+	case SCR_NEXT:
 		if (f->focus == count - 1)
 			return submit(f);
 		f->focus++;
@@ -174,8 +175,8 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	}
 	if (f->focus != 0) {
 		if (f->focus <= f->nchoices &&
-		    (ev->key == TUI_K_LEFT || ev->key == TUI_K_RIGHT || ev->key == ' ')) {
-			cycle(f, ev->key == TUI_K_LEFT ? -1 : 1);
+		    (ev->action == TUI_ACT_LEFT || ev->action == SCR_CYCLE)) {
+			cycle(f, ev->action == TUI_ACT_LEFT ? -1 : 1);
 			return tui_redraw();
 		}
 		return tui_unhandled();

@@ -12,7 +12,6 @@
 #include "scr.h"
 #include "validate.h"
 
-#define KEYS_MAX 12
 
 typedef struct grant_row {
 	char *login, *space;
@@ -32,7 +31,6 @@ typedef struct users {
 	int cy, cx;
 	char title[BB_NAME_MAX * 4 + 32];
 	char pending_login[BB_LOGIN_MAX * 4 + 1];
-	tui_keydef keys[KEYS_MAX];
 } users;
 
 const tui_keydef space_users_keys[] = {
@@ -41,8 +39,7 @@ const tui_keydef space_users_keys[] = {
 	{SCR_EDIT, {'e'}, "change role", "Change the selected login's role in this space.", true},
 	{SCR_DELETE, {'d'}, "revoke", "Revoke the selected role, if it was granted in this space "
 	 "(asks first).", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the spaces.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
@@ -97,7 +94,6 @@ static void keep_grant(users *u, const bb_grant *g)
 
 static void users_load(users *u)
 {
-	static const int hide[] = {SCR_NEW, SCR_EDIT, SCR_DELETE};
 	bb_strlist path = {0};
 	bb_grant *g = NULL;
 	size_t n = 0;
@@ -116,7 +112,6 @@ static void users_load(users *u)
 			keep_grant(u, &g[i]);
 	user_list_free(g, n);
 	strlist_free(&path);
-	spaces_keys_limit(u->keys, KEYS_MAX, space_users_keys, hide, u->may ? 0 : 3);
 	u->gen = scr_generation();
 	tui_list_set_count(&u->list, u->n);
 	tui_list_invalidate(&u->list);
@@ -248,11 +243,26 @@ static tui_ret users_key(tui_screen *s, const tui_event *ev)
 {
 	users *u = SCR_STATE(users, s);
 
-	if (ev->action >= TUI_ACT_APP && ev->action != SCR_MOVE)
+	if (ev->action >= TUI_ACT_APP)
 		return users_action(u, ev->action);
 	if (tui_list_event(&u->list, ev) != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
+}
+
+/* Granting, changing and revoking need admin of the parent (known at load). */
+static bool users_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	users *u = SCR_STATE(users, s);
+	bb_err err = {0};
+
+	if (action != SCR_NEW && action != SCR_EDIT && action != SCR_DELETE)
+		return true;
+	if (why && spaces_may_grant(u->ctx, &u->space, &err) != BB_OK) {
+		snprintf(why, size, "%s", err.msg);
+		return false;
+	}
+	return why ? true : u->may;
 }
 
 static void users_destroy(tui_screen *s)
@@ -270,6 +280,7 @@ static const tui_screen_ops users_ops = {
 	.key = users_key,
 	.resize = users_resize,
 	.destroy = users_destroy,
+	.allowed = users_allowed,
 };
 
 tui_screen *space_users_new(bb_ctx *ctx, const char *space)
@@ -291,7 +302,7 @@ tui_screen *space_users_new(bb_ctx *ctx, const char *space)
 	snprintf(u->title, sizeof u->title, "Roles in space %s", space);
 	u->list.empty_text = "No roles hold here.";
 	u->s.ops = &users_ops;
-	u->s.keys = u->keys;
+	u->s.keys = space_users_keys;
 	u->s.title = u->title;
 	u->s.data = u;
 	users_load(u);

@@ -11,7 +11,6 @@
 #include "validate.h"
 
 #define NCOLS 4
-#define KEYS_MAX 12
 
 typedef struct spaces {
 	tui_screen s;
@@ -26,7 +25,6 @@ typedef struct spaces {
 	int cw[NCOLS];
 	int cy, cx;
 	char pending[BB_NAME_MAX * 4 + 1]; /* the space a delete dialog asks about */
-	tui_keydef keys[KEYS_MAX];
 } spaces;
 
 const tui_keydef spaces_keys[] = {
@@ -35,8 +33,7 @@ const tui_keydef spaces_keys[] = {
 	{SCR_NEW, {'n'}, "new space", "Create a space under the selected one (admins of it).", true},
 	{SCR_DELETE, {'d'}, "delete", "Delete the selected space if it is empty (admins of its "
 	 "parent; never root).", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
@@ -75,20 +72,6 @@ bb_code spaces_may_grant(bb_ctx *ctx, const bb_space *s, bb_err *why)
 	return space_need(ctx, s->parent ? s->parent : s->name, BB_ROLE_ADMIN, doing, why);
 }
 
-void spaces_keys_limit(tui_keydef *out, size_t max, const tui_keydef *table, const int *hide,
-		       size_t nhide)
-{
-	size_t i = 0;
-
-	for (; table[i].action && i + 1 < max; i++) {
-		out[i] = table[i];
-		for (size_t h = 0; h < nhide; h++)
-			if (out[i].action == hide[h])
-				out[i].in_bar = false;
-	}
-	memset(&out[i], 0, sizeof out[i]);
-}
-
 /* ---- loading ------------------------------------------------------------------------ */
 
 static void spaces_clear(spaces *sp)
@@ -111,7 +94,6 @@ static int depth_of(const spaces *sp, size_t i)
 static void spaces_load(spaces *sp)
 {
 	bb_err err = {0};
-	static const int hide[] = {SCR_NEW, SCR_DELETE};
 
 	spaces_clear(sp);
 	sp->admin_any = false;
@@ -127,7 +109,6 @@ static void spaces_load(spaces *sp)
 			sp->mine[i] = BB_ROLE_NONE;
 		sp->admin_any |= sp->mine[i] == BB_ROLE_ADMIN;
 	}
-	spaces_keys_limit(sp->keys, KEYS_MAX, spaces_keys, hide, sp->admin_any ? 0 : 2);
 	sp->gen = scr_generation();
 	tui_list_set_count(&sp->list, sp->n);
 	tui_list_invalidate(&sp->list);
@@ -270,11 +251,31 @@ static tui_ret spaces_key(tui_screen *s, const tui_event *ev)
 {
 	spaces *sp = SCR_STATE(spaces, s);
 
-	if (ev->action >= TUI_ACT_APP && ev->action != SCR_MOVE)
+	if (ev->action >= TUI_ACT_APP)
 		return spaces_action(sp, ev->action);
 	if (tui_list_event(&sp->list, ev) != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
+}
+
+/* The bar and help offer n and d to admins of some space (known at load);
+ * a key pressed asks core about the selected space, so a refusal names it. */
+static bool spaces_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	spaces *sp = SCR_STATE(spaces, s);
+	const bb_space *sel = sp->n ? &sp->v[sp->list.sel] : NULL;
+	bb_err err = {0};
+	bb_code rc;
+
+	if (action != SCR_NEW && action != SCR_DELETE)
+		return true;
+	if (!why || !sel)
+		return sp->admin_any;
+	rc = action == SCR_NEW ? spaces_may_create(sp->ctx, sel->name, &err)
+			       : spaces_may_delete(sp->ctx, sel, &err);
+	if (rc != BB_OK)
+		snprintf(why, size, "%s", err.msg);
+	return rc == BB_OK;
 }
 
 static bool spaces_cursor(tui_screen *s, int *y, int *x)
@@ -300,6 +301,7 @@ static const tui_screen_ops spaces_ops = {
 	.resize = spaces_resize,
 	.destroy = spaces_destroy,
 	.cursor = spaces_cursor,
+	.allowed = spaces_allowed,
 };
 
 tui_screen *spaces_new(bb_ctx *ctx)
@@ -315,7 +317,7 @@ tui_screen *spaces_new(bb_ctx *ctx)
 	sp->ctx = ctx;
 	sp->list.empty_text = "No spaces.";
 	sp->s.ops = &spaces_ops;
-	sp->s.keys = sp->keys;
+	sp->s.keys = spaces_keys;
 	sp->s.title = "Spaces and roles";
 	sp->s.data = sp;
 	spaces_load(sp);

@@ -35,12 +35,6 @@ bb_code spaces_may_create(bb_ctx *ctx, const char *space, bb_err *why);
 bb_code spaces_may_delete(bb_ctx *ctx, const bb_space *s, bb_err *why);
 bb_code spaces_may_grant(bb_ctx *ctx, const bb_space *s, bb_err *why);
 
-/* Copies table (ending with its {0} row, at most max rows in all) into out
- * with in_bar cleared on the rows whose action is in hide[0..nhide): the
- * hint bar then leaves out what the user may not do; help keeps every row. */
-void spaces_keys_limit(tui_keydef *out, size_t max, const tui_keydef *table, const int *hide,
-		       size_t nhide);
-
 /* Key tables, for the key dump and the man page. */
 extern const tui_keydef spaces_keys[];
 extern const tui_keydef space_users_keys[];

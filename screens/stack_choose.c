@@ -32,8 +32,10 @@ typedef struct choose {
 } choose;
 
 const tui_keydef stack_choose_keys[] = {
-	{SCR_NEXT, {TUI_K_ENTER}, "set", "Set the selected integration on the stacks.", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move", "Move between the integrations.", true},
+	{TUI_ACT_CHOOSE, {TUI_K_ENTER, ' '}, "set", "Set the selected integration on the stacks.",
+	 true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "move", "Move down between the integrations.", true},
+	TUI_KEYS_INCLUDE(tui_choice_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel; nothing changes.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this chooser.", true},
 	{0},
@@ -286,7 +288,7 @@ static tui_ret choose_key(tui_screen *s, const tui_event *ev)
 	choose *c = SCR_STATE(choose, s);
 	enum tui_field_res r;
 
-	if (ev->key == TUI_K_ESC || ev->action == TUI_ACT_HELP)
+	if (ev->action == TUI_ACT_BACK || ev->action == TUI_ACT_HELP)
 		return tui_unhandled();
 	r = tui_choice_event(&c->choice, ev);
 	if (r == TUI_FIELD_SUBMIT)

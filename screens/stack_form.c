@@ -19,7 +19,7 @@
 
 enum { F_NAME, F_KIND, F_SPACE, F_INTEG, F_REPO, F_BRANCH, F_ROOT, F_CREATE, F_COUNT };
 
-enum { ACT_PICK = SCR_MOVE + 200, ACT_CYCLE };
+enum { ACT_PICK = SCR_PICK, ACT_CYCLE = SCR_CYCLE };
 
 typedef struct form {
 	tui_screen s;
@@ -45,14 +45,17 @@ typedef struct form {
 const tui_keydef stack_form_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
-	{ACT_CYCLE, {TUI_K_LEFT, TUI_K_RIGHT, ' '}, "change",
-	 "On kind, space and integration: show the previous or next choice.", true},
+	{ACT_CYCLE, {TUI_K_RIGHT, ' '}, "change",
+	 "On kind, space and integration: show the next choice.", true},
+	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL,
+	 "On kind, space and integration: show the previous choice.", false},
 	{ACT_PICK, {TUI_K_ENTER}, "pick/create",
 	 "On the repository: open the repository picker; on Create (Save when editing): create "
 	 "(save); elsewhere: next field.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Go back (asks before discarding typed input).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help",
 	 "Show the keys of this form (F1 in a text field, where ? is typed).", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -294,27 +297,35 @@ static tui_ret form_key(tui_screen *s, const tui_event *ev)
 	tui_field *fld = field_of(f, f->focus);
 	enum tui_field_res r;
 
-	switch (ev->key) {
-	case TUI_K_ESC:
+	if (ev->action == TUI_ACT_CLICK) {
+		for (int i = 0; i < F_COUNT; i++)
+			if (field_of(f, i) && ev->hit_owner == field_of(f, i))
+				f->focus = i;
+		if (ev->hit == TUI_HIT_BUTTON)
+			f->focus = F_CREATE;
+		return ev->hit == TUI_HIT_BUTTON ? form_enter(f) : tui_redraw();
+	}
+	switch (ev->action) {
+	case TUI_ACT_BACK:
 		if (!form_typed(f))
 			return tui_unhandled();
 		return tui_push(tui_dialog_confirm(f->edit ? "Discard the changes?" :
 			"Discard the new stack?", "What you typed will be lost.", "Discard",
 			"Keep editing", false, discard_answer, f));
-	case TUI_K_TAB: case TUI_K_DOWN:
+	case SCR_NEXT_FIELD:
 		move_focus(f, 1);
 		return tui_redraw();
-	case TUI_K_BACKTAB: case TUI_K_UP:
+	case SCR_PREV_FIELD:
 		move_focus(f, -1);
 		return tui_redraw();
-	case TUI_K_ENTER:
+	case ACT_PICK:
 		return form_enter(f);
 	default:
 		break;
 	}
 	if (!fld) {
-		if (ev->key == TUI_K_LEFT || ev->key == TUI_K_RIGHT || ev->key == ' ') {
-			cycle(f, ev->key == TUI_K_LEFT ? -1 : 1);
+		if (ev->action == TUI_ACT_LEFT || ev->action == ACT_CYCLE) {
+			cycle(f, ev->action == TUI_ACT_LEFT ? -1 : 1);
 			return tui_redraw();
 		}
 		return tui_unhandled();
@@ -417,10 +428,12 @@ tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
 		return NULL;
 	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
 	    f->nspaces == 0) {
-		if (f->nspaces == 0)
-			bb_fail(why, BB_DENIED, "Creating a stack or module needs the admin role in "
-				"a space; you (%s) are admin of none. Ask an admin of root to grant "
-				"it.", ctx->user);
+		if (f->nspaces == 0) {
+			char text[BB_MSG_MAX];
+
+			scr_role_reason(BB_ROLE_ADMIN, "Creating a stack or module", text, sizeof text);
+			bb_fail(why, BB_DENIED, "%s", text);
+		}
 		form_destroy(&f->s);
 		return NULL;
 	}

@@ -25,10 +25,10 @@
 #define LAST_RUN_MIN_COLS 100
 
 enum {
-	ACT_MARK = SCR_MOVE + 100,
-	ACT_DETACHED,
-	ACT_INTEGRATION,
-	ACT_TRIGGER
+	ACT_MARK = SCR_MARK,
+	ACT_DETACHED = SCR_DETACHED,
+	ACT_INTEGRATION = SCR_INTEGRATION,
+	ACT_TRIGGER = SCR_TRIGGER
 };
 
 typedef struct srow {
@@ -65,6 +65,7 @@ typedef struct stacks {
 	char trig_name[256];
 	bb_strlist broken;  /* "integration\trepository" with no working webhook */
 	stack_target doomed; /* the stack the delete dialog asks about */
+	bool may_admin, may_write; /* the user's roles somewhere, when opened */
 } stacks;
 
 const tui_keydef stacks_keys[] = {
@@ -83,8 +84,7 @@ const tui_keydef stacks_keys[] = {
 	 "Trigger a tracked run of the selected stack or module at its branch's head.", true},
 	{ACT_MARK, {' '}, "mark", "Mark or unmark the selected row for setting an integration.", true},
 	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
-	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
@@ -601,8 +601,7 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	stacks *st = SCR_STATE(stacks, s);
 	enum tui_field_res r;
 
-	if (!st->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
-	    ev->action != SCR_MOVE)
+	if (!st->list.filtering && ev->action >= TUI_ACT_APP)
 		return stacks_action(st, ev->action);
 	if (!st->list.filtering && ev->action == SCR_FILTER)
 		index_ready(st); /* now, so that no keystroke waits for it */
@@ -610,6 +609,25 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	if (r != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
+}
+
+/* Creating, editing, deleting and setting an integration need admin of a space, a run needs
+ * write: a reader does not see them in the bar or the help. A key pressed
+ * anyway is refused at once by the screen's own dialog, which names the
+ * stack's space (core checks that very space). */
+static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	stacks *st = SCR_STATE(stacks, s);
+
+	(void)size;
+	if (why || st->list.filtering)
+		return true;
+	if (action == SCR_NEW || action == ACT_INTEGRATION || action == SCR_EDIT ||
+	    action == SCR_DELETE)
+		return st->may_admin;
+	if (action == ACT_TRIGGER)
+		return st->may_write;
+	return true;
 }
 
 static bool stacks_cursor(tui_screen *s, int *y, int *x)
@@ -642,6 +660,7 @@ static const tui_screen_ops stacks_ops = {
 	.resize = stacks_resize,
 	.destroy = stacks_destroy,
 	.cursor = stacks_cursor,
+	.allowed = stacks_allowed,
 };
 
 tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
@@ -666,6 +685,8 @@ tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
 	st->s.keys = stacks_keys;
 	st->s.title = st->title;
 	st->s.data = st;
+	st->may_admin = scr_role_somewhere(BB_ROLE_ADMIN);
+	st->may_write = scr_role_somewhere(BB_ROLE_WRITE);
 	recount(st);
 	return &st->s;
 }

@@ -26,7 +26,7 @@ enum { CK_NOT_RUN, CK_RUNNING, CK_OK, CK_WARN, CK_FAILED, CK_SKIPPED, CK_CANCELL
 
 enum { FOCUS_LIST, FOCUS_REPO, FOCUS_COMMIT, FOCUS_COUNT };
 
-enum { TS_RUN = TUI_ACT_APP + 50 };
+enum { TS_RUN = SCR_RUN };
 
 typedef struct troubleshoot {
 	tui_screen s;
@@ -52,8 +52,9 @@ typedef struct troubleshoot {
 const tui_keydef troubleshoot_keys[] = {
 	{TS_RUN, {'v', TUI_K_ENTER}, "run",
 	 "Run the checks again; with a repository and a commit typed, the commit check too.", true},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "select",
-	 "Select a check to see its result and its curl command.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "select",
+	 "Select the next check to see its result and its curl command.", true},
+	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Select the previous check.", false},
 	{SCR_COPY, {'c'}, "copy curl",
 	 "Copy the selected check's curl command (OSC 52); the token stays a placeholder.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "commit",
@@ -63,6 +64,7 @@ const tui_keydef troubleshoot_keys[] = {
 	 "Cancel the checks that are running; when none runs, go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -444,9 +446,9 @@ static tui_ret copy_curl(troubleshoot *t)
 	return tui_redraw();
 }
 
-static tui_ret move_sel(troubleshoot *t, tui_key key)
+static tui_ret move_sel(troubleshoot *t, int action)
 {
-	int d = key == TUI_K_UP || key == 'k' ? -1 : 1;
+	int d = action == TUI_ACT_UP ? -1 : 1;
 
 	t->sel = (t->sel + d + ROW_COUNT) % ROW_COUNT;
 	return tui_redraw();
@@ -457,8 +459,10 @@ static tui_ret field_key(troubleshoot *t, const tui_event *ev)
 	tui_field *f = t->focus == FOCUS_REPO ? &t->repo : &t->commit;
 	enum tui_field_res r;
 
-	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB || ev->key == TUI_K_ESC ||
-	    ev->key == TUI_K_UP || ev->key == TUI_K_DOWN || ev->key == TUI_K_F1)
+	/* the screen's keys that cannot be text (Tab, Esc, arrows, F1); Enter and
+	 * letters go to the field */
+	if (ev->action && ev->action != TS_RUN &&
+	    (ev->key >= TUI_K_SPECIAL || (ev->key < ' ' && ev->key != TUI_K_ENTER)))
 		return tui_unhandled();
 	r = tui_field_event(f, ev);
 	if (r == TUI_FIELD_SUBMIT && t->focus == FOCUS_REPO) {
@@ -482,8 +486,9 @@ static tui_ret list_key(troubleshoot *t, const tui_event *ev)
 	case TS_RUN:
 		run_checks(t);
 		return tui_redraw();
-	case SCR_MOVE:
-		return move_sel(t, ev->key);
+	case TUI_ACT_UP:
+	case TUI_ACT_DOWN:
+		return move_sel(t, ev->action);
 	case SCR_COPY:
 		return copy_curl(t);
 	default:
@@ -498,6 +503,14 @@ static tui_ret troubleshoot_key(tui_screen *s, const tui_event *ev)
 
 	if (!t->loaded)
 		return tui_unhandled();
+	if (ev->action == TUI_ACT_CLICK) {
+		const void *fields[FOCUS_COUNT] = {NULL, &t->repo, &t->commit};
+		int i = tui_click_target(ev, fields, FOCUS_COUNT);
+
+		if (i >= 0)
+			t->focus = i;
+		return tui_redraw();
+	}
 	if (t->focus != FOCUS_LIST) {
 		r = field_key(t, ev);
 		if (!(r.flags & TUI_R_UNHANDLED))
@@ -513,8 +526,9 @@ static tui_ret troubleshoot_key(tui_screen *s, const tui_event *ev)
 	case TUI_ACT_BACK:
 		/* Esc stops what runs; only an idle screen goes back */
 		return cancel_checks(t) ? tui_redraw() : tui_unhandled();
-	case SCR_MOVE:
-		return move_sel(t, ev->key);
+	case TUI_ACT_UP:
+	case TUI_ACT_DOWN:
+		return move_sel(t, ev->action);
 	default:
 		return t->focus == FOCUS_LIST ? list_key(t, ev) : tui_unhandled();
 	}

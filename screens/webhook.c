@@ -35,8 +35,8 @@ const tui_keydef webhook_keys[] = {
 	 "(needs the webhook scopes); Esc cancels.", false},
 	{SCR_OPEN, {TUI_K_ENTER}, "what is wrong", "Show the state of the selected repository's "
 	 "webhook in one sentence.", false},
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move", "Move in the table of repositories.",
-	 false},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, NULL, "Move down in the table of repositories.", false},
+	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Move up in the table of repositories.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (while fixing: cancel).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
@@ -106,8 +106,8 @@ static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 	if (h->it.webhook_secret)
 		tui_put(win, y++, x + 2, width - 2, h->it.webhook_secret, A_BOLD, true);
 	else {
-		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8), "  (r reveals)", mask,
-			      sizeof mask);
+		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8),
+			      h->it.details_visible ? "  (r reveals)" : "", mask, sizeof mask);
 		tui_put(win, y++, x + 2, width - 2, mask, 0, true);
 	}
 	y++;
@@ -192,11 +192,11 @@ static tui_ret webhook_fix(webhook *h)
 	return tui_redraw();
 }
 
-static tui_ret webhook_move(webhook *h, tui_key k)
+static tui_ret webhook_move(webhook *h, int action)
 {
-	if ((k == TUI_K_DOWN || k == 'j') && h->sel + 1 < h->rep.n)
+	if (action == TUI_ACT_DOWN && h->sel + 1 < h->rep.n)
 		h->sel++;
-	else if ((k == TUI_K_UP || k == 'k') && h->sel > 0)
+	else if (action == TUI_ACT_UP && h->sel > 0)
 		h->sel--;
 	return tui_redraw();
 }
@@ -254,8 +254,9 @@ static tui_ret webhook_key(tui_screen *s, const tui_event *ev)
 		return webhook_fix(h);
 	case SCR_OPEN:
 		return webhook_explain(h);
-	case SCR_MOVE:
-		return webhook_move(h, ev->key);
+	case TUI_ACT_UP:
+	case TUI_ACT_DOWN:
+		return webhook_move(h, ev->action);
 	case SCR_REVEAL:
 		return webhook_reveal(h);
 	case SCR_COPY:
@@ -285,10 +286,23 @@ static void webhook_destroy(tui_screen *s)
 	free(h);
 }
 
+/* Revealing, copying the secret and fixing the webhooks need the admin role
+ * of the integration's space. */
+static bool webhook_allowed(tui_screen *s, int action, char *why, size_t size)
+{
+	webhook *h = SCR_STATE(webhook, s);
+
+	if (!h->loaded || (action != SCR_REVEAL && action != SCR_COPY_SECRET && action != SCR_FIX))
+		return true;
+	return scr_admin_of(&h->it, action == SCR_FIX ? "Changing the webhooks of integration"
+			    : "Revealing the webhook secret of integration", why, size);
+}
+
 static const tui_screen_ops webhook_ops = {
 	.draw = webhook_draw,
 	.key = webhook_key,
 	.destroy = webhook_destroy,
+	.allowed = webhook_allowed,
 };
 
 tui_screen *webhook_new(const char *slug)

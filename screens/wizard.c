@@ -47,19 +47,33 @@ typedef struct wizard {
 
 #define W_HINT(a, k, h, help) {a, {k}, h, help, true}
 
+/* On the Back / Next buttons under a step's widgets. */
+static const tui_keydef button_keys[] = {
+	{TUI_ACT_RIGHT, {TUI_K_RIGHT}, NULL, "On the buttons: go to the other button.", false},
+	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL, "On the buttons: go to the other button.", false},
+	{TUI_ACT_UP, {TUI_K_UP}, NULL, "On the buttons: go back to the step's input.", false},
+	{0},
+};
+
 const tui_keydef wizard_keys_line[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next step when the value is valid.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the field and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back between the buttons and the field.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
+	TUI_KEYS_INCLUDE(button_keys),
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
 const tui_keydef wizard_keys_choice[] = {
-	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "choose",
-	 "Move between the choices; a disabled one says why.", true},
-	{SCR_NEXT, {TUI_K_ENTER, ' '}, "select", "Take the choice and go on.", true},
+	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "choose",
+	 "Move to the next choice; a disabled one is skipped and says why beside it.", true},
+	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Move to the previous choice (or from the buttons back "
+	 "to the choices).", false},
+	{TUI_ACT_CHOOSE, {TUI_K_ENTER, ' '}, "select", "Take the choice and go on.", true},
+	{TUI_ACT_RIGHT, {TUI_K_RIGHT, 'l'}, NULL, "On the buttons: go to the other button.", false},
+	{TUI_ACT_LEFT, {TUI_K_LEFT, 'h'}, NULL, "On the buttons: go to the other button.", false},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "next field", "Move to the space picker and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing chosen is lost.", true},
@@ -76,6 +90,9 @@ const tui_keydef wizard_keys_labels[] = {
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
+	TUI_KEYS_INCLUDE(button_keys),
+	TUI_KEYS_INCLUDE(tui_field_keys),
+	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
 
@@ -85,6 +102,8 @@ const tui_keydef wizard_keys_text[] = {
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
+	TUI_KEYS_INCLUDE(button_keys),
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
 
@@ -670,22 +689,19 @@ static tui_ret button_key(wizard *w, const tui_event *ev)
 {
 	int nw = widget_count(w);
 
-	switch (ev->key) {
-	case TUI_K_ENTER:
-	case ' ':
+	switch (ev->action) {
+	case SCR_NEXT:
+	case TUI_ACT_CHOOSE:
 		if (w->focus == nw)
 			return go_back(w);
 		return try_next(w);
-	case TUI_K_LEFT:
-	case 'h':
-	case TUI_K_RIGHT:
-	case 'l':
+	case TUI_ACT_LEFT:
+	case TUI_ACT_RIGHT:
 		w->focus = w->focus == nw ? nw + 1 : nw;
 		if (w->focus == nw + 1 && step_reason(w))
 			w->focus = nw;
 		return tui_redraw();
-	case TUI_K_UP:
-	case 'k':
+	case TUI_ACT_UP:
 		if (nw == 0)
 			return tui_unhandled();
 		w->focus = nw - 1;
@@ -695,17 +711,46 @@ static tui_ret button_key(wizard *w, const tui_event *ev)
 	}
 }
 
+/* A click on a button presses it; on a field or choice, focuses it (a
+ * choice also takes the item clicked). */
+static tui_ret wizard_click(wizard *w, const tui_event *ev)
+{
+	const void *widgets[2] = {NULL, NULL};
+	int nw = widget_count(w), i;
+
+	if (ev->hit == TUI_HIT_BUTTON && ev->hit_index < 2) {
+		w->focus = nw + (int)ev->hit_index;
+		return ev->hit_index == 0 ? go_back(w) : try_next(w);
+	}
+	switch (w->step) {
+	case ST_NAME: widgets[0] = &w->name; break;
+	case ST_TYPE: widgets[0] = &w->type, widgets[1] = &w->space; break;
+	case ST_EMAIL: widgets[0] = &w->email; break;
+	case ST_TOKEN: widgets[0] = &w->token, widgets[1] = &w->expires; break;
+	case ST_LABELS: widgets[0] = &w->labels.input; break;
+	case ST_DESC: widgets[0] = &w->desc; break;
+	default: break;
+	}
+	i = tui_click_target(ev, widgets, (size_t)nw);
+	if (i < 0)
+		return tui_handled();
+	w->focus = i;
+	return w->step == ST_TYPE ? choice_key(w, ev) : tui_redraw();
+}
+
 static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 {
 	wizard *w = SCR_STATE(wizard, s);
 
-	if (ev->key == TUI_K_ESC && !(w->step == ST_LABELS && w->labels.sel >= 0))
+	if (ev->action == TUI_ACT_CLICK)
+		return wizard_click(w, ev);
+	if (ev->action == TUI_ACT_BACK && !(w->step == ST_LABELS && w->labels.sel >= 0))
 		return go_back(w);
-	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
-		move_focus(w, ev->key == TUI_K_TAB ? 1 : -1);
+	if (ev->action == SCR_NEXT_FIELD || ev->action == SCR_PREV_FIELD) {
+		move_focus(w, ev->action == SCR_NEXT_FIELD ? 1 : -1);
 		return tui_redraw();
 	}
-	if (ev->key == TUI_CTRL('d') && w->step == ST_DESC)
+	if (ev->action == SCR_FINISH && w->step == ST_DESC)
 		return try_next(w);
 	if (w->focus < widget_count(w))
 		return widget_key(w, ev);

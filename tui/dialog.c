@@ -38,6 +38,7 @@ int tui_buttons_draw(const tui_button *b, size_t n, long focused, WINDOW *w,
 		/* the brackets change with focus too, so focus shows without attributes */
 		snprintf(label, sizeof(label), focus ? "[<%s>]" : "[ %s ]", b[i].label);
 		tui_put(w, y, col, button_width(&b[i]), label, tui_attr(role), false);
+		tui_hit_add((tui_rect){y, col, 1, button_width(&b[i])}, TUI_HIT_BUTTON, b, i);
 		if (focus && cy && cx) {
 			*cy = y;
 			*cx = col + 2;
@@ -60,7 +61,13 @@ long tui_buttons_next(const tui_button *b, size_t n, long from, int dir)
 
 /* ---- dialogs ------------------------------------------------------------------------ */
 
-enum { DLG_MOVE = TUI_ACT_APP, DLG_MOVE_BACK, DLG_OK, DLG_YES, DLG_NO };
+enum {
+	DLG_MOVE = TUI_ACT_NEXT_FIELD,
+	DLG_MOVE_BACK = TUI_ACT_PREV_FIELD,
+	DLG_OK = TUI_ACT_CHOOSE,
+	DLG_YES = TUI_ACT_YES,
+	DLG_NO = TUI_ACT_NO
+};
 
 const tui_keydef tui_dialog_keys[] = {
 	{DLG_OK, {TUI_K_ENTER}, "choose", "Choose the highlighted button.", true},
@@ -82,6 +89,7 @@ static const tui_keydef typed_keys[] = {
 	{DLG_MOVE, {TUI_K_TAB}, "next", "Move between the input and the buttons.", true},
 	{DLG_MOVE_BACK, {TUI_K_BACKTAB}, NULL, "Move back.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel without doing anything.", true},
+	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0}
 };
 
@@ -194,11 +202,30 @@ static void dialog_move(dialog *d, int dir)
 	d->focus = tui_buttons_next(d->buttons, d->nbuttons, d->focus, dir);
 }
 
+/* A click on a button presses it; on the input, focuses it. */
+static tui_ret dialog_click(dialog *d, const tui_event *ev)
+{
+	if (ev->hit == TUI_HIT_BUTTON && ev->hit_owner == d->buttons &&
+	    ev->hit_index < d->nbuttons) {
+		if (!d->buttons[ev->hit_index].enabled)
+			return tui_handled();
+		d->focus = (long)ev->hit_index;
+		return dialog_enter(d);
+	}
+	if (ev->hit == TUI_HIT_FIELD && ev->hit_owner == &d->input) {
+		d->focus = -1;
+		return tui_redraw();
+	}
+	return tui_handled();
+}
+
 static tui_ret dialog_key(tui_screen *s, const tui_event *ev)
 {
 	dialog *d = s->data;
 
 	switch (ev->action) {
+	case TUI_ACT_CLICK:
+		return dialog_click(d, ev);
 	case DLG_OK:
 		return dialog_enter(d);
 	case TUI_ACT_BACK:
@@ -330,11 +357,8 @@ tui_screen *tui_dialog_typed(const char *title, const char *text, const char *wo
 
 /* ---- help overlay ------------------------------------------------------------------ */
 
-enum { HELP_UP = TUI_ACT_APP, HELP_DOWN };
-
 const tui_keydef tui_help_keys[] = {
-	{HELP_DOWN, {TUI_K_DOWN, 'j', TUI_K_PGDN}, NULL, "Scroll down.", false},
-	{HELP_UP, {TUI_K_UP, 'k', TUI_K_PGUP}, NULL, "Scroll up.", false},
+	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC, 'q', '?'}, "close", "Close the help.", true},
 	{0}
 };
@@ -382,17 +406,15 @@ static tui_ret help_key(tui_screen *s, const tui_event *ev)
 {
 	help *h = s->data;
 	size_t rows = h->box.h > 2 ? (size_t)h->box.h - 2 : 1;
+	size_t last = h->nlines > rows ? h->nlines - rows : 0, top;
 
-	if (ev->action == HELP_DOWN && h->top + rows < h->nlines) {
-		h->top++;
-		return tui_redraw();
-	}
-	if (ev->action == HELP_UP && h->top > 0) {
-		h->top--;
-		return tui_redraw();
-	}
 	if (ev->action == TUI_ACT_BACK)
 		return tui_pop();
+	top = tui_scroll_to(ev->action, h->top, rows, last);
+	if (top != h->top) {
+		h->top = top;
+		return tui_redraw();
+	}
 	return tui_handled();
 }
 
@@ -413,11 +435,17 @@ static const tui_screen_ops help_ops = {
 
 tui_screen *tui_help_screen(const char *title, const tui_keydef *table)
 {
+	return tui_help_screen_if(title, table, NULL, NULL);
+}
+
+tui_screen *tui_help_screen_if(const char *title, const tui_keydef *table, tui_allow_fn allow,
+			       void *arg)
+{
 	help *h = calloc(1, sizeof(*h));
 
 	if (!h)
 		return NULL;
-	h->text = tui_keytable_help(table);
+	h->text = tui_keytable_help_if(table, allow, arg);
 	if (!h->text) {
 		free(h);
 		return NULL;

@@ -395,6 +395,7 @@ void tui_field_draw(tui_field *f, WINDOW *w, int y, int x, int width, bool focus
 
 	if (width <= 0)
 		return;
+	tui_hit_add((tui_rect){y, x, 1, width}, TUI_HIT_FIELD, f, 0);
 	f->scroll = keep_visible(f->scroll, col, width);
 	out = malloc(outlen);
 	if (!out)
@@ -418,6 +419,7 @@ void tui_area_draw(tui_field *f, WINDOW *w, tui_rect r, bool focused, int *cy, i
 
 	if (r.w <= 0 || r.h <= 0 || !(out = malloc(outlen)))
 		return;
+	tui_hit_add(r, TUI_HIT_FIELD, f, 0);
 	if (line < f->top_line)
 		f->top_line = line;
 	if (line >= f->top_line + r.h)

@@ -1,20 +1,11 @@
-/* key.c - key names, key tables (hint bar, help, dump) and the paste collector. */
+/* key.c - key names, key tables with their rebindings (lookup, hint bar,
+ * help, dump) and the paste collector. Action names: action.c. */
 #include "tui_key.h"
 #include "tui_text.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-int tui_keytable_action(const tui_keydef *table, tui_key key)
-{
-	if (!table || key == TUI_K_NONE)
-		return TUI_ACT_NONE;
-	for (; table->action; table++)
-		for (int i = 0; i < TUI_KEYS_PER_DEF && table->keys[i]; i++)
-			if (table->keys[i] == key)
-				return table->action;
-	return TUI_ACT_NONE;
-}
+#include <wchar.h>
 
 static const char *const special_names[] = {
 	[TUI_K_UP - TUI_K_SPECIAL] = "Up",
@@ -34,6 +25,7 @@ static const char *const special_names[] = {
 	[TUI_K_PASTE_BEGIN - TUI_K_SPECIAL] = "PasteBegin",
 	[TUI_K_PASTE_END - TUI_K_SPECIAL] = "PasteEnd",
 	[TUI_K_RESIZE - TUI_K_SPECIAL] = "Resize",
+	[TUI_K_MOUSE - TUI_K_SPECIAL] = "Mouse",
 	[TUI_K_UNKNOWN - TUI_K_SPECIAL] = "Unknown",
 };
 
@@ -65,18 +57,150 @@ void tui_key_name(tui_key key, char *out, size_t outlen)
 	}
 }
 
-void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen)
+/* ---- walking a table ---------------------------------------------------------- */
+
+#define ROWS_MAX 96
+
+static bool listed(const tui_keydef *const *rows, size_t n, int action)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rows[i]->action == action)
+			return true;
+	return false;
+}
+
+/* The rows of a table with its includes in place, end row and include rows
+ * left out. An included row whose action the table already has is left out
+ * too: a screen overrides a shared row (its hint, its keys) by declaring it
+ * before the include. Returns the count. */
+static size_t flatten(const tui_keydef *table, const tui_keydef **rows, size_t n, int depth)
+{
+	for (; table && table->action && n < ROWS_MAX; table++) {
+		if (table->action == TUI_ACT_INCLUDE) {
+			if (depth < 4)
+				n = flatten(table->include, rows, n, depth + 1);
+			continue;
+		}
+		if (depth && table->action != TUI_ACT_TEXT && listed(rows, n, table->action))
+			continue;
+		rows[n++] = table;
+	}
+	return n;
+}
+
+bool tui_keytable_has(const tui_keydef *table, int action)
+{
+	const tui_keydef *rows[ROWS_MAX];
+
+	return listed(rows, flatten(table, rows, 0, 0), action);
+}
+
+/* ---- bindings -------------------------------------------------------------------- */
+
+#define BINDINGS_MAX 256
+
+static struct binding {
+	const tui_keydef *table; /* NULL: every table */
+	tui_key key;
+	int action;              /* TUI_ACT_NONE: the key does nothing */
+} bindings[BINDINGS_MAX];
+static size_t nbindings;
+
+int tui_keytable_bind(const tui_keydef *table, tui_key key, int action)
+{
+	if (key == TUI_K_NONE || nbindings >= BINDINGS_MAX)
+		return -1;
+	bindings[nbindings++] = (struct binding){table, key, action};
+	return 0;
+}
+
+void tui_keytable_unbind_all(void)
+{
+	nbindings = 0;
+}
+
+/* The binding of key in table, latest first; false when none applies. */
+static bool bound(const tui_keydef *table, tui_key key, int *action)
+{
+	for (size_t i = nbindings; i-- > 0;) {
+		const struct binding *b = &bindings[i];
+
+		if (b->key != key || (b->table && b->table != table))
+			continue;
+		if (b->action != TUI_ACT_NONE && !tui_keytable_has(table, b->action))
+			continue; /* an "all" binding for an action this screen lacks */
+		*action = b->action;
+		return true;
+	}
+	return false;
+}
+
+int tui_keytable_action(const tui_keydef *table, tui_key key)
+{
+	const tui_keydef *rows[ROWS_MAX];
+	size_t n;
+	int action;
+
+	if (!table || key == TUI_K_NONE)
+		return TUI_ACT_NONE;
+	if (bound(table, key, &action))
+		return action;
+	n = flatten(table, rows, 0, 0);
+	for (size_t r = 0; r < n; r++) {
+		if (rows[r]->action == TUI_ACT_TEXT)
+			continue; /* documentation: the field widget handles it */
+		for (int i = 0; i < TUI_KEYS_PER_DEF && rows[r]->keys[i]; i++)
+			if (rows[r]->keys[i] == key)
+				return rows[r]->action;
+	}
+	return TUI_ACT_NONE;
+}
+
+/* The keys that do def's action in table: bound ones first (latest first),
+ * then the row's own. At most max. */
+static size_t row_keys(const tui_keydef *table, const tui_keydef *def, tui_key *out, size_t max)
+{
+	size_t n = 0;
+
+	if (def->action == TUI_ACT_TEXT) {
+		for (int i = 0; i < TUI_KEYS_PER_DEF && def->keys[i] && n < max; i++)
+			out[n++] = def->keys[i];
+		return n;
+	}
+	for (size_t i = nbindings; i-- > 0 && n < max;) {
+		const struct binding *b = &bindings[i];
+		bool dup = false;
+
+		if (b->action != def->action || (b->table && b->table != table))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			dup = dup || out[j] == b->key;
+		if (!dup && tui_keytable_action(table, b->key) == def->action)
+			out[n++] = b->key;
+	}
+	for (int i = 0; i < TUI_KEYS_PER_DEF && def->keys[i] && n < max; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n; j++)
+			dup = dup || out[j] == def->keys[i];
+		if (!dup && tui_keytable_action(table, def->keys[i]) == def->action)
+			out[n++] = def->keys[i];
+	}
+	return n;
+}
+
+static void join_keys(const tui_key *keys, size_t nkeys, char *out, size_t outlen)
 {
 	size_t pos = 0;
 
 	if (outlen == 0)
 		return;
 	out[0] = '\0';
-	for (int i = 0; i < TUI_KEYS_PER_DEF && def->keys[i]; i++) {
+	for (size_t i = 0; i < nkeys; i++) {
 		char name[32];
 		int n;
 
-		tui_key_name(def->keys[i], name, sizeof(name));
+		tui_key_name(keys[i], name, sizeof(name));
 		n = snprintf(out + pos, outlen - pos, "%s%s", i ? "/" : "", name);
 		if (n < 0 || (size_t)n >= outlen - pos)
 			return;
@@ -84,85 +208,140 @@ void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen)
 	}
 }
 
-/* Columns kept free for the help item, so that a crowded bar drops other
- * hints rather than the one that leads to all of them. */
-static int help_reserve(const tui_keydef *table)
+void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen)
 {
-	char key[32], item[128];
+	size_t n = 0;
 
-	for (; table && table->action; table++) {
-		if (table->action != TUI_ACT_HELP || !table->in_bar || !table->hint ||
-		    !table->keys[0])
-			continue;
-		tui_key_name(table->keys[0], key, sizeof(key));
-		snprintf(item, sizeof(item), "  %s %s", key, table->hint);
-		return tui_width(item);
-	}
-	return 0;
+	while (n < TUI_KEYS_PER_DEF && def->keys[n])
+		n++;
+	join_keys(def->keys, n, out, outlen);
 }
 
-int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t outlen)
+void tui_keytable_row_keys(const tui_keydef *table, const tui_keydef *def, char *out,
+			   size_t outlen)
 {
-	size_t pos = 0;
-	int cols = 0, reserve = help_reserve(table);
+	tui_key keys[TUI_KEYS_PER_DEF * 2];
+
+	join_keys(keys, row_keys(table, def, keys, sizeof keys / sizeof keys[0]), out, outlen);
+}
+
+size_t tui_keytable_keys_of(const tui_keydef *table, int action, tui_key *out, size_t max)
+{
+	const tui_keydef *rows[ROWS_MAX];
+	size_t n = flatten(table, rows, 0, 0), got = 0;
+
+	for (size_t i = 0; i < n && got < max; i++)
+		if (rows[i]->action == action)
+			got += row_keys(table, rows[i], out + got, max - got);
+	return got;
+}
+
+tui_key tui_keytable_key(const tui_keydef *table, int action)
+{
+	tui_key key;
+
+	return tui_keytable_keys_of(table, action, &key, 1) == 1 ? key : 0;
+}
+
+/* ---- hint bar and help ------------------------------------------------------------ */
+
+static bool shown(const tui_keydef *row, tui_allow_fn allow, void *arg)
+{
+	return !allow || row->action == TUI_ACT_TEXT || allow(arg, row->action);
+}
+
+/* "k hint" for the bar, or false when the row has no hint or no key. */
+static bool bar_item(const tui_keydef *table, const tui_keydef *row, char *out, size_t outlen)
+{
+	tui_key key;
+	char name[32];
+
+	if (!row->in_bar || !row->hint || !row->hint[0] ||
+	    row_keys(table, row, &key, 1) != 1)
+		return false;
+	tui_key_name(key, name, sizeof(name));
+	snprintf(out, outlen, "%s %s", name, row->hint);
+	return true;
+}
+
+int tui_keytable_hintbar_if(const tui_keydef *table, tui_allow_fn allow, void *arg, int width,
+			    char *out, size_t outlen)
+{
+	const tui_keydef *rows[ROWS_MAX];
+	size_t pos = 0, n = flatten(table, rows, 0, 0);
+	int cols = 0, reserve = 0;
+	char item[128];
 
 	if (outlen == 0)
 		return 0;
 	out[0] = '\0';
-	for (; table && table->action; table++) {
-		char key[32], item[128];
-		int w, n;
+	/* columns kept free for the help item, so that a crowded bar drops other
+	 * hints rather than the one that leads to all of them */
+	for (size_t r = 0; r < n && !reserve; r++)
+		if (rows[r]->action == TUI_ACT_HELP && bar_item(table, rows[r], item, sizeof item))
+			reserve = tui_width(item) + 2;
+	for (size_t r = 0; r < n; r++) {
+		char sep[160];
+		int w, k;
 
-		if (!table->in_bar || !table->hint || !table->keys[0])
+		if (!shown(rows[r], allow, arg) || !bar_item(table, rows[r], item, sizeof item))
 			continue;
-		if (table->action == TUI_ACT_HELP)
+		if (rows[r]->action == TUI_ACT_HELP)
 			reserve = 0;
-		tui_key_name(table->keys[0], key, sizeof(key));
-		snprintf(item, sizeof(item), "%s%s %s", cols ? "  " : "", key, table->hint);
-		w = tui_width(item);
+		snprintf(sep, sizeof(sep), "%s%s", cols ? "  " : "", item);
+		w = tui_width(sep);
 		if (cols + w + reserve > width)
 			continue; /* leave it out whole; a shorter one may still fit */
-		n = snprintf(out + pos, outlen - pos, "%s", item);
-		if (n < 0 || (size_t)n >= outlen - pos)
+		k = snprintf(out + pos, outlen - pos, "%s", sep);
+		if (k < 0 || (size_t)k >= outlen - pos)
 			break;
-		pos += (size_t)n;
+		pos += (size_t)k;
 		cols += w;
 	}
 	return cols;
 }
 
-/* Width of the widest key column of the table. */
-static int keys_column(const tui_keydef *table)
+int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t outlen)
 {
-	int widest = 0;
-
-	for (; table && table->action; table++) {
-		char keys[160];
-		int w;
-
-		tui_keydef_keys(table, keys, sizeof(keys));
-		w = tui_width(keys);
-		if (w > widest)
-			widest = w;
-	}
-	return widest;
+	return tui_keytable_hintbar_if(table, NULL, NULL, width, out, outlen);
 }
 
-char *tui_keytable_help(const tui_keydef *table)
+static bool shown_in(const tui_keydef *row, tui_allow_fn allow, void *arg, bool text_rows)
 {
-	int col = keys_column(table);
-	size_t cap = 256, len = 0;
+	if (row->action == TUI_ACT_TEXT && text_rows)
+		return true;
+	return !allow || allow(arg, row->action);
+}
+
+/* text_rows: the editing keys are shown whatever allow says. */
+static char *help_text(const tui_keydef *table, tui_allow_fn allow, void *arg, bool text_rows)
+{
+	const tui_keydef *rows[ROWS_MAX];
+	size_t cap = 256, len = 0, n = flatten(table, rows, 0, 0);
 	char *out = malloc(cap);
+	int col = 0;
 
 	if (!out)
 		return NULL;
 	out[0] = '\0';
-	for (; table && table->action; table++) {
+	for (size_t r = 0; r < n; r++) {
 		char keys[160];
-		const char *help = table->help ? table->help : (table->hint ? table->hint : "");
+		int w;
+
+		tui_keytable_row_keys(table, rows[r], keys, sizeof keys);
+		w = tui_width(keys);
+		if (shown_in(rows[r], allow, arg, text_rows) && w > col)
+			col = w;
+	}
+	for (size_t r = 0; r < n; r++) {
+		const tui_keydef *row = rows[r];
+		char keys[160];
+		const char *help = row->help ? row->help : (row->hint ? row->hint : "");
 		size_t need;
 
-		tui_keydef_keys(table, keys, sizeof(keys));
+		tui_keytable_row_keys(table, row, keys, sizeof keys);
+		if (!keys[0] || !shown_in(row, allow, arg, text_rows))
+			continue; /* unbound, or not for this user now */
 		need = strlen(keys) + (size_t)col + strlen(help) + 8;
 		if (len + need >= cap) {
 			char *bigger = realloc(out, cap * 2 + need);
@@ -180,9 +359,34 @@ char *tui_keytable_help(const tui_keydef *table)
 	return out;
 }
 
+char *tui_keytable_help_if(const tui_keydef *table, tui_allow_fn allow, void *arg)
+{
+	return help_text(table, allow, arg, true);
+}
+
+char *tui_keytable_help(const tui_keydef *table)
+{
+	return help_text(table, NULL, NULL, true);
+}
+
+/* The dump leaves out the editing keys a table includes: the manual lists
+ * them once, under the shared tables (dumped on their own). */
+static bool not_text(void *arg, int action)
+{
+	(void)arg;
+	return action != TUI_ACT_TEXT;
+}
+
 int tui_keytable_dump(const tui_keydef *table, const char *title, FILE *f)
 {
-	char *help = tui_keytable_help(table);
+	const tui_keydef *rows[ROWS_MAX];
+	size_t n = flatten(table, rows, 0, 0);
+	bool only_text = n > 0;
+	char *help;
+
+	for (size_t i = 0; i < n; i++)
+		only_text = only_text && rows[i]->action == TUI_ACT_TEXT;
+	help = only_text ? tui_keytable_help(table) : help_text(table, not_text, NULL, false);
 	int rc = 0;
 
 	if (!help)

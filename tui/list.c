@@ -132,24 +132,25 @@ enum tui_field_res tui_list_event(tui_list *l, const tui_event *ev)
 
 	if (l->filtering)
 		return list_filter_key(l, ev);
-	switch (ev->key) {
-	case TUI_K_UP:
-	case 'k':
+	switch (ev->action) {
+	case TUI_ACT_UP:
 		return list_move(l, -1);
-	case TUI_K_DOWN:
-	case 'j':
+	case TUI_ACT_DOWN:
 		return list_move(l, 1);
-	case TUI_K_PGUP:
+	case TUI_ACT_PGUP:
 		return list_move(l, -page);
-	case TUI_K_PGDN:
+	case TUI_ACT_PGDN:
 		return list_move(l, page);
-	case TUI_K_HOME:
-	case 'g':
+	case TUI_ACT_FIRST:
 		return list_move(l, -(long)l->count);
-	case TUI_K_END:
-	case 'G':
+	case TUI_ACT_LAST:
 		return list_move(l, (long)l->count);
-	case '/':
+	case TUI_ACT_CLICK:
+		if (!tui_rect_has(l->rect, ev->y, ev->x) ||
+		    ev->y - l->rect.y >= tui_list_visible_rows(l))
+			return TUI_FIELD_IGNORED;
+		return list_move(l, (long)(l->top + (size_t)(ev->y - l->rect.y)) - (long)l->sel);
+	case TUI_ACT_FILTER:
 		if (!l->filter)
 			return TUI_FIELD_IGNORED;
 		l->filtering = true;
@@ -158,6 +159,19 @@ enum tui_field_res tui_list_event(tui_list *l, const tui_event *ev)
 		return TUI_FIELD_CHANGED;
 	default:
 		return TUI_FIELD_IGNORED;
+	}
+}
+
+size_t tui_scroll_to(int action, size_t top, size_t rows, size_t last)
+{
+	switch (action) {
+	case TUI_ACT_DOWN: return top < last ? top + 1 : last;
+	case TUI_ACT_UP: return top ? top - 1 : 0;
+	case TUI_ACT_PGDN: return top + rows < last ? top + rows : last;
+	case TUI_ACT_PGUP: return top > rows ? top - rows : 0;
+	case TUI_ACT_FIRST: return 0;
+	case TUI_ACT_LAST: return last;
+	default: return top;
 	}
 }
 
@@ -220,26 +234,40 @@ void tui_list_draw(tui_list *l, WINDOW *w, bool full, int *cy, int *cx)
 
 /* ---- choice list ------------------------------------------------------------ */
 
+/* The next enabled item from sel in direction dir, or sel when none. */
+static size_t choice_step(const tui_choice *c, int dir)
+{
+	for (size_t i = c->sel; dir < 0 ? i > 0 : i + 1 < c->n;) {
+		i = dir < 0 ? i - 1 : i + 1;
+		if (!c->items[i].disabled)
+			return i;
+	}
+	return c->sel;
+}
+
 enum tui_field_res tui_choice_event(tui_choice *c, const tui_event *ev)
 {
-	switch (ev->key) {
-	case TUI_K_UP:
-	case 'k':
-		if (c->sel == 0)
+	size_t to;
+
+	switch (ev->action) {
+	case TUI_ACT_UP:
+	case TUI_ACT_DOWN:
+		to = choice_step(c, ev->action == TUI_ACT_UP ? -1 : 1);
+		if (to == c->sel)
 			return TUI_FIELD_IGNORED;
-		c->sel--;
+		c->sel = to;
 		return TUI_FIELD_MOVED;
-	case TUI_K_DOWN:
-	case 'j':
-		if (c->sel + 1 >= c->n)
-			return TUI_FIELD_IGNORED;
-		c->sel++;
-		return TUI_FIELD_MOVED;
-	case TUI_K_ENTER:
-	case ' ':
+	case TUI_ACT_CHOOSE:
 		if (c->sel >= c->n || c->items[c->sel].disabled)
 			return TUI_FIELD_REFUSED;
 		return TUI_FIELD_SUBMIT;
+	case TUI_ACT_CLICK:
+		/* a click on a disabled item leaves the mark where it is */
+		if (ev->hit != TUI_HIT_CHOICE || ev->hit_owner != c || ev->hit_index >= c->n ||
+		    c->items[ev->hit_index].disabled || ev->hit_index == c->sel)
+			return TUI_FIELD_IGNORED;
+		c->sel = ev->hit_index;
+		return TUI_FIELD_MOVED;
 	default:
 		return TUI_FIELD_IGNORED;
 	}
@@ -259,6 +287,7 @@ void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,
 		snprintf(line, sizeof(line), "%s %s%s%s", sel ? "(*)" : "( )", it->label,
 				it->disabled ? "  - unavailable: " : "", it->disabled ? it->disabled : "");
 		tui_put(w, r.y + y, r.x, r.w, line, tui_attr(role), true);
+		tui_hit_add((tui_rect){r.y + y, r.x, 1, r.w}, TUI_HIT_CHOICE, c, i);
 		if (sel && cy && cx) {
 			*cy = r.y + y;
 			*cx = r.x + 1;

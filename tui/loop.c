@@ -16,6 +16,15 @@
 #define STACK_MAX 32
 #define WATCH_MAX 16
 #define TIMER_MAX 32
+#define HIT_MAX 64
+#define WHEEL_LINES 3
+
+struct hit {
+	tui_rect r;
+	tui_hit_kind kind;
+	const void *owner;
+	size_t index;
+};
 
 struct watch {
 	int fd;
@@ -47,6 +56,8 @@ static struct {
 	int64_t tick_due;
 	tui_screen *tick_owner;
 	tui_paste paste;
+	struct hit hits[HIT_MAX];
+	int nhits;
 } loop;
 
 int64_t tui_now_ms(void)
@@ -116,6 +127,40 @@ void tui_timer_cancel(int id)
 			loop.timers[i].id = 0;
 }
 
+/* ---- where the widgets of the top screen are ----------------------------- */
+
+bool tui_rect_has(tui_rect r, int y, int x)
+{
+	return y >= r.y && y < r.y + r.h && x >= r.x && x < r.x + r.w;
+}
+
+void tui_hit_clear(void)
+{
+	loop.nhits = 0;
+}
+
+void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index)
+{
+	for (int i = 0; i < loop.nhits; i++)
+		if (loop.hits[i].owner == owner && loop.hits[i].index == index &&
+		    loop.hits[i].kind == kind) {
+			loop.hits[i].r = r; /* drawn again: it may have moved */
+			return;
+		}
+	if (loop.nhits < HIT_MAX && r.w > 0 && r.h > 0)
+		loop.hits[loop.nhits++] = (struct hit){r, kind, owner, index};
+}
+
+int tui_click_target(const tui_event *ev, const void *const *widgets, size_t n)
+{
+	if (ev->action != TUI_ACT_CLICK || !ev->hit_owner)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (widgets[i] && widgets[i] == ev->hit_owner)
+			return (int)i;
+	return -1;
+}
+
 /* ---- the stack ---------------------------------------------------------------- */
 
 static tui_screen *top(void)
@@ -173,12 +218,20 @@ static void apply(tui_ret r)
 		loop.need_draw = true;
 }
 
+/* Whether the screen lets the user do action now (see ops->allowed). */
+static bool screen_allows(void *arg, int action)
+{
+	tui_screen *s = arg;
+
+	return action < TUI_ACT_APP || !s->ops->allowed || s->ops->allowed(s, action, NULL, 0);
+}
+
 /* What the loop does with a key the screen left alone. */
-static void default_action(const tui_screen *s, int action)
+static void default_action(tui_screen *s, int action)
 {
 	switch (action) {
 	case TUI_ACT_HELP:
-		apply(tui_push(tui_help_screen(s->title, s->keys)));
+		apply(tui_push(tui_help_screen_if(s->title, s->keys, screen_allows, s)));
 		break;
 	case TUI_ACT_BACK:
 		apply(tui_pop());
@@ -240,7 +293,10 @@ static void draw_hints(int cols, int rows)
 {
 	char bar[1024];
 
-	tui_keytable_hintbar(top() ? top()->keys : NULL, cols, bar, sizeof(bar));
+	if (top())
+		tui_keytable_hintbar_if(top()->keys, screen_allows, top(), cols, bar, sizeof(bar));
+	else
+		bar[0] = '\0';
 	tui_put(stdscr, rows - 1, 0, cols, bar, tui_attr(TUI_HINT), true);
 }
 
@@ -267,8 +323,11 @@ static void draw_all(int cols, int rows)
 	draw_frame_title(cols);
 	if (loop.depth && loop.stack[base]->overlay)
 		base = 0;
-	for (int i = base; i < loop.depth; i++)
+	for (int i = base; i < loop.depth; i++) {
+		if (i == loop.depth - 1)
+			tui_hit_clear(); /* only the top screen's widgets take clicks */
 		loop.stack[i]->ops->draw(loop.stack[i], stdscr, true);
+	}
 	draw_message(cols, rows);
 	draw_hints(cols, rows);
 }
@@ -324,11 +383,34 @@ static void render(void)
 
 /* ---- input ---------------------------------------------------------------------------- */
 
+static void dispatch(tui_screen *s, tui_event ev)
+{
+	tui_ret r;
+
+	/* A message answers the key before it; the next key clears it, so it is
+	 * never left standing on a screen it does not belong to. */
+	if (loop.message[0])
+		tui_message(NULL, false);
+	if (ev.action >= TUI_ACT_APP && s->ops->allowed) {
+		char why[512] = "";
+
+		if (!s->ops->allowed(s, ev.action, why, sizeof why)) {
+			/* said at once: no question is asked for what will be refused */
+			tui_message(why[0] ? why : "You may not do that here.", true);
+			return;
+		}
+	}
+	r = s->ops->key(s, &ev);
+	if (r.flags & TUI_R_UNHANDLED)
+		default_action(s, ev.action);
+	else
+		apply(r);
+}
+
 static void dispatch_key(tui_key key, const char *text)
 {
 	tui_screen *s = top();
 	tui_event ev = {key, 0, text};
-	tui_ret r;
 
 	if (!s)
 		return;
@@ -338,15 +420,38 @@ static void dispatch_key(tui_key key, const char *text)
 		return;
 	}
 	ev.action = key == TUI_K_PASTE ? 0 : tui_keytable_action(s->keys, key);
-	/* A message answers the key before it; the next key clears it, so it is
-	 * never left standing on a screen it does not belong to. */
-	if (loop.message[0])
-		tui_message(NULL, false);
-	r = s->ops->key(s, &ev);
-	if (r.flags & TUI_R_UNHANDLED)
-		default_action(s, ev.action);
-	else
-		apply(r);
+	dispatch(s, ev);
+}
+
+/* A click goes to the top screen with the widget under it; the wheel moves
+ * like Up and Down would, where the screen has those actions. */
+static void dispatch_mouse(void)
+{
+	tui_screen *s = top();
+	tui_event ev = {TUI_K_MOUSE, TUI_ACT_CLICK, NULL};
+	MEVENT me;
+
+	if (getmouse(&me) != OK || !s || loop.too_small)
+		return;
+	ev.y = me.y, ev.x = me.x;
+	if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		ev.action = me.bstate & BUTTON4_PRESSED ? TUI_ACT_UP : TUI_ACT_DOWN;
+		if (!tui_keytable_has(s->keys, ev.action))
+			return;
+		for (int i = 0; i < WHEEL_LINES && top() == s && !loop.quit; i++)
+			dispatch(s, ev);
+		return;
+	}
+	if (!(me.bstate & BUTTON1_PRESSED))
+		return;
+	for (int i = loop.nhits - 1; i >= 0; i--)
+		if (tui_rect_has(loop.hits[i].r, me.y, me.x)) {
+			ev.hit = loop.hits[i].kind;
+			ev.hit_owner = loop.hits[i].owner;
+			ev.hit_index = loop.hits[i].index;
+			break;
+		}
+	dispatch(s, ev);
 }
 
 static void handle_key(tui_key key)
@@ -367,6 +472,10 @@ static void handle_key(tui_key key)
 	}
 	if (key == TUI_K_RESIZE) {
 		loop.need_layout = true;
+		return;
+	}
+	if (key == TUI_K_MOUSE) {
+		dispatch_mouse();
 		return;
 	}
 	dispatch_key(key, NULL);

@@ -178,4 +178,5 @@ void tui_tags_draw(tui_tags *t, WINDOW *w, tui_rect r, bool focused, int *cy, in
 	mvwaddstr(w, r.y + r.h - 1, r.x, "> ");
 	tui_field_draw(&t->input, w, r.y + r.h - 1, r.x + 2, r.w - 2,
 			focused && t->sel < 0, cy, cx);
+	tui_hit_add(r, TUI_HIT_FIELD, &t->input, 0); /* a click on the tags focuses the input */
 }

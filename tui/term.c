@@ -18,6 +18,8 @@
 
 #define PASTE_ON "\033[?2004h"
 #define PASTE_OFF "\033[?2004l"
+/* what a crash must undo besides curses' own (mouse reporting, SGR mode) */
+#define MOUSE_OFF "\033[?1006l\033[?1000l"
 #define NSIG_FATAL 5
 #define NSIG_TERM 3
 
@@ -193,6 +195,7 @@ static void init_theme(void)
 	a[TUI_TITLE] = A_BOLD | COLOR_PAIR(1);
 	a[TUI_ERROR] = A_BOLD | COLOR_PAIR(2);
 	a[TUI_HINT_KEY] = A_BOLD | COLOR_PAIR(3);
+	tui_theme_apply(a);
 }
 
 attr_t tui_attr(tui_role role)
@@ -225,8 +228,8 @@ static void add_restore(const char *cap)
 
 static void prepare_restore(void)
 {
-	memcpy(term.restore, PASTE_OFF, strlen(PASTE_OFF));
-	term.restore_len = strlen(PASTE_OFF);
+	memcpy(term.restore, PASTE_OFF MOUSE_OFF, strlen(PASTE_OFF MOUSE_OFF));
+	term.restore_len = strlen(PASTE_OFF MOUSE_OFF);
 	add_restore("sgr0");
 	add_restore("cnorm");
 	add_restore("rmkx");
@@ -266,6 +269,11 @@ int tui_init(const tui_options *opt)
 	nodelay(stdscr, TRUE);
 	define_key("\033[200~", TUI_KEYCODE_PASTE_BEGIN);
 	define_key("\033[201~", TUI_KEYCODE_PASTE_END);
+	if (!(opt && opt->no_mouse)) {
+		/* presses at once (no click timing), and the wheel as buttons 4/5 */
+		mouseinterval(0);
+		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	}
 	term.mono = want_mono(opt);
 	init_theme();
 	prepare_restore();
@@ -376,6 +384,7 @@ static tui_key function_key(int code)
 	case KEY_ENTER: return TUI_K_ENTER;
 	case KEY_F(1): return TUI_K_F1;
 	case KEY_RESIZE: return TUI_K_RESIZE;
+	case KEY_MOUSE: return TUI_K_MOUSE;
 	case TUI_KEYCODE_PASTE_BEGIN: return TUI_K_PASTE_BEGIN;
 	case TUI_KEYCODE_PASTE_END: return TUI_K_PASTE_END;
 	default: return TUI_K_UNKNOWN;

@@ -67,12 +67,35 @@ static inline tui_ret tui_quit(void) { tui_ret r = {TUI_R_QUIT, 0, NULL}; return
 
 /* ---- screens ------------------------------------------------------------ */
 
+/* What a click landed on: widgets register where they drew (tui_hit_add)
+ * while the top screen draws, the loop looks the click up. */
+typedef enum tui_hit_kind {
+	TUI_HIT_NONE,
+	TUI_HIT_FIELD,   /* owner: the tui_field */
+	TUI_HIT_BUTTON,  /* owner: the first tui_button of the row; index: which */
+	TUI_HIT_CHOICE   /* owner: the tui_choice; index: the item */
+} tui_hit_kind;
+
 /* An input event for the top screen. */
 typedef struct tui_event {
-	tui_key key;        /* the key (TUI_K_PASTE for a paste) */
+	tui_key key;        /* the key (TUI_K_PASTE for a paste, TUI_K_MOUSE for the mouse) */
 	int action;         /* key looked up in the screen's key table, or 0 */
 	const char *text;   /* TUI_K_PASTE: the pasted UTF-8 text (valid during the call) */
+	/* TUI_ACT_CLICK: the cell clicked and the widget drawn there, if any */
+	int y, x;
+	tui_hit_kind hit;
+	const void *hit_owner;
+	size_t hit_index;
 } tui_event;
+
+/* Registers a clickable widget drawn at r (done by the widgets' draw
+ * functions). Cleared before each full draw of the top screen. */
+void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index);
+/* True when r contains the cell (y, x). */
+bool tui_rect_has(tui_rect r, int y, int x);
+/* For a click: the index in widgets (fields, choices: what the screen moves
+ * its focus between) of the one clicked, or -1. */
+int tui_click_target(const tui_event *ev, const void *const *widgets, size_t n);
 
 typedef struct tui_screen_ops {
 	/* Draws the screen in s->area. full: the area was erased, draw all of it;
@@ -91,6 +114,12 @@ typedef struct tui_screen_ops {
 	/* Where the hardware cursor goes (focused field, selected row) so that
 	 * braille displays follow it; return false to hide it. Optional. */
 	bool (*cursor)(tui_screen *s, int *y, int *x);
+	/* May the user do this app action (>= TUI_ACT_APP) now (role, state)?
+	 * false writes the reason (one sentence) to why. The hint bar and help
+	 * leave refused actions out, and the loop answers a refused key with the
+	 * reason without calling key(). Return true while a text input has the
+	 * keys (letters are text then). Optional: NULL allows everything. */
+	bool (*allowed)(tui_screen *s, int action, char *why, size_t whylen);
 } tui_screen_ops;
 
 struct tui_screen {
@@ -112,11 +141,13 @@ typedef struct tui_options {
 	const char *app_name;  /* used in the too-small message ("bbconsole") */
 	int min_cols, min_rows; /* 0 = 60 x 16 */
 	bool no_color;         /* force monochrome (NO_COLOR is also honoured) */
+	bool no_mouse;         /* leave the mouse to the terminal (selection) */
 } tui_options;
 
 /* Sets up the terminal: locale, ncursesw on the tty, cbreak, noecho, keypad,
  * ESC delay 50 ms unless ESCDELAY is set, default colours (none when NO_COLOR
- * is set and not empty, or the terminal has none), bracketed paste on, the
+ * is set and not empty, or the terminal has none), bracketed paste on, mouse
+ * clicks and wheel reported (unless no_mouse), the
  * signal handlers and an atexit restore. Returns 0, or -1 when stdin/stdout is
  * not a terminal or curses cannot start (nothing is left changed). */
 int tui_init(const tui_options *opt);
@@ -183,6 +214,19 @@ typedef enum tui_role {
 } tui_role;
 
 attr_t tui_attr(tui_role role);
+
+/* Role names for a config file ("hint-key"), colour names ("default",
+ * "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white" =
+ * -1, 0..7). parse: -1 / false when unknown. */
+const char *tui_role_name(tui_role role);
+int tui_role_parse(const char *name);
+const char *tui_color_name(int color);
+bool tui_color_parse(const char *name, int *color);
+/* Colours for a role (-1: the terminal's own), applied by tui_init when the
+ * terminal has colours and NO_COLOR is not set; the role's attributes (bold,
+ * reverse) stay. Call before tui_init. 0, or -1 when out of range. */
+int tui_theme_color(tui_role role, int fg, int bg);
+void tui_theme_reset(void);
 
 /* ---- drawing (always sanitised) ------------------------------------------- */
 

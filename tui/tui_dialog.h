@@ -52,7 +52,7 @@ tui_screen *tui_dialog_typed(const char *title, const char *text, const char *wo
 		tui_answer_fn cb, void *arg);
 
 /* The help overlay generated from a key table (the loop pushes it for
- * TUI_ACT_HELP). Scrolls with Up/Down/j/k; Esc, q or ? closes it. */
+ * TUI_ACT_HELP). Scrolls with the scroll actions; Esc, q or ? closes it. */
 tui_screen *tui_help_screen(const char *title, const tui_keydef *table);
 
 /* The key table used by the dialogs and the help overlay (for docs/tests). */

@@ -3,7 +3,8 @@
  * The list never holds the rows: the app gives a row count and a callback that
  * draws one row, so a frame costs the visible rows only, whatever the length.
  * A selection move redraws just the old and the new row; scrolling redraws the
- * visible rows. Keys: Up/Down, j/k, PgUp/PgDn, Home/End, g/G, and `/` opens a
+ * visible rows. The list reacts to actions (include tui_list_keys in the
+ * screen's table): move-up/down, page-up/down, first, last, and filter opens a
  * filter line whose text goes to the app's filter hook on every change (the
  * app recomputes its rows and calls tui_list_set_count). Esc in the filter
  * line clears it, Enter keeps it and returns to the list. */
@@ -57,6 +58,11 @@ const char *tui_list_filter_text(const tui_list *l);
  * in `rows` rows, moving as little as possible from top. */
 size_t tui_list_scroll(size_t top, size_t sel, size_t count, int rows);
 
+/* Scrollable text: the first line shown after a scroll action (move-up/down,
+ * page-up/down, first, last; others leave top), within [0, last] where last
+ * is the first line of the last page, rows a page. */
+size_t tui_scroll_to(int action, size_t top, size_t rows, size_t last);
+
 /* Handles a key. Returns TUI_FIELD_MOVED when the selection moved,
  * TUI_FIELD_CHANGED when the filter changed, TUI_FIELD_IGNORED when the key is
  * not the list's (Enter, letters: the screen handles them), TUI_FIELD_SUBMIT
@@ -80,9 +86,10 @@ typedef struct tui_choice {
 	size_t sel;
 } tui_choice;
 
-/* Up/Down/j/k move (onto disabled items too, so their reason is read);
- * Enter or Space on an enabled item returns TUI_FIELD_SUBMIT, on a disabled
- * one TUI_FIELD_REFUSED. */
+/* move-up/move-down go to the next enabled item (disabled ones are skipped;
+ * their reason stays shown beside them); choose on an enabled item returns
+ * TUI_FIELD_SUBMIT, on a disabled one (the initial selection may be one)
+ * TUI_FIELD_REFUSED. */
 enum tui_field_res tui_choice_event(tui_choice *c, const tui_event *ev);
 /* "(*) label" / "( ) label", disabled items dimmed with " - reason". */
 void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,

@@ -26,4 +26,14 @@ const char *tui_term_app(void);
 /* Translates a get_wch result into a tui_key. */
 tui_key tui_term_key(int rc, wint_t wc);
 
+/* loop.c: forgets the clickable regions (before the top screen draws all). */
+void tui_hit_clear(void);
+
+/* theme.c: sets the colours asked for with tui_theme_color (colours on). */
+void tui_theme_apply(attr_t *attrs);
+
+/* dialog.c: the help overlay of a table, leaving out what allow refuses. */
+tui_screen *tui_help_screen_if(const char *title, const tui_keydef *table, tui_allow_fn allow,
+			       void *arg);
+
 #endif

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +194,7 @@ static void man_section(const lines *m, const char *name, size_t *from, size_t *
 			;
 		return;
 	}
-	fail_msg("bbconsole.1 has no section .SH %s.", name);
+	fail_msg("The page has no section .SH %s.", name);
 }
 
 /* Lines [*from, *to) of the subsection `.SS title` inside [lo, hi), or 0. */
@@ -551,6 +552,91 @@ static void every_screen_key_documented(void **state)
 	report_check(&rep, "screens or keys missing from man/bbconsole.1");
 }
 
+/* The plain text of the "Default keys: ..." line of the .TP entry tagged
+ * `name` in [lo, hi), "" when the entry has none, NULL when there is no such
+ * entry. */
+static const char *entry_keys(const lines *m, size_t lo, size_t hi, const char *name, char *out,
+			      size_t size)
+{
+	char plain[512];
+
+	for (size_t i = lo; i + 1 < hi; i++) {
+		if (!is_macro(m->v[i], "TP"))
+			continue;
+		man_plain(m->v[i + 1], plain, sizeof plain);
+		if (strcmp(plain, name) != 0)
+			continue;
+		out[0] = '\0';
+		for (size_t j = i + 2; j < hi && !is_macro(m->v[j], "TP"); j++) {
+			man_plain(m->v[j], plain, sizeof plain);
+			if (strncmp(plain, "Default keys: ", 14) == 0) {
+				snprintf(out, size, "%.*s", (int)(size - 1), plain + 14);
+				break;
+			}
+		}
+		return out;
+	}
+	return NULL;
+}
+
+/* bbconsole.5 lists every action of `bbconsole --dump-actions` under
+ * "Actions", with the same default keys, and no action that does not exist:
+ * the names are what a config file's bind lines use. */
+static void every_action_documented_in_bbconsole5(void **state)
+{
+	fixture *f = *state;
+	size_t lo, hi, from, to, actions = 0;
+	report rep = {0};
+	char plain[512];
+
+	cliexec_argv(&f->h, &f->top, "alice", NULL, (const char *const[]){"--dump-actions", NULL});
+	if (f->top.status != 0)
+		fail_msg("bbconsole --dump-actions exited %d (%s).", f->top.status, f->top.err);
+	load_page("bbconsole.5", &f->text, &f->m);
+	man_section(&f->m, "THE CONFIG FILE", &lo, &hi);
+	if (!man_subsection(&f->m, lo, hi, "Actions", &from, &to))
+		fail_msg("bbconsole.5 has no subsection \"Actions\" under THE CONFIG FILE.");
+	lines_split(&f->dump, f->top.out);
+	for (size_t i = 0; i < f->dump.n; i++) {
+		char name[64], want[256], got[256];
+		const char *tab = strchr(f->dump.v[i], '\t');
+		size_t w = 0;
+
+		if (!tab)
+			continue;
+		actions++;
+		snprintf(name, sizeof name, "%.*s", (int)(tab - f->dump.v[i]), f->dump.v[i]);
+		/* "Down j" is written "Down, j." */
+		for (const char *k = tab + 1; *k && w + 4 < sizeof want; k++) {
+			if (*k == ' ')
+				want[w++] = ',';
+			want[w++] = *k;
+		}
+		snprintf(want + w, sizeof want - w, "%s", w ? "." : "");
+		if (!entry_keys(&f->m, from, to, name, got, sizeof got))
+			report_add(&rep, "action %s is not a .TP entry under Actions", name);
+		else if (strcmp(got, want) != 0)
+			report_add(&rep, "action %s: the page says default keys \"%s\", the binary "
+				   "\"%s\"", name, got, want);
+	}
+	for (size_t i = from; i + 1 < to; i++) {
+		bool found = false;
+
+		if (!is_macro(f->m.v[i], "TP"))
+			continue;
+		man_plain(f->m.v[i + 1], plain, sizeof plain);
+		for (size_t j = 0; j < f->dump.n && !found; j++)
+			found = strncmp(f->dump.v[j], plain, strlen(plain)) == 0 &&
+				f->dump.v[j][strlen(plain)] == '\t';
+		if (!found)
+			report_add(&rep, "bbconsole.5 documents an action \"%s\" that does not exist",
+				   plain);
+	}
+	if (actions < 20)
+		fail_msg("bbconsole --dump-actions printed %zu actions:\n%s", actions, f->top.out);
+	report_check(&rep, "actions missing or wrong in man/bbconsole.5");
+}
+
 /* The page's own parsing must find what is there, or the checks above would
  * pass on an empty page. */
 static void page_parsing_finds_known_entries(void **state)
@@ -596,6 +682,8 @@ int main(void)
 		cmocka_unit_test(dump_lines_are_told_apart),
 		cmocka_unit_test_setup_teardown(help_and_page_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_screen_key_documented, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_action_documented_in_bbconsole5, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

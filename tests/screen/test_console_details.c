@@ -100,6 +100,63 @@ static void admin_reveals_reader_sees_why_not(void **state)
 	free(secret);
 }
 
+/* A reader sees in the hint bars and the help only what the role allows, and
+ * a key for anything else says why at once: no wizard, no "Rotate?". */
+static void reader_sees_only_what_the_role_allows(void **state)
+{
+	cliexec_home *h = *state;
+	vt *v;
+
+	cliexec_init(h, NULL);
+	con_integration(h, "Prod BB", NULL, NULL, NULL);
+	CON_CLI(h, "user", "grant", "carol", "--space", "root", "--role", "read");
+	v = open_list(h, "carol");
+	WAIT(v, "Prod BB");
+	assert_true(vt_wait_row(v, 23, "Enter open  / filter  S stacks  s spaces  ? help  q quit", WAIT_MS));
+	con_type(v, "n", NULL);
+	WAIT(v, "Creating an integration needs the admin role in a space; you (carol) are admin");
+	ABSENT(v, "Step 1 of 7");
+	con_type(v, "?", NULL);
+	WAIT(v, "Help: Bitbucket Cloud integrations");
+	WAIT(v, "Show every stack and module you may see.");
+	ABSENT(v, "Create an integration with the setup wizard.");
+	ABSENT(v, "Show the audit log");
+	ABSENT(v, "Delete the selected integration");
+	con_type(v, NULL, "Esc");
+	GONE(v, "Help: Bitbucket Cloud integrations");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Integration: Prod BB");
+	assert_true(vt_wait_row(v, 23, "t troubleshoot  s stacks  Esc back  ? help", WAIT_MS));
+	ABSENT(v, "(r reveals)");
+	con_type(v, "R", NULL);
+	WAIT(v, "Rotating the webhook secret of integration Prod BB needs the admin role");
+	ABSENT(v, "Rotate the webhook secret?");
+	con_type(v, "e", NULL);
+	WAIT(v, "Changing integration Prod BB needs the admin role");
+	ABSENT(v, "Edit integration");
+	con_type(v, "?", NULL);
+	WAIT(v, "Help: Integration: Prod BB");
+	WAIT(v, "List the stacks and modules that use it.");
+	ABSENT(v, "Rotate the webhook secret");
+	ABSENT(v, "Reveal the webhook secret");
+	con_type(v, NULL, "Esc");
+	GONE(v, "Help: Integration: Prod BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+
+	/* an admin sees them all */
+	v = open_list(h, "alice");
+	WAIT(v, "Prod BB");
+	assert_true(vt_wait_row(v, 23, "n new  d delete  / filter  S stacks  s spaces  a audit", WAIT_MS));
+	con_type(v, NULL, "Enter");
+	WAIT(v, "(r reveals)");
+	assert_true(vt_wait_row(v, 23, "r reveal  e edit  w webhook  R rotate", WAIT_MS));
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
 static void stacks_on(const cliexec_home *h, const char *integration, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -420,6 +477,8 @@ static void copy_sends_osc52_and_says_so_in_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reader_sees_only_what_the_role_allows, con_setup,
+						con_teardown),
 		cmocka_unit_test_setup_teardown(admin_reveals_reader_sees_why_not, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(delete_needs_the_typed_name_then_reattach, con_setup,

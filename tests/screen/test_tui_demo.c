@@ -26,13 +26,14 @@
 
 /* ---- the demo app (child side) -------------------------------------------- */
 
-enum { ACT_OPEN = TUI_ACT_APP, ACT_DELETE, ACT_TYPED, ACT_NEXT, ACT_FILTER };
+enum { ACT_OPEN = TUI_ACT_APP, ACT_DELETE, ACT_TYPED, ACT_NEXT, ACT_FILTER = TUI_ACT_FILTER };
 
 static const tui_keydef list_keys[] = {
 	{ACT_OPEN, {TUI_K_ENTER}, "open", "Open the selected row.", true},
 	{ACT_DELETE, {'d'}, "delete", "Delete the selected row (asks first).", true},
 	{ACT_TYPED, {'t'}, "typed", "Confirm by typing a word.", false},
 	{ACT_FILTER, {'/'}, "filter", "Filter the rows.", false},
+	TUI_KEYS_INCLUDE(tui_list_keys),
 	{TUI_ACT_HELP, {'?'}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the demo.", true},
 	{0}
@@ -365,10 +366,12 @@ static void help_overlay_comes_from_key_table(void **state)
 	assert_true(vt_wait_text(v, "row 0001", WAIT_MS));
 	vt_key(v, "?");
 	assert_true(vt_wait_text(v, "Help: Demo list", WAIT_MS));
-	/* every row of the table, including ones not in the hint bar */
-	WAIT(v, "Enter  Open the selected row.");
-	WAIT(v, "t      Confirm by typing a word.");
-	WAIT(v, "/      Filter the rows.");
+	/* every row of the table, including ones not in the hint bar and the
+	 * included list rows (the widest keys, "Down/j", set the column) */
+	WAIT(v, "Enter   Open the selected row.");
+	WAIT(v, "t       Confirm by typing a word.");
+	WAIT(v, "/       Filter the rows.");
+	WAIT(v, "End/G   Select the last row.");
 	assert_true(vt_wait_text(v, "Esc close", WAIT_MS)); /* the overlay's own hint bar */
 	vt_key(v, "Esc");
 	assert_true(vt_wait_gone(v, "Help: Demo list", WAIT_MS));

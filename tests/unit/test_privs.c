@@ -47,6 +47,30 @@ static void ordinary_runs_keep_the_environment(void **state)
 	assert_int_equal(privs_raised(), 0); /* the test itself is not setuid */
 }
 
+/* The XDG places of the database and the config file: the variable when it
+ * is absolute, else under HOME; nothing when there is no home. */
+static void xdg_paths_follow_the_variable_then_home(void **state)
+{
+	char out[64];
+
+	(void)state;
+	setenv("HOME", "/home/ana", 1);
+	setenv("XDG_CONFIG_HOME", "/etc/cfg", 1);
+	assert_int_equal(privs_xdg_path("XDG_CONFIG_HOME", ".config", "bbconsole/config", out,
+					sizeof out), 0);
+	assert_string_equal(out, "/etc/cfg/bbconsole/config");
+	setenv("XDG_CONFIG_HOME", "relative/cfg", 1); /* not absolute: ignored */
+	assert_int_equal(privs_xdg_path("XDG_CONFIG_HOME", ".config", "bbconsole/config", out,
+					sizeof out), 0);
+	assert_string_equal(out, "/home/ana/.config/bbconsole/config");
+	unsetenv("XDG_CONFIG_HOME");
+	assert_int_equal(privs_xdg_path("XDG_CONFIG_HOME", ".config", "bbconsole/config", out,
+					16), -1);
+	unsetenv("HOME");
+	assert_int_equal(privs_xdg_path("XDG_CONFIG_HOME", ".config", "bbconsole/config", out,
+					sizeof out), 1);
+}
+
 /* Once the key is in memory the process can neither dump core nor be
  * traced by the same user. */
 static void holding_the_key_blocks_core_dumps(void **state)
@@ -68,6 +92,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(raised_privileges_scrub_the_environment),
 		cmocka_unit_test(ordinary_runs_keep_the_environment),
+		cmocka_unit_test(xdg_paths_follow_the_variable_then_home),
 		cmocka_unit_test(holding_the_key_blocks_core_dumps),
 	};
 
