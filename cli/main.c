@@ -17,8 +17,12 @@
 #include "util.h"
 #include "validate.h"
 
-/* Text from the database is UTF-8 whatever the locale says; wcwidth needs a
- * UTF-8 LC_CTYPE to measure it. */
+/* The program's one locale policy: text (database, Bitbucket, the keyboard)
+ * is UTF-8 whatever the locale says, and wcwidth and curses need a UTF-8
+ * LC_CTYPE to measure and read it; so LC_CTYPE is the environment's when it
+ * is UTF-8 and C.UTF-8 otherwise, and every other category stays "C".
+ * The console then draws ASCII when the environment's codeset is not UTF-8
+ * (tui_init asks it without changing this). */
 static void setup_locale(void)
 {
 	const char *cs = setlocale(LC_CTYPE, "") ? nl_langinfo(CODESET) : NULL;

@@ -107,9 +107,14 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 	scr_set_ctx(ctx);
 	if ((rc = may_start(ctx, &setup)) != 0)
 		return rc;
-	if (tui_init(&opt) != 0) {
-		fputs("bbconsole: the console needs a terminal on standard input and output; "
-		      "run it in a terminal, or use the commands (bbconsole --help).\n", stderr);
+	if ((rc = tui_init(&opt)) != 0) {
+		if (rc == TUI_INIT_NO_CURSOR)
+			fputs("bbconsole: this terminal (TERM) cannot move the cursor, so the console "
+			      "cannot run; use the commands instead (bbconsole integration list, "
+			      "bbconsole --help).\n", stderr);
+		else
+			fputs("bbconsole: the console needs a terminal on standard input and output; "
+			      "run it in a terminal, or use the commands (bbconsole --help).\n", stderr);
 		return BB_USAGE;
 	}
 	first = setup ? setup_new() : start_screen(ctx);
