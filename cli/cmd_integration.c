@@ -291,9 +291,10 @@ static const char *credential_state(const bb_integration *it)
 		return "hidden";
 	if (!it->token_set)
 		return "no token";
+	/* the console's words (screens/home.c) for the same states */
 	if (!it->verify_known)
-		return "not verified";
-	return it->verify_ok ? "verified" : "failing";
+		return "token set";
+	return it->verify_ok ? "verified" : "verify failed";
 }
 
 static void list_table(cli *c, const bb_integration *v, size_t n)

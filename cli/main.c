@@ -80,8 +80,12 @@ static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
 		return err->code;
 	if (!path[0])
 		return bb_fail(err, BB_USAGE, "The database path is empty; pass --db PATH.");
+	/* only init and the console's first-time setup create a database: a
+	 * mistyped --db elsewhere must leave no directory or file behind */
 	if (c->cmd && c->cmd->readonly)
 		return db_open_read(path, db, err);
+	if (c->cmd && (c->cmd->group || strcmp(c->cmd->name, "init") != 0))
+		return db_open_existing(path, db, err);
 	return db_open(path, db, err);
 }
 

@@ -30,6 +30,9 @@ bb_code db_open(const char *path, bb_db **out, bb_err *err);
  * when there is no database yet) and nothing is written, except the
  * migration of an older bbconsole database. */
 bb_code db_open_read(const char *path, bb_db **out, bb_err *err);
+/* For a command that writes to a database that must exist already: like
+ * db_open, but BB_NOTFOUND (and nothing created) when there is none. */
+bb_code db_open_existing(const char *path, bb_db **out, bb_err *err);
 void db_close(bb_db *db);
 
 sqlite3 *db_handle(bb_db *db);
