@@ -26,8 +26,10 @@
 static void setup_locale(void)
 {
 	const char *cs = setlocale(LC_CTYPE, "") ? nl_langinfo(CODESET) : NULL;
+	int utf8 = cs && strcmp(cs, "UTF-8") == 0;
 
-	if (!cs || strcmp(cs, "UTF-8") != 0)
+	cli_set_utf8_terminal(utf8);
+	if (!utf8)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
