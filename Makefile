@@ -134,13 +134,20 @@ check: $(TEST_DEPS_STAMP) layering screen-lint build-release $(REL_TESTS) build-
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 
-# core/ must never draw; tui/ must never know the domain.
-layering:
+# core/ must never draw; tui/ must never know the domain. The includes are
+# grepped; the symbols each part's objects use (nm -u) are checked against
+# the direction of dependencies (tests/layering.sh, which must itself fail on
+# objects that break it: tests/layering_selftest.sh).
+LAYER_OBJS := build/release/libcore.a build/release/libtui.a build/release/libscreens.a \
+	      build/release/libserver.a $(CLI_SRC:%.c=build/release/%.o)
+layering: $(LAYER_OBJS)
 	@! grep -nE '#include *[<"](n?curses|ncursesw/|tui/|screens/|cli/)' core/*.c core/*.h \
 	  || { echo "layering: core/ must not include curses, tui/, screens/ or cli/"; exit 1; }
 	@! grep -nE '#include *[<"]([a-z_]+\.h)"?' tui/*.c tui/*.h 2>/dev/null \
 	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
 	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
+	@sh tests/layering.sh build/release
+	@sh tests/layering_selftest.sh
 
 # Screen tests check through deadlines, never a single read (tests/lib/vt_assert.h).
 screen-lint:

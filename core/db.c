@@ -563,6 +563,11 @@ sqlite3 *db_handle(bb_db *db)
 	return db->sql;
 }
 
+int db_reachable(bb_db *db)
+{
+	return sqlite3_exec(db->sql, "SELECT 1 FROM account", NULL, NULL, NULL) == SQLITE_OK;
+}
+
 const char *db_path(bb_db *db)
 {
 	return db->path;

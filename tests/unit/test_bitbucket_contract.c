@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "crypto_lazy.h"
 
 #include "bitbucket.h"
 #include "../fake/spawn.h"
