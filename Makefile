@@ -6,11 +6,14 @@
 #   make bench      benchmarks (figures on stdout)
 #   make soak       every screen test SOAK_N times (default 20), runs passed/failed each
 #   make fuzz       libFuzzer targets (clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man pages, bash and zsh completion)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+# where bash-completion and zsh look for completions
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 VERSION := 0.1.0
 
 CC      ?= cc
@@ -66,7 +69,8 @@ BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SECONDS ?= 30
 # keep test objects (make would delete them as intermediates, after the summary)
 .SECONDARY:
-.PHONY: all run check deps build-release build-asan test layering screen-lint soak bench fuzz install clean
+.PHONY: all run check deps build-release build-asan test layering screen-lint soak bench fuzz \
+	install install-completion clean
 all: build-release
 	@ln -sf build/release/bbconsole bbconsole
 
@@ -83,7 +87,12 @@ $(TEST_DEPS_STAMP): $(DEPS_STAMP)
 	@sh tests/deps.sh $(foreach p,$(TEST_PKGS),$(p):$(DEB_$(p))) \
 		program=groff:groff-base program=clang:clang
 	@touch $@
-deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP)
+# the completion tests run bash's and zsh's completion functions
+SHELL_DEPS_STAMP := build/.shell-deps-ok
+$(SHELL_DEPS_STAMP): $(DEPS_STAMP)
+	@sh tests/deps.sh program=bash:bash program=zsh:zsh
+	@touch $@
+deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP) $(SHELL_DEPS_STAMP)
 
 # ---- one build tree per flavour: build/release and build/asan ----------------
 define flavour
@@ -122,7 +131,7 @@ ASAN_TESTS := $(UNIT_SRC:%.c=build/asan/%) $(CLITEST_SRC:%.c=build/asan/%) \
 FAKE_BIN    = $(if $(FAKE_SRC),build/$(1)/fake_bitbucket)
 
 build-release: $(DEPS_STAMP) build/release/bbconsole
-build-asan: $(TEST_DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
+build-asan: $(TEST_DEPS_STAMP) $(SHELL_DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
 
 run: build-release
 	./build/release/bbconsole
@@ -182,11 +191,16 @@ bench: $(TEST_DEPS_STAMP) $(BENCH_DEPS_STAMP) build-release $(BENCH_SRC:%.c=buil
 fuzz: $(TEST_DEPS_STAMP)
 	@sh tests/fuzz/build.sh
 
-install: build-release
+install: build-release install-completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 build/release/bbconsole $(DESTDIR)$(BINDIR)/bbconsole
 	install -m 0644 man/bbconsole.1 $(DESTDIR)$(MANDIR)/man1/bbconsole.1
 	install -m 0644 man/bbconsole.5 $(DESTDIR)$(MANDIR)/man5/bbconsole.5
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 contrib/completion/bbconsole.bash $(DESTDIR)$(BASHCOMPDIR)/bbconsole
+	install -m 0644 contrib/completion/_bbconsole $(DESTDIR)$(ZSHCOMPDIR)/_bbconsole
 
 clean:
 	rm -rf build bbconsole

@@ -24,6 +24,11 @@ static const cli_opt global_opts[] = {
 	END
 };
 
+const cli_opt *cli_global_opts(void)
+{
+	return global_opts;
+}
+
 static const char token_refusal[] =
 	"Tokens are never taken from the command line (they would show in ps and shell "
 	"history); pipe it with --token-stdin.";

@@ -90,6 +90,13 @@ bb_code cli_read_token(char **token, bb_err *err);
  * group ids, so raised privileges never read a file for the caller. */
 bb_code cli_open_file(const char *path, FILE **in, bb_err *err);
 
+/* The global options (--db, --user, --json...), ending with a {NULL}. */
+const cli_opt *cli_global_opts(void);
+
+/* complete.c: prints the candidates for words[n - 1] after words[0..n-2],
+ * one per line (c->ctx NULL: no names from the database). */
+void cli_complete(cli *c, int n, char **words, FILE *out);
+
 /* output.c */
 /* "bbconsole: <sentence>" on stderr, control characters neutralised. */
 void cli_print_error(const bb_err *err);
