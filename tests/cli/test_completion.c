@@ -81,7 +81,7 @@ static char *run_script(const cliexec_home *h, const char *sh_cmd, const char *n
  * cword; COMPREPLY, one per line. */
 static char *bash_complete(const cliexec_home *h, const char *words, int cword)
 {
-	char script[4096];
+	char script[2 * PATH_MAX + 512];
 
 	snprintf(script, sizeof script,
 		 "source \"$BBCONSOLE_SRC/contrib/completion/bbconsole.bash\"\n"
@@ -94,7 +94,7 @@ static char *bash_complete(const cliexec_home *h, const char *words, int cword)
  * completion system, which only runs inside the line editor. */
 static char *zsh_complete(const cliexec_home *h, const char *words, int current)
 {
-	char script[4096];
+	char script[2 * PATH_MAX + 512];
 
 	snprintf(script, sizeof script,
 		 "compadd() { [[ $1 == -a ]] && print -l -- \"${(@P)2}\" }\n"
