@@ -135,6 +135,8 @@ static int run(cli *c, int argc, char **argv, bb_err *err)
 
 	if (check_fixed_now(err) != BB_OK)
 		return err->code;
+	if (!c->cmd && (rc = console_check_terminal()) != 0)
+		return rc; /* before the database: a refused console creates nothing */
 	if (acting_user(c, ctx.user, sizeof ctx.user, err) != BB_OK ||
 	    open_db(c, &ctx.db, err) != BB_OK)
 		return err->code;

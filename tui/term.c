@@ -281,11 +281,13 @@ static bool terminal_is_utf8(void)
 
 /* Cursor addressing is what the console needs; TERM=dumb and the like lack
  * it. Asked of terminfo before curses writes a byte. */
-static int check_terminal(void)
+int tui_check_terminal(void)
 {
 	int err = 0;
 	bool ok;
 
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return TUI_INIT_NO_TTY;
 	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
 		return TUI_INIT_NO_CURSOR;
 	ok = has_cap("cup");
@@ -299,9 +301,7 @@ int tui_init(const tui_options *opt)
 
 	if (term.started)
 		return 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return TUI_INIT_NO_TTY;
-	if ((rc = check_terminal()) != 0)
+	if ((rc = tui_check_terminal()) != 0)
 		return rc;
 	tui_text_set_ascii(!terminal_is_utf8());
 	if (tui_text_ascii())

@@ -125,6 +125,9 @@ typedef struct tui_options {
  * (TERM=dumb); nothing is written to the terminal and nothing is left changed
  * then. Without an alternate screen (no smcup) the screen is cleared on exit. */
 enum { TUI_INIT_NO_TTY = -1, TUI_INIT_NO_CURSOR = -2 };
+/* What tui_init would say about the terminal, without starting curses: 0,
+ * TUI_INIT_NO_TTY or TUI_INIT_NO_CURSOR. Writes nothing to the terminal. */
+int tui_check_terminal(void);
 int tui_init(const tui_options *opt);
 
 /* Restores the terminal (bracketed paste off, endwin). Safe to call twice. */

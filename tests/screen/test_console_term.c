@@ -6,6 +6,7 @@
 #include "test_console_lib.h"
 
 #include <locale.h>
+#include <sys/stat.h>
 
 #include "tui_text.h"
 
@@ -233,6 +234,25 @@ static void dumb_terminal_is_refused(void **state)
 	vt_free(v);
 }
 
+/* Refused before the database is opened: a missing one is not created. */
+static void dumb_terminal_creates_no_database(void **state)
+{
+	cliexec_home *h = *state;
+	char db[PATH_MAX + 64];
+	const char *env[] = {"TERM=dumb", db, NULL};
+	int status = -1;
+	struct stat st;
+	vt *v;
+
+	snprintf(db, sizeof db, "BBCONSOLE_DB=%s/fresh/console.db", h->dir);
+	v = spawn_env(h, 80, 24, env);
+	assert_true(vt_wait_exit(v, &status, WAIT_MS));
+	assert_int_equal(WEXITSTATUS(status), 64);
+	vt_free(v);
+	snprintf(db, sizeof db, "%s/fresh", h->dir);
+	assert_int_not_equal(stat(db, &st), 0);
+}
+
 /* vt220 has no alternate screen: after q the frame is gone, so the shell's
  * prompt cannot overprint the hint bar. */
 static void no_alternate_screen_is_cleared_on_exit(void **state)
@@ -340,6 +360,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lc_all_c_keeps_typed_cafe, con_setup, con_teardown),
 		cmocka_unit_test_setup_teardown(utf8_keeps_typed_cafe, con_setup, con_teardown),
 		cmocka_unit_test_setup_teardown(dumb_terminal_is_refused, con_setup, con_teardown),
+		cmocka_unit_test_setup_teardown(dumb_terminal_creates_no_database, con_setup,
+						con_teardown),
 		cmocka_unit_test_setup_teardown(no_alternate_screen_is_cleared_on_exit, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(sigterm_saves_a_draft, con_setup, con_teardown),
