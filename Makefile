@@ -87,10 +87,11 @@ $(TEST_DEPS_STAMP): $(DEPS_STAMP)
 	@sh tests/deps.sh $(foreach p,$(TEST_PKGS),$(p):$(DEB_$(p))) \
 		program=groff:groff-base program=clang:clang
 	@touch $@
-# the completion tests run bash's and zsh's completion functions
+# the completion tests run bash's and zsh's completion functions; the OSC 52
+# test copies inside a real tmux
 SHELL_DEPS_STAMP := build/.shell-deps-ok
 $(SHELL_DEPS_STAMP): $(DEPS_STAMP)
-	@sh tests/deps.sh program=bash:bash program=zsh:zsh
+	@sh tests/deps.sh program=bash:bash program=zsh:zsh program=tmux:tmux
 	@touch $@
 deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP) $(SHELL_DEPS_STAMP)
 
