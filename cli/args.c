@@ -353,17 +353,11 @@ const bb_strlist *cli_list(const cli *c, const char *name)
 	return k >= 0 ? &c->vals[k] : &empty;
 }
 
-/* One row of a help list: "  left  text", the text word-wrapped so that no
- * line is wider than HELP_COLS; continuation lines start under the text. */
-static void print_row(FILE *f, const char *left, int indent, const char *text)
+/* Writes the words of p from column col on, wrapped so that no line is
+ * wider than HELP_COLS, continuation lines starting at column indent; a
+ * no-break byte (0xa0) joins two words and prints as a space. Ends the line. */
+static void put_wrapped(FILE *f, const char *p, int col, int indent)
 {
-	int col = fprintf(f, "  %-*s ", indent - 3, left);
-	const char *p = text;
-
-	if (col > indent) { /* a long left part: the text starts on the next line */
-		fprintf(f, "\n%*s", indent, "");
-		col = indent;
-	}
 	while (*p) {
 		size_t word = strcspn(p, " ");
 
@@ -374,11 +368,25 @@ static void print_row(FILE *f, const char *left, int indent, const char *text)
 			fputc(' ', f);
 			col++;
 		}
-		col += fprintf(f, "%.*s", (int)word, p);
+		for (size_t i = 0; i < word; i++)
+			fputc(p[i] == '\xa0' ? ' ' : p[i], f);
+		col += (int)word;
 		p += word;
 		p += strspn(p, " ");
 	}
 	fputc('\n', f);
+}
+
+/* One row of a help list: "  left  text", the text wrapped under itself. */
+static void print_row(FILE *f, const char *left, int indent, const char *text)
+{
+	int col = fprintf(f, "  %-*s ", indent - 3, left);
+
+	if (col > indent) { /* a long left part: the text starts on the next line */
+		fprintf(f, "\n%*s", indent, "");
+		col = indent;
+	}
+	put_wrapped(f, text, col, indent);
 }
 
 static void print_opts(const cli_opt *opts, FILE *f)
@@ -397,32 +405,15 @@ static void print_opts(const cli_opt *opts, FILE *f)
 	}
 }
 
-/* "Usage: bbconsole WORDS...", wrapped at HELP_COLS under the words; a
- * no-break byte (0xa0) joins an option to its value. */
+/* "Usage: bbconsole WORDS...", wrapped under the words. */
 static void print_usage(FILE *f, const char *usage)
 {
 	static const char head[] = "Usage: bbconsole ";
-	int indent = (int)strlen(head), col = indent;
-	const char *p = usage;
+	int indent = (int)strlen(head);
 
 	fputs(head, f);
-	while (*p) {
-		size_t word = strcspn(p, " ");
-
-		if (col > indent && col + 1 + (int)word > HELP_COLS) {
-			fprintf(f, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', f);
-			col++;
-		}
-		for (size_t i = 0; i < word; i++)
-			fputc(p[i] == '\xa0' ? ' ' : p[i], f);
-		col += (int)word;
-		p += word;
-		p += strspn(p, " ");
-	}
-	fputs("\n\n", f);
+	put_wrapped(f, usage, indent, indent);
+	fputc('\n', f);
 }
 
 static void print_cmd_help(const cli_cmd *cmd, FILE *f)
