@@ -6,11 +6,14 @@
 #   make bench      benchmarks (figures on stdout)
 #   make soak       every screen test SOAK_N times (default 20), runs passed/failed each
 #   make fuzz       libFuzzer targets (clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man pages, bash and zsh completion)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+# where bash-completion and zsh look for completions
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 VERSION := 0.1.0
 
 CC      ?= cc
@@ -66,7 +69,8 @@ BENCH_SRC   := $(sort $(wildcard tests/bench/bench_*.c))
 FUZZ_SECONDS ?= 30
 # keep test objects (make would delete them as intermediates, after the summary)
 .SECONDARY:
-.PHONY: all run check deps build-release build-asan test layering screen-lint soak bench fuzz install clean
+.PHONY: all run check deps build-release build-asan test layering screen-lint soak bench fuzz \
+	install install-completion clean
 all: build-release
 	@ln -sf build/release/bbconsole bbconsole
 
@@ -83,7 +87,13 @@ $(TEST_DEPS_STAMP): $(DEPS_STAMP)
 	@sh tests/deps.sh $(foreach p,$(TEST_PKGS),$(p):$(DEB_$(p))) \
 		program=groff:groff-base program=clang:clang
 	@touch $@
-deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP)
+# the completion tests run bash's and zsh's completion functions; the OSC 52
+# test copies inside a real tmux
+SHELL_DEPS_STAMP := build/.shell-deps-ok
+$(SHELL_DEPS_STAMP): $(DEPS_STAMP)
+	@sh tests/deps.sh program=bash:bash program=zsh:zsh program=tmux:tmux
+	@touch $@
+deps: $(DEPS_STAMP) $(TEST_DEPS_STAMP) $(SHELL_DEPS_STAMP)
 
 # ---- one build tree per flavour: build/release and build/asan ----------------
 define flavour
@@ -122,7 +132,7 @@ ASAN_TESTS := $(UNIT_SRC:%.c=build/asan/%) $(CLITEST_SRC:%.c=build/asan/%) \
 FAKE_BIN    = $(if $(FAKE_SRC),build/$(1)/fake_bitbucket)
 
 build-release: $(DEPS_STAMP) build/release/bbconsole
-build-asan: $(TEST_DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
+build-asan: $(TEST_DEPS_STAMP) $(SHELL_DEPS_STAMP) build/asan/bbconsole $(ASAN_TESTS) $(call FAKE_BIN,asan)
 
 run: build-release
 	./build/release/bbconsole
@@ -134,13 +144,20 @@ check: $(TEST_DEPS_STAMP) layering screen-lint build-release $(REL_TESTS) build-
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/smoke.sh
 	@sh tests/run.sh build/asan $(ASAN_TESTS)
 
-# core/ must never draw; tui/ must never know the domain.
-layering:
+# core/ must never draw; tui/ must never know the domain. The includes are
+# grepped; the symbols each part's objects use (nm -u) are checked against
+# the direction of dependencies (tests/layering.sh, which must itself fail on
+# objects that break it: tests/layering_selftest.sh).
+LAYER_OBJS := build/release/libcore.a build/release/libtui.a build/release/libscreens.a \
+	      build/release/libserver.a $(CLI_SRC:%.c=build/release/%.o)
+layering: $(LAYER_OBJS)
 	@! grep -nE '#include *[<"](n?curses|ncursesw/|tui/|screens/|cli/)' core/*.c core/*.h \
 	  || { echo "layering: core/ must not include curses, tui/, screens/ or cli/"; exit 1; }
 	@! grep -nE '#include *[<"]([a-z_]+\.h)"?' tui/*.c tui/*.h 2>/dev/null \
 	  | grep -E '"(db|ctx|integration|stack|space|account|audit|bitbucket|validate|secret|util|error)\.h"' \
 	  || { echo "layering: tui/ must not include core/ headers"; exit 1; }
+	@sh tests/layering.sh build/release
+	@sh tests/layering_selftest.sh
 
 # Screen tests check through deadlines, never a single read (tests/lib/vt_assert.h).
 screen-lint:
@@ -175,11 +192,16 @@ bench: $(TEST_DEPS_STAMP) $(BENCH_DEPS_STAMP) build-release $(BENCH_SRC:%.c=buil
 fuzz: $(TEST_DEPS_STAMP)
 	@sh tests/fuzz/build.sh
 
-install: build-release
+install: build-release install-completion
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 build/release/bbconsole $(DESTDIR)$(BINDIR)/bbconsole
 	install -m 0644 man/bbconsole.1 $(DESTDIR)$(MANDIR)/man1/bbconsole.1
 	install -m 0644 man/bbconsole.5 $(DESTDIR)$(MANDIR)/man5/bbconsole.5
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 contrib/completion/bbconsole.bash $(DESTDIR)$(BASHCOMPDIR)/bbconsole
+	install -m 0644 contrib/completion/_bbconsole $(DESTDIR)$(ZSHCOMPDIR)/_bbconsole
 
 clean:
 	rm -rf build bbconsole

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define END {NULL, NULL, 0, NULL}
+#define HELP_COLS 80 /* --help fits an 80-column terminal */
 
 enum { G_DB, G_USER, G_JSON, G_NO_MOUSE, G_HELP, G_VERSION, G_DUMP_KEYS, G_DUMP_ACTIONS };
 
@@ -25,6 +26,11 @@ static const cli_opt global_opts[] = {
 	[G_DUMP_ACTIONS] = {"dump-actions", NULL, 0, NULL},
 	END
 };
+
+const cli_opt *cli_global_opts(void)
+{
+	return global_opts;
+}
 
 static const char token_refusal[] =
 	"Tokens are never taken from the command line (they would show in ps and shell "
@@ -64,6 +70,82 @@ static int opt_index(const cli_opt *opts, const char *name, size_t len)
 	return -1;
 }
 
+/* ---- "did you mean" ------------------------------------------------------- */
+
+/* Edit distance of a and b counting a swap of neighbours as one slip
+ * (optimal string alignment); words of a command line are short. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	enum { MAX = 48 };
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d[MAX + 1][MAX + 1];
+
+	if (la > MAX || lb > MAX)
+		return (size_t)-1;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned char)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned char)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1u < best)
+				best = d[i - 1][j] + 1u;
+			if (d[i][j - 1] + 1u < best)
+				best = d[i][j - 1] + 1u;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1u < best)
+				best = d[i - 2][j - 2] + 1u;
+			d[i][j] = (unsigned char)best;
+		}
+	return d[la][lb];
+}
+
+typedef struct guess {
+	const char *word;
+	size_t dist;
+} guess;
+
+/* Keeps cand when it is closer to typed than the best so far, and close
+ * enough to be a slip: at most a third of the word (1 for short words). */
+static void consider(guess *g, const char *typed, const char *cand)
+{
+	size_t d = edit_distance(typed, cand), limit = strlen(cand) / 3;
+
+	if (limit < 1)
+		limit = 1;
+	if (d <= limit && (!g->word || d < g->dist)) {
+		g->word = cand;
+		g->dist = d;
+	}
+}
+
+/* The command word (group or one-word command) or subcommand of group
+ * closest to typed, or NULL. */
+static const char *closest_command(const char *group, const char *typed)
+{
+	guess g = {NULL, 0};
+
+	for (const cli_cmd *k = cli_commands; k->name; k++) {
+		if (group)
+			consider(&g, typed, k->group && strcmp(k->group, group) == 0 ? k->name : "");
+		else
+			consider(&g, typed, k->group ? k->group : k->name);
+	}
+	return g.word;
+}
+
+static const char *closest_option(const cli_opt *opts, const char *typed)
+{
+	guess g = {NULL, 0};
+
+	for (int i = 0; opts && opts[i].name; i++)
+		if (opts[i].help)
+			consider(&g, typed, opts[i].name);
+	return g.word;
+}
+
 static int is_group(const char *word)
 {
 	for (const cli_cmd *k = cli_commands; k->name; k++)
@@ -83,6 +165,18 @@ static const cli_cmd *find_cmd(const char *group, const char *name)
 	return NULL;
 }
 
+static bb_code unknown_command(cli *c, const char *group, const char *word, bb_err *err)
+{
+	const char *near = closest_command(group, word);
+
+	if (near)
+		return cli_usage(c, err, "Unknown command \"%s%s%s\" (did you mean \"%s%s%s\"?)",
+				 group ? group : "", group ? " " : "", word, group ? group : "",
+				 group ? " " : "", near);
+	return cli_usage(c, err, "Unknown command \"%s%s%s\"", group ? group : "",
+			 group ? " " : "", word);
+}
+
 /* A word that is not an option: the command's words first, then its
  * positional arguments. */
 static bb_code take_word(cli *c, const char *word, bb_err *err)
@@ -92,13 +186,13 @@ static bb_code take_word(cli *c, const char *word, bb_err *err)
 		if (!c->cmd && is_group(word))
 			c->group = word;
 		else if (!c->cmd)
-			return cli_usage(c, err, "Unknown command \"%s\"", word);
+			return unknown_command(c, NULL, word, err);
 		return BB_OK;
 	}
 	if (!c->cmd) {
 		c->cmd = find_cmd(c->group, word);
 		if (!c->cmd)
-			return cli_usage(c, err, "Unknown command \"%s %s\"", c->group, word);
+			return unknown_command(c, c->group, word, err);
 		return BB_OK;
 	}
 	if (c->npos >= c->cmd->pos_max)
@@ -142,6 +236,20 @@ static bb_code opt_value(cli *c, const cli_opt *o, const char *eq, int argc, cha
 	return BB_OK;
 }
 
+static bb_code unknown_option(cli *c, const char *name, size_t len, bb_err *err)
+{
+	char typed[65];
+	const char *near;
+
+	snprintf(typed, sizeof typed, "%.*s", (int)(len > 64 ? 64 : len), name);
+	near = closest_option(c->cmd ? c->cmd->opts : NULL, typed);
+	if (!near)
+		near = closest_option(global_opts, typed);
+	if (near)
+		return cli_usage(c, err, "Unknown option --%s (did you mean --%s?)", typed, near);
+	return cli_usage(c, err, "Unknown option --%s", typed);
+}
+
 static bb_code take_option(cli *c, int argc, char **argv, int *i, bb_err *err)
 {
 	const char *a = argv[*i], *name = a + 2, *eq, *value;
@@ -161,7 +269,7 @@ static bb_code take_option(cli *c, int argc, char **argv, int *i, bb_err *err)
 	if (k < 0 && g < 0) {
 		if (len == 5 && strncmp(name, "token", 5) == 0)
 			return bb_fail(err, BB_USAGE, "%s", token_refusal);
-		return cli_usage(c, err, "Unknown option --%.*s", (int)(len > 64 ? 64 : len), name);
+		return unknown_option(c, name, len, err);
 	}
 	if (opt_value(c, k >= 0 ? &opts[k] : &global_opts[g], eq, argc, argv, i, &value, err))
 		return err->code;
@@ -250,33 +358,89 @@ const bb_strlist *cli_list(const cli *c, const char *name)
 	return k >= 0 ? &c->vals[k] : &empty;
 }
 
+/* Writes the words of p from column col on, wrapped so that no line is
+ * wider than HELP_COLS, continuation lines starting at column indent; a
+ * no-break byte (0xa0) joins two words and prints as a space. Ends the line. */
+static void put_wrapped(FILE *f, const char *p, int col, int indent)
+{
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > indent && col + 1 + (int)word > HELP_COLS) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		for (size_t i = 0; i < word; i++)
+			fputc(p[i] == '\xa0' ? ' ' : p[i], f);
+		col += (int)word;
+		p += word;
+		p += strspn(p, " ");
+	}
+	fputc('\n', f);
+}
+
+/* One row of a help list: "  left  text", the text wrapped under itself. */
+static void print_row(FILE *f, const char *left, int indent, const char *text)
+{
+	int col = fprintf(f, "  %-*s ", indent - 3, left);
+
+	if (col > indent) { /* a long left part: the text starts on the next line */
+		fprintf(f, "\n%*s", indent, "");
+		col = indent;
+	}
+	put_wrapped(f, text, col, indent);
+}
+
 static void print_opts(const cli_opt *opts, FILE *f)
 {
-	char left[48];
+	char left[48], text[256];
 
 	for (int k = 0; opts[k].name; k++) {
 		if (!opts[k].help)
 			continue;
 		snprintf(left, sizeof left, "--%s%s%s", opts[k].name, opts[k].arg ? " " : "",
 			 opts[k].arg ? opts[k].arg : "");
-		fprintf(f, "  %-24s %s%s%s\n", left, opts[k].help,
-			(opts[k].flags & CLI_REQUIRED) ? " (required)" : "",
-			(opts[k].flags & CLI_REPEAT) ? " (repeatable)" : "");
+		snprintf(text, sizeof text, "%s%s%s", opts[k].help,
+			 (opts[k].flags & CLI_REQUIRED) ? " (required)" : "",
+			 (opts[k].flags & CLI_REPEAT) ? " (repeatable)" : "");
+		print_row(f, left, 27, text);
 	}
+}
+
+/* "Usage: bbconsole WORDS...", wrapped under the words. */
+static void print_usage(FILE *f, const char *usage)
+{
+	static const char head[] = "Usage: bbconsole ";
+	int indent = (int)strlen(head);
+
+	fputs(head, f);
+	put_wrapped(f, usage, indent, indent);
+	fputc('\n', f);
 }
 
 static void print_cmd_help(const cli_cmd *cmd, FILE *f)
 {
 	char words[64];
 
-	fprintf(f, "Usage: bbconsole %s", cli_cmd_words(cmd, words, sizeof words));
-	if (cmd->args[0])
-		fprintf(f, " %s", cmd->args);
-	for (int k = 0; cmd->opts[k].name; k++)
+	char usage[512];
+	size_t n;
+
+	n = (size_t)snprintf(usage, sizeof usage, "%s", cli_cmd_words(cmd, words, sizeof words));
+	if (cmd->args[0] && n < sizeof usage)
+		n += (size_t)snprintf(usage + n, sizeof usage - n, " %s", cmd->args);
+	/* an option and its value stay together when the line wraps */
+	for (int k = 0; cmd->opts[k].name && n < sizeof usage; k++)
 		if (cmd->opts[k].flags & CLI_REQUIRED)
-			fprintf(f, " --%s%s%s", cmd->opts[k].name, cmd->opts[k].arg ? " " : "",
-				cmd->opts[k].arg ? cmd->opts[k].arg : "");
-	fprintf(f, " [options]\n\n%c%s.\n", cmd->summary[0] - 'a' + 'A', cmd->summary + 1);
+			n += (size_t)snprintf(usage + n, sizeof usage - n, " --%s%s%s",
+					      cmd->opts[k].name, cmd->opts[k].arg ? "\xa0" : "",
+					      cmd->opts[k].arg ? cmd->opts[k].arg : "");
+	if (n < sizeof usage)
+		snprintf(usage + n, sizeof usage - n, " [options]");
+	print_usage(f, usage);
+	fprintf(f, "\n%c%s.\n", cmd->summary[0] - 'a' + 'A', cmd->summary + 1);
 	if (cmd->opts[0].name) {
 		fputs("\nOptions:\n", f);
 		print_opts(cmd->opts, f);
@@ -291,7 +455,7 @@ static void print_list(const char *group, FILE *f)
 		if (group && (!k->group || strcmp(k->group, group) != 0))
 			continue;
 		cli_cmd_words(k, words, sizeof words);
-		fprintf(f, "  %-28s %s\n", words, k->summary);
+		print_row(f, words, 31, k->summary);
 	}
 }
 

@@ -92,6 +92,13 @@ bb_code cli_read_token(char **token, bb_err *err);
  * group ids, so raised privileges never read a file for the caller. */
 bb_code cli_open_file(const char *path, FILE **in, bb_err *err);
 
+/* The global options (--db, --user, --json...), ending with a {NULL}. */
+const cli_opt *cli_global_opts(void);
+
+/* complete.c: prints the candidates for words[n - 1] after words[0..n-2],
+ * one per line (c->ctx NULL: no names from the database). */
+void cli_complete(cli *c, int n, char **words, FILE *out);
+
 /* output.c */
 /* "bbconsole: <sentence>" on stderr, control characters neutralised. */
 void cli_print_error(const bb_err *err);
@@ -109,7 +116,13 @@ typedef struct cli_table {
 void cli_table_init(cli_table *t, size_t ncols, const char *const *head);
 /* Adds one row of ncols cells (NULL prints as "-"). Returns 0, -1 on OOM. */
 int cli_table_add(cli_table *t, const char *const *cells);
+/* Prints the table. On a terminal it fits its width (COLUMNS, else the
+ * tty's): the widest columns are cut first, never below their heading, and a
+ * cut cell ends with an ellipsis. Piped or redirected, rows stay whole. */
 void cli_table_print(const cli_table *t, FILE *f);
+/* Whether the environment's codeset is UTF-8 (main's locale policy): the
+ * ellipsis is "…" then, else "...". */
+void cli_set_utf8_terminal(int utf8);
 void cli_table_free(cli_table *t);
 
 /* Prints a cJSON document (formatted) on c->out and deletes it. */

@@ -289,11 +289,7 @@ static const char *credential_state(const bb_integration *it)
 {
 	if (!it->details_visible)
 		return "hidden";
-	if (!it->token_set)
-		return "no token";
-	if (!it->verify_known)
-		return "not verified";
-	return it->verify_ok ? "verified" : "failing";
+	return integration_credentials_word(it); /* the console's words too */
 }
 
 static void list_table(cli *c, const bb_integration *v, size_t n)

@@ -16,7 +16,7 @@ void cli_stack_json(cli_jbuf *b, const bb_stack *s)
 					CLI_JKEY("branch"), CLI_JKEY("project_root"),
 					CLI_JKEY("detached_from"), CLI_JKEY("created_at")};
 	const char *const vals[] = {s->kind, s->name, s->space, s->integration, s->repository,
-				    s->branch, s->project_root ? s->project_root : "",
+				    s->branch, s->project_root && *s->project_root ? s->project_root : NULL,
 				    s->detached_from, s->created_at};
 
 	cli_jbuf_object(b, keys, vals, sizeof keys / sizeof keys[0]);

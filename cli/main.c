@@ -17,13 +17,19 @@
 #include "util.h"
 #include "validate.h"
 
-/* Text from the database is UTF-8 whatever the locale says; wcwidth needs a
- * UTF-8 LC_CTYPE to measure it. */
+/* The program's one locale policy: text (database, Bitbucket, the keyboard)
+ * is UTF-8 whatever the locale says, and wcwidth and curses need a UTF-8
+ * LC_CTYPE to measure and read it; so LC_CTYPE is the environment's when it
+ * is UTF-8 and C.UTF-8 otherwise, and every other category stays "C".
+ * The console then draws ASCII when the environment's codeset is not UTF-8
+ * (tui_init asks it without changing this). */
 static void setup_locale(void)
 {
 	const char *cs = setlocale(LC_CTYPE, "") ? nl_langinfo(CODESET) : NULL;
+	int utf8 = cs && strcmp(cs, "UTF-8") == 0;
 
-	if (!cs || strcmp(cs, "UTF-8") != 0)
+	cli_set_utf8_terminal(utf8);
+	if (!utf8)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
@@ -63,21 +69,34 @@ static bb_code acting_user(const cli *c, char *out, size_t size, bb_err *err)
 	return check_login(pw->pw_name, out, size, err);
 }
 
-static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
+/* --db, else BBCONSOLE_DB, else the default path. */
+static bb_code db_path_of(const cli *c, char *path, size_t size, bb_err *err)
 {
-	char path[PATH_MAX];
 	const char *env = privs_getenv("BBCONSOLE_DB");
 
 	if (c->db_path)
-		snprintf(path, sizeof path, "%s", c->db_path);
+		snprintf(path, size, "%s", c->db_path);
 	else if (env && *env)
-		snprintf(path, sizeof path, "%s", env);
-	else if (db_default_path(path, sizeof path, err) != BB_OK)
+		snprintf(path, size, "%s", env);
+	else if (db_default_path(path, size, err) != BB_OK)
 		return err->code;
 	if (!path[0])
 		return bb_fail(err, BB_USAGE, "The database path is empty; pass --db PATH.");
+	return BB_OK;
+}
+
+static bb_code open_db(const cli *c, bb_db **db, bb_err *err)
+{
+	char path[PATH_MAX];
+
+	if (db_path_of(c, path, sizeof path, err) != BB_OK)
+		return err->code;
+	/* only init and the console's first-time setup create a database: a
+	 * mistyped --db elsewhere must leave no directory or file behind */
 	if (c->cmd && c->cmd->readonly)
 		return db_open_read(path, db, err);
+	if (c->cmd && (c->cmd->group || strcmp(c->cmd->name, "init") != 0))
+		return db_open_existing(path, db, err);
 	return db_open(path, db, err);
 }
 
@@ -116,6 +135,8 @@ static int run(cli *c, int argc, char **argv, bb_err *err)
 
 	if (check_fixed_now(err) != BB_OK)
 		return err->code;
+	if (!c->cmd && (rc = console_check_terminal()) != 0)
+		return rc; /* before the database: a refused console creates nothing */
 	if (acting_user(c, ctx.user, sizeof ctx.user, err) != BB_OK ||
 	    open_db(c, &ctx.db, err) != BB_OK)
 		return err->code;
@@ -126,6 +147,31 @@ static int run(cli *c, int argc, char **argv, bb_err *err)
 		rc = console_main(&ctx, argc, argv);
 	db_close(ctx.db);
 	return rc;
+}
+
+/* `bbconsole --complete WORD... CURRENT` for the shell completions: --db and
+ * --user among the words count as they would for the command; the database
+ * is only read (a missing one gives no names), and nothing goes to stderr. */
+static int complete(int n, char **words)
+{
+	char path[PATH_MAX];
+	bb_ctx ctx = {0};
+	bb_err err = {0};
+	cli c = {0};
+
+	for (int i = 0; i + 1 < n; i++) {
+		if (strcmp(words[i], "--db") == 0)
+			c.db_path = words[i + 1];
+		else if (strcmp(words[i], "--user") == 0)
+			c.user = words[i + 1];
+	}
+	if (acting_user(&c, ctx.user, sizeof ctx.user, &err) == BB_OK &&
+	    db_path_of(&c, path, sizeof path, &err) == BB_OK &&
+	    db_open_read(path, &ctx.db, &err) == BB_OK)
+		c.ctx = &ctx;
+	cli_complete(&c, n, words, stdout);
+	db_close(ctx.db);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -141,6 +187,8 @@ int main(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	c.out = stdout;
+	if (argc > 1 && strcmp(argv[1], "--complete") == 0)
+		return complete(argc - 2, argv + 2);
 	rc = cli_parse(&c, argc, argv, &err);
 	if (rc == BB_OK && c.version)
 		printf("bbconsole %s\n", BB_VERSION);

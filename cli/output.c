@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -113,15 +114,96 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return 0;
 }
 
+static int utf8_terminal = 1;
+
+void cli_set_utf8_terminal(int utf8)
+{
+	utf8_terminal = utf8;
+}
+
+/* Writes the longest prefix of s that fits in width columns, ending with an
+ * ellipsis when s is wider; returns the columns written. */
+static size_t put_cut(FILE *f, const char *s, size_t width)
+{
+	const char *ell = utf8_terminal ? "\xe2\x80\xa6" : "...";
+	size_t ew = utf8_terminal ? 1 : 3, used = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (cli_text_width(s) <= width) {
+		fputs(s, f);
+		return cli_text_width(s);
+	}
+	if (ew > width)
+		ell = ".", ew = 1;
+	while (*p) {
+		unsigned cp;
+		size_t n = utf8_next(p, &cp);
+		int cw = n ? wcwidth((wchar_t)cp) : 1;
+		size_t w = cw < 0 ? 1 : (size_t)cw;
+
+		if (used + w + ew > width)
+			break;
+		fwrite(p, 1, n ? n : 1, f);
+		used += w;
+		p += n ? n : 1;
+	}
+	fputs(ell, f);
+	return used + ew;
+}
+
 static void put_cell(FILE *f, const char *s, size_t width, int last)
 {
-	fputs(s, f);
+	size_t w = put_cut(f, s, width);
+
 	if (last) {
 		fputc('\n', f);
 		return;
 	}
-	for (size_t w = cli_text_width(s); w < width + 2; w++)
+	for (; w < width + 2; w++)
 		fputc(' ', f);
+}
+
+/* The columns a table may take: on a terminal, COLUMNS or its width; 0 (no
+ * limit) when the output goes to a pipe or a file. */
+static size_t table_limit(FILE *f)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+	long n;
+
+	if (!isatty(fileno(f)))
+		return 0;
+	n = env ? strtol(env, &end, 10) : 0;
+	if (env && *env && *end == '\0' && n > 0)
+		return (size_t)n;
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+/* Narrows the widest column, one column at a time, until the row fits in
+ * limit; a column never gets narrower than its heading (or 4). */
+static void fit_widths(const cli_table *t, size_t *width, size_t limit)
+{
+	size_t total = 2 * (t->ncols - 1);
+
+	for (size_t i = 0; i < t->ncols; i++)
+		total += width[i];
+	while (limit && total > limit) {
+		size_t best = t->ncols;
+
+		for (size_t i = 0; i < t->ncols; i++) {
+			size_t min = cli_text_width(t->head[i]) > 4 ? cli_text_width(t->head[i]) : 4;
+
+			if (width[i] > min && (best == t->ncols || width[i] > width[best]))
+				best = i;
+		}
+		if (best == t->ncols)
+			return;
+		width[best]--;
+		total--;
+	}
 }
 
 void cli_table_print(const cli_table *t, FILE *f)
@@ -139,6 +221,7 @@ void cli_table_print(const cli_table *t, FILE *f)
 			if (w > width[i])
 				width[i] = w;
 		}
+	fit_widths(t, width, table_limit(f));
 	for (size_t i = 0; i < t->ncols; i++)
 		put_cell(f, t->head[i], width[i], i + 1 == t->ncols);
 	for (size_t r = 0; r < t->nrows; r++)

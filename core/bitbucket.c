@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "crypto_lazy.h"
 #include "secret.h"
@@ -266,6 +265,10 @@ void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
 	j->finished = 1;
 	j->res.code = code;
 	snprintf(j->res.msg, sizeof j->res.msg, "%s", msg);
+	/* a refusal half way still reports the workspaces that were reached */
+	for (size_t i = 0; j->kind == BB_JOB_VERIFY && i < j->ws.n; i++)
+		if (!strlist_contains(&j->res.verify.workspaces, j->ws.v[i]))
+			strlist_push(&j->res.verify.workspaces, j->ws.v[i]);
 	for (size_t i = 0; scopes && i < scopes->n; i++)
 		if (!strlist_contains(&j->res.missing_scopes, scopes->v[i]))
 			strlist_push(&j->res.missing_scopes, scopes->v[i]);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
+#include "curl_lazy.h"
 
 /* s inside single quotes for a POSIX shell: each ' becomes '\''. malloc'd. */
 static char *shell_quote(const char *s)

@@ -4,7 +4,7 @@
 
 #include <pthread.h>
 
-#include <curl/curl.h>
+#include "curl_lazy.h" /* libcurl, under our names */
 
 #include "bitbucket.h"
 

@@ -402,6 +402,16 @@ static int transient(CURLcode cc)
 	       cc == CURLE_PARTIAL_FILE;
 }
 
+static void timeout_sentence(const bb_client *c, char *out, size_t size)
+{
+	char conn[32], all[32];
+
+	util_duration(c->connect_ms, conn, sizeof conn);
+	util_duration(c->timeout_ms, all, sizeof all);
+	snprintf(out, size, "Bitbucket did not answer in time (%s to connect, %s in all): check "
+		 "your network connection and proxy, then try again.", conn, all);
+}
+
 static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *out, size_t size)
 {
 	if (r->too_big || cc == CURLE_FILESIZE_EXCEEDED)
@@ -409,9 +419,7 @@ static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *ou
 			 "refuses: check that BBCONSOLE_BITBUCKET_API points at the Bitbucket API.",
 			 BB_BODY_MAX >> 20);
 	else if (cc == CURLE_OPERATION_TIMEDOUT)
-		snprintf(out, size, "Bitbucket did not answer in time (%ld s to connect, %ld s in "
-			 "all): check your network connection and proxy, then try again.",
-			 (c->connect_ms + 999) / 1000, (c->timeout_ms + 999) / 1000);
+		timeout_sentence(c, out, size);
 	else if (cc == CURLE_COULDNT_RESOLVE_HOST)
 		snprintf(out, size, "The Bitbucket host name could not be resolved: check your DNS and "
 			 "network connection (API address %.200s).", c->base);
@@ -1231,9 +1239,12 @@ long long bbc_deadlines(bb_client *c, long long cap)
 		if (j->finished)
 			continue;
 		if (j->deadline <= now) {
-			snprintf(msg, sizeof msg, "Bitbucket did not finish this within %ld s, the "
+			char limit[32];
+
+			util_duration(c->job_ms, limit, sizeof limit);
+			snprintf(msg, sizeof msg, "Bitbucket did not finish this within %s, the "
 				 "longest bbconsole waits for one task: check your network, then try "
-				 "again (or name fewer workspaces).", (c->job_ms + 999) / 1000);
+				 "again (or name fewer workspaces).", limit);
 			bbc_fail(j, BB_REMOTE, msg, NULL);
 		} else if (j->deadline - now < wait) {
 			wait = j->deadline - now;

@@ -2,16 +2,12 @@
  *
  * Only commands that store or read a secret (and the console's copy to the
  * clipboard) need OpenSSL; loading it at every start cost about 3 ms, a good
- * part of a listing. So the binary does not link libcrypto: these definitions
- * of the few functions used open libcrypto.so.3 with dlopen() on the first
- * call and forward to it, and the distribution's OpenSSL updates still apply.
+ * part of a listing. So the binary does not link libcrypto: the few functions
+ * used, under our own names (crypto_lazy.h maps OpenSSL's to them), open
+ * libcrypto.so.3 with dlopen() on the first call and forward to it, and the distribution's OpenSSL updates still apply.
  * When it cannot be loaded they fail as OpenSSL does on an internal error, and
  * crypto_lazy_error() says why. */
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include "crypto_lazy.h"
+#include "crypto_lazy.h" /* first: the functions below get our names */
 #include "lazy.h"
 
 enum {

@@ -3,9 +3,9 @@
  * Linking libcurl pulls in some thirty libraries (TLS, HTTP/2, LDAP, SSH,
  * Kerberos...) whose loading cost about 13 ms at every start, more than most
  * commands take; only `verify`, `repos` and a few console screens talk to
- * Bitbucket. So the binary does not link libcurl: these definitions of the
- * libcurl functions the client uses open libcurl.so.4 with dlopen() on the
- * first call and forward to it. If it cannot be loaded, the functions fail as
+ * Bitbucket. So the binary does not link libcurl: these functions, under our
+ * own names (curl_lazy.h maps libcurl's to them), open libcurl.so.4 with
+ * dlopen() on the first call and forward to it. If it cannot be loaded, the functions fail as
  * libcurl does when out of resources, and curl_lazy_error() says why.
  *
  * SSLKEYLOGFILE: libcurl's TLS back end opens the file that variable names at
@@ -20,15 +20,13 @@
  * carried it) and frees them without clearing them, so a core or a heap dump
  * would find the token long after the request. curl_global_init() hands it
  * allocation functions whose free and realloc wipe the block first. */
-#define CURL_DISABLE_TYPECHECK /* we define the functions the macros wrap */
-#include <curl/curl.h>
+#include "curl_lazy.h" /* first: the functions below get our names */
 
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "curl_lazy.h"
 #include "lazy.h"
 
 enum {

@@ -28,6 +28,7 @@ struct bb_db {
 	sqlite3 *sql;
 	char *path;
 	int readonly;  /* opened for a command that never writes */
+	int create;    /* may create the file and its directories (init, the console) */
 	int key_ready; /* key loaded and checked */
 	unsigned char key[BB_KEY_LEN];
 };
@@ -346,7 +347,7 @@ static bb_code check_file(bb_db *db, int *is_new, struct stat *st, bb_err *err)
 
 	if (rc == BB_OK)
 		rc = safefile_lstat(db->path, "database", st, err);
-	if (rc == BB_NOTFOUND && !db->readonly) {
+	if (rc == BB_NOTFOUND && db->create) {
 		/* a new file: no connection of ours can hold a lock on it yet */
 		fd = safefile_open(db->path, O_RDWR | O_CREAT | O_EXCL, "database", err);
 		rc = fd < 0 ? err->code : fstat(fd, st) == 0 ? BB_OK
@@ -361,7 +362,7 @@ static bb_code check_file(bb_db *db, int *is_new, struct stat *st, bb_err *err)
 	if (rc != BB_OK)
 		return rc;
 	*is_new = st->st_size == 0;
-	if (*is_new && db->readonly)
+	if (*is_new && !db->create)
 		return bb_fail(err, BB_NOTFOUND, "The database %s is empty; run `bbconsole init "
 			       "--account NAME --webhook-base URL` first.", db->path);
 	return BB_OK;
@@ -490,7 +491,8 @@ bb_code db_key_get(bb_db *db, const unsigned char **key, bb_err *err)
 	return BB_OK;
 }
 
-static bb_code open_mode(const char *path, int readonly, bb_db **out, bb_err *err)
+static bb_code open_mode(const char *path, int readonly, int create, bb_db **out,
+			 bb_err *err)
 {
 	bb_db *db = calloc(1, sizeof *db);
 	bb_err local;
@@ -504,7 +506,8 @@ static bb_code open_mode(const char *path, int readonly, bb_db **out, bb_err *er
 		return bb_fail(err, BB_DBERR, "Out of memory.");
 	}
 	db->readonly = readonly;
-	if ((!readonly && make_parent_dirs(path, err) != BB_OK) || open_sqlite(db, err) != BB_OK) {
+	db->create = create;
+	if ((create && make_parent_dirs(path, err) != BB_OK) || open_sqlite(db, err) != BB_OK) {
 		bb_code rc = err->code == BB_OK ? BB_DBERR : err->code;
 		db_close(db);
 		return rc;
@@ -515,12 +518,17 @@ static bb_code open_mode(const char *path, int readonly, bb_db **out, bb_err *er
 
 bb_code db_open(const char *path, bb_db **out, bb_err *err)
 {
-	return open_mode(path, 0, out, err);
+	return open_mode(path, 0, 1, out, err);
+}
+
+bb_code db_open_existing(const char *path, bb_db **out, bb_err *err)
+{
+	return open_mode(path, 0, 0, out, err);
 }
 
 bb_code db_open_read(const char *path, bb_db **out, bb_err *err)
 {
-	return open_mode(path, 1, out, err);
+	return open_mode(path, 1, 0, out, err);
 }
 
 void db_close(bb_db *db)
@@ -543,6 +551,11 @@ char *db_column_dup(sqlite3_stmt *st, int i)
 sqlite3 *db_handle(bb_db *db)
 {
 	return db->sql;
+}
+
+int db_reachable(bb_db *db)
+{
+	return sqlite3_exec(db->sql, "SELECT 1 FROM account", NULL, NULL, NULL) == SQLITE_OK;
 }
 
 const char *db_path(bb_db *db)

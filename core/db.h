@@ -30,9 +30,14 @@ bb_code db_open(const char *path, bb_db **out, bb_err *err);
  * when there is no database yet) and nothing is written, except the
  * migration of an older bbconsole database. */
 bb_code db_open_read(const char *path, bb_db **out, bb_err *err);
+/* For a command that writes to a database that must exist already: like
+ * db_open, but BB_NOTFOUND (and nothing created) when there is none. */
+bb_code db_open_existing(const char *path, bb_db **out, bb_err *err);
 void db_close(bb_db *db);
 
 sqlite3 *db_handle(bb_db *db);
+/* 1 when the database answers a read of its tables (a health check). */
+int db_reachable(bb_db *db);
 /* A malloc'd copy of text column i of the current row; NULL for NULL (or
  * when out of memory). */
 char *db_column_dup(sqlite3_stmt *st, int i);

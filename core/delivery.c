@@ -15,8 +15,7 @@
 #include <string.h>
 
 #include <cJSON.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "crypto_lazy.h"
 
 #include "run.h"
 #include "secret.h"

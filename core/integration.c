@@ -1300,3 +1300,12 @@ bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, con
 	}
 	return db_finish(ctx->db, rc, err);
 }
+
+const char *integration_credentials_word(const bb_integration *it)
+{
+	if (!it->token_set)
+		return "no token";
+	if (!it->verify_known)
+		return "token set";
+	return it->verify_ok ? "verified" : "verify failed";
+}

@@ -146,4 +146,9 @@ bb_code integration_check_expiry(const char *date, bb_err *err);
  * LONG_MAX when either is missing. */
 long integration_expiry_days(const char *date, const char *now);
 
+/* The one word for the state of the credentials, the same in the console and
+ * on the command line: "no token", "token set" (not verified yet),
+ * "verified" or "verify failed". */
+const char *integration_credentials_word(const bb_integration *it);
+
 #endif

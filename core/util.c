@@ -198,3 +198,19 @@ int strlist_from_json(const char *json, bb_strlist *out)
 	cJSON_Delete(a);
 	return rc;
 }
+
+void util_duration(long ms, char *out, size_t size)
+{
+	char frac[8];
+	size_t n;
+
+	if (ms < 1000 && ms > -1000) {
+		snprintf(out, size, "%ld ms", ms);
+		return;
+	}
+	/* the thousandths without their trailing zeros: 1.5 s, not 1.500 s */
+	snprintf(frac, sizeof frac, "%03ld", (ms < 0 ? -ms : ms) % 1000);
+	for (n = strlen(frac); n > 0 && frac[n - 1] == '0'; n--)
+		frac[n - 1] = '\0';
+	snprintf(out, size, "%ld%s%s s", ms / 1000, n ? "." : "", frac);
+}

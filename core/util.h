@@ -32,6 +32,10 @@ double util_mono_ms(void);
  * else NULL; front ends refuse it unless util_valid_time accepts it. */
 const char *util_fixed_now(void);
 
+/* A duration of ms milliseconds, exactly and short: "250 ms", "2 s",
+ * "1.5 s", "1.234 s" (never rounded: a 1,500 ms timeout is not "2 s"). */
+void util_duration(long ms, char *out, size_t size);
+
 /* 1 for YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.mmmZ naming a real
  * instant (no 31 February, no 25:00). */
 int util_valid_time(const char *s);

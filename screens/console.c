@@ -148,6 +148,25 @@ static int may_start(bb_ctx *ctx, int *setup)
 	return (int)rc;
 }
 
+static int refuse_terminal(int why)
+{
+	if (why == TUI_INIT_NO_CURSOR)
+		fputs("bbconsole: this terminal (TERM) cannot move the cursor, so the console "
+		      "cannot run; use the commands instead (bbconsole integration list, "
+		      "bbconsole --help).\n", stderr);
+	else
+		fputs("bbconsole: the console needs a terminal on standard input and output; "
+		      "run it in a terminal, or use the commands (bbconsole --help).\n", stderr);
+	return BB_USAGE;
+}
+
+int console_check_terminal(void)
+{
+	int rc = tui_check_terminal();
+
+	return rc ? refuse_terminal(rc) : 0;
+}
+
 int console_main(bb_ctx *ctx, int argc, char **argv)
 {
 	tui_options opt = {.app_name = "bbconsole"};
@@ -168,11 +187,8 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "bbconsole: %s\n", err.msg);
 		return rc;
 	}
-	if (tui_init(&opt) != 0) {
-		fputs("bbconsole: the console needs a terminal on standard input and output; "
-		      "run it in a terminal, or use the commands (bbconsole --help).\n", stderr);
-		return BB_USAGE;
-	}
+	if ((rc = tui_init(&opt)) != 0)
+		return refuse_terminal(rc);
 	first = setup ? setup_new() : start_screen(ctx);
 	if (!first) {
 		tui_end();

@@ -52,11 +52,7 @@ static const char *cred_status(const bb_integration *it, char *buf, size_t size)
 		snprintf(buf, size, "expires in %ldd", days);
 		return buf;
 	}
-	if (!it->token_set)
-		return "no token";
-	if (!it->verify_known)
-		return "token set";
-	return it->verify_ok ? "verified" : "verify failed";
+	return integration_credentials_word(it);
 }
 
 static bool matches(const bb_integration *it, const char *f)

@@ -227,12 +227,13 @@ void scr_join(const bb_strlist *l, char *out, size_t size)
 void scr_mask(size_t n, size_t max, char *out, size_t size)
 {
 	size_t used = 0;
-	static const char bullet[] = "\xe2\x80\xa2";
+	const char *bullet = tui_glyph(TUI_GLYPH_BULLET);
+	size_t len = strlen(bullet);
 
 	if (n > max)
 		n = max;
-	for (size_t i = 0; i < n && used + 4 <= size; i++, used += 3)
-		memcpy(out + used, bullet, 3);
+	for (size_t i = 0; i < n && used + len + 1 <= size; i++, used += len)
+		memcpy(out + used, bullet, len);
 	out[used < size ? used : size - 1] = '\0';
 }
 

@@ -2,16 +2,15 @@
  *
  * Only `serve` needs it, but linking it loads it and its TLS stack (gnutls,
  * nettle, p11-kit... nine libraries) at every start of every command, about
- * half a millisecond. As with libcurl and libcrypto, these definitions of the
- * functions serve.c uses open libmicrohttpd.so.12 with dlopen() on the first
- * call and forward to it. When it cannot be loaded they fail as
+ * half a millisecond. As with libcurl and libcrypto, the functions serve.c
+ * uses, under our own names (mhd_lazy.h maps libmicrohttpd's to them), open
+ * libmicrohttpd.so.12 with dlopen() on the first call and forward to it. When it cannot be loaded they fail as
  * libmicrohttpd does on an error, and mhd_lazy_error() says why. */
+#include "mhd_lazy.h" /* first: the functions below get our names */
+
 #include <stdarg.h>
 
-#include <microhttpd.h>
-
 #include "lazy.h"
-#include "mhd_lazy.h"
 
 enum {
 	START_VA, STOP, QUIESCE, INFO, RESPONSE_BUFFER, ADD_HEADER, QUEUE, DESTROY, LOOKUP,

@@ -20,8 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "db.h"
 #include "delivery.h"
 #include "delivery_queue.h"
@@ -195,8 +193,7 @@ static int take_body(request *rq, const char *data, size_t n)
 static enum MHD_Result health(server *s, struct MHD_Connection *c)
 {
 	bb_db *db = thread_db(s);
-	int ok = db && sqlite3_exec(db_handle(db), "SELECT 1 FROM account", NULL, NULL,
-				    NULL) == SQLITE_OK;
+	int ok = db && db_reachable(db);
 
 	return answer(c, ok ? 200 : 503, ok ? "{\"status\":\"ok\",\"database\":\"ok\"}\n"
 					    : "{\"status\":\"error\",\"database\":\"unreachable\"}\n");

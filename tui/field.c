@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define FIELD_MAX_DEFAULT 65536
-#define BULLET "\xe2\x80\xa2" /* U+2022: one per masked character */
+#define BULLET tui_glyph(TUI_GLYPH_BULLET) /* one per masked character */
 
 /* Grows the buffer to hold need bytes plus a NUL. Never realloc: the old
  * block may hold a secret, so it is wiped before it is freed. */

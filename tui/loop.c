@@ -598,7 +598,7 @@ int tui_run(tui_screen *first)
 		render();
 		sig = wait_and_handle();
 	}
-	if (sig == SIGHUP)
+	if (sig == SIGHUP || sig == SIGTERM)
 		tui_term_run_hangup();
 	destroy_all();
 	if (sig) {

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ static struct {
 	void (*hup_fn)(void *);
 	void *hup_arg;
 	bool hup_done;
+	bool alt_screen;       /* smcup: the shell's screen comes back on exit */
 	char *raw;
 	size_t raw_len;
 	attr_t attrs[TUI_ROLE_COUNT];
@@ -212,6 +214,13 @@ bool tui_monochrome(void)
 
 /* ---- set-up and restore ------------------------------------------------------ */
 
+static bool has_cap(const char *cap)
+{
+	char *s = tigetstr(cap);
+
+	return s && s != (char *)-1 && *s;
+}
+
 static void add_restore(const char *cap)
 {
 	char *s = tigetstr(cap);
@@ -233,7 +242,9 @@ static void prepare_restore(void)
 	add_restore("sgr0");
 	add_restore("cnorm");
 	add_restore("rmkx");
-	add_restore("rmcup");
+	/* without an alternate screen the last frame would stay under the
+	 * shell's prompt: clear it, as htop and tig do */
+	add_restore(term.alt_screen ? "rmcup" : "clear");
 }
 
 static void set_app(const tui_options *opt)
@@ -243,13 +254,62 @@ static void set_app(const tui_options *opt)
 	term.min_rows = opt && opt->min_rows > 0 ? opt->min_rows : 16;
 }
 
+static bool name_says_utf8(const char *name)
+{
+	return name && (strcasestr(name, "UTF-8") || strcasestr(name, "UTF8"));
+}
+
+/* The program measures text in a UTF-8 LC_CTYPE (main sets it); what the
+ * terminal shows is the codeset the environment names (LC_ALL, LC_CTYPE,
+ * LANG), read without changing the process's locale. */
+static bool terminal_is_utf8(void)
+{
+	locale_t env = newlocale(LC_CTYPE_MASK, "", (locale_t)0);
+	const char *name = getenv("LC_ALL");
+	bool utf8;
+
+	if (env) {
+		utf8 = strcmp(nl_langinfo_l(CODESET, env), "UTF-8") == 0;
+		freelocale(env);
+	} else {
+		/* a locale that is not installed: trust what its name says */
+		if (!name || !*name)
+			name = getenv("LC_CTYPE");
+		if (!name || !*name)
+			name = getenv("LANG");
+		utf8 = name_says_utf8(name);
+	}
+	return utf8 && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+}
+
+/* Cursor addressing is what the console needs; TERM=dumb and the like lack
+ * it. Asked of terminfo before curses writes a byte. */
+int tui_check_terminal(void)
+{
+	int err = 0;
+	bool ok;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return TUI_INIT_NO_TTY;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return TUI_INIT_NO_CURSOR;
+	ok = has_cap("cup");
+	del_curterm(cur_term);
+	return ok ? 0 : TUI_INIT_NO_CURSOR;
+}
+
 int tui_init(const tui_options *opt)
 {
+	int rc;
+
 	if (term.started)
 		return 0;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return -1;
-	setlocale(LC_ALL, "");
+	if ((rc = tui_check_terminal()) != 0)
+		return rc;
+	tui_text_set_ascii(!terminal_is_utf8());
+	if (tui_text_ascii())
+		tui_message("Not a UTF-8 locale: non-ASCII text is kept but shown as ?; "
+			    "set LANG=C.UTF-8.", false);
 	set_app(opt);
 	term.have_saved = tcgetattr(STDIN_FILENO, &term.saved) == 0;
 	if (install_signals() < 0)
@@ -276,6 +336,7 @@ int tui_init(const tui_options *opt)
 	}
 	term.mono = want_mono(opt);
 	init_theme();
+	term.alt_screen = has_cap("smcup");
 	prepare_restore();
 	fflush(stdout);
 	write_all(STDOUT_FILENO, PASTE_ON, strlen(PASTE_ON));
@@ -294,6 +355,9 @@ void tui_end(void)
 	write_all(STDOUT_FILENO, PASTE_OFF, strlen(PASTE_OFF));
 	curs_set(1);
 	endwin();
+	fflush(stdout);
+	if (!term.alt_screen)
+		putp(has_cap("clear") ? tigetstr("clear") : "");
 	fflush(stdout);
 	delscreen(term.scr);
 	term.scr = NULL;
@@ -431,21 +495,26 @@ void tui_fill(WINDOW *w, int y, int x, int width, attr_t attr)
 
 void tui_box(WINDOW *w, tui_rect r, const char *title)
 {
+	/* in a UTF-8 locale curses may draw line drawing as UTF-8, which a
+	 * non-UTF-8 terminal garbles: plain ASCII there */
+	bool a = tui_text_ascii();
+	chtype hl = a ? '-' : ACS_HLINE, vl = a ? '|' : ACS_VLINE;
+
 	if (r.w < 2 || r.h < 2)
 		return;
 	wattrset(w, tui_attr(TUI_BORDER));
-	mvwaddch(w, r.y, r.x, ACS_ULCORNER);
-	mvwhline(w, r.y, r.x + 1, ACS_HLINE, r.w - 2);
-	mvwaddch(w, r.y, r.x + r.w - 1, ACS_URCORNER);
+	mvwaddch(w, r.y, r.x, a ? '+' : ACS_ULCORNER);
+	mvwhline(w, r.y, r.x + 1, hl, r.w - 2);
+	mvwaddch(w, r.y, r.x + r.w - 1, a ? '+' : ACS_URCORNER);
 	for (int i = 1; i < r.h - 1; i++) {
-		mvwaddch(w, r.y + i, r.x, ACS_VLINE);
+		mvwaddch(w, r.y + i, r.x, vl);
 		tui_fill(w, r.y + i, r.x + 1, r.w - 2, tui_attr(TUI_NORMAL));
 		wattrset(w, tui_attr(TUI_BORDER));
-		mvwaddch(w, r.y + i, r.x + r.w - 1, ACS_VLINE);
+		mvwaddch(w, r.y + i, r.x + r.w - 1, vl);
 	}
-	mvwaddch(w, r.y + r.h - 1, r.x, ACS_LLCORNER);
-	mvwhline(w, r.y + r.h - 1, r.x + 1, ACS_HLINE, r.w - 2);
-	mvwaddch(w, r.y + r.h - 1, r.x + r.w - 1, ACS_LRCORNER);
+	mvwaddch(w, r.y + r.h - 1, r.x, a ? '+' : ACS_LLCORNER);
+	mvwhline(w, r.y + r.h - 1, r.x + 1, hl, r.w - 2);
+	mvwaddch(w, r.y + r.h - 1, r.x + r.w - 1, a ? '+' : ACS_LRCORNER);
 	wattrset(w, A_NORMAL);
 	if (title && *title && r.w > 6) {
 		char t[256];

@@ -8,6 +8,61 @@
 
 #define FORM_MAX 9 /* the longest form of one character, "<U+202E>", and a NUL */
 
+static bool ascii_only;
+
+void tui_text_set_ascii(bool ascii)
+{
+	ascii_only = ascii;
+}
+
+bool tui_text_ascii(void)
+{
+	return ascii_only;
+}
+
+/* Characters the program draws itself, with what stands for them in ASCII. */
+static const struct {
+	wchar_t wc;
+	const char *utf8, *ascii;
+} glyphs[] = {
+	[TUI_GLYPH_BULLET] = {0x2022, "\xe2\x80\xa2", "*"},
+	[TUI_GLYPH_ELLIPSIS] = {0x2026, TUI_ELLIPSIS, "..."},
+	[TUI_GLYPH_UP] = {0x2191, "\xe2\x86\x91", "^"},
+	[TUI_GLYPH_DOWN] = {0x2193, "\xe2\x86\x93", "v"},
+};
+
+const char *tui_glyph(tui_glyph_id g)
+{
+	if (g < 0 || g >= TUI_GLYPH_COUNT)
+		return "?";
+	return ascii_only ? glyphs[g].ascii : glyphs[g].utf8;
+}
+
+/* What an ASCII terminal gets for a character outside ASCII of width w: the
+ * glyph's fallback, a sparkline bar's, or one '?' per column. */
+static size_t ascii_form(wchar_t wc, int w, char out[FORM_MAX], int *width)
+{
+	static const char bars[] = "_.,-=+*#"; /* U+2581..U+2588 */
+	size_t n;
+
+	for (size_t i = 0; i < TUI_GLYPH_COUNT; i++)
+		if (glyphs[i].wc == wc) {
+			n = strlen(glyphs[i].ascii);
+			memcpy(out, glyphs[i].ascii, n);
+			*width = (int)n;
+			return n;
+		}
+	if (wc >= 0x2581 && wc <= 0x2588) {
+		out[0] = bars[wc - 0x2581];
+		*width = 1;
+		return 1;
+	}
+	for (n = 0; n < (size_t)w && n < 2; n++)
+		out[n] = '?';
+	*width = (int)n;
+	return n;
+}
+
 size_t tui_utf8_decode(const char *s, size_t len, wchar_t *wc)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -116,6 +171,8 @@ static size_t neutral_form(wchar_t wc, char out[FORM_MAX], int *width)
 		wc = TUI_REPLACEMENT;
 		w = 1;
 	}
+	if (ascii_only && wc >= 0x80)
+		return ascii_form(wc, w, out, width);
 	*width = w;
 	return tui_utf8_encode(wc, out);
 }
@@ -217,9 +274,16 @@ int tui_fit(const char *s, int width, bool pad, char *out, size_t outlen)
 	if (tui_width_n(s, len) <= width) {
 		copy_cols(s, len, width, out, outlen, &pos, &cols);
 	} else {
-		copy_cols(s, len, width - 1, out, outlen, &pos, &cols);
-		put_bytes(out, outlen, &pos, TUI_ELLIPSIS, strlen(TUI_ELLIPSIS));
-		cols++;
+		const char *ell = tui_glyph(TUI_GLYPH_ELLIPSIS);
+		int ew = tui_width(ell);
+
+		if (ew > 1 && ew >= width) { /* "..." does not fit: one dot */
+			ell = ".";
+			ew = 1;
+		}
+		copy_cols(s, len, width - ew, out, outlen, &pos, &cols);
+		put_bytes(out, outlen, &pos, ell, strlen(ell));
+		cols += ew;
 	}
 	while (pad && cols < width && pos + 1 < outlen) {
 		out[pos++] = ' ';

@@ -18,7 +18,7 @@
  *   - Resize re-lays out every screen of the stack (ops->resize, then a full
  *     draw). Below the minimum size a "terminal too small" screen is shown.
  *   - Signals only set flags. SIGINT/SIGTERM/SIGHUP end the loop after the
- *     terminal is restored (SIGHUP first runs the hook of tui_on_hangup);
+ *     terminal is restored (SIGHUP and SIGTERM first run the hook of tui_on_hangup);
  *     fatal signals (SEGV, BUS, ILL, FPE, ABRT) restore the terminal and re-raise.
  *
  * Drawing: screens draw on the WINDOW given to draw() (stdscr sized to the
@@ -144,12 +144,20 @@ typedef struct tui_options {
 	bool no_mouse;         /* leave the mouse to the terminal (selection) */
 } tui_options;
 
-/* Sets up the terminal: locale, ncursesw on the tty, cbreak, noecho, keypad,
+/* Sets up the terminal: ncursesw on the tty, cbreak, noecho, keypad,
  * ESC delay 50 ms unless ESCDELAY is set, default colours (none when NO_COLOR
  * is set and not empty, or the terminal has none), bracketed paste on, mouse
- * clicks and wheel reported (unless no_mouse), the
- * signal handlers and an atexit restore. Returns 0, or -1 when stdin/stdout is
- * not a terminal or curses cannot start (nothing is left changed). */
+ * clicks and wheel reported (unless no_mouse), the signal handlers and an atexit restore. The process's LC_CTYPE must be
+ * UTF-8 (the caller sets it); when the environment's codeset is not, drawing
+ * falls back to ASCII (tui_text_set_ascii). Returns 0, or TUI_INIT_NO_TTY
+ * when stdin/stdout is not a terminal or curses cannot start, or
+ * TUI_INIT_NO_CURSOR when the terminal (TERM) cannot address the cursor
+ * (TERM=dumb); nothing is written to the terminal and nothing is left changed
+ * then. Without an alternate screen (no smcup) the screen is cleared on exit. */
+enum { TUI_INIT_NO_TTY = -1, TUI_INIT_NO_CURSOR = -2 };
+/* What tui_init would say about the terminal, without starting curses: 0,
+ * TUI_INIT_NO_TTY or TUI_INIT_NO_CURSOR. Writes nothing to the terminal. */
+int tui_check_terminal(void);
 int tui_init(const tui_options *opt);
 
 /* Restores the terminal (bracketed paste off, endwin). Safe to call twice. */
@@ -162,8 +170,8 @@ void tui_end(void);
  * (the hangup hook has run and the terminal is already restored). */
 int tui_run(tui_screen *first);
 
-/* Registers a hook run (from the loop, not the signal handler) when SIGHUP
- * ends the session, before the terminal is restored: e.g. save a draft. */
+/* Registers a hook run (from the loop, not the signal handler) when SIGHUP or
+ * SIGTERM ends the session, before the terminal is restored: e.g. save a draft. */
 void tui_on_hangup(void (*fn)(void *arg), void *arg);
 
 /* Watches fd for readability; cb runs from the loop when it is readable and

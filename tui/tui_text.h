@@ -15,6 +15,24 @@
 #define TUI_REPLACEMENT 0xFFFD /* shown for invalid UTF-8 and C1 controls */
 #define TUI_ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
 
+/* Text is always UTF-8 inside the program; what reaches the terminal is
+ * ASCII when the terminal's codeset is not UTF-8 (LANG=C over SSH): then
+ * every character outside ASCII is drawn as its fallback below or as one '?'
+ * per column, so columns stay aligned and nothing is garbled. Off by default;
+ * tui_init sets it from the locale. */
+void tui_text_set_ascii(bool ascii);
+bool tui_text_ascii(void);
+
+/* Glyphs the toolkit and screens draw, in the terminal's character set. */
+typedef enum tui_glyph_id {
+	TUI_GLYPH_BULLET,   /* a masked character: U+2022, or '*' */
+	TUI_GLYPH_ELLIPSIS, /* text cut: U+2026, or "..." */
+	TUI_GLYPH_UP,       /* more above: U+2191, or '^' */
+	TUI_GLYPH_DOWN,     /* more below: U+2193, or 'v' */
+	TUI_GLYPH_COUNT
+} tui_glyph_id;
+const char *tui_glyph(tui_glyph_id g);
+
 /* Decodes one UTF-8 sequence from s (at most len bytes) into *wc and returns the
  * number of bytes used (>= 1). Invalid, overlong, surrogate or truncated input
  * yields *wc = TUI_REPLACEMENT and consumes one byte, so callers always advance. */
@@ -39,7 +57,7 @@ int tui_width_n(const char *s, size_t len);
 size_t tui_sanitize(const char *in, size_t len, char *out, size_t outlen);
 
 /* Sanitises s and fits it to exactly `width` display columns in out: text that
- * is too wide is cut at a column boundary and ends with TUI_ELLIPSIS; when pad is
+ * is too wide is cut at a column boundary and ends with the ellipsis glyph; when pad is
  * true, shorter text is padded with spaces (a wide char that would straddle the
  * edge is replaced by a space). Returns the columns used. outlen should be at
  * least 4 * width + 8. */

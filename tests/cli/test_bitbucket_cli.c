@@ -176,7 +176,7 @@ static void verify_wrong_token_is_refused_with_69(void **state)
 	RUN(&r, "alice", "integration", "verify", "Wrong BB");
 	cliexec_assert_refused(&r, 69, "Atlassian account email");
 	assert_string_equal(r.out, "");
-	assert_list_says("Wrong BB", "failing");
+	assert_list_says("Wrong BB", "verify failed");
 
 	RUN(&r, "alice", "integration", "verify", "Wrong BB", "--json");
 	assert_int_equal(r.status, 69);
@@ -213,9 +213,11 @@ static void verify_403_names_the_missing_scope(void **state)
 	assert_int_equal(cJSON_GetArraySize(scopes), 1);
 	assert_string_equal(cJSON_GetArrayItem(scopes, 0)->valuestring,
 			    "read:pullrequest:bitbucket");
+	/* the workspaces reached before the refusal are still reported */
+	assert_int_equal(cJSON_GetArraySize(item(doc, "workspaces")), 2);
 	cJSON_Delete(doc);
 	cliexec_free(&r);
-	assert_list_says("Good BB", "failing");
+	assert_list_says("Good BB", "verify failed");
 }
 
 static void verify_429_after_the_retries_says_rate_limited(void **state)

@@ -296,6 +296,10 @@ static size_t help_block(const char *help, const char *heading, char names[][64]
 	while (p && p[1] == ' ' && p[2] == ' ' && n < max) {
 		const char *s = p + 3, *end, *eol;
 
+		if (p[3] == ' ') { /* the wrapped rest of a description */
+			p = strchr(p + 1, '\n');
+			continue;
+		}
 		while (*s == ' ')
 			s++;
 		eol = s + strcspn(s, "\n");

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "crypto_lazy.h"
 
 #include <cJSON.h>
 

@@ -590,9 +590,10 @@ int main(int argc, char **argv)
 	};
 	ssize_t n;
 
+	/* the demo, like bbconsole, works in a UTF-8 LC_CTYPE (tui_init expects it) */
+	setlocale(LC_ALL, "C.UTF-8");
 	if (argc == 3 && strcmp(argv[1], "--demo") == 0)
 		return run_demo(argv[2]);
-	setlocale(LC_ALL, "C.UTF-8");
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
 		return 1;

@@ -351,6 +351,7 @@ static void slow_answer_times_out(void **state)
 	fake_control(&srv, "latency=5000");
 	assert_int_equal(verify(&r, NULL), BB_REMOTE);
 	assert_non_null(strstr(r.msg, "did not answer in time"));
+	assert_non_null(strstr(r.msg, "300 ms in all")); /* exactly, not "1 s" */
 	bitbucket_result_free(&r);
 }
 

@@ -425,13 +425,13 @@ static void osc52_encoding(void **state)
 	char *s;
 
 	(void)state;
-	s = tui_osc52_encode("hello", 5, false);
+	s = tui_osc52_encode("hello", 5, TUI_OSC52_PLAIN);
 	assert_string_equal(s, "\033]52;c;aGVsbG8=\a");
 	free(s);
-	s = tui_osc52_encode("hi", 2, true);
-	assert_string_equal(s, "\033Ptmux;\033\033]52;c;aGk=\a\033\\");
+	s = tui_osc52_encode("hi", 2, TUI_OSC52_TMUX);
+	assert_string_equal(s, "\033]52;c;aGk=\a\033Ptmux;\033\033]52;c;aGk=\a\033\\");
 	free(s);
-	s = tui_osc52_encode("", 0, false);
+	s = tui_osc52_encode("", 0, TUI_OSC52_PLAIN);
 	assert_string_equal(s, "\033]52;c;\a");
 	free(s);
 }

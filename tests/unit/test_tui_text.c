@@ -176,6 +176,30 @@ static void sparkline_scales_to_the_largest_value(void **state)
 	assert_string_equal(out, "\xe2\x96\x81");
 }
 
+/* An ASCII terminal gets only ASCII, in the columns UTF-8 would take
+ * (one '?' per column), and the fallbacks of the glyphs. */
+static void ascii_mode_draws_fallbacks_in_the_same_columns(void **state)
+{
+	char out[128];
+
+	(void)state;
+	tui_text_set_ascii(true);
+	assert_int_equal(tui_fit("\xe6\x9d\xb1\xe4\xba\xac x", 8, true, out, sizeof out), 8);
+	assert_string_equal(out, "???? x  ");
+	assert_int_equal(tui_fit("Caf\xc3\xa9 au lait", 8, false, out, sizeof out), 8);
+	assert_string_equal(out, "Caf? ...");
+	assert_int_equal(tui_fit("abcdef", 3, false, out, sizeof out), 3);
+	assert_string_equal(out, "ab.");
+	assert_string_equal(tui_glyph(TUI_GLYPH_BULLET), "*");
+	assert_string_equal(tui_glyph(TUI_GLYPH_ELLIPSIS), "...");
+	tui_sanitize("\xe2\x80\xa2\xe2\x86\x93\xe2\x96\x81", 9, out, sizeof out);
+	assert_string_equal(out, "*v_");
+	tui_text_set_ascii(false);
+	assert_string_equal(tui_glyph(TUI_GLYPH_BULLET), "\xe2\x80\xa2");
+	assert_int_equal(tui_fit("Caf\xc3\xa9 au lait", 8, false, out, sizeof out), 8);
+	assert_string_equal(out, "Caf\xc3\xa9 au\xe2\x80\xa6");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +215,7 @@ int main(void)
 		cmocka_unit_test(wrap_breaks_at_spaces_and_newlines),
 		cmocka_unit_test(utf8_round_trips),
 		cmocka_unit_test(sparkline_scales_to_the_largest_value),
+		cmocka_unit_test(ascii_mode_draws_fallbacks_in_the_same_columns),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");

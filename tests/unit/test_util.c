@@ -54,12 +54,30 @@ static void ago_picks_a_readable_unit(void **state)
 	assert_string_equal(out, "-");
 }
 
+static void durations_are_said_exactly(void **state)
+{
+	static const struct {
+		long ms;
+		const char *say;
+	} cases[] = {{0, "0 ms"}, {250, "250 ms"}, {999, "999 ms"}, {1000, "1 s"},
+		     {1500, "1.5 s"}, {1234, "1.234 s"}, {1050, "1.05 s"}, {30000, "30 s"},
+		     {300000, "300 s"}};
+	char out[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		util_duration(cases[i].ms, out, sizeof out);
+		assert_string_equal(out, cases[i].say);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(times_are_read_with_or_without_milliseconds),
 		cmocka_unit_test(adding_keeps_the_milliseconds),
 		cmocka_unit_test(ago_picks_a_readable_unit),
+		cmocka_unit_test(durations_are_said_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
