@@ -118,6 +118,8 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 		fputs("bbconsole: out of memory while opening the console.\n", stderr);
 		return BB_DBERR;
 	}
+	/* changes made by other processes (the command line, the receiver) show up */
+	scr_watch_data();
 	rc = tui_run(first);
 	tui_end();
 	return rc;

@@ -12,8 +12,6 @@ typedef struct home {
 	size_t n;
 	size_t *rows;     /* indices into items that pass the filter */
 	size_t nrows;
-	unsigned gen;     /* scr_generation() when loaded */
-	bool loaded;
 	int cw[6];        /* column widths: name type space labels stacks credentials */
 	int cy, cx;
 } home;
@@ -27,6 +25,7 @@ const tui_keydef home_keys[] = {
 	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -94,9 +93,25 @@ static void home_load(home *h)
 	free(h->rows);
 	h->items = v, h->n = n;
 	h->rows = calloc(n ? n : 1, sizeof *h->rows);
-	h->gen = scr_generation();
-	h->loaded = true;
 	home_filter(h, tui_list_filter_text(&h->list));
+}
+
+/* Reloads, keeping the selection on the same integration (by slug). */
+static void home_refresh(tui_screen *s)
+{
+	home *h = SCR_STATE(home, s);
+	const bb_integration *it = h->nrows && h->list.sel < h->nrows
+		? &h->items[h->rows[h->list.sel]] : NULL;
+	char slug[256] = "";
+
+	if (it)
+		snprintf(slug, sizeof slug, "%s", it->slug);
+	home_load(h);
+	for (size_t i = 0; slug[0] && i < h->nrows; i++)
+		if (strcmp(h->items[h->rows[i]].slug, slug) == 0) {
+			tui_list_select(&h->list, i);
+			break;
+		}
 }
 
 static void home_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
@@ -135,8 +150,6 @@ static void home_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	home *h = SCR_STATE(home, s);
 
-	if (full && (!h->loaded || h->gen != scr_generation()))
-		home_load(h);
 	if (full) {
 		tui_fill(w, s->area.y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
 		for (int i = 0, cx = s->area.x; i < 6; cx += h->cw[i] + 1, i++)
@@ -221,6 +234,7 @@ static const tui_screen_ops home_ops = {
 	.resize = home_resize,
 	.destroy = home_destroy,
 	.cursor = home_cursor,
+	.reload = home_refresh,
 };
 
 tui_screen *home_new(void)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "space.h"
 #include "validate.h"
 
@@ -29,6 +30,32 @@ unsigned scr_generation(void)
 void scr_changed(void)
 {
 	generation++;
+	tui_reload_all();
+}
+
+/* The change counter of the database when last looked at. */
+static long data_version = -1;
+
+static tui_ret watch_tick(void *arg)
+{
+	bb_err err = {0};
+	long v;
+
+	(void)arg;
+	if (!the_ctx || db_data_version(the_ctx->db, &v, &err) != BB_OK)
+		return tui_handled();
+	if (data_version >= 0 && v != data_version) {
+		generation++; /* what was built from the old data (search indexes) is old too */
+		tui_reload_all();
+	}
+	data_version = v;
+	return tui_handled();
+}
+
+int scr_watch_data(void)
+{
+	watch_tick(NULL);
+	return tui_timer_add(SCR_WATCH_MS, true, watch_tick, NULL);
 }
 
 #define WRAP_MAX 256

@@ -1,5 +1,5 @@
 /* scr.h - what the console's screens share: the acting context, a change
- * counter, drawing helpers and the constructors of every screen.
+ * counter and the watch on other processes' changes, drawing helpers and the constructors of every screen.
  *
  * Screens are thin: they lay out tui/ widgets, call core/ and show results.
  * Every screen embeds its tui_screen as the first member of its state, so
@@ -22,6 +22,12 @@ void scr_set_ctx(bb_ctx *ctx);
  * something without knowing it). */
 unsigned scr_generation(void);
 void scr_changed(void);
+
+/* Looks every SCR_WATCH_MS at the database's change counter and, when another
+ * process committed, reloads the screens (tui_reload_all). Returns the timer
+ * id, or -1. */
+#define SCR_WATCH_MS 1000
+int scr_watch_data(void);
 
 /* Draws text word-wrapped into width columns from row y, at most max_rows
  * rows; newlines start new lines. Returns the rows used. */
@@ -115,7 +121,16 @@ enum {
 	SCR_VERIFY,
 	SCR_TROUBLESHOOT,
 	SCR_DELIVERIES,
-	SCR_FIX
+	SCR_FIX,
+	SCR_SORT,
+	SCR_SEARCH,
+	SCR_SEARCH_NEXT,
+	SCR_SEARCH_PREV
 };
+
+/* The reload row every screen that shows stored data puts in its key table. */
+#define SCR_RELOAD_KEYS                                                             \
+	{TUI_ACT_RELOAD, {TUI_CTRL('l'), TUI_K_F5}, "reload",                       \
+	 "Read the data again now (it also reloads by itself when it changes).", false}
 
 #endif

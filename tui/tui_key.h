@@ -38,6 +38,7 @@ enum {
 	TUI_K_INSERT,
 	TUI_K_BACKTAB, /* Shift-Tab */
 	TUI_K_F1,
+	TUI_K_F5,
 	TUI_K_PASTE,  /* a bracketed paste: the text is in tui_event.text */
 	TUI_K_PASTE_BEGIN, /* markers, only seen by tui_paste_feed */
 	TUI_K_PASTE_END,
@@ -47,13 +48,15 @@ enum {
 
 /* Action ids with a meaning the loop knows. When a screen's key handler
  * returns "unhandled" for a key bound to one of these, the loop does it:
- * HELP pushes the help overlay, BACK pops the screen, QUIT ends the loop.
+ * HELP pushes the help overlay, BACK pops the screen, QUIT ends the loop,
+ * RELOAD reloads the data of the screens and repaints the terminal.
  * App action ids start at TUI_ACT_APP. */
 enum {
 	TUI_ACT_NONE = 0,
 	TUI_ACT_HELP,
 	TUI_ACT_BACK,
 	TUI_ACT_QUIT,
+	TUI_ACT_RELOAD, /* the loop reloads every screen's data (tui_reload_all) */
 	TUI_ACT_APP = 100
 };
 
