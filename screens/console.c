@@ -32,6 +32,7 @@ static const struct {
 	{"Delete integration", delete_keys},
 	{"Troubleshooting", troubleshoot_keys},
 	{"Audit log", audit_keys},
+	{"Audit log: one entry", audit_entry_keys},
 	{"Deliveries", deliveries_keys},
 	{"One delivery", delivery_view_keys},
 	{"Stacks and modules", stacks_keys},

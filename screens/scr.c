@@ -120,6 +120,46 @@ int scr_wrap_path(WINDOW *w, int y, int x, int width, int max_rows, const char *
 	return rows;
 }
 
+bool scr_sort_key(scr_sort *s, int action, int ncols)
+{
+	int k = s->col * 2 + (s->desc ? 1 : 0), n = ncols * 2;
+
+	if (action == SCR_SORT)
+		k = (k + 1) % n;
+	else if (action == SCR_SORT_BACK)
+		k = (k + n - 1) % n;
+	else
+		return false;
+	s->col = k / 2;
+	s->desc = k % 2;
+	return true;
+}
+
+void scr_sort_header(WINDOW *w, int y, int x, int width, const char *const *names,
+		     const int *widths, int n, const scr_sort *s)
+{
+	attr_t a = tui_attr(TUI_MUTED) | A_BOLD;
+	char name[128];
+
+	tui_fill(w, y, x, width, tui_attr(TUI_MUTED));
+	for (int i = 0, cx = x; i < n && cx < x + width; cx += widths[i] + 1, i++) {
+		int cw = widths[i] < x + width - cx ? widths[i] : x + width - cx;
+
+		snprintf(name, sizeof name, "%s%s", names[i],
+			 s && s->col == i ? (s->desc ? " v" : " ^") : "");
+		tui_put(w, y, cx, cw, name, a, true);
+	}
+}
+
+void scr_sort_say(const char *const *names, const scr_sort *s)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "Sorted by %s, %s; > and < change it.", names[s->col],
+		 s->desc ? "descending" : "ascending");
+	tui_message(msg, false);
+}
+
 void scr_pair(WINDOW *w, int y, int x, int width, const char *label, const char *value,
 	      attr_t attr)
 {

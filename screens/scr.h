@@ -94,6 +94,7 @@ extern const tui_keydef details_keys[];
 extern const tui_keydef edit_keys[];
 extern const tui_keydef delete_keys[];
 extern const tui_keydef audit_keys[];
+extern const tui_keydef audit_entry_keys[];
 extern const tui_keydef deliveries_keys[];
 extern const tui_keydef delivery_view_keys[];
 
@@ -123,10 +124,31 @@ enum {
 	SCR_DELIVERIES,
 	SCR_FIX,
 	SCR_SORT,
+	SCR_SORT_BACK,
 	SCR_SEARCH,
 	SCR_SEARCH_NEXT,
 	SCR_SEARCH_PREV
 };
+
+/* Sorting a list by a column: > (or o) goes to the next of column 1
+ * ascending, column 1 descending, column 2 ascending..., < goes back. */
+typedef struct scr_sort {
+	int col;    /* the column sorted by */
+	bool desc;  /* descending */
+} scr_sort;
+/* Applies SCR_SORT / SCR_SORT_BACK to s over ncols columns; false for
+ * other actions. */
+bool scr_sort_key(scr_sort *s, int action, int ncols);
+/* The header: each name in its width (a column apart), the sorted one
+ * marked "^" (ascending) or "v" (descending). */
+void scr_sort_header(WINDOW *w, int y, int x, int width, const char *const *names,
+		     const int *widths, int n, const scr_sort *s);
+/* "Sorted by Name, ascending." for the message line. */
+void scr_sort_say(const char *const *names, const scr_sort *s);
+#define SCR_SORT_KEYS                                                               \
+	{SCR_SORT, {'>', 'o'}, "sort",                                              \
+	 "Sort by the next column (each column ascending, then descending).", false}, \
+	{SCR_SORT_BACK, {'<'}, "sort back", "Sort by the previous column.", false}
 
 /* The reload row every screen that shows stored data puts in its key table. */
 #define SCR_RELOAD_KEYS                                                             \

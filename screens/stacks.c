@@ -57,7 +57,6 @@ typedef struct stacks {
 	unsigned clock;
 	stack_target *marks;
 	size_t nmarks;
-	unsigned gen;
 	int cw[NCOLS];
 	int cy, cx;
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
@@ -79,6 +78,7 @@ const tui_keydef stacks_keys[] = {
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -149,35 +149,72 @@ static void filter_of(const stacks *st, bb_stack_filter *f)
 	f->text = st->text;
 }
 
-/* The row, loading its page (into the older of two slots) when needed. */
+/* The slot holding the page that starts at base, or -1. */
+static int page_slot(const stacks *st, size_t base)
+{
+	for (int i = 0; i < 2; i++)
+		if (st->pages[i].valid && st->pages[i].base == base)
+			return i;
+	return -1;
+}
+
+/* The row when its page is loaded (drawing never loads: prefetch does). */
 static const srow *row_at(stacks *st, size_t row)
 {
-	spage *p = NULL;
+	int i = page_slot(st, row - row % PAGE);
+	spage *p = i >= 0 ? &st->pages[i] : NULL;
+
+	if (!p || row >= p->base + p->n)
+		return NULL;
+	p->used = ++st->clock;
+	return &p->rows[row - p->base];
+}
+
+static void page_load(stacks *st, spage *p, size_t base)
+{
 	bb_stack_filter f;
 	bb_err err = {0};
 
-	for (int i = 0; i < 2; i++)
-		if (st->pages[i].valid && row >= st->pages[i].base &&
-		    row < st->pages[i].base + st->pages[i].n)
-			p = &st->pages[i];
-	if (!p) {
-		p = st->pages[0].used <= st->pages[1].used ? &st->pages[0] : &st->pages[1];
-		page_clear(p);
-		filter_of(st, &f);
-		f.offset = (long)(row - row % PAGE);
-		f.limit = PAGE;
-		p->base = (size_t)f.offset;
-		if (st->text && st->ix ? stack_index_each(st->ctx, st->ix, f.offset, f.limit, page_add,
-							p, &err) != BB_OK
-		    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
-			scr_error(&err);
-		page_runs(st, p);
-		p->valid = true;
-		if (row >= p->base + p->n)
-			return NULL;
-	}
+	page_clear(p);
+	filter_of(st, &f);
+	f.offset = (long)base;
+	f.limit = PAGE;
+	p->base = base;
+	if (st->text && st->ix ? stack_index_each(st->ctx, st->ix, f.offset, f.limit, page_add,
+						p, &err) != BB_OK
+	    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
+		scr_error(&err);
+	page_runs(st, p);
+	p->valid = true;
 	p->used = ++st->clock;
-	return &p->rows[row - p->base];
+}
+
+/* Loads the pages of the rows in view (at most two), after every change of
+ * the rows, the scroll position or the layout, so that draw finds them. */
+static void prefetch(stacks *st)
+{
+	int rows = tui_list_visible_rows(&st->list);
+	size_t first = st->list.top, last, need[2];
+
+	if (st->count <= 0 || rows <= 0)
+		return;
+	last = first + (size_t)rows - 1;
+	if (last >= (size_t)st->count)
+		last = (size_t)st->count - 1;
+	need[0] = first - first % PAGE;
+	need[1] = last - last % PAGE;
+	for (int k = 0; k < 2; k++) {
+		int other = page_slot(st, need[1 - k]);
+
+		if (page_slot(st, need[k]) >= 0)
+			continue;
+		/* never evict the other page in view */
+		if (other >= 0 && need[0] != need[1])
+			page_load(st, &st->pages[1 - other], need[k]);
+		else
+			page_load(st, st->pages[0].used <= st->pages[1].used ? &st->pages[0]
+				  : &st->pages[1], need[k]);
+	}
 }
 
 /* The search index, built when filtering by text starts and again after
@@ -233,12 +270,12 @@ static void recount(stacks *st)
 	}
 	pages_invalidate(st);
 	hooks_load_broken(st);
-	st->gen = scr_generation();
 	if (st->text || st->detached_only)
 		st->list.empty_text = "Nothing matches; Esc clears the filter, D shows all again.";
 	else
 		st->list.empty_text = "No stacks or modules yet. Press n to create one.";
 	tui_list_set_count(&st->list, (size_t)st->count);
+	prefetch(st);
 }
 
 static void stacks_filter(void *arg, const char *text)
@@ -342,6 +379,7 @@ static void stacks_resize(tui_screen *s)
 	st->cw[4] = rest - st->cw[1] - st->cw[2] - st->cw[3];
 	r.y += 2, r.h -= 2;
 	tui_list_layout(&st->list, r);
+	prefetch(st);
 }
 
 static void draw_summary(stacks *st, WINDOW *w)
@@ -368,8 +406,6 @@ static void stacks_draw(tui_screen *s, WINDOW *w, bool full)
 	stacks *st = SCR_STATE(stacks, s);
 	int y = s->area.y + 1, cx = s->area.x + 2;
 
-	if (full && st->gen != scr_generation())
-		recount(st);
 	draw_summary(st, w);
 	if (full) {
 		tui_fill(w, y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
@@ -528,14 +564,43 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	enum tui_field_res r;
 
 	if (!st->list.filtering && ev->action >= TUI_ACT_APP && ev->action != SCR_FILTER &&
-	    ev->action != SCR_MOVE)
-		return stacks_action(st, ev->action);
+	    ev->action != SCR_MOVE) {
+		tui_ret ret = stacks_action(st, ev->action);
+
+		prefetch(st); /* a mark moves the selection on */
+		return ret;
+	}
 	if (!st->list.filtering && ev->action == SCR_FILTER)
 		index_ready(st); /* now, so that no keystroke waits for it */
 	r = tui_list_event(&st->list, ev);
+	prefetch(st);
 	if (r != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
+}
+
+/* Reads the rows again, keeping the selection on the same stack when it is
+ * still near (in the pages in view). */
+static void stacks_reload(tui_screen *s)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	const srow *r = st->count > 0 ? row_at(st, st->list.sel) : NULL;
+	char *kind = r ? util_strdup(r->kind) : NULL, *name = r ? util_strdup(r->name) : NULL;
+
+	recount(st);
+	for (int i = 0; kind && name && i < 2; i++) {
+		const spage *p = &st->pages[i];
+
+		for (size_t k = 0; p->valid && k < p->n; k++)
+			if (!strcmp(p->rows[k].kind, kind) && !strcmp(p->rows[k].name, name)) {
+				tui_list_select(&st->list, p->base + k);
+				i = 2;
+				break;
+			}
+	}
+	prefetch(st);
+	free(kind);
+	free(name);
 }
 
 static bool stacks_cursor(tui_screen *s, int *y, int *x)
@@ -567,6 +632,7 @@ static const tui_screen_ops stacks_ops = {
 	.resize = stacks_resize,
 	.destroy = stacks_destroy,
 	.cursor = stacks_cursor,
+	.reload = stacks_reload,
 };
 
 tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
