@@ -199,8 +199,8 @@ static void audit_resize(tui_screen *s)
 	int rest = r.w - 17 - 9 - 4;
 
 	a->cw[0] = 16, a->cw[1] = 8;
-	a->cw[2] = rest * 30 / 100;
-	a->cw[3] = rest * 30 / 100;
+	a->cw[2] = rest * 38 / 100;
+	a->cw[3] = rest * 38 / 100;
 	a->cw[4] = rest - a->cw[2] - a->cw[3];
 	r.y++, r.h--;
 	tui_list_layout(&a->list, r);

@@ -95,6 +95,20 @@ static int may_start(bb_ctx *ctx, int *setup)
 	return (int)rc;
 }
 
+/* BBCONSOLE_WATCH_MS: how often to look for other processes' changes (0: never,
+ * for tests of the reload keys); SCR_WATCH_MS when unset or unreadable. */
+static int watch_ms(void)
+{
+	const char *v = privs_getenv("BBCONSOLE_WATCH_MS");
+	char *end;
+	long ms;
+
+	if (!v || !*v)
+		return SCR_WATCH_MS;
+	ms = strtol(v, &end, 10);
+	return *end || ms < 0 || ms > 600000 ? SCR_WATCH_MS : (int)ms;
+}
+
 int console_main(bb_ctx *ctx, int argc, char **argv)
 {
 	tui_options opt = {.app_name = "bbconsole"};
@@ -120,7 +134,7 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 		return BB_DBERR;
 	}
 	/* changes made by other processes (the command line, the receiver) show up */
-	scr_watch_data();
+	scr_watch_data(watch_ms());
 	rc = tui_run(first);
 	tui_end();
 	return rc;

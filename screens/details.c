@@ -173,10 +173,10 @@ static void add_private(details *d, tui_pager *p)
 		return;
 	}
 	tui_pager_add(p, "Email", d->it.email, 0);
-	tui_pager_add(p, "Endpoint", d->it.webhook_endpoint, 0);
+	tui_pager_add_path(p, "Endpoint", d->it.webhook_endpoint, 0);
 	/* as many rows shown or not, so revealing never moves the rows below */
 	if (d->it.webhook_secret) {
-		rows = tui_pager_add(p, "Secret", d->it.webhook_secret, A_BOLD);
+		rows = tui_pager_add_path(p, "Secret", d->it.webhook_secret, A_BOLD);
 	} else {
 		scr_mask_hint(64, (size_t)(p->width > 40 ? 24 : 8), "  (r reveals)", mask,
 			      sizeof mask);

@@ -52,10 +52,12 @@ static tui_ret watch_tick(void *arg)
 	return tui_handled();
 }
 
-int scr_watch_data(void)
+int scr_watch_data(int ms)
 {
+	if (ms <= 0)
+		return -1;
 	watch_tick(NULL);
-	return tui_timer_add(SCR_WATCH_MS, true, watch_tick, NULL);
+	return tui_timer_add(ms, true, watch_tick, NULL);
 }
 
 #define WRAP_MAX 256

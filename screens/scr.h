@@ -23,11 +23,11 @@ void scr_set_ctx(bb_ctx *ctx);
 unsigned scr_generation(void);
 void scr_changed(void);
 
-/* Looks every SCR_WATCH_MS at the database's change counter and, when another
- * process committed, reloads the screens (tui_reload_all). Returns the timer
- * id, or -1. */
+/* Looks every ms (SCR_WATCH_MS by default) at the database's change counter
+ * and, when another process committed, reloads the screens (tui_reload_all).
+ * ms <= 0 watches nothing. Returns the timer id, or -1. */
 #define SCR_WATCH_MS 1000
-int scr_watch_data(void);
+int scr_watch_data(int ms);
 
 /* Draws text word-wrapped into width columns from row y, at most max_rows
  * rows; newlines start new lines. Returns the rows used. */

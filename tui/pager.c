@@ -86,6 +86,32 @@ int tui_pager_add(tui_pager *p, const char *label, const char *text, attr_t attr
 	return added;
 }
 
+int tui_pager_add_path(tui_pager *p, const char *label, const char *text, attr_t attr)
+{
+	const char *s = text ? text : "";
+	int w = p->width - p->label_w, added = 0;
+
+	if (!*s)
+		return tui_pager_add(p, label, s, attr);
+	while (*s && w > 0) {
+		size_t len = strlen(s), fit = 0, slash = 0, cut = len;
+
+		if (tui_width(s) > w) {
+			/* the longest prefix that fits, ending after a '/' if there is one */
+			while (fit < len && tui_width_n(s, tui_cell_next(s, len, fit)) <= w) {
+				fit = tui_cell_next(s, len, fit);
+				if (s[fit - 1] == '/')
+					slash = fit;
+			}
+			cut = slash ? slash : (fit ? fit : 1);
+		}
+		if (push_row(p, added == 0 ? (label ? label : "") : NULL, s, cut, attr))
+			added++;
+		s += cut;
+	}
+	return added;
+}
+
 void tui_pager_gap(tui_pager *p)
 {
 	push_row(p, "", "", 0, 0);
@@ -207,7 +233,8 @@ void tui_pager_draw(tui_pager *p, WINDOW *w, tui_rect r, int *cy, int *cx)
 void tui_pager_search_open(tui_pager *p)
 {
 	p->searching = true;
-	tui_field_set(&p->search, p->query);
+	p->query[0] = '\0'; /* a new word, as in less and vi */
+	tui_field_set(&p->search, "");
 }
 
 bool tui_pager_find(tui_pager *p, int dir)

@@ -36,6 +36,8 @@ void tui_pager_begin(tui_pager *p, int width, int label_w);
 /* Adds text (NULL = "") wrapped under label (NULL = none); '\n' starts a row.
  * Returns the rows added. */
 int tui_pager_add(tui_pager *p, const char *label, const char *text, attr_t attr);
+/* The same for a URL or a path: rows break after a '/' where they can. */
+int tui_pager_add_path(tui_pager *p, const char *label, const char *text, attr_t attr);
 /* Adds an empty row. */
 void tui_pager_gap(tui_pager *p);
 

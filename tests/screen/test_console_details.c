@@ -294,7 +294,8 @@ static void audit_log_for_root_admins_only(void **state)
 	CON_CLI(h, "user", "grant", "carol", "--space", "root", "--role", "write");
 	v = open_list(h, "alice");
 	con_type(v, "a", NULL);
-	WAIT(v, "Audit log (newest first)");
+	WAIT(v, "Audit log");
+	WAIT(v, "When v");
 	WAIT(v, "integration.create");
 	WAIT(v, "alice");
 	con_type(v, NULL, "Esc");
