@@ -199,8 +199,9 @@ static void audit_resize(tui_screen *s)
 	int rest = r.w - 17 - 9 - 4;
 
 	a->cw[0] = 16, a->cw[1] = 8;
-	a->cw[2] = rest * 38 / 100;
-	a->cw[3] = rest * 38 / 100;
+	/* actions are short names; targets hold ids ("account:" and a ULID) */
+	a->cw[2] = rest * 45 / 100 < 25 ? rest * 45 / 100 : 25;
+	a->cw[3] = (rest - a->cw[2]) * 4 / 5;
 	a->cw[4] = rest - a->cw[2] - a->cw[3];
 	r.y++, r.h--;
 	tui_list_layout(&a->list, r);

@@ -169,7 +169,7 @@ static void add_private(details *d, tui_pager *p)
 	int rows;
 
 	if (!d->it.details_visible) {
-		tui_pager_add(p, "Details", d->reason, tui_attr(TUI_ERROR));
+		tui_pager_add_wide(p, d->reason, tui_attr(TUI_ERROR));
 		return;
 	}
 	tui_pager_add(p, "Email", d->it.email, 0);

@@ -147,12 +147,12 @@ void scr_sort_header(WINDOW *w, int y, int x, int width, const char *const *name
 void scr_sort_say(const char *const *names, const scr_sort *s);
 #define SCR_SORT_KEYS                                                               \
 	{SCR_SORT, {'>', 'o'}, "sort",                                              \
-	 "Sort by the next column (each column ascending, then descending).", false}, \
+	 "Sort by the next column, each ascending then descending.", false}, \
 	{SCR_SORT_BACK, {'<'}, "sort back", "Sort by the previous column.", false}
 
 /* The reload row every screen that shows stored data puts in its key table. */
 #define SCR_RELOAD_KEYS                                                             \
 	{TUI_ACT_RELOAD, {TUI_CTRL('l'), TUI_K_F5}, "reload",                       \
-	 "Read the data again now (it also reloads by itself when it changes).", false}
+	 "Read the data again now; it also reloads when it changes.", false}
 
 #endif

@@ -52,6 +52,7 @@ typedef struct stacks {
 	bb_stack_index *ix; /* for filtering by text in memory, or NULL */
 	unsigned ix_gen;    /* scr_generation() when ix was built */
 	bool detached_only;
+	scr_sort sort;      /* by kind, name, space, integration, repository or branch */
 	long count;
 	spage pages[2];
 	unsigned clock;
@@ -77,6 +78,7 @@ const tui_keydef stacks_keys[] = {
 	 "Trigger a tracked run of the selected stack or module at its branch's head.", true},
 	{SCR_MOVE, {TUI_K_DOWN, 'j', TUI_K_UP, 'k'}, "move",
 	 "Move the selection; PgUp/PgDn, Home/End and g/G jump.", false},
+	SCR_SORT_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
 	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
@@ -147,6 +149,8 @@ static void filter_of(const stacks *st, bb_stack_filter *f)
 	f->detached_only = st->detached_only;
 	f->integration = st->slug[0] ? st->slug : NULL;
 	f->text = st->text;
+	f->order = st->sort.col;
+	f->desc = st->sort.desc;
 }
 
 /* The slot holding the page that starts at base, or -1. */
@@ -409,10 +413,8 @@ static void stacks_draw(tui_screen *s, WINDOW *w, bool full)
 	draw_summary(st, w);
 	if (full) {
 		tui_fill(w, y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
-		for (int i = 0; i < NCOLS && cx < s->area.x + s->area.w; cx += st->cw[i] + 1, i++)
-			tui_put(w, y, cx, st->cw[i] < s->area.x + s->area.w - cx ? st->cw[i]
-				: s->area.x + s->area.w - cx, head[i], tui_attr(TUI_MUTED) | A_BOLD,
-				true);
+		scr_sort_header(w, y, cx, s->area.x + s->area.w - cx, head, st->cw,
+				st->cw[NCOLS - 1] ? NCOLS : NCOLS - 1, &st->sort);
 	}
 	tui_list_draw(&st->list, w, full, &st->cy, &st->cx);
 }
@@ -515,6 +517,48 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 	return tui_push(next);
 }
 
+/* Where the stack kind/name is in the list now (one pass over the rows). */
+struct seek {
+	const char *kind, *name;
+	long at, found;
+};
+
+static int seek_row(const bb_stack *s, void *arg)
+{
+	struct seek *k = arg;
+
+	if (!strcmp(s->kind, k->kind) && !strcmp(s->name, k->name)) {
+		k->found = k->at;
+		return 1;
+	}
+	k->at++;
+	return 0;
+}
+
+static tui_ret sort_by(stacks *st, int action, const srow *sel)
+{
+	static const char *const names[] = {"Kind", "Name", "Space", "Integration", "Repository",
+					    "Branch"};
+	char *kind = sel ? util_strdup(sel->kind) : NULL, *name = sel ? util_strdup(sel->name) : NULL;
+	struct seek k = {kind, name, 0, -1};
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	scr_sort_key(&st->sort, action, BB_STACK_ORDERS);
+	stack_index_free(st->ix); /* it keeps the order it was built in */
+	st->ix = NULL;
+	recount(st);
+	filter_of(st, &f);
+	if (k.kind && k.name && (st->text && st->ix
+		? stack_index_each(st->ctx, st->ix, 0, 0, seek_row, &k, &err)
+		: stack_each(st->ctx, &f, seek_row, &k, &err)) == BB_OK && k.found >= 0)
+		tui_list_select(&st->list, (size_t)k.found);
+	free(kind);
+	free(name);
+	scr_sort_say(names, &st->sort);
+	return (tui_ret){TUI_R_FULL, 0, NULL};
+}
+
 static tui_ret stacks_action(stacks *st, int action)
 {
 	const srow *sel = st->count > 0 ? row_at(st, st->list.sel) : NULL;
@@ -543,6 +587,9 @@ static tui_ret stacks_action(stacks *st, int action)
 				tui_list_select(&st->list, st->list.sel + 1);
 		}
 		return tui_redraw();
+	case SCR_SORT:
+	case SCR_SORT_BACK:
+		return sort_by(st, action, sel);
 	case ACT_DETACHED:
 		st->detached_only = !st->detached_only;
 		recount(st);

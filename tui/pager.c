@@ -61,6 +61,7 @@ static bool push_row(tui_pager *p, const char *label, const char *text, size_t l
 	p->rows[p->n].label = label ? dup_n(label, strlen(label)) : NULL;
 	p->rows[p->n].text = dup_n(text, len);
 	p->rows[p->n].attr = attr;
+	p->rows[p->n].wide = false;
 	if (!p->rows[p->n].text) {
 		free(p->rows[p->n].label);
 		return false;
@@ -84,6 +85,19 @@ int tui_pager_add(tui_pager *p, const char *label, const char *text, attr_t attr
 		if (push_row(p, i == 0 ? (label ? label : "") : NULL, text + starts[i], lens[i], attr))
 			added++;
 	return added;
+}
+
+int tui_pager_add_wide(tui_pager *p, const char *text, attr_t attr)
+{
+	int label_w = p->label_w, n;
+	size_t first = p->n;
+
+	p->label_w = 0;
+	n = tui_pager_add(p, NULL, text, attr);
+	p->label_w = label_w;
+	for (size_t i = first; i < p->n; i++)
+		p->rows[i].wide = true;
+	return n;
 }
 
 int tui_pager_add_path(tui_pager *p, const char *label, const char *text, attr_t attr)
@@ -217,14 +231,14 @@ void tui_pager_draw(tui_pager *p, WINDOW *w, tui_rect r, int *cy, int *cx)
 	for (int i = 0; i < rows; i++) {
 		size_t k = p->top + (size_t)i;
 		const tui_pager_row *row = k < p->n ? &p->rows[k] : NULL;
-		int tx = r.x + p->label_w;
+		int lw = row && row->wide ? 0 : p->label_w, tx = r.x + lw;
 
 		tui_fill(w, r.y + i, r.x, r.w, 0);
 		if (!row)
 			continue;
-		if (row->label && p->label_w)
-			put_marked(p, w, r.y + i, r.x, p->label_w, row->label, tui_attr(TUI_MUTED));
-		put_marked(p, w, r.y + i, tx, r.w - p->label_w, row->text, row->attr);
+		if (row->label && lw)
+			put_marked(p, w, r.y + i, r.x, lw, row->label, tui_attr(TUI_MUTED));
+		put_marked(p, w, r.y + i, tx, r.w - lw, row->text, row->attr);
 	}
 	if (foot && r.h > 0)
 		draw_footer(p, w, r, (size_t)rows, cy, cx);

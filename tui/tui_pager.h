@@ -12,6 +12,7 @@ typedef struct tui_pager_row {
 	char *label;   /* NULL: the row continues the one above */
 	char *text;
 	attr_t attr;
+	bool wide;     /* across the label column too */
 } tui_pager_row;
 
 typedef struct tui_pager {
@@ -36,6 +37,8 @@ void tui_pager_begin(tui_pager *p, int width, int label_w);
 /* Adds text (NULL = "") wrapped under label (NULL = none); '\n' starts a row.
  * Returns the rows added. */
 int tui_pager_add(tui_pager *p, const char *label, const char *text, attr_t attr);
+/* Text across the whole width (the label column too), wrapped. */
+int tui_pager_add_wide(tui_pager *p, const char *text, attr_t attr);
 /* The same for a URL or a path: rows break after a '/' where they can. */
 int tui_pager_add_path(tui_pager *p, const char *label, const char *text, attr_t attr);
 /* Adds an empty row. */

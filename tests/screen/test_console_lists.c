@@ -295,6 +295,13 @@ static void sort_by_column_keeps_the_selection(void **state)
 	con_integration(h, "Alpha BB", NULL, NULL, NULL);
 	con_integration(h, "Beta BB", "root", NULL, NULL);
 	con_integration(h, "Gamma BB", "root", NULL, NULL);
+	/* stacks whose names sort the other way round from their repositories */
+	CON_CLI(h, "stack", "create", "z-net", "--space", "root", "--integration", "beta-bb",
+		"--repository", "acme/alpha");
+	CON_CLI(h, "stack", "create", "y-net", "--space", "root", "--integration", "beta-bb",
+		"--repository", "acme/beta");
+	CON_CLI(h, "stack", "create", "x-net", "--space", "root", "--integration", "beta-bb",
+		"--repository", "acme/zeta");
 	v = con_spawn(h, "alice", 80, 24, NULL);
 	WAIT(v, "Gamma BB");
 	vt_key(v, "j");
@@ -318,6 +325,19 @@ static void sort_by_column_keeps_the_selection(void **state)
 	vt_key(v, "<");
 	WAIT(v, "When ^");                    /* oldest first */
 	vt_key(v, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	vt_key(v, "S");
+	WAIT(v, "Kind ^");
+	WAIT(v, "acme/zeta");
+	EVENTUALLY(v, row_selected(v, "acme/zeta")); /* x-net first, by name */
+	vt_key(v, "j");
+	EVENTUALLY(v, row_selected(v, "acme/beta"));
+	for (int i = 0; i < 8; i++)           /* to the repository column, ascending */
+		vt_key(v, ">");
+	WAIT(v, "Repository ^");
+	EVENTUALLY(v, find_text(v, "acme/zeta", &g, &col) && find_text(v, "acme/alpha", &a, &col) &&
+		   a < g);
+	EVENTUALLY(v, row_selected(v, "acme/beta"));
 	con_quit(v);
 }
 
