@@ -247,7 +247,7 @@ static void draw_frame_title(int cols)
 
 /* A message too long for one row grows upwards over the bottom of the screen
  * (at most MESSAGE_MAX_LINES rows): a sentence cut short says nothing. */
-#define MESSAGE_MAX_LINES 3
+#define MESSAGE_MAX_LINES 6
 
 static void draw_message(int cols, int rows)
 {
