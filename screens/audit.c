@@ -203,6 +203,11 @@ static void audit_resize(tui_screen *s)
 	a->cw[2] = rest * 45 / 100 < 25 ? rest * 45 / 100 : 25;
 	a->cw[3] = (rest - a->cw[2]) * 4 / 5;
 	a->cw[4] = rest - a->cw[2] - a->cw[3];
+	if (r.w < 80) { /* too narrow for a useful Details column: Enter shows them */
+		a->cw[2] = rest / 2;
+		a->cw[3] = rest - a->cw[2];
+		a->cw[4] = 0;
+	}
 	r.y++, r.h--;
 	tui_list_layout(&a->list, r);
 }
