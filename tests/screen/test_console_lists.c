@@ -109,6 +109,35 @@ static void long_home_list_shows_the_position(void **state)
 	con_quit(v);
 }
 
+static void delete_list_follows_the_selection(void **state)
+{
+	cliexec_home *h = *state;
+	char name[16];
+	vt *v;
+
+	cliexec_init(h, NULL);
+	con_integration(h, "Prod BB", NULL, NULL, NULL);
+	for (int i = 1; i <= 12; i++) {
+		snprintf(name, sizeof name, "s%02d", i);
+		CON_CLI(h, "stack", "create", name, "--space", "root", "--integration", "prod-bb",
+			"--repository", "acme/network");
+	}
+	v = con_spawn(h, "alice", 80, 24, NULL);
+	WAIT(v, "Prod BB");
+	vt_key(v, "d");
+	WAIT(v, "12 stacks and modules use it");
+	WAIT(v, "1/12");
+	ABSENT(v, "s12");
+	for (int i = 0; i < 11; i++)
+		vt_key(v, "Down");
+	WAIT(v, "12/12");
+	WAIT(v, "s12");                       /* the rows scrolled to the selection */
+	GONE(v, "s01");
+	vt_key(v, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
 /* ---- item 2: fresh data ------------------------------------------------------------ */
 
 static void other_process_changes_show_without_a_key(void **state)
@@ -396,6 +425,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(wizard_space_picker_follows_the_selection, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(long_home_list_shows_the_position, con_setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(delete_list_follows_the_selection, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(other_process_changes_show_without_a_key, con_setup,
 						con_teardown),
