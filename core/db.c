@@ -165,6 +165,11 @@ bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int 
 	return rc;
 }
 
+bb_code db_data_version(bb_db *db, long *out, bb_err *err)
+{
+	return db_query_int(db, "PRAGMA data_version", NULL, 0, out, "read the change counter", err);
+}
+
 bb_code db_finish(bb_db *db, bb_code rc, bb_err *err)
 {
 	if (rc == BB_OK)

@@ -69,6 +69,10 @@ bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int 
 
 /* The integer in the first column of the first row of sql, with text
  * parameters as db_exec_text. */
+/* SQLite's data_version: it changes when another connection (another
+ * process) committed since the last call on this one, never for our own
+ * commits; the console compares it to know when to reload. */
+bb_code db_data_version(bb_db *db, long *out, bb_err *err);
 bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,
 		     const char *what, bb_err *err);
 

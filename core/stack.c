@@ -537,13 +537,18 @@ bb_code stack_each(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *
 	bb_code rc;
 	int step = SQLITE_DONE;
 
+	static const char *const by[BB_STACK_ORDERS] = {"s.kind", "s.name", "s.space",
+		"COALESCE(s.integration, '')", "s.repository", "s.branch"};
+	int order = f && f->order > 0 && f->order < BB_STACK_ORDERS ? f->order : 0;
+	char tail[160];
+
 	if (!err)
 		err = &local;
+	snprintf(tail, sizeof tail, " ORDER BY %s%s, s.kind, s.name LIMIT ?7 OFFSET ?8", by[order],
+		 f && f->desc ? " DESC" : "");
 	rc = prepare_filtered(ctx, "SELECT s.kind, s.name, s.space, s.integration, "
 			      "s.repository, s.branch, s.project_root, s.detached_from, "
-			      "s.created_at FROM stack s",
-			      " ORDER BY s.kind, s.name LIMIT ?7 OFFSET ?8", f, &st, &spaces,
-			      &text, err);
+			      "s.created_at FROM stack s", tail, f, &st, &spaces, &text, err);
 	if (rc == BB_OK) {
 		sqlite3_bind_int64(st, 7, f && f->limit > 0 ? f->limit : -1);
 		sqlite3_bind_int64(st, 8, f && f->offset > 0 ? f->offset : 0);
@@ -705,6 +710,8 @@ bb_code stack_index_build(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_index 
 		all.integration = f->integration;
 		all.detached_from = f->detached_from;
 		all.space = f->space;
+		all.order = f->order; /* the selection keeps the build's order */
+		all.desc = f->desc;
 	}
 	rc = stack_each(ctx, &all, ix_add, ix, err);
 	if (rc == BB_OK && (ix->failed || !(ix->sel = malloc((ix->n + 1) * sizeof *ix->sel))))

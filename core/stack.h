@@ -29,12 +29,26 @@ typedef struct bb_stack_filter {
 	const char *text;          /* substring of name, space, repository */
 	const char *space;         /* only this space */
 	long offset, limit;        /* limit 0 = all */
+	int order;                 /* BB_STACK_ORDER_*: the column rows are sorted by */
+	int desc;                  /* that column descending */
 } bb_stack_filter;
+
+/* What stack_each sorts by (then kind and name). */
+enum {
+	BB_STACK_ORDER_KIND,       /* kind, then name: the default */
+	BB_STACK_ORDER_NAME,
+	BB_STACK_ORDER_SPACE,
+	BB_STACK_ORDER_INTEGRATION,
+	BB_STACK_ORDER_REPOSITORY,
+	BB_STACK_ORDER_BRANCH,
+	BB_STACK_ORDERS
+};
 
 /* Input: kind NULL = "stack"; integration may be a name or a slug. Audited. */
 bb_code stack_create(bb_ctx *ctx, const bb_stack *in, bb_err *err);
 
-/* Visible stacks matching f (NULL = all), ordered by kind then name. The
+/* Visible stacks matching f (NULL = all), ordered by f->order (kind then
+ * name by default). The
  * pointers in *s live only during the call. fn returns non-zero to stop. */
 typedef int (*bb_stack_fn)(const bb_stack *s, void *arg);
 bb_code stack_each(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *arg,

@@ -36,6 +36,7 @@ static const struct {
 	{"delete", "Delete integration", delete_keys},
 	{"troubleshoot", "Troubleshooting", troubleshoot_keys},
 	{"audit", "Audit log", audit_keys},
+	{"audit-entry", "Audit log: one entry", audit_entry_keys},
 	{"deliveries", "Deliveries", deliveries_keys},
 	{"delivery", "One delivery", delivery_view_keys},
 	{"stacks", "Stacks and modules", stacks_keys},
@@ -167,6 +168,20 @@ int console_check_terminal(void)
 	return rc ? refuse_terminal(rc) : 0;
 }
 
+/* BBCONSOLE_WATCH_MS: how often to look for other processes' changes (0: never,
+ * for tests of the reload keys); SCR_WATCH_MS when unset or unreadable. */
+static int watch_ms(void)
+{
+	const char *v = privs_getenv("BBCONSOLE_WATCH_MS");
+	char *end;
+	long ms;
+
+	if (!v || !*v)
+		return SCR_WATCH_MS;
+	ms = strtol(v, &end, 10);
+	return *end || ms < 0 || ms > 600000 ? SCR_WATCH_MS : (int)ms;
+}
+
 int console_main(bb_ctx *ctx, int argc, char **argv)
 {
 	tui_options opt = {.app_name = "bbconsole"};
@@ -195,6 +210,8 @@ int console_main(bb_ctx *ctx, int argc, char **argv)
 		fputs("bbconsole: out of memory while opening the console.\n", stderr);
 		return BB_DBERR;
 	}
+	/* changes made by other processes (the command line, the receiver) show up */
+	scr_watch_data(watch_ms());
 	rc = tui_run(first);
 	tui_end();
 	return rc;

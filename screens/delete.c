@@ -71,16 +71,25 @@ static int page_add(const bb_stack *st, void *arg)
 	return d->n >= PAGE;
 }
 
-/* Loads the page holding row (a few queries per screenful, whatever the count). */
+/* Loads the page of rows from row on (one query per screenful, whatever the count). */
 static void page_load(del *d, size_t row)
 {
-	bb_stack_filter f = {.integration = d->slug, .offset = (long)(row - row % PAGE),
-			     .limit = PAGE};
+	bb_stack_filter f = {.integration = d->slug, .offset = (long)row, .limit = PAGE};
 	bb_err err = {0};
 
 	page_free(d);
-	d->base = row - row % PAGE;
+	d->base = row;
 	d->page_ok = stack_each(scr_ctx(), &f, page_add, d, &err) == BB_OK;
+}
+
+/* Loads the rows in view unless they are loaded (drawing never queries). */
+static void prefetch(del *d)
+{
+	size_t top = d->list.top, rows = (size_t)tui_list_visible_rows(&d->list);
+	size_t end = top + rows < (size_t)d->count ? top + rows : (size_t)d->count;
+
+	if (d->count > 0 && (!d->page_ok || top < d->base || end > d->base + d->n))
+		page_load(d, top);
 }
 
 static void del_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
@@ -89,8 +98,6 @@ static void del_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, a
 	const srow *r;
 	int cw = (width - 8) / 3;
 
-	if (row < d->base || row >= d->base + d->n)
-		page_load(d, row);
 	tui_fill(w, y, x, width, attr);
 	if (row < d->base || row >= d->base + d->n)
 		return;
@@ -116,6 +123,7 @@ static void del_resize(tui_screen *s)
 		h = 2;
 	tui_list_layout(&d->list, (tui_rect){a.y + 3, a.x + 2, h, a.w - 4});
 	d->rows_y = a.y + 3 + h;
+	prefetch(d);
 }
 
 static void draw_bottom(del *d, WINDOW *win, int x, int width)
@@ -192,8 +200,9 @@ static tui_ret del_key(tui_screen *s, const tui_event *ev)
 		return tui_unhandled();
 	switch (ev->action) {
 	case TUI_ACT_UP: case TUI_ACT_DOWN: case TUI_ACT_PGUP: case TUI_ACT_PGDN:
-		return tui_list_event(&d->list, ev) == TUI_FIELD_IGNORED ? tui_handled()
-									  : tui_redraw();
+		r = tui_list_event(&d->list, ev);
+		prefetch(d);
+		return r == TUI_FIELD_IGNORED ? tui_handled() : tui_redraw();
 	case SCR_NEXT_FIELD: case SCR_PREV_FIELD:
 		d->focus = !d->focus;
 		return tui_redraw();
@@ -233,13 +242,6 @@ static void del_destroy(tui_screen *s)
 	free(d);
 }
 
-static const tui_screen_ops del_ops = {
-	.draw = del_draw,
-	.key = del_key,
-	.resize = del_resize,
-	.destroy = del_destroy,
-	.cursor = del_cursor,
-};
 
 static void del_load(del *d)
 {
@@ -264,7 +266,28 @@ static void del_load(del *d)
 	if (stack_count(scr_ctx(), &f, &d->count, &err) != BB_OK)
 		d->count = d->it.stacks;
 	tui_list_set_count(&d->list, (size_t)d->count);
+	d->page_ok = false;
+	prefetch(d);
 }
+
+/* Another process may have changed the integration or its stacks. */
+static void del_reload(tui_screen *s)
+{
+	del *d = SCR_STATE(del, s);
+
+	integration_free(&d->it);
+	memset(&d->it, 0, sizeof d->it);
+	del_load(d);
+}
+
+static const tui_screen_ops del_ops = {
+	.draw = del_draw,
+	.key = del_key,
+	.resize = del_resize,
+	.destroy = del_destroy,
+	.cursor = del_cursor,
+	.reload = del_reload,
+};
 
 tui_screen *delete_new(const char *slug, unsigned pop_after)
 {

@@ -29,6 +29,7 @@ typedef struct deliveries {
 	bool denied;
 	char why[BB_MSG_MAX];
 	char now[BB_TIME_LEN];
+	scr_sort sort;      /* newest first unless the user sorts otherwise */
 	int cy, cx;
 } deliveries;
 
@@ -38,7 +39,9 @@ const tui_keydef deliveries_keys[] = {
 	{SCR_FILTER, {'/'}, "filter",
 	 "Filter by event, repository, branch or outcome as you type; Esc clears it.", true},
 	TUI_KEYS_INCLUDE(tui_list_keys),
+	SCR_SORT_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the details.", true},
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -70,6 +73,30 @@ static bool matches(const bb_delivery *d, const char *f)
 	       (d->outcome && strcasestr(d->outcome, f));
 }
 
+static int deliveries_cmp(const void *a, const void *b, void *arg)
+{
+	const deliveries *l = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const bb_delivery *x = &l->items[i], *y = &l->items[j];
+	char rx[96], ry[96];
+	int c;
+
+	switch (l->sort.col) {
+	case 1: c = strcmp(or_dash(x->event), or_dash(y->event)); break;
+	case 2: c = strcmp(or_dash(x->repository), or_dash(y->repository)); break;
+	case 3:
+		ref_text(x, rx, sizeof rx);
+		ref_text(y, ry, sizeof ry);
+		c = strcmp(rx, ry);
+		break;
+	case 4: c = strcmp(or_dash(x->outcome), or_dash(y->outcome)); break;
+	default: c = (x->id > y->id) - (x->id < y->id); break;
+	}
+	if (l->sort.desc)
+		c = -c;
+	return c ? c : (i > j) - (i < j);
+}
+
 static void deliveries_filter(void *arg, const char *text)
 {
 	deliveries *l = arg;
@@ -78,6 +105,7 @@ static void deliveries_filter(void *arg, const char *text)
 	for (size_t i = 0; i < l->n; i++)
 		if (matches(&l->items[i], text))
 			l->rows[l->nrows++] = i;
+	qsort_r(l->rows, l->nrows, sizeof *l->rows, deliveries_cmp, l);
 	l->list.empty_text = l->n ? "No delivery matches the filter; Esc clears it."
 				  : "No deliveries yet. In Bitbucket, add the webhook (w on the "
 				    "details) or use its Test connection, then look here again.";
@@ -178,10 +206,7 @@ static void deliveries_draw(tui_screen *s, WINDOW *w, bool full)
 	}
 	if (full) {
 		col_widths(a.w, cw);
-		tui_fill(w, a.y, a.x, a.w, tui_attr(TUI_MUTED));
-		for (int i = 0, cx = a.x; i < 5 && cx < a.x + a.w; cx += cw[i] + 1, i++)
-			tui_put(w, a.y, cx, cw[i] < a.x + a.w - cx ? cw[i] : a.x + a.w - cx, head[i],
-				tui_attr(TUI_MUTED) | A_BOLD, true);
+		scr_sort_header(w, a.y, a.x, a.w, head, cw, 5, &l->sort);
 	}
 	tui_list_draw(&l->list, w, full, &l->cy, &l->cx);
 }
@@ -215,6 +240,16 @@ static tui_ret deliveries_key(tui_screen *s, const tui_event *ev)
 
 	if (l->denied)
 		return tui_unhandled();
+	if (!l->list.filtering && (ev->action == SCR_SORT || ev->action == SCR_SORT_BACK)) {
+		id = selected_id(l);
+		scr_sort_key(&l->sort, ev->action, 5);
+		deliveries_filter(l, tui_list_filter_text(&l->list));
+		for (size_t r = 0; id && r < l->nrows; r++)
+			if (l->items[l->rows[r]].id == id)
+				tui_list_select(&l->list, r);
+		scr_sort_say(head, &l->sort);
+		return (tui_ret){TUI_R_FULL, 0, NULL};
+	}
 	if (!l->list.filtering && ev->action == SCR_OPEN) {
 		if (!(id = selected_id(l))) {
 			tui_message("No delivery selected.", true);
@@ -246,7 +281,13 @@ static void deliveries_destroy(tui_screen *s)
 	free(l);
 }
 
+static void deliveries_reload(tui_screen *s)
+{
+	deliveries_load(SCR_STATE(deliveries, s));
+}
+
 static const tui_screen_ops deliveries_ops = {
+	.reload = deliveries_reload,
 	.draw = deliveries_draw,
 	.key = deliveries_key,
 	.resize = deliveries_resize,
@@ -268,6 +309,7 @@ tui_screen *deliveries_new(const char *slug, const char *name)
 	snprintf(l->slug, sizeof l->slug, "%s", slug);
 	snprintf(l->title, sizeof l->title, "Deliveries: %s (newest first)", name ? name : slug);
 	l->list.filter = deliveries_filter;
+	l->sort = (scr_sort){0, true};
 	l->s.ops = &deliveries_ops;
 	l->s.keys = deliveries_keys;
 	l->s.title = l->title;

@@ -21,7 +21,9 @@ typedef struct details {
 	char title[300];
 	bb_integration it;
 	bool loaded;
-	unsigned gen;
+	char reason[BB_MSG_MAX]; /* why the user may not see the private fields */
+	tui_pager pager;         /* the fields, scrolled and searched */
+	int cy, cx;
 	int timer; /* hides a revealed secret */
 	verify_state verify; /* `v`: a check in the background */
 	/* deliveries, for those who may see details */
@@ -49,7 +51,14 @@ const tui_keydef details_keys[] = {
 	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
 	{SCR_DELIVERIES, {'l'}, "deliveries",
 	 "List the webhook deliveries received for it, newest first.", true},
+	{SCR_SEARCH, {'/'}, "search",
+	 "Search the details: type a word, Enter keeps it, Esc clears it.", false},
+	{SCR_SEARCH_NEXT, {'n'}, "next", "Go to the next row that matches the search.", false},
+	{SCR_SEARCH_PREV, {'N'}, "previous", "Go to the previous row that matches the search.",
+	 false},
+	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the list.", true},
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
 	{0},
@@ -73,13 +82,25 @@ static void load_deliveries(details *d)
 static void details_load(details *d, int reveal)
 {
 	bb_err err = {0};
+	char *shown = NULL;
 
+	/* a reload keeps a secret on show (revealing again would audit it again) */
+	if (!reveal) {
+		shown = d->it.webhook_secret;
+		d->it.webhook_secret = NULL;
+	}
 	integration_free(&d->it);
 	memset(&d->it, 0, sizeof d->it);
 	d->loaded = integration_get(scr_ctx(), d->slug, reveal, &d->it, &err) == BB_OK;
-	d->gen = scr_generation();
 	if (!d->loaded)
 		scr_error(&err);
+	if (shown && d->loaded && !d->it.webhook_secret)
+		d->it.webhook_secret = shown;
+	else if (shown)
+		secret_free(shown);
+	d->reason[0] = '\0';
+	if (d->loaded && !d->it.details_visible)
+		scr_details_reason(&d->it, d->reason, sizeof d->reason);
 	load_deliveries(d);
 	snprintf(d->title, sizeof d->title, "Integration: %s", d->loaded ? d->it.name : d->slug);
 }
@@ -133,38 +154,41 @@ static bool token_due(const bb_integration *it)
 	       integration_expiry_days(it->token_expires, now) <= BB_TOKEN_EXPIRY_WARN_DAYS;
 }
 
-static int draw_private(details *d, WINDOW *win, int y, int x, int width)
+/* Rows a value of n characters without spaces takes in the value column. */
+static int value_rows(const tui_pager *p, size_t n)
+{
+	int w = p->width - p->label_w;
+
+	return w > 0 ? (int)((n + (size_t)w - 1) / (size_t)w) : 1;
+}
+
+static void add_private(details *d, tui_pager *p)
 {
 	char buf[256], mask[200];
-
-	if (!d->it.details_visible) {
-		scr_details_reason(&d->it, buf, sizeof buf);
-		return scr_wrap(win, y, x, width, 3, buf, tui_attr(TUI_ERROR));
-	}
 	int rows;
 
-	scr_pair(win, y, x, width, "Email", d->it.email, 0);
-	tui_put(win, y + 1, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
-	rows = scr_wrap_path(win, y + 1, x + 14, width - 14, 2, d->it.webhook_endpoint, 0);
-	y += rows - 1;
-	scr_mask_hint(64, (size_t)(width > 40 ? 24 : 8), "  (r reveals)", mask, sizeof mask);
-	tui_put(win, y + 2, x, 14, "Secret", tui_attr(TUI_MUTED), true);
-	/* two rows whether shown or not, so revealing never moves the lines below */
-	if (d->it.webhook_secret)
-		scr_wrap_path(win, y + 2, x + 14, width - 14, 2, d->it.webhook_secret, A_BOLD);
-	else
-		tui_put(win, y + 2, x + 14, width - 14, mask, 0, true);
-	rows++;
-	y++;
+	if (!d->it.details_visible) {
+		tui_pager_add_wide(p, d->reason, tui_attr(TUI_ERROR));
+		return;
+	}
+	tui_pager_add(p, "Email", d->it.email, 0);
+	tui_pager_add_path(p, "Endpoint", d->it.webhook_endpoint, 0);
+	/* as many rows shown or not, so revealing never moves the rows below */
+	if (d->it.webhook_secret) {
+		rows = tui_pager_add_path(p, "Secret", d->it.webhook_secret, A_BOLD);
+	} else {
+		scr_mask_hint(64, (size_t)(p->width > 40 ? 24 : 8), "  (r reveals)", mask,
+			      sizeof mask);
+		rows = tui_pager_add(p, "Secret", mask, 0);
+	}
+	for (; rows < value_rows(p, 64); rows++)
+		tui_pager_gap(p);
 	token_status(&d->it, buf, sizeof buf);
-	scr_pair(win, y + 3, x, width, "API token", buf, 0);
+	tui_pager_add(p, "API token", buf, 0);
 	if (d->it.token_expires && d->it.token_set) {
 		expiry_text(&d->it, buf, sizeof buf);
-		scr_pair(win, y + 4, x, width, "Token expires", buf,
-			 token_due(&d->it) ? tui_attr(TUI_ERROR) : 0);
-		rows++;
+		tui_pager_add(p, "Token expires", buf, token_due(&d->it) ? tui_attr(TUI_ERROR) : 0);
 	}
-	return 3 + rows;
 }
 
 /* "3 min ago: repo:push acme/network (accepted)", or how to get the first. */
@@ -185,87 +209,104 @@ static void last_delivery_text(const details *d, char *out, size_t size)
 
 /* The deliveries rows: the last one, a sparkline of the last 24 hours, and
  * until when the secret before a rotation is still accepted. */
-static int draw_deliveries(details *d, WINDOW *win, int y, int x, int width)
+static void add_deliveries(details *d, tui_pager *p)
 {
 	char buf[512], spark[BB_DELIVERY_HOURS * 4 + 1], t[48];
 	long total = 0;
-	int rows = 0;
 
 	if (!d->it.details_visible)
-		return 0;
+		return;
 	last_delivery_text(d, buf, sizeof buf);
-	scr_pair(win, y + rows++, x, width, "Last delivery", buf,
-		 d->has_last && d->last.outcome && strncmp(d->last.outcome, "rejected", 8) == 0
-			 ? tui_attr(TUI_ERROR) : 0);
+	tui_pager_add(p, "Last delivery", buf,
+		      d->has_last && d->last.outcome && strncmp(d->last.outcome, "rejected", 8) == 0
+			      ? tui_attr(TUI_ERROR) : 0);
 	for (int i = 0; i < BB_DELIVERY_HOURS; i++)
 		total += d->hourly[i];
 	tui_sparkline(d->hourly, BB_DELIVERY_HOURS, spark, sizeof spark);
 	snprintf(buf, sizeof buf, "%s  %ld in 24 h, per hour", spark, total);
-	scr_pair(win, y + rows++, x, width, "Deliveries", buf, 0);
+	tui_pager_add(p, "Deliveries", buf, 0);
 	if (d->it.secret_grace_until) {
 		scr_local_time(d->it.secret_grace_until, t, sizeof t);
 		snprintf(buf, sizeof buf, "the secret before the last rotation is accepted until %s",
 			 t);
-		scr_pair(win, y + rows++, x, width, "Old secret", buf, tui_attr(TUI_MUTED));
+		tui_pager_add(p, "Old secret", buf, tui_attr(TUI_MUTED));
 	}
-	return rows;
 }
 
-/* The progress of the webhook update after a rotation, then its outcome. */
-static void draw_hooks(details *d, WINDOW *win, int y, int x, int width)
+/* The fields, one pager row or more each (scrolled, searchable). */
+static void add_fields(details *d, tui_pager *p)
 {
-	char line[128];
+	const bb_integration *it = &d->it;
+	char buf[1024], t1[40], t2[40];
 
-	if (d->hooks) {
-		snprintf(line, sizeof line, "Updating the webhooks with the new secret: %ld of %ld "
-			 "requests (Esc cancels)", d->hooks_done, d->hooks_total);
-		tui_put(win, y, x, width, line, tui_attr(TUI_MUTED), true);
-		return;
+	tui_pager_add(p, "Name", it->name, A_BOLD);
+	snprintf(buf, sizeof buf, "%s  (type %s, space %s)", it->slug, it->type, it->space);
+	tui_pager_add(p, "Id", buf, 0);
+	add_private(d, p);
+	scr_join(&it->labels, buf, sizeof buf);
+	tui_pager_add(p, "Labels", it->labels.n ? buf : "(none)", 0);
+	tui_pager_add(p, "VCS checks", it->vcs_checks, 0);
+	scr_join(&it->workspaces, buf, sizeof buf);
+	tui_pager_add(p, "Workspaces", it->workspaces.n ? buf : "(discovered)", 0);
+	snprintf(buf, sizeof buf, "%ld", it->stacks);
+	tui_pager_add(p, "Stacks", buf, 0);
+	add_deliveries(d, p);
+	scr_short_time(it->created_at, t1, sizeof t1);
+	scr_short_time(it->updated_at, t2, sizeof t2);
+	snprintf(buf, sizeof buf, "%s by %s; updated %s by %s", t1, it->created_by ? it->created_by : "-",
+		 t2, it->updated_by ? it->updated_by : "-");
+	tui_pager_add(p, "Created", buf, 0);
+	tui_pager_add(p, "Description", it->description && *it->description ? it->description
+		      : "(none)", 0);
+}
+
+/* The outcome of a check or of the webhook update, whole (never cut). */
+static void status_text(const details *d, char *out, size_t size, attr_t *attr)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	*attr = 0;
+	if (d->hooks)
+		n += (size_t)snprintf(out, size, "Updating the webhooks with the new secret: %ld of "
+				      "%ld requests (Esc cancels)", d->hooks_done, d->hooks_total);
+	else if (d->hooks_text[0])
+		n += (size_t)snprintf(out, size, "%s", d->hooks_text);
+	if (d->hooks_failed && !d->hooks)
+		*attr = tui_attr(TUI_ERROR);
+	if (d->verify.status != VERIFY_IDLE && n < size) {
+		snprintf(out + n, size - n, "%s%s%s", n ? "\n" : "", verify_status_text(&d->verify),
+			 verify_running(&d->verify) ? " (Esc cancels)" : "");
+		if (d->verify.status == VERIFY_FAILED)
+			*attr = tui_attr(TUI_ERROR);
 	}
-	scr_wrap(win, y, x, width, 2, d->hooks_text, d->hooks_failed ? tui_attr(TUI_ERROR) : 0);
 }
 
 static void details_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	details *d = SCR_STATE(details, s);
 	tui_rect a = s->area;
-	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
-	char buf[1024], t1[40], t2[40];
-	const bb_integration *it = &d->it;
-	int vrows = d->verify.status == VERIFY_IDLE ? 0 : 4;
-	int hrows = d->hooks || d->hooks_text[0] ? 2 : 0;
+	int x = a.x + 2, width = a.w - 4, srows = 0;
+	char status[3 * BB_MSG_MAX + 64];
+	attr_t sattr;
 
-	if (full && d->gen != scr_generation())
-		details_load(d, 0);
+	(void)full;
 	for (int r = 0; r < a.h; r++)
 		tui_fill(win, a.y + r, a.x, a.w, 0);
 	if (!d->loaded)
 		return;
-	scr_pair(win, y++, x, width, "Name", it->name, A_BOLD);
-	snprintf(buf, sizeof buf, "%s  (type %s, space %s)", it->slug, it->type, it->space);
-	scr_pair(win, y++, x, width, "Id", buf, 0);
-	y += draw_private(d, win, y, x, width);
-	scr_join(&it->labels, buf, sizeof buf);
-	scr_pair(win, y++, x, width, "Labels", it->labels.n ? buf : "(none)", 0);
-	scr_pair(win, y++, x, width, "VCS checks", it->vcs_checks, 0);
-	scr_join(&it->workspaces, buf, sizeof buf);
-	scr_pair(win, y++, x, width, "Workspaces", it->workspaces.n ? buf : "(discovered)", 0);
-	snprintf(buf, sizeof buf, "%ld", it->stacks);
-	scr_pair(win, y++, x, width, "Stacks", buf, 0);
-	y += draw_deliveries(d, win, y, x, width);
-	scr_short_time(it->created_at, t1, sizeof t1);
-	scr_short_time(it->updated_at, t2, sizeof t2);
-	snprintf(buf, sizeof buf, "%s by %s; updated %s by %s", t1, it->created_by ? it->created_by : "-",
-		 t2, it->updated_by ? it->updated_by : "-");
-	scr_pair(win, y++, x, width, "Created", buf, 0);
-	tui_put(win, y++, x, width, "Description", tui_attr(TUI_MUTED), true);
-	if (y < a.y + a.h - vrows - hrows)
-		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - vrows - hrows - y,
-			 it->description && *it->description ? it->description : "(none)", 0);
-	if (hrows)
-		draw_hooks(d, win, a.y + a.h - vrows - hrows, x, width);
-	if (vrows)
-		verify_draw(&d->verify, win, a.y + a.h - vrows, x, width, vrows);
+	status_text(d, status, sizeof status, &sattr);
+	if (status[0]) {
+		srows = scr_wrap_rows(width, status);
+		if (srows > a.h / 2)
+			srows = a.h / 2;
+		scr_wrap(win, a.y + a.h - srows, x, width, srows, status, sattr);
+		srows++; /* a blank row above it */
+	}
+	tui_pager_begin(&d->pager, width, 14);
+	add_fields(d, &d->pager);
+	tui_pager_draw(&d->pager, win, (tui_rect){a.y + 1, x, a.h - 1 - srows, width}, &d->cy,
+		       &d->cx);
 }
 
 static tui_ret hide_timer(void *arg)
@@ -427,6 +468,24 @@ static tui_ret details_stacks(details *d)
 	return tui_redraw();
 }
 
+/* `/`, n, N and the scrolling keys. */
+static tui_ret details_view_key(details *d, const tui_event *ev)
+{
+	if (d->pager.searching || tui_action_moves(ev->action)) {
+		if (tui_pager_event(&d->pager, ev) == TUI_FIELD_IGNORED)
+			return tui_handled();
+		return tui_redraw();
+	}
+	if (ev->action == SCR_SEARCH) {
+		tui_pager_search_open(&d->pager);
+		return tui_redraw();
+	}
+	if (!tui_pager_find(&d->pager, ev->action == SCR_SEARCH_NEXT ? 1 : -1))
+		tui_message(d->pager.query[0] ? "No row matches the search; / changes it."
+			    : "No search yet; press / and type a word.", true);
+	return tui_redraw();
+}
+
 static tui_ret details_key(tui_screen *s, const tui_event *ev)
 {
 	details *d = SCR_STATE(details, s);
@@ -434,6 +493,15 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 
 	if (!d->loaded && ev->action >= TUI_ACT_APP)
 		return tui_unhandled();
+	if (d->pager.searching || ev->action == SCR_SEARCH || ev->action == SCR_SEARCH_NEXT ||
+	    ev->action == SCR_SEARCH_PREV || tui_action_moves(ev->action))
+		return details_view_key(d, ev);
+	if (ev->action == TUI_ACT_BACK && d->pager.query[0]) {
+		d->pager.query[0] = '\0'; /* Esc first clears a search */
+		return tui_redraw();
+	}
+	if (ev->action == TUI_ACT_NONE && tui_pager_event(&d->pager, ev) != TUI_FIELD_IGNORED)
+		return tui_redraw(); /* PgUp/PgDn, Home/End, g/G */
 	if (ev->action == TUI_ACT_BACK && d->hooks) {
 		hooks_cancel(d->hooks); /* the outcome comes back with what was done */
 		return tui_redraw();
@@ -509,6 +577,7 @@ static void details_destroy(tui_screen *s)
 	hide_secret(d);
 	hooks_run_free(d->hooks); /* abandoned: its callback never reaches d */
 	verify_destroy(&d->verify);
+	tui_pager_destroy(&d->pager);
 	integration_free(&d->it);
 	delivery_free(&d->last);
 	free(d);
@@ -530,20 +599,37 @@ static tui_ret details_tick(tui_screen *s)
 	return tui_redraw();
 }
 
+static void details_refresh(tui_screen *s)
+{
+	details_load(SCR_STATE(details, s), 0);
+}
+
+static bool details_cursor(tui_screen *s, int *y, int *x)
+{
+	details *d = SCR_STATE(details, s);
+
+	*y = d->cy, *x = d->cx;
+	return d->pager.searching;
+}
+
 static const tui_screen_ops details_ops = {
 	.draw = details_draw,
 	.key = details_key,
 	.destroy = details_destroy,
 	.tick = details_tick,
 	.allowed = details_allowed,
+	.reload = details_refresh,
+	.cursor = details_cursor,
 };
 
 tui_screen *details_new(const char *slug)
 {
 	details *d = calloc(1, sizeof *d);
 
-	if (!d)
+	if (!d || tui_pager_init(&d->pager) != 0) {
+		free(d);
 		return NULL;
+	}
 	snprintf(d->slug, sizeof d->slug, "%s", slug);
 	verify_init(&d->verify, details_verified, d);
 	d->s.ops = &details_ops;

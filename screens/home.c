@@ -14,10 +14,9 @@ typedef struct home {
 	size_t n;
 	size_t *rows;     /* indices into items that pass the filter */
 	size_t nrows;
-	unsigned gen;     /* scr_generation() when loaded */
-	bool loaded;
 	bool may_new, may_audit; /* the user's roles when loaded */
 	int cw[6];        /* column widths: name type space labels stacks credentials */
+	scr_sort sort;
 	int cy, cx;
 } home;
 
@@ -29,10 +28,13 @@ const tui_keydef home_keys[] = {
 	{SCR_STACKS, {'S'}, "stacks", "Show every stack and module you may see.", true},
 	{SCR_SPACES, {'s'}, "spaces", "Show the spaces and roles: create spaces, grant and revoke "
 	 "roles (admins).", true},
-	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
 	TUI_KEYS_INCLUDE(tui_list_keys),
+	SCR_SORT_KEYS,
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
+	/* last: at 80 columns the bar keeps "q quit" and drops this one */
+	{SCR_AUDIT, {'a'}, "audit", "Show the audit log (admins of root).", true},
 	{0},
 };
 
@@ -66,6 +68,36 @@ static bool matches(const bb_integration *it, const char *f)
 	return false;
 }
 
+/* The text of column col of it, for sorting. */
+static const char *sort_text(const bb_integration *it, int col, char *buf, size_t size)
+{
+	switch (col) {
+	case 1: return it->type;
+	case 2: return it->space;
+	case 3: scr_join(&it->labels, buf, size); return buf;
+	case 5: return cred_status(it, buf, size);
+	default: return it->name;
+	}
+}
+
+static int home_cmp(const void *a, const void *b, void *arg)
+{
+	const home *h = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const bb_integration *x = &h->items[i], *y = &h->items[j];
+	char bx[512], by[512];
+	int c;
+
+	if (h->sort.col == 4)
+		c = (x->stacks > y->stacks) - (x->stacks < y->stacks);
+	else
+		c = strcmp(sort_text(x, h->sort.col, bx, sizeof bx),
+			   sort_text(y, h->sort.col, by, sizeof by));
+	if (h->sort.desc)
+		c = -c;
+	return c ? c : (i > j) - (i < j); /* ties keep the stored order */
+}
+
 static void home_filter(void *arg, const char *text)
 {
 	home *h = arg;
@@ -74,6 +106,7 @@ static void home_filter(void *arg, const char *text)
 	for (size_t i = 0; i < h->n; i++)
 		if (matches(&h->items[i], text))
 			h->rows[h->nrows++] = i;
+	qsort_r(h->rows, h->nrows, sizeof *h->rows, home_cmp, h);
 	h->list.empty_text = h->n ? "No integration matches the filter; Esc clears it."
 				  : "No integrations yet. Press n to create one.";
 	tui_list_set_count(&h->list, h->nrows);
@@ -95,11 +128,37 @@ static void home_load(home *h)
 	free(h->rows);
 	h->items = v, h->n = n;
 	h->rows = calloc(n ? n : 1, sizeof *h->rows);
-	h->gen = scr_generation();
-	h->loaded = true;
 	h->may_new = scr_role_somewhere(BB_ROLE_ADMIN);
 	h->may_audit = space_may(scr_ctx(), BB_ROOT_SPACE, BB_ROLE_ADMIN, &ok, &err) == BB_OK && ok;
 	home_filter(h, tui_list_filter_text(&h->list));
+}
+
+/* The slug of the selected integration ("" when none). */
+static void selected_slug(const home *h, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (h->nrows && h->list.sel < h->nrows)
+		snprintf(out, size, "%s", h->items[h->rows[h->list.sel]].slug);
+}
+
+static void select_slug(home *h, const char *slug)
+{
+	for (size_t i = 0; slug[0] && i < h->nrows; i++)
+		if (strcmp(h->items[h->rows[i]].slug, slug) == 0) {
+			tui_list_select(&h->list, i);
+			return;
+		}
+}
+
+/* Reloads, keeping the selection on the same integration (by slug). */
+static void home_refresh(tui_screen *s)
+{
+	home *h = SCR_STATE(home, s);
+	char slug[256];
+
+	selected_slug(h, slug, sizeof slug);
+	home_load(h);
+	select_slug(h, slug);
 }
 
 static void home_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
@@ -138,14 +197,8 @@ static void home_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	home *h = SCR_STATE(home, s);
 
-	if (full && (!h->loaded || h->gen != scr_generation()))
-		home_load(h);
-	if (full) {
-		tui_fill(w, s->area.y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
-		for (int i = 0, cx = s->area.x; i < 6; cx += h->cw[i] + 1, i++)
-			tui_put(w, s->area.y, cx, h->cw[i], head[i], tui_attr(TUI_MUTED) | A_BOLD,
-				true);
-	}
+	if (full)
+		scr_sort_header(w, s->area.y, s->area.x, s->area.w, head, h->cw, 6, &h->sort);
 	tui_list_draw(&h->list, w, full, &h->cy, &h->cx);
 }
 
@@ -162,6 +215,17 @@ static tui_ret home_action(home *h, int action)
 	tui_screen *next = NULL;
 
 	switch (action) {
+	case SCR_SORT:
+	case SCR_SORT_BACK: {
+		char slug[256];
+
+		selected_slug(h, slug, sizeof slug);
+		scr_sort_key(&h->sort, action, 6);
+		home_filter(h, tui_list_filter_text(&h->list));
+		select_slug(h, slug);
+		scr_sort_say(head, &h->sort);
+		return (tui_ret){TUI_R_FULL, 0, NULL};
+	}
 	case SCR_NEW:
 		next = wizard_new(NULL);
 		break;
@@ -256,6 +320,7 @@ static const tui_screen_ops home_ops = {
 	.destroy = home_destroy,
 	.cursor = home_cursor,
 	.allowed = home_allowed,
+	.reload = home_refresh,
 };
 
 tui_screen *home_new(void)

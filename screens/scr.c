@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "space.h"
 #include "validate.h"
 
@@ -49,6 +50,8 @@ const tui_action_def scr_actions[] = {
 	{SCR_CYCLE, "change", "Show the previous or next choice of the focused field."},
 	{SCR_RUN, "run-checks", "Run the checks again."},
 	{SCR_SPACES, "spaces", "Show the spaces and roles."},
+	{SCR_SORT, "sort", "Sort by the next column, each ascending then descending."},
+	{SCR_SORT_BACK, "sort-back", "Sort by the previous column."},
 	{0, NULL, NULL}
 };
 
@@ -60,6 +63,34 @@ unsigned scr_generation(void)
 void scr_changed(void)
 {
 	generation++;
+	tui_reload_all();
+}
+
+/* The change counter of the database when last looked at. */
+static long data_version = -1;
+
+static tui_ret watch_tick(void *arg)
+{
+	bb_err err = {0};
+	long v;
+
+	(void)arg;
+	if (!the_ctx || db_data_version(the_ctx->db, &v, &err) != BB_OK)
+		return tui_handled();
+	if (data_version >= 0 && v != data_version) {
+		generation++; /* what was built from the old data (search indexes) is old too */
+		tui_reload_all();
+	}
+	data_version = v;
+	return tui_handled();
+}
+
+int scr_watch_data(int ms)
+{
+	if (ms <= 0)
+		return -1;
+	watch_tick(NULL);
+	return tui_timer_add(ms, true, watch_tick, NULL);
 }
 
 #define WRAP_MAX 256
@@ -122,6 +153,46 @@ int scr_wrap_path(WINDOW *w, int y, int x, int width, int max_rows, const char *
 		p += cut;
 	}
 	return rows;
+}
+
+bool scr_sort_key(scr_sort *s, int action, int ncols)
+{
+	int k = s->col * 2 + (s->desc ? 1 : 0), n = ncols * 2;
+
+	if (action == SCR_SORT)
+		k = (k + 1) % n;
+	else if (action == SCR_SORT_BACK)
+		k = (k + n - 1) % n;
+	else
+		return false;
+	s->col = k / 2;
+	s->desc = k % 2;
+	return true;
+}
+
+void scr_sort_header(WINDOW *w, int y, int x, int width, const char *const *names,
+		     const int *widths, int n, const scr_sort *s)
+{
+	attr_t a = tui_attr(TUI_MUTED) | A_BOLD;
+	char name[128];
+
+	tui_fill(w, y, x, width, tui_attr(TUI_MUTED));
+	for (int i = 0, cx = x; i < n && cx < x + width; cx += widths[i] + 1, i++) {
+		int cw = widths[i] < x + width - cx ? widths[i] : x + width - cx;
+
+		snprintf(name, sizeof name, "%s%s", names[i],
+			 s && s->col == i ? (s->desc ? " v" : " ^") : "");
+		tui_put(w, y, cx, cw, name, a, true);
+	}
+}
+
+void scr_sort_say(const char *const *names, const scr_sort *s)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "Sorted by %s, %s; > and < change it.", names[s->col],
+		 s->desc ? "descending" : "ascending");
+	tui_message(msg, false);
 }
 
 void scr_pair(WINDOW *w, int y, int x, int width, const char *label, const char *value,

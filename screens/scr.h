@@ -1,5 +1,5 @@
 /* scr.h - what the console's screens share: the acting context, a change
- * counter, drawing helpers and the constructors of every screen.
+ * counter and the watch on other processes' changes, drawing helpers and the constructors of every screen.
  *
  * Screens are thin: they lay out tui/ widgets, call core/ and show results.
  * Every screen embeds its tui_screen as the first member of its state, so
@@ -23,6 +23,12 @@ void scr_set_ctx(bb_ctx *ctx);
  * something without knowing it). */
 unsigned scr_generation(void);
 void scr_changed(void);
+
+/* Looks every ms (SCR_WATCH_MS by default) at the database's change counter
+ * and, when another process committed, reloads the screens (tui_reload_all).
+ * ms <= 0 watches nothing. Returns the timer id, or -1. */
+#define SCR_WATCH_MS 1000
+int scr_watch_data(int ms);
 
 /* Draws text word-wrapped into width columns from row y, at most max_rows
  * rows; newlines start new lines. Returns the rows used. */
@@ -100,6 +106,7 @@ extern const tui_keydef details_keys[];
 extern const tui_keydef edit_keys[];
 extern const tui_keydef delete_keys[];
 extern const tui_keydef audit_keys[];
+extern const tui_keydef audit_entry_keys[];
 extern const tui_keydef deliveries_keys[];
 extern const tui_keydef delivery_view_keys[];
 
@@ -133,13 +140,43 @@ enum {
 	SCR_CYCLE,
 	SCR_RUN,
 	SCR_SPACES,
+	SCR_SORT,
+	SCR_SORT_BACK,
 	/* generic ones under the names the screens used before */
 	SCR_FILTER = TUI_ACT_FILTER,
 	SCR_NEXT_FIELD = TUI_ACT_NEXT_FIELD,
-	SCR_PREV_FIELD = TUI_ACT_PREV_FIELD
+	SCR_PREV_FIELD = TUI_ACT_PREV_FIELD,
+	SCR_SEARCH = TUI_ACT_SEARCH,
+	SCR_SEARCH_NEXT = TUI_ACT_SEARCH_NEXT,
+	SCR_SEARCH_PREV = TUI_ACT_SEARCH_PREV
 };
 
 /* The names of the SCR_* actions (registered by console_main). */
 extern const tui_action_def scr_actions[];
+
+/* Sorting a list by a column: > (or o) goes to the next of column 1
+ * ascending, column 1 descending, column 2 ascending..., < goes back. */
+typedef struct scr_sort {
+	int col;    /* the column sorted by */
+	bool desc;  /* descending */
+} scr_sort;
+/* Applies SCR_SORT / SCR_SORT_BACK to s over ncols columns; false for
+ * other actions. */
+bool scr_sort_key(scr_sort *s, int action, int ncols);
+/* The header: each name in its width (a column apart), the sorted one
+ * marked "^" (ascending) or "v" (descending). */
+void scr_sort_header(WINDOW *w, int y, int x, int width, const char *const *names,
+		     const int *widths, int n, const scr_sort *s);
+/* "Sorted by Name, ascending." for the message line. */
+void scr_sort_say(const char *const *names, const scr_sort *s);
+#define SCR_SORT_KEYS                                                               \
+	{SCR_SORT, {'>', 'o'}, "sort",                                              \
+	 "Sort by the next column, each ascending then descending.", false}, \
+	{SCR_SORT_BACK, {'<'}, "sort back", "Sort by the previous column.", false}
+
+/* The reload row every screen that shows stored data puts in its key table. */
+#define SCR_RELOAD_KEYS                                                             \
+	{TUI_ACT_RELOAD, {TUI_CTRL('l'), TUI_K_F5}, "reload",                       \
+	 "Read the data again now; it also reloads when it changes.", false}
 
 #endif

@@ -53,12 +53,12 @@ typedef struct stacks {
 	bb_stack_index *ix; /* for filtering by text in memory, or NULL */
 	unsigned ix_gen;    /* scr_generation() when ix was built */
 	bool detached_only;
+	scr_sort sort;      /* by kind, name, space, integration, repository or branch */
 	long count;
 	spage pages[2];
 	unsigned clock;
 	stack_target *marks;
 	size_t nmarks;
-	unsigned gen;
 	int cw[NCOLS];
 	int cy, cx;
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
@@ -85,7 +85,9 @@ const tui_keydef stacks_keys[] = {
 	{ACT_MARK, {' '}, "mark", "Mark or unmark the selected row for setting an integration.", true},
 	{ACT_DETACHED, {'D'}, "detached", "Show only detached stacks and modules, or all again.", true},
 	TUI_KEYS_INCLUDE(tui_list_keys),
+	SCR_SORT_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back.", true},
+	SCR_RELOAD_KEYS,
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", true},
 	{0},
@@ -154,37 +156,76 @@ static void filter_of(const stacks *st, bb_stack_filter *f)
 	f->detached_only = st->detached_only;
 	f->integration = st->slug[0] ? st->slug : NULL;
 	f->text = st->text;
+	f->order = st->sort.col;
+	f->desc = st->sort.desc;
 }
 
-/* The row, loading its page (into the older of two slots) when needed. */
+/* The slot holding the page that starts at base, or -1. */
+static int page_slot(const stacks *st, size_t base)
+{
+	for (int i = 0; i < 2; i++)
+		if (st->pages[i].valid && st->pages[i].base == base)
+			return i;
+	return -1;
+}
+
+/* The row when its page is loaded (drawing never loads: prefetch does). */
 static const srow *row_at(stacks *st, size_t row)
 {
-	spage *p = NULL;
+	int i = page_slot(st, row - row % PAGE);
+	spage *p = i >= 0 ? &st->pages[i] : NULL;
+
+	if (!p || row >= p->base + p->n)
+		return NULL;
+	p->used = ++st->clock;
+	return &p->rows[row - p->base];
+}
+
+static void page_load(stacks *st, spage *p, size_t base)
+{
 	bb_stack_filter f;
 	bb_err err = {0};
 
-	for (int i = 0; i < 2; i++)
-		if (st->pages[i].valid && row >= st->pages[i].base &&
-		    row < st->pages[i].base + st->pages[i].n)
-			p = &st->pages[i];
-	if (!p) {
-		p = st->pages[0].used <= st->pages[1].used ? &st->pages[0] : &st->pages[1];
-		page_clear(p);
-		filter_of(st, &f);
-		f.offset = (long)(row - row % PAGE);
-		f.limit = PAGE;
-		p->base = (size_t)f.offset;
-		if (st->text && st->ix ? stack_index_each(st->ctx, st->ix, f.offset, f.limit, page_add,
-							p, &err) != BB_OK
-		    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
-			scr_error(&err);
-		page_runs(st, p);
-		p->valid = true;
-		if (row >= p->base + p->n)
-			return NULL;
-	}
+	page_clear(p);
+	filter_of(st, &f);
+	f.offset = (long)base;
+	f.limit = PAGE;
+	p->base = base;
+	if (st->text && st->ix ? stack_index_each(st->ctx, st->ix, f.offset, f.limit, page_add,
+						p, &err) != BB_OK
+	    : stack_each(st->ctx, &f, page_add, p, &err) != BB_OK)
+		scr_error(&err);
+	page_runs(st, p);
+	p->valid = true;
 	p->used = ++st->clock;
-	return &p->rows[row - p->base];
+}
+
+/* Loads the pages of the rows in view (at most two), after every change of
+ * the rows, the scroll position or the layout, so that draw finds them. */
+static void prefetch(stacks *st)
+{
+	int rows = tui_list_visible_rows(&st->list);
+	size_t first = st->list.top, last, need[2];
+
+	if (st->count <= 0 || rows <= 0)
+		return;
+	last = first + (size_t)rows - 1;
+	if (last >= (size_t)st->count)
+		last = (size_t)st->count - 1;
+	need[0] = first - first % PAGE;
+	need[1] = last - last % PAGE;
+	for (int k = 0; k < 2; k++) {
+		int other = page_slot(st, need[1 - k]);
+
+		if (page_slot(st, need[k]) >= 0)
+			continue;
+		/* never evict the other page in view */
+		if (other >= 0 && need[0] != need[1])
+			page_load(st, &st->pages[1 - other], need[k]);
+		else
+			page_load(st, st->pages[0].used <= st->pages[1].used ? &st->pages[0]
+				  : &st->pages[1], need[k]);
+	}
 }
 
 /* The search index, built when filtering by text starts and again after
@@ -240,12 +281,12 @@ static void recount(stacks *st)
 	}
 	pages_invalidate(st);
 	hooks_load_broken(st);
-	st->gen = scr_generation();
 	if (st->text || st->detached_only)
 		st->list.empty_text = "Nothing matches; Esc clears the filter, D shows all again.";
 	else
 		st->list.empty_text = "No stacks or modules yet. Press n to create one.";
 	tui_list_set_count(&st->list, (size_t)st->count);
+	prefetch(st);
 }
 
 static void stacks_filter(void *arg, const char *text)
@@ -349,6 +390,7 @@ static void stacks_resize(tui_screen *s)
 	st->cw[4] = rest - st->cw[1] - st->cw[2] - st->cw[3];
 	r.y += 2, r.h -= 2;
 	tui_list_layout(&st->list, r);
+	prefetch(st);
 }
 
 static void draw_summary(stacks *st, WINDOW *w)
@@ -375,15 +417,11 @@ static void stacks_draw(tui_screen *s, WINDOW *w, bool full)
 	stacks *st = SCR_STATE(stacks, s);
 	int y = s->area.y + 1, cx = s->area.x + 2;
 
-	if (full && st->gen != scr_generation())
-		recount(st);
 	draw_summary(st, w);
 	if (full) {
 		tui_fill(w, y, s->area.x, s->area.w, tui_attr(TUI_MUTED));
-		for (int i = 0; i < NCOLS && cx < s->area.x + s->area.w; cx += st->cw[i] + 1, i++)
-			tui_put(w, y, cx, st->cw[i] < s->area.x + s->area.w - cx ? st->cw[i]
-				: s->area.x + s->area.w - cx, head[i], tui_attr(TUI_MUTED) | A_BOLD,
-				true);
+		scr_sort_header(w, y, cx, s->area.x + s->area.w - cx, head, st->cw,
+				st->cw[NCOLS - 1] ? NCOLS : NCOLS - 1, &st->sort);
 	}
 	tui_list_draw(&st->list, w, full, &st->cy, &st->cx);
 }
@@ -540,6 +578,48 @@ static tui_ret ask_delete(stacks *st, const srow *sel)
 	return d ? tui_push(d) : tui_redraw();
 }
 
+/* Where the stack kind/name is in the list now (one pass over the rows). */
+struct seek {
+	const char *kind, *name;
+	long at, found;
+};
+
+static int seek_row(const bb_stack *s, void *arg)
+{
+	struct seek *k = arg;
+
+	if (!strcmp(s->kind, k->kind) && !strcmp(s->name, k->name)) {
+		k->found = k->at;
+		return 1;
+	}
+	k->at++;
+	return 0;
+}
+
+static tui_ret sort_by(stacks *st, int action, const srow *sel)
+{
+	static const char *const names[] = {"Kind", "Name", "Space", "Integration", "Repository",
+					    "Branch"};
+	char *kind = sel ? util_strdup(sel->kind) : NULL, *name = sel ? util_strdup(sel->name) : NULL;
+	struct seek k = {kind, name, 0, -1};
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	scr_sort_key(&st->sort, action, BB_STACK_ORDERS);
+	stack_index_free(st->ix); /* it keeps the order it was built in */
+	st->ix = NULL;
+	recount(st);
+	filter_of(st, &f);
+	if (k.kind && k.name && (st->text && st->ix
+		? stack_index_each(st->ctx, st->ix, 0, 0, seek_row, &k, &err)
+		: stack_each(st->ctx, &f, seek_row, &k, &err)) == BB_OK && k.found >= 0)
+		tui_list_select(&st->list, (size_t)k.found);
+	free(kind);
+	free(name);
+	scr_sort_say(names, &st->sort);
+	return (tui_ret){TUI_R_FULL, 0, NULL};
+}
+
 static tui_ret stacks_action(stacks *st, int action)
 {
 	const srow *sel = st->count > 0 ? row_at(st, st->list.sel) : NULL;
@@ -581,6 +661,9 @@ static tui_ret stacks_action(stacks *st, int action)
 				tui_list_select(&st->list, st->list.sel + 1);
 		}
 		return tui_redraw();
+	case SCR_SORT:
+	case SCR_SORT_BACK:
+		return sort_by(st, action, sel);
 	case ACT_DETACHED:
 		st->detached_only = !st->detached_only;
 		recount(st);
@@ -601,11 +684,16 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	stacks *st = SCR_STATE(stacks, s);
 	enum tui_field_res r;
 
-	if (!st->list.filtering && ev->action >= TUI_ACT_APP)
-		return stacks_action(st, ev->action);
+	if (!st->list.filtering && ev->action >= TUI_ACT_APP) {
+		tui_ret ret = stacks_action(st, ev->action);
+
+		prefetch(st); /* a mark moves the selection on */
+		return ret;
+	}
 	if (!st->list.filtering && ev->action == SCR_FILTER)
 		index_ready(st); /* now, so that no keystroke waits for it */
 	r = tui_list_event(&st->list, ev);
+	prefetch(st);
 	if (r != TUI_FIELD_IGNORED)
 		return tui_redraw();
 	return tui_unhandled();
@@ -628,6 +716,30 @@ static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
 	if (action == ACT_TRIGGER)
 		return st->may_write;
 	return true;
+}
+
+/* Reads the rows again, keeping the selection on the same stack when it is
+ * still near (in the pages in view). */
+static void stacks_reload(tui_screen *s)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	const srow *r = st->count > 0 ? row_at(st, st->list.sel) : NULL;
+	char *kind = r ? util_strdup(r->kind) : NULL, *name = r ? util_strdup(r->name) : NULL;
+
+	recount(st);
+	for (int i = 0; kind && name && i < 2; i++) {
+		const spage *p = &st->pages[i];
+
+		for (size_t k = 0; p->valid && k < p->n; k++)
+			if (!strcmp(p->rows[k].kind, kind) && !strcmp(p->rows[k].name, name)) {
+				tui_list_select(&st->list, p->base + k);
+				i = 2;
+				break;
+			}
+	}
+	prefetch(st);
+	free(kind);
+	free(name);
 }
 
 static bool stacks_cursor(tui_screen *s, int *y, int *x)
@@ -661,6 +773,7 @@ static const tui_screen_ops stacks_ops = {
 	.destroy = stacks_destroy,
 	.cursor = stacks_cursor,
 	.allowed = stacks_allowed,
+	.reload = stacks_reload,
 };
 
 tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)

@@ -77,8 +77,16 @@ static void webhook_draw_table(webhook *h, WINDOW *win, int y, int x, int width,
 			 h->done, h->total);
 	else
 		snprintf(line, sizeof line, "%-40s %-15s %s", "Repository", "Webhook", "Last checked");
-	tui_put(win, y++, x, width, line, tui_attr(TUI_MUTED), true);
+	tui_put(win, y, x, width, line, tui_attr(TUI_MUTED), true);
 	rows--;
+	if (h->rep.n > (size_t)rows) { /* not all in view: where the selection is */
+		char pos[48];
+
+		tui_position_text(h->sel, h->rep.n, pos, sizeof pos);
+		tui_put(win, y, x + width - (int)strlen(pos), (int)strlen(pos), pos,
+			tui_attr(TUI_MUTED), false);
+	}
+	y++;
 	first = h->sel >= (size_t)rows ? h->sel - (size_t)rows + 1 : 0;
 	for (size_t i = first; i < h->rep.n && (int)(i - first) < rows; i++)
 		webhook_draw_row(win, y++, x, width, &h->rep.v[i], i == h->sel);

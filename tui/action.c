@@ -90,6 +90,10 @@ static const tui_action_def generic_actions[] = {
 	{TUI_ACT_NO, "no", "Answer no."},
 	{TUI_ACT_NEXT_FIELD, "next-field", "Move to the next field or button."},
 	{TUI_ACT_PREV_FIELD, "previous-field", "Move to the previous field or button."},
+	{TUI_ACT_RELOAD, "reload", "Read the shown data again now (it also reloads when it changes)."},
+	{TUI_ACT_SEARCH, "search", "Search the shown text."},
+	{TUI_ACT_SEARCH_NEXT, "search-next", "Go to the next match of the search."},
+	{TUI_ACT_SEARCH_PREV, "search-previous", "Go to the previous match of the search."},
 	{0, NULL, NULL}
 };
 

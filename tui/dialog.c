@@ -358,6 +358,11 @@ tui_screen *tui_dialog_typed(const char *title, const char *text, const char *wo
 /* ---- help overlay ------------------------------------------------------------------ */
 
 const tui_keydef tui_help_keys[] = {
+	{TUI_ACT_SEARCH, {'/'}, "search",
+	 "Search the help: type a word, Enter keeps it, Esc clears it.", true},
+	{TUI_ACT_SEARCH_NEXT, {'n'}, "next", "Go to the next line that matches the search.", false},
+	{TUI_ACT_SEARCH_PREV, {'N'}, "previous", "Go to the previous line that matches the search.",
+	 false},
 	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC, 'q', '?'}, "close", "Close the help.", true},
 	{0}
@@ -367,9 +372,9 @@ typedef struct help {
 	tui_screen screen;
 	char title[160];
 	char *text;
-	size_t starts[256], lens[256], nlines;
-	size_t top;
+	tui_pager pager;
 	tui_rect box;
+	int cy, cx;
 } help;
 
 static void help_layout(tui_screen *s)
@@ -377,51 +382,60 @@ static void help_layout(tui_screen *s)
 	help *h = s->data;
 
 	h->box = tui_center(s->area, s->area.h - 2, s->area.w - 4 < 76 ? s->area.w - 4 : 76);
-	h->nlines = tui_wrap(h->text, h->box.w - 4, h->starts, h->lens, 256);
-	if (h->nlines > 256)
-		h->nlines = 256;
-	if (h->top >= h->nlines)
-		h->top = 0;
 }
 
 static void help_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	help *h = s->data;
-	int rows = h->box.h - 2;
 
 	(void)full;
 	tui_box(w, h->box, h->title);
-	for (int i = 0; i < rows; i++) {
-		size_t l = h->top + (size_t)i;
-		char line[1024] = "";
-
-		if (l < h->nlines)
-			snprintf(line, sizeof(line), "%.*s", (int)h->lens[l], h->text + h->starts[l]);
-		tui_put(w, h->box.y + 1 + i, h->box.x + 2, h->box.w - 4, line,
-				tui_attr(TUI_NORMAL), true);
-	}
+	tui_pager_begin(&h->pager, h->box.w - 4, 0);
+	tui_pager_add(&h->pager, NULL, h->text, tui_attr(TUI_NORMAL));
+	tui_pager_draw(&h->pager, w, (tui_rect){h->box.y + 1, h->box.x + 2, h->box.h - 2,
+			h->box.w - 4}, &h->cy, &h->cx);
 }
 
 static tui_ret help_key(tui_screen *s, const tui_event *ev)
 {
 	help *h = s->data;
-	size_t rows = h->box.h > 2 ? (size_t)h->box.h - 2 : 1;
-	size_t last = h->nlines > rows ? h->nlines - rows : 0, top;
-
-	if (ev->action == TUI_ACT_BACK)
-		return tui_pop();
-	top = tui_scroll_to(ev->action, h->top, rows, last);
-	if (top != h->top) {
-		h->top = top;
+	if (h->pager.searching)
+		return tui_pager_event(&h->pager, ev) == TUI_FIELD_IGNORED ? tui_handled()
+			: tui_redraw();
+	switch (ev->action) {
+	case TUI_ACT_SEARCH:
+		tui_pager_search_open(&h->pager);
 		return tui_redraw();
+	case TUI_ACT_SEARCH_NEXT:
+	case TUI_ACT_SEARCH_PREV:
+		if (!tui_pager_find(&h->pager, ev->action == TUI_ACT_SEARCH_NEXT ? 1 : -1))
+			tui_message("No line matches the search; / changes it.", true);
+		return tui_redraw();
+	case TUI_ACT_BACK:
+		if (ev->key == TUI_K_ESC && h->pager.query[0]) {
+			h->pager.query[0] = '\0'; /* Esc first clears the search */
+			return tui_redraw();
+		}
+		return tui_pop();
+	default:
+		return tui_pager_event(&h->pager, ev) == TUI_FIELD_IGNORED ? tui_handled()
+			: tui_redraw();
 	}
-	return tui_handled();
+}
+
+static bool help_cursor(tui_screen *s, int *y, int *x)
+{
+	help *h = s->data;
+
+	*y = h->cy, *x = h->cx;
+	return h->pager.searching;
 }
 
 static void help_destroy(tui_screen *s)
 {
 	help *h = s->data;
 
+	tui_pager_destroy(&h->pager);
 	free(h->text);
 	free(h);
 }
@@ -431,6 +445,7 @@ static const tui_screen_ops help_ops = {
 	.key = help_key,
 	.resize = help_layout,
 	.destroy = help_destroy,
+	.cursor = help_cursor,
 };
 
 tui_screen *tui_help_screen(const char *title, const tui_keydef *table)
@@ -446,7 +461,8 @@ tui_screen *tui_help_screen_if(const char *title, const tui_keydef *table, tui_a
 	if (!h)
 		return NULL;
 	h->text = tui_keytable_help_if(table, allow, arg);
-	if (!h->text) {
+	if (!h->text || tui_pager_init(&h->pager) != 0) {
+		free(h->text);
 		free(h);
 		return NULL;
 	}

@@ -21,6 +21,7 @@ static const char *const special_names[] = {
 	[TUI_K_INSERT - TUI_K_SPECIAL] = "Insert",
 	[TUI_K_BACKTAB - TUI_K_SPECIAL] = "Shift-Tab",
 	[TUI_K_F1 - TUI_K_SPECIAL] = "F1",
+	[TUI_K_F5 - TUI_K_SPECIAL] = "F5",
 	[TUI_K_PASTE - TUI_K_SPECIAL] = "Paste",
 	[TUI_K_PASTE_BEGIN - TUI_K_SPECIAL] = "PasteBegin",
 	[TUI_K_PASTE_END - TUI_K_SPECIAL] = "PasteEnd",

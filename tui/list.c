@@ -1,6 +1,7 @@
 /* list.c - the virtual list (rows drawn by the app) and the choice list. */
 #include "tui.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int tui_list_init(tui_list *l, size_t count, tui_row_fn draw_row, void *arg)
@@ -23,11 +24,26 @@ static bool filter_shown(const tui_list *l)
 	return l->filtering || tui_field_value(&l->filter_field)[0] != '\0';
 }
 
+/* The last row of rect holds the filter line and the position ("12/30")
+ * whenever there is a filter or the rows do not all fit. */
+static bool footer_shown(const tui_list *l)
+{
+	return filter_shown(l) || (l->rect.h > 1 && l->count > (size_t)l->rect.h);
+}
+
 int tui_list_visible_rows(const tui_list *l)
 {
-	int rows = l->rect.h - (filter_shown(l) ? 1 : 0);
+	int rows = l->rect.h - (footer_shown(l) ? 1 : 0);
 
 	return rows > 0 ? rows : 0;
+}
+
+void tui_position_text(size_t sel, size_t count, char *out, size_t size)
+{
+	if (count == 0)
+		snprintf(out, size, "0/0");
+	else
+		snprintf(out, size, "%zu/%zu", sel + 1, count);
 }
 
 const char *tui_list_filter_text(const tui_list *l)
@@ -200,6 +216,38 @@ static void list_draw_all(tui_list *l, WINDOW *w)
 				tui_attr(TUI_MUTED), true);
 }
 
+/* The width the position takes at the right of the footer (0: all rows fit). */
+static int position_width(const tui_list *l)
+{
+	char pos[48];
+
+	if (l->count <= (size_t)tui_list_visible_rows(l))
+		return 0;
+	tui_position_text(l->sel, l->count, pos, sizeof pos);
+	return (int)strlen(pos) + 1;
+}
+
+/* The footer: the filter line on the left, the position on the right. */
+static void list_draw_footer(tui_list *l, WINDOW *w, int *cy, int *cx)
+{
+	int fy = l->rect.y + l->rect.h - 1, pw = position_width(l);
+	char pos[48];
+
+	if (!footer_shown(l))
+		return;
+	tui_fill(w, fy, l->rect.x, l->rect.w, tui_attr(TUI_NORMAL));
+	if (filter_shown(l)) {
+		tui_put(w, fy, l->rect.x, 1, "/", tui_attr(TUI_HINT_KEY), false);
+		tui_field_draw(&l->filter_field, w, fy, l->rect.x + 1, l->rect.w - 1 - pw,
+				l->filtering, cy, cx);
+	}
+	if (pw && pw < l->rect.w) {
+		tui_position_text(l->sel, l->count, pos, sizeof pos);
+		tui_put(w, fy, l->rect.x + l->rect.w - pw + 1, pw - 1, pos, tui_attr(TUI_MUTED),
+				false);
+	}
+}
+
 void tui_list_draw(tui_list *l, WINDOW *w, bool full, int *cy, int *cx)
 {
 	int fy = l->rect.y + l->rect.h - 1;
@@ -208,19 +256,16 @@ void tui_list_draw(tui_list *l, WINDOW *w, bool full, int *cy, int *cx)
 	if (full || !l->drawn || l->all_dirty || l->top != l->drawn_top
 			|| l->count != l->drawn_count) {
 		list_draw_all(l, w);
-		if (filter_shown(l)) {
-			tui_put(w, fy, l->rect.x, 1, "/", tui_attr(TUI_HINT_KEY), false);
-			tui_field_draw(&l->filter_field, w, fy, l->rect.x + 1, l->rect.w - 1,
-					l->filtering, cy, cx);
-		}
+		list_draw_footer(l, w, cy, cx);
 	} else if (l->sel != l->drawn_sel) {
-		/* a selection move: only the two rows that changed */
+		/* a selection move: only the two rows that changed, and the position */
 		list_draw_row(l, w, l->drawn_sel);
 		list_draw_row(l, w, l->sel);
+		list_draw_footer(l, w, cy, cx);
 	}
 	if (l->filtering && filter_shown(l))
-		tui_field_draw(&l->filter_field, w, fy, l->rect.x + 1, l->rect.w - 1,
-				true, cy, cx);
+		tui_field_draw(&l->filter_field, w, fy, l->rect.x + 1,
+				l->rect.w - 1 - position_width(l), true, cy, cx);
 	else if (cy && cx) {
 		*cy = l->rect.y + (int)(l->sel - l->top);
 		*cx = l->rect.x;
@@ -273,13 +318,19 @@ enum tui_field_res tui_choice_event(tui_choice *c, const tui_event *ev)
 	}
 }
 
-void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,
+void tui_choice_draw(tui_choice *c, WINDOW *w, tui_rect r, bool focused,
 		int *cy, int *cx)
 {
 	char line[512];
-	int y = 0;
+	int y = 0, rows = r.h;
+	bool scrolls = r.h > 1 && c->n > (size_t)r.h;
 
-	for (size_t i = 0; i < c->n && y < r.h; i++, y++) {
+	/* more choices than rows: the last row says where the selection is and
+	 * the rows follow it */
+	if (scrolls)
+		rows = r.h - 1;
+	c->top = scrolls ? tui_list_scroll(c->top, c->sel, c->n, rows) : 0;
+	for (size_t i = c->top; i < c->n && y < rows; i++, y++) {
 		const tui_choice_item *it = &c->items[i];
 		bool sel = i == c->sel;
 		tui_role role = sel && focused ? TUI_SELECTED : it->disabled ? TUI_DISABLED : TUI_NORMAL;
@@ -295,6 +346,11 @@ void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,
 	}
 	for (; y < r.h; y++)
 		tui_fill(w, r.y + y, r.x, r.w, tui_attr(TUI_NORMAL));
+	if (scrolls) {
+		tui_position_text(c->sel, c->n, line, sizeof line);
+		tui_put(w, r.y + r.h - 1, r.x, r.w, line, tui_attr(TUI_MUTED), false);
+		return;
+	}
 	if (c->sel < c->n && c->items[c->sel].help && (int)c->n + 1 < r.h)
 		tui_put(w, r.y + (int)c->n + 1, r.x, r.w, c->items[c->sel].help,
 				tui_attr(TUI_MUTED), true);

@@ -204,10 +204,46 @@ static void push_screen(tui_screen *s)
 	loop.need_full = true;
 }
 
+void tui_reload_all(void)
+{
+	for (int i = 0; i < loop.depth; i++)
+		loop.stack[i]->stale = true;
+	loop.need_full = true;
+}
+
+/* The first screen drawn: the top one and the screens below its overlays. */
+static int base_index(void)
+{
+	int base = loop.depth - 1;
+
+	while (base > 0 && loop.stack[base]->overlay)
+		base--;
+	return base < 0 ? 0 : base;
+}
+
+/* Refreshes the stale screens in view (before they are drawn). */
+static void refresh_visible(void)
+{
+	for (int i = base_index(); i < loop.depth; i++) {
+		tui_screen *s = loop.stack[i];
+
+		if (!s->stale)
+			continue;
+		s->stale = false;
+		if (s->ops->reload) {
+			s->ops->reload(s);
+			loop.need_full = true;
+		}
+	}
+}
+
 static void apply(tui_ret r)
 {
 	for (unsigned i = 0; i < r.pop && loop.depth > 0; i++)
 		destroy_screen(loop.stack[--loop.depth]);
+	/* a screen back on top shows what is true now, not what was when it was left */
+	for (int i = 0; r.pop && i < loop.depth; i++)
+		loop.stack[i]->stale = true;
 	if (r.push)
 		push_screen(r.push);
 	if (r.flags & TUI_R_QUIT || loop.depth == 0)
@@ -239,6 +275,10 @@ static void default_action(tui_screen *s, int action)
 	case TUI_ACT_QUIT:
 		apply(tui_quit());
 		break;
+	case TUI_ACT_RELOAD:
+		tui_reload_all();
+		clearok(curscr, TRUE); /* and repaint every cell, as Ctrl-L does elsewhere */
+		break;
 	default:
 		break;
 	}
@@ -260,7 +300,7 @@ static void draw_frame_title(int cols)
 
 /* A message too long for one row grows upwards over the bottom of the screen
  * (at most MESSAGE_MAX_LINES rows): a sentence cut short says nothing. */
-#define MESSAGE_MAX_LINES 3
+#define MESSAGE_MAX_LINES 6
 
 static void draw_message(int cols, int rows)
 {
@@ -315,10 +355,8 @@ static void draw_too_small(int cols, int rows)
 
 static void draw_all(int cols, int rows)
 {
-	int base = loop.depth - 1;
+	int base = base_index();
 
-	while (base > 0 && loop.stack[base]->overlay)
-		base--;
 	werase(stdscr);
 	draw_frame_title(cols);
 	if (loop.depth && loop.stack[base]->overlay)
@@ -361,6 +399,8 @@ static void render(void)
 		loop.need_full = true;
 	}
 	loop.too_small = cols < tui_term_min_cols() || rows < tui_term_min_rows();
+	if (!loop.too_small)
+		refresh_visible();
 	if (loop.too_small) {
 		if (loop.need_full || loop.need_draw)
 			draw_too_small(cols, rows);

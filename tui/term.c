@@ -447,6 +447,7 @@ static tui_key function_key(int code)
 	case KEY_BTAB: return TUI_K_BACKTAB;
 	case KEY_ENTER: return TUI_K_ENTER;
 	case KEY_F(1): return TUI_K_F1;
+	case KEY_F(5): return TUI_K_F5;
 	case KEY_RESIZE: return TUI_K_RESIZE;
 	case KEY_MOUSE: return TUI_K_MOUSE;
 	case TUI_KEYCODE_PASTE_BEGIN: return TUI_K_PASTE_BEGIN;

@@ -120,6 +120,12 @@ typedef struct tui_screen_ops {
 	 * reason without calling key(). Return true while a text input has the
 	 * keys (letters are text then). Optional: NULL allows everything. */
 	bool (*allowed)(tui_screen *s, int action, char *why, size_t whylen);
+	/* Reads again everything the screen shows (draw never reads the
+	 * database): called before the screen is drawn when it is stale, that is
+	 * when it comes back to the top, after tui_reload_all (a change made here
+	 * or by another process, the reload keys). Keep the selection on the same
+	 * item. Optional. */
+	void (*reload)(tui_screen *s);
 } tui_screen_ops;
 
 struct tui_screen {
@@ -133,6 +139,7 @@ struct tui_screen {
 	 * screen, the rows between the title line and the message line; for an
 	 * overlay, the whole terminal (the overlay centres its box in it). */
 	tui_rect area;
+	bool stale;             /* ops->reload runs before the next draw */
 };
 
 /* ---- terminal and loop --------------------------------------------------- */
@@ -186,6 +193,10 @@ void tui_unwatch_fd(int fd);
 typedef tui_ret (*tui_timer_fn)(void *arg);
 int tui_timer_add(int ms, bool repeat, tui_timer_fn cb, void *arg);
 void tui_timer_cancel(int id);
+
+/* Marks every screen stale: the ones in view are refreshed and drawn again
+ * at the next frame, the others when they come back into view. */
+void tui_reload_all(void);
 
 /* Milliseconds from a monotonic clock. */
 int64_t tui_now_ms(void);
@@ -250,6 +261,7 @@ tui_rect tui_center(tui_rect outer, int h, int w);
 
 #include "tui_field.h"
 #include "tui_list.h"
+#include "tui_pager.h"
 #include "tui_dialog.h"
 #include "tui_clip.h"
 

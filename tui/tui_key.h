@@ -38,6 +38,7 @@ enum {
 	TUI_K_INSERT,
 	TUI_K_BACKTAB, /* Shift-Tab */
 	TUI_K_F1,
+	TUI_K_F5,
 	TUI_K_PASTE,  /* a bracketed paste: the text is in tui_event.text */
 	TUI_K_PASTE_BEGIN, /* markers, only seen by tui_paste_feed */
 	TUI_K_PASTE_END,
@@ -76,6 +77,10 @@ enum {
 	TUI_ACT_NO,         /* no */
 	TUI_ACT_NEXT_FIELD, /* next-field */
 	TUI_ACT_PREV_FIELD, /* previous-field */
+	TUI_ACT_RELOAD,     /* reload: the loop reloads every screen's data (tui_reload_all) */
+	TUI_ACT_SEARCH,     /* search: open the search line of a pager */
+	TUI_ACT_SEARCH_NEXT, /* search-next */
+	TUI_ACT_SEARCH_PREV, /* search-previous */
 	TUI_ACT_GENERIC_END,
 	/* A click (mouse button 1), sent by the loop itself: not a key, no name.
 	 * tui_event says where and on which widget. The wheel arrives as
@@ -89,6 +94,13 @@ enum {
 	TUI_ACT_TEXT = 98,
 	TUI_ACT_APP = 100
 };
+
+/* True for the movement actions (up, down, pages, first, last) that lists,
+ * pagers and scrolling text react to. */
+static inline bool tui_action_moves(int action)
+{
+	return action >= TUI_ACT_UP && action <= TUI_ACT_LAST;
+}
 
 #define TUI_KEYS_PER_DEF 4
 

@@ -7,7 +7,8 @@
  * screen's table): move-up/down, page-up/down, first, last, and filter opens a
  * filter line whose text goes to the app's filter hook on every change (the
  * app recomputes its rows and calls tui_list_set_count). Esc in the filter
- * line clears it, Enter keeps it and returns to the list. */
+ * line clears it, Enter keeps it and returns to the list. When the rows do not
+ * all fit, the last row shows the position of the selection ("12/30"). */
 #include "tui.h"
 #ifndef TUI_LIST_H
 #define TUI_LIST_H
@@ -54,6 +55,9 @@ int tui_list_visible_rows(const tui_list *l);
 /* The filter text ("" when none). */
 const char *tui_list_filter_text(const tui_list *l);
 
+/* "12/30": the 0-based row sel of count as people count it. */
+void tui_position_text(size_t sel, size_t count, char *out, size_t size);
+
 /* Pure scrolling math, exposed for tests: the new top so that sel is visible
  * in `rows` rows, moving as little as possible from top. */
 size_t tui_list_scroll(size_t top, size_t sel, size_t count, int rows);
@@ -84,6 +88,7 @@ typedef struct tui_choice {
 	const tui_choice_item *items;
 	size_t n;
 	size_t sel;
+	size_t top;  /* first choice shown when they do not all fit (set by draw) */
 } tui_choice;
 
 /* move-up/move-down go to the next enabled item (disabled ones are skipped;
@@ -91,8 +96,10 @@ typedef struct tui_choice {
  * TUI_FIELD_SUBMIT, on a disabled one (the initial selection may be one)
  * TUI_FIELD_REFUSED. */
 enum tui_field_res tui_choice_event(tui_choice *c, const tui_event *ev);
-/* "(*) label" / "( ) label", disabled items dimmed with " - reason". */
-void tui_choice_draw(const tui_choice *c, WINDOW *w, tui_rect r, bool focused,
+/* "(*) label" / "( ) label", disabled items dimmed with " - reason". When
+ * the choices do not fit in r, the rows scroll with the selection and the
+ * last row shows its position ("12/30"). */
+void tui_choice_draw(tui_choice *c, WINDOW *w, tui_rect r, bool focused,
 		int *cy, int *cx);
 
 #endif

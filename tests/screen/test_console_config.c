@@ -41,8 +41,8 @@ static void a_binding_takes_effect_and_shows(void **state)
 	WAIT(v, "Prod BB");
 	assert_true(vt_wait_row(v, 23, "Enter open  x new  d delete", WAIT_MS));
 	con_type(v, "?", NULL);
-	WAIT(v, "x/n     Create an integration with the setup wizard.");
-	WAIT(v, "Q/q     Quit the console.");
+	WAIT(v, "x/n        Create an integration with the setup wizard.");
+	WAIT(v, "Q/q        Quit the console.");
 	con_type(v, NULL, "Esc");
 	GONE(v, "Help: ");
 	con_type(v, "x", NULL);

@@ -152,6 +152,52 @@ static void deliveries_screen_follows_filters_and_opens_one(void **state)
 	con_quit(v);
 }
 
+/* The row the first text is on, or -1. */
+static int row_with(vt *v, const char *text)
+{
+	for (int r = 0; r < vt_rows(v); r++) {
+		char *row = vt_row(v, r);
+		bool here = row && strstr(row, text);
+
+		free(row);
+		if (here)
+			return r;
+	}
+	return -1;
+}
+
+/* Both texts are shown, the first on a row above the second. */
+static bool above(vt *v, const char *first, const char *second)
+{
+	int a = row_with(v, first), b = row_with(v, second);
+
+	return a >= 0 && b >= 0 && a < b;
+}
+
+static void deliveries_sort_by_column(void **state)
+{
+	world *w = *state;
+	int r;
+	vt *v;
+
+	push(w, "uuid-bad-4", "not-the-secret", 401);
+	push(w, "uuid-good-4", w->secret, 202);
+	v = open_details(w, "alice", 80, 24);
+	con_type(v, "l", NULL);
+	WAIT(v, "Received v");                 /* newest first */
+	EVENTUALLY(v, above(v, "accepted", "rejected: bad"));
+	EVENTUALLY(v, (r = row_with(v, "accepted")) >= 0 && vt_cell_at(v, r, 0).reverse);
+	con_type(v, "<", NULL);                /* oldest first */
+	WAIT(v, "Received ^");
+	EVENTUALLY(v, above(v, "rejected: bad", "accepted"));
+	/* the selection stayed on the delivery it was on */
+	EVENTUALLY(v, (r = row_with(v, "accepted")) >= 0 && vt_cell_at(v, r, 0).reverse);
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Prod BB");
+	con_type(v, NULL, "Esc");
+	con_quit(v);
+}
+
 static void troubleshooting_reads_the_deliveries(void **state)
 {
 	world *w = *state;
@@ -216,6 +262,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(details_show_the_last_delivery_and_the_day, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(deliveries_sort_by_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(deliveries_screen_follows_filters_and_opens_one,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(troubleshooting_reads_the_deliveries, setup,

@@ -169,7 +169,8 @@ static void integration_screens(const sizes *t, vt *v)
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Bitbucket Cloud integrations");
 	con_type(v, "a", NULL);
-	WAIT(v, "Audit log (newest first)");
+	WAIT(v, "Audit log");
+	WAIT(v, "When v");
 	shot(t, v, "sizes_audit");
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Bitbucket Cloud integrations");
