@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include <cJSON.h>
 
 #include "draft.h"
+#include "intform.h"
 #include "scr.h"
 #include "verify.h"
 #include "space.h"
@@ -27,9 +27,9 @@ typedef struct wizard {
 	int step;
 	int focus;                  /* widget index, then Back, then Next */
 	bool tried[ST_COUNT];       /* Next was attempted: show the reason even if empty */
-	tui_field name, email, token, desc;
+	tui_field name;
+	intform f;                  /* email, token, labels, description */
 	tui_field expires;          /* on the token step: the date the token expires */
-	tui_tags labels;
 	tui_choice type;            /* 0 default, 1 space */
 	tui_choice_item type_items[2];
 	char default_why[BB_MSG_MAX];
@@ -37,7 +37,7 @@ typedef struct wizard {
 	tui_choice_item *space_items;
 	bb_space *spaces;
 	size_t nspaces;
-	char why[ST_COUNT][BB_MSG_MAX]; /* validator sentences, per step */
+	char name_why[BB_MSG_MAX];  /* the name validator's sentence */
 	char expires_why[BB_MSG_MAX];
 	char title[96];
 	int cy, cx;
@@ -111,35 +111,20 @@ static const char *check_name(void *arg, const char *v)
 	char holder[256], slug[256];
 
 	if (validate_name(v, &err) != BB_OK) {
-		snprintf(w->why[ST_NAME], BB_MSG_MAX, "%s", err.msg);
-		return w->why[ST_NAME];
+		snprintf(w->name_why, BB_MSG_MAX, "%s", err.msg);
+		return w->name_why;
 	}
 	if (integration_slug_taken(scr_ctx(), v, holder, sizeof holder)) {
 		char q[BB_QUOTE_SIZE];
 
 		validate_slugify(v, slug, sizeof slug);
 		validate_quote(holder, q, sizeof q);
-		snprintf(w->why[ST_NAME], BB_MSG_MAX, "The id %s is taken by integration %s; "
+		snprintf(w->name_why, BB_MSG_MAX, "The id %s is taken by integration %s; "
 			 "choose another name.", slug, q);
-		return w->why[ST_NAME];
+		return w->name_why;
 	}
 	return NULL;
 }
-
-#define CORE_CHECK(fn, step)                                                  \
-	static const char *fn##_check(void *arg, const char *v)               \
-	{                                                                     \
-		wizard *w = arg;                                              \
-		bb_err err = {0};                                             \
-		if (fn(v, &err) == BB_OK)                                     \
-			return NULL;                                          \
-		snprintf(w->why[step], BB_MSG_MAX, "%s", err.msg);           \
-		return w->why[step];                                          \
-	}
-CORE_CHECK(validate_email, ST_EMAIL)
-CORE_CHECK(validate_token, ST_TOKEN)
-CORE_CHECK(validate_label, ST_LABELS)
-CORE_CHECK(validate_description, ST_DESC)
 
 /* The expiry date is optional; when typed, core says whether it is a date. */
 static const char *check_expires(void *arg, const char *v)
@@ -159,13 +144,6 @@ static enum tui_filter_res expires_filter(void *arg, wchar_t ch)
 {
 	(void)arg;
 	return (ch >= '0' && ch <= '9') || ch == '-' ? TUI_FILTER_ACCEPT : TUI_FILTER_REFUSE;
-}
-
-/* A pasted token often ends with a newline: drop whitespace silently. */
-static enum tui_filter_res token_filter(void *arg, wchar_t ch)
-{
-	(void)arg;
-	return iswspace((wint_t)ch) || ch < 0x20 ? TUI_FILTER_DROP : TUI_FILTER_ACCEPT;
 }
 
 /* ---- step state ------------------------------------------------------------ */
@@ -198,14 +176,14 @@ static const char *step_reason(wizard *w)
 			return w->type.items[w->type.sel].disabled;
 		return NULL;
 	case ST_EMAIL:
-		return tui_field_check(&w->email);
+		return tui_field_check(&w->f.email);
 	case ST_TOKEN:
-		return tui_field_check(&w->token) ? tui_field_check(&w->token)
+		return tui_field_check(&w->f.token) ? tui_field_check(&w->f.token)
 						  : tui_field_check(&w->expires);
 	case ST_LABELS:
-		return tui_field_value(&w->labels.input)[0] ? w->labels.reason : NULL;
+		return tui_field_value(&w->f.labels.input)[0] ? w->f.labels.reason : NULL;
 	case ST_DESC:
-		return tui_field_check(&w->desc);
+		return tui_field_check(&w->f.desc);
 	default:
 		return NULL;
 	}
@@ -223,8 +201,8 @@ static void set_step(wizard *w, int step)
 
 static bool has_input(const wizard *w)
 {
-	return w->name.len || w->email.len || w->token.len || w->desc.len || w->labels.n ||
-	       w->labels.input.len;
+	return w->name.len || w->f.email.len || w->f.token.len || w->f.desc.len || w->f.labels.n ||
+	       w->f.labels.input.len;
 }
 
 /* ---- drafts: everything but the token ----------------------------------------- */
@@ -239,13 +217,13 @@ static char *draft_json(const wizard *w)
 	cJSON_AddStringToObject(o, "type", is_space_type(w) ? "space" : "default");
 	if (w->nspaces)
 		cJSON_AddStringToObject(o, "space", w->spaces[w->space.sel].name);
-	cJSON_AddStringToObject(o, "email", tui_field_value(&w->email));
+	cJSON_AddStringToObject(o, "email", tui_field_value(&w->f.email));
 	cJSON_AddStringToObject(o, "token_expires", tui_field_value(&w->expires));
-	for (size_t i = 0; i < w->labels.n; i++)
-		cJSON_AddItemToArray(labels, cJSON_CreateString(w->labels.tags[i]));
+	for (size_t i = 0; i < w->f.labels.n; i++)
+		cJSON_AddItemToArray(labels, cJSON_CreateString(w->f.labels.tags[i]));
 	cJSON_AddItemToObject(o, "labels", labels);
-	cJSON_AddStringToObject(o, "label_input", tui_field_value(&w->labels.input));
-	cJSON_AddStringToObject(o, "description", tui_field_value(&w->desc));
+	cJSON_AddStringToObject(o, "label_input", tui_field_value(&w->f.labels.input));
+	cJSON_AddStringToObject(o, "description", tui_field_value(&w->f.desc));
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
@@ -278,13 +256,13 @@ static void load_draft(wizard *w, const char *json)
 	if (!o)
 		return;
 	tui_field_set(&w->name, jstr(o, "name"));
-	tui_field_set(&w->email, jstr(o, "email"));
+	tui_field_set(&w->f.email, jstr(o, "email"));
 	tui_field_set(&w->expires, jstr(o, "token_expires"));
-	tui_field_set(&w->desc, jstr(o, "description"));
-	tui_field_set(&w->labels.input, jstr(o, "label_input"));
+	tui_field_set(&w->f.desc, jstr(o, "description"));
+	tui_field_set(&w->f.labels.input, jstr(o, "label_input"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "labels"))
 		if (cJSON_IsString(v))
-			tui_tags_add(&w->labels, v->valuestring);
+			tui_tags_add(&w->f.labels, v->valuestring);
 	w->type.sel = strcmp(jstr(o, "type"), "space") == 0;
 	space = jstr(o, "space");
 	for (size_t i = 0; i < w->nspaces; i++)
@@ -326,7 +304,7 @@ static void draw_token(wizard *w, WINDOW *win, int y, int x, int width)
 	int buttons = w->s.area.y + w->s.area.h - 2, help;
 	bool focus = w->focus == 1;
 
-	draw_line_step(w, win, y, x, width, &w->token, "API token (hidden; paste allowed):");
+	draw_line_step(w, win, y, x, width, &w->f.token, "API token (hidden; paste allowed):");
 	tui_put(win, y + 4, x, width, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD, true);
 	tui_field_draw(&w->expires, win, y + 5, x, 12, focus, focus ? &w->cy : NULL,
 		       focus ? &w->cx : NULL);
@@ -386,18 +364,18 @@ static void draw_type(wizard *w, WINDOW *win, int y, int x, int width)
 
 static void draw_labels(wizard *w, WINDOW *win, int y, int x, int width)
 {
-	const char *why = w->labels.reason;
-	const char *input = tui_field_value(&w->labels.input);
+	const char *why = w->f.labels.reason;
+	const char *input = tui_field_value(&w->f.labels.input);
 
 	tui_put(win, y, x, width, "Labels (optional): type one and press Enter to add it.",
 		A_BOLD, true);
 	tui_put(win, y + 1, x, width, "Enter on an empty input goes on; Backspace removes the "
 		"last label.", tui_attr(TUI_MUTED), true);
-	tui_tags_draw(&w->labels, win, (tui_rect){y + 2, x, 4, width}, w->focus == 0, &w->cy,
+	tui_tags_draw(&w->f.labels, win, (tui_rect){y + 2, x, 4, width}, w->focus == 0, &w->cy,
 		      &w->cx);
 	w->cursor = w->focus == 0;
-	if (why && *input && validate_label_check(w, input))
-		why = w->why[ST_LABELS];
+	if (why && *input && tui_field_check(&w->f.labels.input))
+		why = tui_field_check(&w->f.labels.input);
 	if (why)
 		scr_wrap(win, y + 6, x, width, 3, why, tui_attr(TUI_ERROR));
 }
@@ -408,10 +386,10 @@ static void draw_desc(wizard *w, WINDOW *win, int y, int x, int width)
 
 	tui_put(win, y, x, width, "Description (optional, Markdown). Ctrl-D finishes.", A_BOLD,
 		true);
-	tui_area_draw(&w->desc, win, (tui_rect){y + 1, x, h < 2 ? 2 : h, width}, w->focus == 0,
+	tui_area_draw(&w->f.desc, win, (tui_rect){y + 1, x, h < 2 ? 2 : h, width}, w->focus == 0,
 		      &w->cy, &w->cx);
 	w->cursor = w->focus == 0;
-	draw_reason(w, win, y + 1 + (h < 2 ? 2 : h), x, width, tui_field_check(&w->desc), true);
+	draw_reason(w, win, y + 1 + (h < 2 ? 2 : h), x, width, tui_field_check(&w->f.desc), true);
 }
 
 static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
@@ -423,8 +401,8 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 
 	validate_slugify(name, slug, sizeof slug);
 	integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
-	scr_join(&(bb_strlist){w->labels.tags, w->labels.n}, labels, sizeof labels);
-	scr_mask(w->token.len, 12, mask, sizeof mask);
+	scr_join(&(bb_strlist){w->f.labels.tags, w->f.labels.n}, labels, sizeof labels);
+	scr_mask(w->f.token.len, 12, mask, sizeof mask);
 	scr_pair(win, y, x, width, "Name", name, A_BOLD);
 	scr_pair(win, y + 1, x, width, "Id (slug)", slug, 0);
 	tui_put(win, y + 2, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
@@ -433,7 +411,7 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 	scr_pair(win, y + 3, x, width, "Type", is_space_type(w) ? "space" : "default", 0);
 	scr_pair(win, y + 4, x, width, "Space",
 		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
-	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->email), 0);
+	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->f.email), 0);
 	if (w->expires.len)
 		snprintf(mask + strlen(mask), sizeof mask - strlen(mask), "  (expires %s)",
 			 tui_field_value(&w->expires));
@@ -441,10 +419,10 @@ static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
 	vrows = verify_draw(&w->verify, win, y + 7, x + 14, width - 14, 2);
 	y += vrows;
 	rows -= vrows;
-	scr_pair(win, y + 7, x, width, "Labels", w->labels.n ? labels : "(none)", 0);
+	scr_pair(win, y + 7, x, width, "Labels", w->f.labels.n ? labels : "(none)", 0);
 	tui_put(win, y + 8, x, width, "Description", tui_attr(TUI_MUTED), true);
 	scr_wrap(win, y + 9, x + 2, width - 2, rows - 9 > 0 ? rows - 9 : 0,
-		 w->desc.len ? tui_field_value(&w->desc) : "(none)", 0);
+		 w->f.desc.len ? tui_field_value(&w->f.desc) : "(none)", 0);
 	free(endpoint);
 	w->cursor = false;
 }
@@ -475,7 +453,7 @@ static void wizard_draw(tui_screen *s, WINDOW *win, bool full)
 	case ST_NAME: draw_name(w, win, y, x, width); break;
 	case ST_TYPE: draw_type(w, win, y, x, width); break;
 	case ST_EMAIL:
-		draw_line_step(w, win, y, x, width, &w->email,
+		draw_line_step(w, win, y, x, width, &w->f.email,
 			       "Atlassian account email (Bitbucket's API user name):");
 		break;
 	case ST_TOKEN: draw_token(w, win, y, x, width); break;
@@ -531,16 +509,16 @@ static tui_ret wizard_create(wizard *w)
 		.name = tui_field_value(&w->name),
 		.is_default = !is_space_type(w),
 		.space = is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : NULL,
-		.email = tui_field_value(&w->email),
-		.token = tui_field_value(&w->token),
+		.email = tui_field_value(&w->f.email),
+		.token = tui_field_value(&w->f.token),
 		.labels = &labels,
-		.description = tui_field_value(&w->desc),
+		.description = tui_field_value(&w->f.desc),
 	};
 	tui_screen *next;
 	char msg[BB_MSG_MAX];
 
-	for (size_t i = 0; i < w->labels.n; i++)
-		strlist_push(&labels, w->labels.tags[i]);
+	for (size_t i = 0; i < w->f.labels.n; i++)
+		strlist_push(&labels, w->f.labels.tags[i]);
 	if (integration_create(scr_ctx(), &in, &out, &err) != BB_OK) {
 		strlist_free(&labels);
 		scr_error(&err);
@@ -569,13 +547,13 @@ static tui_ret wizard_create(wizard *w)
 static tui_ret try_next(wizard *w)
 {
 	const char *why;
-	const char *input = tui_field_value(&w->labels.input);
+	const char *input = tui_field_value(&w->f.labels.input);
 
 	w->tried[w->step] = true;
 	if (w->step == ST_LABELS && *input) {
-		if (tui_tags_add(&w->labels, input) < 0)
+		if (tui_tags_add(&w->f.labels, input) < 0)
 			return tui_redraw();
-		tui_field_set(&w->labels.input, "");
+		tui_field_set(&w->f.labels.input, "");
 	}
 	if ((why = step_reason(w))) {
 		tui_message("Not yet: the reason is shown above; fix it to go on.", true);
@@ -584,7 +562,7 @@ static tui_ret try_next(wizard *w)
 	if (w->step == ST_REVIEW)
 		return wizard_create(w);
 	if (w->step == ST_TOKEN) /* a failure shows on the review; it never blocks */
-		verify_start(&w->verify, tui_field_value(&w->email), tui_field_value(&w->token),
+		verify_start(&w->verify, tui_field_value(&w->f.email), tui_field_value(&w->f.token),
 			     NULL);
 	set_step(w, w->step + 1);
 	if (w->step == ST_REVIEW)
@@ -611,8 +589,7 @@ static tui_ret field_result(wizard *w, enum tui_field_res r)
 		return try_next(w);
 	case TUI_FIELD_IGNORED:
 		return tui_unhandled();
-	default:
-		tui_message(NULL, false);
+	default: /* the loop cleared the message line before this key */
 		return tui_redraw();
 	}
 }
@@ -640,7 +617,7 @@ static tui_ret token_key(wizard *w, const tui_event *ev)
 	enum tui_field_res r;
 
 	if (w->focus == 0)
-		return field_result(w, tui_field_event(&w->token, ev));
+		return field_result(w, tui_field_event(&w->f.token, ev));
 	r = tui_field_event(&w->expires, ev);
 	if (r == TUI_FIELD_REFUSED) {
 		tui_message("The expiry date takes digits and '-' only, like 2027-03-31; that "
@@ -653,16 +630,16 @@ static tui_ret token_key(wizard *w, const tui_event *ev)
 static tui_ret widget_key(wizard *w, const tui_event *ev)
 {
 	switch (w->step) {
-	case ST_NAME: return field_result(w, tui_field_event(&w->name, ev));
+	case ST_NAME: return field_result(w, intform_field_event(&w->name, ev));
 	case ST_TYPE: return choice_key(w, ev);
-	case ST_EMAIL: return field_result(w, tui_field_event(&w->email, ev));
+	case ST_EMAIL: return field_result(w, intform_field_event(&w->f.email, ev));
 	case ST_TOKEN: return token_key(w, ev);
 	case ST_LABELS: {
-		enum tui_field_res r = tui_tags_event(&w->labels, ev);
+		enum tui_field_res r = intform_tags_event(&w->f.labels, ev);
 
 		return r == TUI_FIELD_REFUSED ? tui_redraw() : field_result(w, r);
 	}
-	default: return field_result(w, tui_field_event(&w->desc, ev));
+	default: return field_result(w, intform_field_event(&w->f.desc, ev));
 	}
 }
 
@@ -699,7 +676,7 @@ static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 {
 	wizard *w = SCR_STATE(wizard, s);
 
-	if (ev->key == TUI_K_ESC && !(w->step == ST_LABELS && w->labels.sel >= 0))
+	if (ev->key == TUI_K_ESC && !(w->step == ST_LABELS && w->f.labels.sel >= 0))
 		return go_back(w);
 	if (ev->key == TUI_K_TAB || ev->key == TUI_K_BACKTAB) {
 		move_focus(w, ev->key == TUI_K_TAB ? 1 : -1);
@@ -721,11 +698,8 @@ static void wizard_destroy(tui_screen *s)
 	tui_on_hangup(NULL, NULL);
 	verify_destroy(&w->verify);
 	tui_field_destroy(&w->name);
-	tui_field_destroy(&w->email);
-	tui_field_destroy(&w->token); /* wipes the token */
+	intform_destroy(&w->f); /* wipes the token */
 	tui_field_destroy(&w->expires);
-	tui_field_destroy(&w->desc);
-	tui_tags_destroy(&w->labels);
 	free(w->space_items);
 	space_list_free(w->spaces, w->nspaces);
 	free(w);
@@ -740,19 +714,13 @@ static const tui_screen_ops wizard_ops = {
 
 static int init_fields(wizard *w)
 {
-	if (tui_field_init(&w->name, 0) || tui_field_init(&w->email, 0) ||
-	    tui_field_init(&w->token, TUI_FIELD_MASKED) || tui_field_init(&w->expires, 0) ||
-	    tui_field_init(&w->desc, TUI_FIELD_MULTILINE) || tui_tags_init(&w->labels, BB_LABELS_MAX))
+	if (tui_field_init(&w->name, 0) || tui_field_init(&w->expires, 0) ||
+	    intform_init(&w->f, false))
 		return -1;
 	w->expires.max_len = 10;
 	w->expires.validate = check_expires, w->expires.arg = w;
 	w->expires.filter = expires_filter;
 	w->name.validate = check_name, w->name.arg = w;
-	w->email.validate = validate_email_check, w->email.arg = w;
-	w->token.validate = validate_token_check, w->token.arg = w;
-	w->token.filter = token_filter;
-	w->desc.validate = validate_description_check, w->desc.arg = w;
-	w->labels.input.validate = validate_label_check, w->labels.input.arg = w;
 	return 0;
 }
 
