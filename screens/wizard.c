@@ -12,6 +12,7 @@
 
 #include "draft.h"
 #include "intform.h"
+#include "pane.h"
 #include "scr.h"
 #include "verify.h"
 #include "space.h"
@@ -42,6 +43,8 @@ typedef struct wizard {
 	char title[96];
 	int cy, cx;
 	bool cursor;
+	int keep;                   /* the body row the pane keeps in view */
+	pane pane;                  /* the step's body, scrolled when taller than the window */
 	verify_state verify;        /* the token, checked while the user goes on */
 } wizard;
 
@@ -51,6 +54,8 @@ const tui_keydef wizard_keys_line[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next step when the value is valid.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the field and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back between the buttons and the field.", false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the step when it is taller than the "
+	 "window.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -62,6 +67,8 @@ const tui_keydef wizard_keys_choice[] = {
 	{SCR_NEXT, {TUI_K_ENTER, ' '}, "select", "Take the choice and go on.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "next field", "Move to the space picker and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the step when it is taller than the "
+	 "window.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing chosen is lost.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -74,6 +81,8 @@ const tui_keydef wizard_keys_labels[] = {
 	 "On an empty input, remove the last label (Left selects one, x removes it).", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the input and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the step when it is taller than the "
+	 "window.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -83,6 +92,8 @@ const tui_keydef wizard_keys_text[] = {
 	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description and go on.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the text and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the step when it is taller than the "
+	 "window.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -93,6 +104,8 @@ const tui_keydef wizard_keys_review[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_RIGHT, 'l'}, "buttons", "Move between the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_LEFT, 'h'}, "", "Move back between the buttons.",
 	 false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the step when it is taller than the "
+	 "window.", false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -194,6 +207,7 @@ static void set_step(wizard *w, int step)
 	w->step = step;
 	w->focus = 0;
 	w->s.keys = step_keys[step];
+	pane_reset(&w->pane);
 	snprintf(w->title, sizeof w->title, "New integration - Step %d of %d: %s", step + 1,
 		 ST_COUNT, step_names[step]);
 	tui_message(NULL, false);
@@ -277,154 +291,179 @@ static void load_draft(wizard *w, const char *json)
 
 /* ---- drawing ------------------------------------------------------------------ */
 
+/* Each step draws its body into the pane's pad from row 0 and returns the
+ * rows it used: at 60x16 the pane scrolls what does not fit, so no text is
+ * cut and nothing is drawn over the buttons. */
+
 /* The reason under a field: shown once something was typed or Next tried. */
-static int draw_reason(wizard *w, WINDOW *win, int y, int x, int width, const char *why,
-		       bool typed)
+static int draw_reason(wizard *w, WINDOW *win, int y, int width, const char *why, bool typed)
 {
 	if (!why || (!typed && !w->tried[w->step]))
 		return 0;
-	return scr_wrap(win, y, x, width, 4, why, tui_attr(TUI_ERROR));
+	return scr_wrap(win, y, 0, width, 8, why, tui_attr(TUI_ERROR));
 }
 
-static void draw_line_step(wizard *w, WINDOW *win, int y, int x, int width, tui_field *f,
-			   const char *label)
+/* A label (wrapped), the field under it, its reason; the focused field is the
+ * row the pane keeps in view. */
+static int draw_line_step(wizard *w, WINDOW *win, int y, int width, tui_field *f,
+			  const char *label, bool focus)
 {
-	bool focus = w->focus == 0;
-
-	tui_put(win, y, x, width, label, A_BOLD, true);
-	tui_field_draw(f, win, y + 1, x, width < 64 ? width : 64, focus, &w->cy, &w->cx);
-	w->cursor = focus;
-	draw_reason(w, win, y + 2, x, width, tui_field_check(f), f->len > 0);
-}
-
-/* The token, its expiry date, and how to make one (in the rows left above
- * the buttons). */
-static void draw_token(wizard *w, WINDOW *win, int y, int x, int width)
-{
-	int buttons = w->s.area.y + w->s.area.h - 2, help;
-	bool focus = w->focus == 1;
-
-	draw_line_step(w, win, y, x, width, &w->f.token, "API token (hidden; paste allowed):");
-	tui_put(win, y + 4, x, width, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD, true);
-	tui_field_draw(&w->expires, win, y + 5, x, 12, focus, focus ? &w->cy : NULL,
+	y += scr_wrap(win, y, 0, width, 3, label, A_BOLD);
+	tui_field_draw(f, win, y, 0, width < 64 ? width : 64, focus, focus ? &w->cy : NULL,
 		       focus ? &w->cx : NULL);
 	if (focus)
-		w->cursor = true;
-	draw_reason(w, win, y + 6, x, width, tui_field_check(&w->expires), w->expires.len > 0);
-	help = buttons - (y + 8) - 1;
-	if (help > 0)
-		scr_wrap(win, y + 8, x, width, help, "Create an Atlassian API token with scopes "
-			 "read:repository:bitbucket and read:pullrequest:bitbucket; "
-			 "read:workspace:bitbucket is recommended so that workspaces can be "
-			 "discovered. The token is stored encrypted and never shown again.",
-			 tui_attr(TUI_MUTED));
+		w->cursor = true, w->keep = y;
+	y++;
+	return y + draw_reason(w, win, y, width, tui_field_check(f), f->len > 0);
 }
 
-static void draw_name(wizard *w, WINDOW *win, int y, int x, int width)
+/* The token, its expiry date, and how to make one. */
+static int draw_token(wizard *w, WINDOW *win, int width)
+{
+	int y = draw_line_step(w, win, 0, width, &w->f.token, "API token (hidden; paste allowed):",
+			       w->focus == 0);
+	bool focus = w->focus == 1;
+
+	y++;
+	y += scr_wrap(win, y, 0, width, 2, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD);
+	tui_field_draw(&w->expires, win, y, 0, 12, focus, focus ? &w->cy : NULL,
+		       focus ? &w->cx : NULL);
+	if (focus)
+		w->cursor = true, w->keep = y;
+	y++;
+	y += draw_reason(w, win, y, width, tui_field_check(&w->expires), w->expires.len > 0);
+	return y + scr_wrap(win, y, 0, width, 10, "Create an Atlassian API token with scopes "
+			    "read:repository:bitbucket and read:pullrequest:bitbucket; "
+			    "read:workspace:bitbucket is recommended so that workspaces can be "
+			    "discovered. The token is stored encrypted and never shown again.",
+			    tui_attr(TUI_MUTED));
+}
+
+static int draw_name(wizard *w, WINDOW *win, int width)
 {
 	const char *name = tui_field_value(&w->name);
 	char slug[256], *endpoint = NULL;
 	bb_err err = {0};
+	int y = draw_line_step(w, win, 0, width, &w->name, "Name of the integration:",
+			       w->focus == 0);
 
-	draw_line_step(w, win, y, x, width, &w->name, "Name of the integration:");
 	validate_slugify(name, slug, sizeof slug);
 	if (slug[0])
 		integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
-	scr_pair(win, y + 6, x, width, "Id (slug)", slug[0] ? slug : "-", 0);
-	tui_put(win, y + 7, x, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
-	scr_wrap_path(win, y + 8, x, width, 2, endpoint ? endpoint : "-", 0);
+	y++;
+	scr_pair(win, y++, 0, width, "Id (slug)", slug[0] ? slug : "-", 0);
+	tui_put(win, y++, 0, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, 0, width, 4, endpoint ? endpoint : "-", 0) + 1;
 	free(endpoint);
-	scr_wrap(win, y + 11, x, width, 2, "The name is permanent: the webhook endpoint is "
-		 "derived from it, so it cannot be changed after creation.", A_BOLD);
+	return y + scr_wrap(win, y, 0, width, 4, "The name is permanent: the webhook endpoint is "
+			    "derived from it, so it cannot be changed after creation.", A_BOLD);
 }
 
-static void draw_type(wizard *w, WINDOW *win, int y, int x, int width)
+static int draw_type(wizard *w, WINDOW *win, int width)
 {
-	int cy, cx;
+	int y = 0, cy, cx;
 
-	tui_put(win, y, x, width, "Who may use the integration?", A_BOLD, true);
-	tui_choice_draw(&w->type, win, (tui_rect){y + 1, x, 3, width}, w->focus == 0, &cy, &cx);
+	y += scr_wrap(win, y, 0, width, 2, "Who may use the integration?", A_BOLD);
+	tui_choice_draw(&w->type, win, (tui_rect){y, 0, 2, width}, w->focus == 0, &cy, &cx);
 	if (w->focus == 0)
-		w->cy = cy, w->cx = cx, w->cursor = true;
+		w->cy = cy, w->cx = cx, w->cursor = true, w->keep = cy;
+	y += 3;
 	/* the reason a choice is disabled stays in view, selected or not */
 	for (size_t i = 0; i < 2; i++)
 		if (w->type.items[i].disabled) {
-			scr_wrap(win, y + 4, x, width, 3, w->type.items[i].disabled,
-				 i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));
+			y += scr_wrap(win, y, 0, width, 4, w->type.items[i].disabled,
+				      i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));
 			break;
 		}
 	if (!is_space_type(w) || !w->nspaces)
-		return;
-	tui_put(win, y + 7, x, width, "Space (spaces where you are admin):", A_BOLD, true);
-	tui_choice_draw(&w->space, win, (tui_rect){y + 8, x, w->s.area.h - 11, width},
-			w->focus == 1, &cy, &cx);
+		return y;
+	y += scr_wrap(win, y, 0, width, 2, w->focus == 1
+		      ? "Space (you are admin there); Enter goes on:"
+		      : "Space (spaces where you are admin):", A_BOLD);
+	/* every space has its row: the pane keeps the chosen one in view */
+	tui_choice_draw(&w->space, win, (tui_rect){y, 0, (int)w->nspaces, width}, w->focus == 1,
+			&cy, &cx);
 	if (w->focus == 1)
-		w->cy = cy, w->cx = cx, w->cursor = true;
+		w->cy = cy, w->cx = cx, w->cursor = true, w->keep = cy;
+	return y + (int)w->nspaces;
 }
 
-static void draw_labels(wizard *w, WINDOW *win, int y, int x, int width)
+static int draw_labels(wizard *w, WINDOW *win, int width)
 {
 	const char *why = w->f.labels.reason;
 	const char *input = tui_field_value(&w->f.labels.input);
+	int y = 0;
 
-	tui_put(win, y, x, width, "Labels (optional): type one and press Enter to add it.",
-		A_BOLD, true);
-	tui_put(win, y + 1, x, width, "Enter on an empty input goes on; Backspace removes the "
-		"last label.", tui_attr(TUI_MUTED), true);
-	tui_tags_draw(&w->f.labels, win, (tui_rect){y + 2, x, 4, width}, w->focus == 0, &w->cy,
+	y += scr_wrap(win, y, 0, width, 3, "Labels (optional): type one and press Enter to add it.",
+		      A_BOLD);
+	y += scr_wrap(win, y, 0, width, 3, "Enter on an empty input goes on; Backspace removes "
+		      "the last label.", tui_attr(TUI_MUTED));
+	tui_tags_draw(&w->f.labels, win, (tui_rect){y, 0, 4, width}, w->focus == 0, &w->cy,
 		      &w->cx);
 	w->cursor = w->focus == 0;
+	if (w->cursor)
+		w->keep = w->cy;
+	y += 4;
 	if (why && *input && tui_field_check(&w->f.labels.input))
 		why = tui_field_check(&w->f.labels.input);
-	if (why)
-		scr_wrap(win, y + 6, x, width, 3, why, tui_attr(TUI_ERROR));
+	return why ? y + scr_wrap(win, y, 0, width, 8, why, tui_attr(TUI_ERROR)) : y;
 }
 
-static void draw_desc(wizard *w, WINDOW *win, int y, int x, int width)
+/* The text area takes the rows the window has (at least 2). */
+static int draw_desc(wizard *w, WINDOW *win, int width, int rows)
 {
-	int h = w->s.area.h - 7;
+	int y = scr_wrap(win, 0, 0, width, 2, "Description (optional, Markdown). Ctrl-D finishes.",
+			 A_BOLD);
+	const char *why = tui_field_check(&w->f.desc);
+	int h = rows - y - (why ? scr_wrap_rows(width, why) : 0);
 
-	tui_put(win, y, x, width, "Description (optional, Markdown). Ctrl-D finishes.", A_BOLD,
-		true);
-	tui_area_draw(&w->f.desc, win, (tui_rect){y + 1, x, h < 2 ? 2 : h, width}, w->focus == 0,
-		      &w->cy, &w->cx);
+	h = h < 2 ? 2 : h;
+	tui_area_draw(&w->f.desc, win, (tui_rect){y, 0, h, width}, w->focus == 0, &w->cy, &w->cx);
 	w->cursor = w->focus == 0;
-	draw_reason(w, win, y + 1 + (h < 2 ? 2 : h), x, width, tui_field_check(&w->f.desc), true);
+	if (w->cursor)
+		w->keep = w->cy;
+	y += h;
+	return y + draw_reason(w, win, y, width, why, true);
 }
 
-static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
+/* "Label  value" with the value wrapped beside the label column. */
+static int review_pair(WINDOW *win, int y, int width, const char *label, const char *value,
+		       attr_t attr)
+{
+	tui_put(win, y, 0, 14, label, tui_attr(TUI_MUTED), true);
+	return scr_wrap(win, y, 14, width - 14, 8, value, attr);
+}
+
+static int draw_review(wizard *w, WINDOW *win, int width)
 {
 	char slug[256], labels[1024], mask[64], *endpoint = NULL;
 	const char *name = tui_field_value(&w->name);
 	bb_err err = {0};
-	int rows = w->s.area.h - 4, vrows;
+	int y = 0;
 
 	validate_slugify(name, slug, sizeof slug);
 	integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
 	scr_join(&(bb_strlist){w->f.labels.tags, w->f.labels.n}, labels, sizeof labels);
 	scr_mask(w->f.token.len, 12, mask, sizeof mask);
-	scr_pair(win, y, x, width, "Name", name, A_BOLD);
-	scr_pair(win, y + 1, x, width, "Id (slug)", slug, 0);
-	tui_put(win, y + 2, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
-	if (scr_wrap_path(win, y + 2, x + 14, width - 14, 2, endpoint ? endpoint : "-", 0) > 1)
-		y++;
-	scr_pair(win, y + 3, x, width, "Type", is_space_type(w) ? "space" : "default", 0);
-	scr_pair(win, y + 4, x, width, "Space",
-		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
-	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->f.email), 0);
+	y += review_pair(win, y, width, "Name", name, A_BOLD);
+	y += review_pair(win, y, width, "Id (slug)", slug, 0);
+	tui_put(win, y, 0, 14, "Endpoint", tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, 14, width - 14, 4, endpoint ? endpoint : "-", 0);
+	y += review_pair(win, y, width, "Type", is_space_type(w) ? "space" : "default", 0);
+	y += review_pair(win, y, width, "Space",
+			 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
+	y += review_pair(win, y, width, "Email", tui_field_value(&w->f.email), 0);
 	if (w->expires.len)
 		snprintf(mask + strlen(mask), sizeof mask - strlen(mask), "  (expires %s)",
 			 tui_field_value(&w->expires));
-	scr_pair(win, y + 6, x, width, "API token", mask, 0);
-	vrows = verify_draw(&w->verify, win, y + 7, x + 14, width - 14, 2);
-	y += vrows;
-	rows -= vrows;
-	scr_pair(win, y + 7, x, width, "Labels", w->f.labels.n ? labels : "(none)", 0);
-	tui_put(win, y + 8, x, width, "Description", tui_attr(TUI_MUTED), true);
-	scr_wrap(win, y + 9, x + 2, width - 2, rows - 9 > 0 ? rows - 9 : 0,
-		 w->f.desc.len ? tui_field_value(&w->f.desc) : "(none)", 0);
+	y += review_pair(win, y, width, "API token", mask, 0);
+	y += verify_draw(&w->verify, win, y, 14, width - 14, 8);
+	y += review_pair(win, y, width, "Labels", w->f.labels.n ? labels : "(none)", 0);
+	tui_put(win, y++, 0, width, "Description", tui_attr(TUI_MUTED), true);
+	y += scr_wrap(win, y, 2, width - 2, PANE_ROWS,
+		      w->f.desc.len ? tui_field_value(&w->f.desc) : "(none)", 0);
 	free(endpoint);
-	w->cursor = false;
+	return y;
 }
 
 static void draw_buttons(wizard *w, WINDOW *win, int y, int x)
@@ -439,29 +478,48 @@ static void draw_buttons(wizard *w, WINDOW *win, int y, int x)
 		w->cy = cy, w->cx = cx, w->cursor = true;
 }
 
+/* The body: from under the title to the row above the buttons. */
+static tui_rect body_rect(const wizard *w)
+{
+	tui_rect a = w->s.area;
+
+	return (tui_rect){a.y + 1, a.x + 2, a.h - 3 > 1 ? a.h - 3 : 1, a.w - 4};
+}
+
+static int draw_body(wizard *w, WINDOW *pad, int width, int rows)
+{
+	switch (w->step) {
+	case ST_NAME: return draw_name(w, pad, width);
+	case ST_TYPE: return draw_type(w, pad, width);
+	case ST_EMAIL:
+		return draw_line_step(w, pad, 0, width, &w->f.email,
+				      "Atlassian account email (Bitbucket's API user name):",
+				      w->focus == 0);
+	case ST_TOKEN: return draw_token(w, pad, width);
+	case ST_LABELS: return draw_labels(w, pad, width);
+	case ST_DESC: return draw_desc(w, pad, width, rows);
+	default: return draw_review(w, pad, width);
+	}
+}
+
 static void wizard_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	wizard *w = SCR_STATE(wizard, s);
-	tui_rect a = s->area;
-	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
+	tui_rect a = s->area, body = body_rect(w);
+	WINDOW *pad;
+	int used = 0;
 
 	(void)full;
 	for (int r = 0; r < a.h; r++)
 		tui_fill(win, a.y + r, a.x, a.w, 0);
 	w->cursor = false;
-	switch (w->step) {
-	case ST_NAME: draw_name(w, win, y, x, width); break;
-	case ST_TYPE: draw_type(w, win, y, x, width); break;
-	case ST_EMAIL:
-		draw_line_step(w, win, y, x, width, &w->f.email,
-			       "Atlassian account email (Bitbucket's API user name):");
-		break;
-	case ST_TOKEN: draw_token(w, win, y, x, width); break;
-	case ST_LABELS: draw_labels(w, win, y, x, width); break;
-	case ST_DESC: draw_desc(w, win, y, x, width); break;
-	default: draw_review(w, win, y, x, width); break;
-	}
-	draw_buttons(w, win, a.y + a.h - 2, x);
+	w->keep = -1;
+	if ((pad = pane_begin(&w->pane, body.w)))
+		used = draw_body(w, pad, body.w, body.h);
+	pane_end(&w->pane, win, body, used, w->keep);
+	if (w->cursor && !pane_map(&w->pane, body, &w->cy, &w->cx))
+		w->cursor = false;
+	draw_buttons(w, win, a.y + a.h - 2, body.x);
 }
 
 static bool wizard_cursor(tui_screen *s, int *y, int *x)
@@ -603,7 +661,9 @@ static tui_ret choice_key(wizard *w, const tui_event *ev)
 		tui_message(c->items[c->sel].disabled, true);
 		return tui_redraw();
 	}
-	if (r == TUI_FIELD_SUBMIT && w->focus == 0 && is_space_type(w) && w->nspaces) {
+	/* Enter takes the choice: Space goes on to its picker (unless there is
+	 * only one space to pick), Enter there goes on to the next step */
+	if (r == TUI_FIELD_SUBMIT && w->focus == 0 && is_space_type(w) && w->nspaces > 1) {
 		w->focus = 1;
 		return tui_redraw();
 	}
@@ -672,9 +732,16 @@ static tui_ret button_key(wizard *w, const tui_event *ev)
 	}
 }
 
-static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
+/* The hangup hook is set while something typed would be lost: a hangup,
+ * Ctrl-C or SIGTERM saves it as a draft, and the too-small screen does not
+ * quit on q. */
+static void track_input(wizard *w)
 {
-	wizard *w = SCR_STATE(wizard, s);
+	tui_on_hangup(has_input(w) ? wizard_hangup : NULL, w);
+}
+
+static tui_ret wizard_event(wizard *w, const tui_event *ev)
+{
 
 	if (ev->key == TUI_K_ESC && !(w->step == ST_LABELS && w->f.labels.sel >= 0))
 		return go_back(w);
@@ -684,9 +751,20 @@ static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 	}
 	if (ev->key == TUI_CTRL('d') && w->step == ST_DESC)
 		return try_next(w);
+	if (pane_key(&w->pane, ev->key))
+		return tui_redraw();
 	if (w->focus < widget_count(w))
 		return widget_key(w, ev);
 	return button_key(w, ev);
+}
+
+static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
+{
+	wizard *w = SCR_STATE(wizard, s);
+	tui_ret r = wizard_event(w, ev);
+
+	track_input(w);
+	return r;
 }
 
 /* ---- life cycle ------------------------------------------------------------------ */
@@ -735,8 +813,8 @@ static int init_type(wizard *w)
 		snprintf(w->default_why, sizeof w->default_why, "%s", err.msg);
 		w->type_items[0].disabled = w->default_why;
 	}
-	w->type_items[0].label = "Default: usable by every stack and module in every space";
-	w->type_items[1].label = "Space: usable in one space and the spaces below it that inherit";
+	w->type_items[0].label = "Default: every stack and module in every space";
+	w->type_items[1].label = "Space: one space and the spaces below that inherit";
 	if (space_list_where(scr_ctx(), BB_ROLE_ADMIN, &w->spaces, &w->nspaces, &err) != BB_OK)
 		w->spaces = NULL, w->nspaces = 0;
 	if (!w->nspaces)
@@ -769,6 +847,6 @@ tui_screen *wizard_new(const char *draft)
 	set_step(w, ST_NAME);
 	if (draft)
 		load_draft(w, draft);
-	tui_on_hangup(wizard_hangup, w);
+	track_input(w);
 	return &w->s;
 }
