@@ -44,8 +44,10 @@ const tui_keydef details_keys[] = {
 	{SCR_DELETE, {'d'}, "delete", "Delete the integration (asks to confirm).", true},
 	{SCR_VERIFY, {'v'}, "verify",
 	 "Ask Bitbucket what the token can reach; the result is recorded for the list.", true},
-	{SCR_TROUBLESHOOT, {'t'}, "troubleshoot",
+	{SCR_TROUBLESHOOT, {'t'}, "diagnose",
 	 "Open the Troubleshooting screen: each check with its curl command.", true},
+	{SCR_COPY_SECRET, {'C'}, "copy secret",
+	 "Copy the shown secret to your terminal's clipboard (OSC 52).", false},
 	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
 	{SCR_DELIVERIES, {'l'}, "deliveries",
 	 "List the webhook deliveries received for it, newest first.", true},
@@ -133,6 +135,24 @@ static bool token_due(const bb_integration *it)
 	       integration_expiry_days(it->token_expires, now) <= BB_TOKEN_EXPIRY_WARN_DAYS;
 }
 
+/* The revealed secret on one row whenever it fits (a mouse selection takes
+ * it whole): beside its label, else on the row under it; wrapped only when
+ * no row is wide enough. Two rows at most. */
+static void draw_secret(const char *secret, WINDOW *win, int y, int x, int width)
+{
+	int len = (int)strlen(secret);
+
+	if (len <= width - 14) {
+		tui_put(win, y, x + 14, width - 14, secret, A_BOLD, true);
+		tui_put(win, y + 1, x + 14, width - 14, "(C copies it)", tui_attr(TUI_MUTED), true);
+	} else if (len <= width - 2) {
+		tui_put(win, y, x + 14, width - 14, "(below; C copies it)", tui_attr(TUI_MUTED), true);
+		tui_put(win, y + 1, x + 2, width - 2, secret, A_BOLD, true);
+	} else {
+		scr_wrap_path(win, y, x + 14, width - 14, 2, secret, A_BOLD);
+	}
+}
+
 static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 {
 	char buf[256], mask[200];
@@ -151,7 +171,7 @@ static int draw_private(details *d, WINDOW *win, int y, int x, int width)
 	tui_put(win, y + 2, x, 14, "Secret", tui_attr(TUI_MUTED), true);
 	/* two rows whether shown or not, so revealing never moves the lines below */
 	if (d->it.webhook_secret)
-		scr_wrap_path(win, y + 2, x + 14, width - 14, 2, d->it.webhook_secret, A_BOLD);
+		draw_secret(d->it.webhook_secret, win, y + 2, x, width);
 	else
 		tui_put(win, y + 2, x + 14, width - 14, mask, 0, true);
 	rows++;
@@ -383,6 +403,34 @@ static long hooks_managed(const details *d)
 	return n;
 }
 
+/* The secret shown for REVEAL_MS (after a rotation: the new one, without a
+ * reveal of its own; the rotation is audited). */
+static void show_secret(details *d, const char *secret)
+{
+	hide_secret(d);
+	if (!(d->it.webhook_secret = util_strdup(secret)))
+		return;
+	d->timer = tui_timer_add(REVEAL_MS, false, hide_timer, d);
+}
+
+static tui_ret copy_secret(details *d)
+{
+	char msg[256];
+
+	if (!d->it.webhook_secret) {
+		tui_message("Reveal the secret with r first; only a shown secret is copied.", true);
+		return tui_redraw();
+	}
+	tui_clipboard_copy("webhook secret", d->it.webhook_secret, msg, sizeof msg);
+	tui_message(msg, false);
+	return tui_redraw();
+}
+
+static tui_ret copy_answer(void *arg, enum tui_answer a)
+{
+	return a == TUI_ANSWER_YES ? copy_secret(arg) : tui_redraw();
+}
+
 static tui_ret rotate_answer(void *arg, enum tui_answer a)
 {
 	details *d = arg;
@@ -403,17 +451,21 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 	n = snprintf(text, sizeof text, "New webhook secret: %s  ", secret);
 	if (managed)
 		snprintf(text + n, sizeof text - (size_t)n, "bbconsole manages the webhooks of %ld "
-			 "repositor%s: Update webhooks writes the new secret to them now. The old "
-			 "secret is still accepted for %ld hours.", managed, managed == 1 ? "y" : "ies",
+			 "repositor%s: Update webhooks writes the new secret to them now (C copies it "
+			 "while it is shown). The old secret is still accepted for %ld hours.", managed,
+			 managed == 1 ? "y" : "ies",
 			 BB_SECRET_GRACE_SECONDS / 3600);
 	else
 		snprintf(text + n, sizeof text - (size_t)n, "Update it in every repository's webhook "
 			 "in Bitbucket; the old secret is still accepted for %ld hours, so no delivery "
 			 "is refused meanwhile.", BB_SECRET_GRACE_SECONDS / 3600);
+	details_load(d, 0); /* the new secret stays shown over the reloaded details */
+	show_secret(d, secret);
 	secret_wipe(secret, sizeof secret);
 	m = managed ? tui_dialog_confirm("Secret rotated", text, "Update webhooks", "Close", false,
 					  hooks_answer, d)
-		    : tui_dialog_message("Secret rotated", text, NULL, NULL);
+		    : tui_dialog_confirm("Secret rotated", text, "Copy secret", "Close", true,
+					  copy_answer, d);
 	secret_wipe(text, sizeof text);
 	return m ? tui_push(m) : (tui_ret){TUI_R_FULL, 0, NULL};
 }
@@ -444,6 +496,7 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 	}
 	switch (ev->action) {
 	case SCR_REVEAL: return details_reveal(d);
+	case SCR_COPY_SECRET: return copy_secret(d);
 	case SCR_STACKS:
 		if (!(next = stacks_screen_new(scr_ctx(), d->slug)))
 			return details_stacks(d);

@@ -292,6 +292,7 @@ static int init_values(edit *e, const bb_integration *it)
 		return -1;
 	tui_field_set(&e->f.email, it->email ? it->email : "");
 	tui_field_set(&e->f.desc, it->description ? it->description : "");
+	e->f.desc.cur = 0; /* open on the description's start, not scrolled to its end */
 	for (size_t i = 0; i < it->labels.n; i++)
 		tui_tags_add(&e->f.labels, it->labels.v[i]);
 	for (size_t i = 0; i < it->workspaces.n; i++)

@@ -48,7 +48,7 @@ void pane_end(pane *p, WINDOW *win, tui_rect r, int used, int keep)
 
 bool pane_key(pane *p, tui_key key)
 {
-	int before = p->top, page = p->shown > 1 ? p->shown - 1 : 1;
+	int page = p->shown > 1 ? p->shown - 1 : 1;
 
 	if (p->shown >= p->used)
 		return false;
@@ -59,7 +59,7 @@ bool pane_key(pane *p, tui_key key)
 	else
 		return false;
 	clamp(p);
-	return p->top != before;
+	return true; /* at an end too: the key was for the body */
 }
 
 bool pane_map(const pane *p, tui_rect r, int *y, int *x)

@@ -26,7 +26,7 @@ WINDOW *pane_begin(pane *p, int width);
  * scrolled into view when it is not the row kept last time (the focused
  * field, so that PgDn still reads on past it), or -1. */
 void pane_end(pane *p, WINDOW *win, tui_rect r, int used, int keep);
-/* PgDn/PgUp: true when the key scrolled the body. */
+/* PgDn/PgUp while the body is taller than its rows: scrolls, true. */
 bool pane_key(pane *p, tui_key key);
 /* A body position (a cursor) on the screen: false when it is scrolled out. */
 bool pane_map(const pane *p, tui_rect r, int *y, int *x);

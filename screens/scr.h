@@ -39,7 +39,8 @@ void scr_error(const bb_err *err);
 /* The sentence saying why ctx's user may not see an integration's details
  * (which role is needed in which space). */
 void scr_details_reason(const bb_integration *it, char *out, size_t size);
-/* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
+/* "yyyy-mm-dd hh:mm ZONE" in the local time zone (TZ honoured) from an RFC
+ * 3339 UTC time; "-" when there is none, the text as it is when unreadable. */
 void scr_short_time(const char *rfc3339, char *out, size_t size);
 /* "yyyy-mm-dd hh:mm:ss ZONE" in the local time zone (TZ honoured) from an
  * RFC 3339 UTC time; "-" when there is none, the text as it is when unreadable. */
