@@ -359,15 +359,30 @@ static int draw_name(wizard *w, WINDOW *win, int width)
 			    "derived from it, so it cannot be changed after creation.", A_BOLD);
 }
 
+/* The two types, a disabled one dimmed: its reason is the sentence under
+ * them (tui_choice's "- unavailable: reason" would be cut at 60 columns). */
+static int draw_types(wizard *w, WINDOW *win, int y, int width)
+{
+	for (size_t i = 0; i < w->type.n; i++, y++) {
+		const tui_choice_item *it = &w->type.items[i];
+		bool sel = i == w->type.sel;
+		char line[256];
+
+		snprintf(line, sizeof line, "%s %s", sel ? "(*)" : "( )", it->label);
+		tui_put(win, y, 0, width, line, tui_attr(sel && w->focus == 0 ? TUI_SELECTED
+						       : it->disabled ? TUI_DISABLED : TUI_NORMAL), true);
+		if (sel && w->focus == 0)
+			w->cy = y, w->cx = 1, w->cursor = true, w->keep = y;
+	}
+	return y;
+}
+
 static int draw_type(wizard *w, WINDOW *win, int width)
 {
 	int y = 0, cy, cx;
 
 	y += scr_wrap(win, y, 0, width, 2, "Who may use the integration?", A_BOLD);
-	tui_choice_draw(&w->type, win, (tui_rect){y, 0, 2, width}, w->focus == 0, &cy, &cx);
-	if (w->focus == 0)
-		w->cy = cy, w->cx = cx, w->cursor = true, w->keep = cy;
-	y += 3;
+	y = draw_types(w, win, y, width) + 1;
 	/* the reason a choice is disabled stays in view, selected or not */
 	for (size_t i = 0; i < 2; i++)
 		if (w->type.items[i].disabled) {
