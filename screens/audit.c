@@ -56,11 +56,11 @@ static void audit_row(void *arg, WINDOW *w, int y, int x, int width, size_t row,
 
 	scr_short_time(r->at, t, sizeof t);
 	tui_fill(w, y, x, width, attr);
-	cx += tui_put(w, y, cx, 22, t, attr | tui_attr(TUI_MUTED), true) + 1; /* with its zone */
+	cx += tui_put(w, y, cx, 21, t, attr | tui_attr(TUI_MUTED), true) + 1; /* with its zone */
 	cx += tui_put(w, y, cx, 8, r->user, attr, true) + 1;
 	cx += tui_put(w, y, cx, 25, r->action, attr, true) + 1;
 	if (cx < x + width)
-		cx += tui_put(w, y, cx, (x + width - cx) * 3 / 4, r->target, attr, true) + 1;
+		cx += tui_put(w, y, cx, (x + width - cx) * 4 / 5, r->target, attr, true) + 1;
 	if (cx < x + width)
 		tui_put(w, y, cx, x + width - cx, r->details, attr | tui_attr(TUI_MUTED), true);
 }

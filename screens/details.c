@@ -277,7 +277,8 @@ static void details_draw(tui_screen *s, WINDOW *win, bool full)
 	scr_short_time(it->updated_at, t2, sizeof t2);
 	snprintf(buf, sizeof buf, "%s by %s; updated %s by %s", t1, it->created_by ? it->created_by : "-",
 		 t2, it->updated_by ? it->updated_by : "-");
-	scr_pair(win, y++, x, width, "Created", buf, 0);
+	tui_put(win, y, x, 14, "Created", tui_attr(TUI_MUTED), true);
+	y += scr_wrap(win, y, x + 14, width - 14, 2, buf, 0); /* local times with zones: long */
 	tui_put(win, y++, x, width, "Description", tui_attr(TUI_MUTED), true);
 	if (y < a.y + a.h - vrows - hrows)
 		scr_wrap(win, y, x + 2, width - 2, a.y + a.h - vrows - hrows - y,
