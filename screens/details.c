@@ -449,7 +449,7 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 	}
 	scr_changed();
 	managed = hooks_managed(d);
-	n = snprintf(text, sizeof text, "New webhook secret: %s  ", secret);
+	n = snprintf(text, sizeof text, "New webhook secret:\n%s\n", secret); /* a row of its own */
 	if (managed)
 		snprintf(text + n, sizeof text - (size_t)n, "bbconsole manages the webhooks of %ld "
 			 "repositor%s: Update webhooks writes the new secret to them now (C copies it "

@@ -7,6 +7,7 @@
 
 #include "account.h"
 #include "intform.h"
+#include "pane.h"
 #include "scr.h"
 #include "space.h"
 #include "validate.h"
@@ -28,6 +29,8 @@ typedef struct edit {
 	int focus;
 	char error[BB_MSG_MAX];     /* core's refusal of the last save, in full */
 	int cy, cx;
+	bool cursor;                /* the focused field is in view */
+	pane pane;                  /* the fields, scrolled when taller than the window */
 } edit;
 
 const tui_keydef edit_keys[] = {
@@ -38,6 +41,8 @@ const tui_keydef edit_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next field; adds a label on the tag fields.",
 	 false},
 	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description.", false},
+	{SCR_MOVE, {TUI_K_PGDN, TUI_K_PGUP}, "", "Scroll the form when it is taller than the window.",
+	 false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (asks before discarding changes).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{0},
@@ -61,42 +66,42 @@ static const char *focus_reason(edit *e)
 	}
 }
 
-static void label(WINDOW *w, int y, int x, const char *text, bool focus)
+static void label(WINDOW *w, int y, const char *text, bool focus)
 {
-	tui_put(w, y, x, 13, text, focus ? A_BOLD : tui_attr(TUI_MUTED), true);
+	tui_put(w, y, 0, 13, text, focus ? A_BOLD : tui_attr(TUI_MUTED), true);
 }
 
-static void edit_draw(tui_screen *s, WINDOW *w, bool full)
+/* The fields, drawn into the pane's pad from row 0 (labels in 14 columns,
+ * the fields beside them); the description takes the rows left, at least 3.
+ * Returns the rows used; *keep is the focused field's row. */
+static int edit_body(edit *e, WINDOW *w, int width, int rows, int *keep)
 {
-	edit *e = SCR_STATE(edit, s);
-	tui_rect a = s->area;
-	int x = a.x + 2, fx = a.x + 16, fw = a.w - 18, y = a.y + 1, cy = 0, cx = 0;
-	int bottom = a.y + a.h - 2, f = e->focus;
-	tui_button save = {"Save", true};
-	const char *why = focus_reason(e);
+	int fx = 14, fw = width - 14, y = 0, f = e->focus, cy = -1, cx = 0, h;
+	const char *keep_hint = "(empty keeps the saved token)";
 
-	(void)full;
-	for (int r = 0; r < a.h; r++)
-		tui_fill(w, a.y + r, a.x, a.w, 0);
-	label(w, y, x, "Email", f == E_EMAIL);
+	label(w, y, "Email", f == E_EMAIL);
 	tui_field_draw(&e->f.email, w, y++, fx, fw, f == E_EMAIL, &cy, &cx);
-	label(w, y, x, "API token", f == E_TOKEN);
+	label(w, y, "API token", f == E_TOKEN);
 	tui_field_draw(&e->f.token, w, y, fx, fw / 2, f == E_TOKEN, f == E_TOKEN ? &cy : NULL,
 		       f == E_TOKEN ? &cx : NULL);
-	tui_put(w, y++, fx + fw / 2 + 1, fw - fw / 2 - 1, "(empty keeps the saved token)",
-		tui_attr(TUI_MUTED), true);
-	label(w, y, x, "Labels", f == E_LABELS);
+	/* the hint beside the field when it fits, else under it */
+	if (tui_width(keep_hint) <= fw - fw / 2 - 1)
+		tui_put(w, y, fx + fw / 2 + 1, fw - fw / 2 - 1, keep_hint, tui_attr(TUI_MUTED), true);
+	else
+		tui_put(w, ++y, fx, fw, keep_hint, tui_attr(TUI_MUTED), true);
+	y++;
+	label(w, y, "Labels", f == E_LABELS);
 	tui_tags_draw(&e->f.labels, w, (tui_rect){y, fx, 2, fw}, f == E_LABELS,
 		      f == E_LABELS ? &cy : NULL, f == E_LABELS ? &cx : NULL);
 	y += 2;
-	label(w, y, x, "VCS checks", f == E_CHECKS);
+	label(w, y, "VCS checks", f == E_CHECKS);
 	tui_choice_draw(&e->checks, w, (tui_rect){y, fx, 3, fw}, f == E_CHECKS,
 			f == E_CHECKS ? &cy : NULL, f == E_CHECKS ? &cx : NULL);
 	y += 3;
 	if (e->is_space) {
 		char sp[300];
 
-		label(w, y, x, "Space", f == E_SPACE);
+		label(w, y, "Space", f == E_SPACE);
 		snprintf(sp, sizeof sp, "< %s >  (Left/Right changes)",
 			 e->nspaces ? e->spaces[e->space_sel].name : "-");
 		tui_put(w, y, fx, fw, sp, f == E_SPACE ? tui_attr(TUI_FOCUS) : 0, true);
@@ -104,21 +109,44 @@ static void edit_draw(tui_screen *s, WINDOW *w, bool full)
 			cy = y, cx = fx + 2;
 		y++;
 	}
-	label(w, y, x, "Workspaces", f == E_WS);
+	label(w, y, "Workspaces", f == E_WS);
 	tui_tags_draw(&e->f.workspaces, w, (tui_rect){y, fx, 2, fw}, f == E_WS, f == E_WS ? &cy : NULL,
 		      f == E_WS ? &cx : NULL);
 	y += 2;
-	label(w, y, x, "Description", f == E_DESC);
-	if (bottom - 1 - y >= 1)
-		tui_area_draw(&e->f.desc, w, (tui_rect){y, fx, bottom - 1 - y, fw}, f == E_DESC,
-			      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
+	label(w, y, "Description", f == E_DESC);
+	h = rows - y > 3 ? rows - y : 3;
+	tui_area_draw(&e->f.desc, w, (tui_rect){y, fx, h, fw}, f == E_DESC,
+		      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
+	e->cy = cy, e->cx = cx;
+	/* the whole text area comes into view with its field */
+	*keep = f == E_SAVE ? -1 : f == E_DESC ? y + h - 1 : cy;
+	return y + h;
+}
+
+static void edit_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	edit *e = SCR_STATE(edit, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, bottom = a.y + a.h - 2, used = 0, keep = -1, cy, cx;
+	tui_rect body = {a.y + 1, x, a.h - 4 > 1 ? a.h - 4 : 1, a.w - 4};
+	tui_button save = {"Save", true};
+	const char *why = focus_reason(e);
+	WINDOW *pad;
+
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(w, a.y + r, a.x, a.w, 0);
+	if ((pad = pane_begin(&e->pane, body.w)))
+		used = edit_body(e, pad, body.w, body.h, &keep);
+	pane_end(&e->pane, w, body, used, keep);
+	e->cursor = e->focus != E_SAVE && pane_map(&e->pane, body, &e->cy, &e->cx);
 	if (e->error[0])
 		scr_wrap(w, bottom - 2, x, a.w - 4, 2, e->error, tui_attr(TUI_ERROR));
 	else if (why)
 		tui_put(w, bottom - 1, x, a.w - 4, why, tui_attr(TUI_ERROR), true);
-	tui_buttons_draw(&save, 1, f == E_SAVE ? 0 : -1, w, bottom, fx, f == E_SAVE ? &cy : NULL,
-			 f == E_SAVE ? &cx : NULL);
-	e->cy = cy, e->cx = cx;
+	tui_buttons_draw(&save, 1, e->focus == E_SAVE ? 0 : -1, w, bottom, x + 14, &cy, &cx);
+	if (e->focus == E_SAVE)
+		e->cy = cy, e->cx = cx, e->cursor = true;
 }
 
 static void strlist_from_tags(const tui_tags *t, bb_strlist *l)
@@ -218,6 +246,8 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 	}
 	if (ev->action == SCR_SAVE)
 		return edit_save(e);
+	if (pane_key(&e->pane, ev->key))
+		return tui_redraw();
 	switch (e->focus) {
 	case E_EMAIL: return widget_result(e, intform_field_event(&e->f.email, ev));
 	case E_TOKEN: return widget_result(e, tui_field_event(&e->f.token, ev));
@@ -242,7 +272,7 @@ static bool edit_cursor(tui_screen *s, int *y, int *x)
 	edit *e = SCR_STATE(edit, s);
 
 	*y = e->cy, *x = e->cx;
-	return true;
+	return e->cursor;
 }
 
 static void edit_destroy(tui_screen *s)
@@ -321,6 +351,7 @@ tui_screen *edit_new(const bb_integration *it)
 	}
 	init_checks(e, it->vcs_checks);
 	snprintf(e->title, sizeof e->title, "Edit integration: %s", it->name);
+	pane_reset(&e->pane);
 	e->s.ops = &edit_ops;
 	e->s.keys = edit_keys;
 	e->s.title = e->title;

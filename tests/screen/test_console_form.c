@@ -173,6 +173,18 @@ static void webhook_and_delete_fit_60x16(void **state)
 	WAIT(v, "acme/network");
 	con_type(v, NULL, "Esc");
 	WAIT(v, "Integration: Legacy BB");
+	/* the edit form: every field reachable, the token's note whole */
+	con_type(v, "e", NULL);
+	WAIT(v, "Edit integration: Legacy BB");
+	WAIT(v, "(empty keeps the saved token)");
+	WAIT(v, "PgDn for more");
+	shot(t, v, "form_edit");
+	for (int i = 0; i < 6; i++)
+		vt_key(v, "Tab");                /* to the description */
+	WAIT(v, "Description");
+	WAIT(v, "Workspaces");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Legacy BB");
 	con_type(v, "d", NULL);
 	WAIT(v, "1 stack or module uses");
 	WAIT(v, "They will be detached");
@@ -181,6 +193,31 @@ static void webhook_and_delete_fit_60x16(void **state)
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Type the name Legacy BB to delete it");
 	shot(t, v, "form_delete_typed");
+	vt_free(v);
+}
+
+/* More stacks than rows: the delete list says where the selection is. */
+static void delete_list_shows_its_position(void **state)
+{
+	form *t = *state;
+	vt *v;
+
+	con_integration(&t->home, "Legacy BB", "root", NULL, NULL);
+	for (int i = 0; i < 5; i++) {
+		char name[32], repo[48];
+
+		snprintf(name, sizeof name, "stack-%d", i);
+		snprintf(repo, sizeof repo, "acme/repo-%d", i);
+		CON_CLI(&t->home, "stack", "create", name, "--space", "root", "--integration",
+			"legacy-bb", "--repository", repo);
+	}
+	v = con_spawn(&t->home, "alice", 60, 16, NULL);
+	WAIT(v, "Legacy BB");
+	con_type(v, "d", NULL);
+	WAIT(v, "5 stacks and modules use");
+	WAIT(v, "1/5");
+	vt_key(v, "Down");
+	WAIT(v, "2/5");
 	vt_free(v);
 }
 
@@ -449,6 +486,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(every_wizard_step_fits_60x16),
 		T(webhook_and_delete_fit_60x16),
+		T(delete_list_shows_its_position),
 		T(type_step_enter_takes_the_choice_and_goes_on),
 		T(triple_dash_name_needs_a_letter_or_digit),
 		T(ctrl_c_keeps_typed_input_as_a_draft),
