@@ -194,9 +194,9 @@ static void audit_resize(tui_screen *s)
 {
 	audit_scr *a = SCR_STATE(audit_scr, s);
 	tui_rect r = s->area;
-	int rest = r.w - 17 - 9 - 4;
+	int rest = r.w - 22 - 9 - 4;
 
-	a->cw[0] = 16, a->cw[1] = 8;
+	a->cw[0] = 21, a->cw[1] = 8; /* local time with its zone */
 	/* actions are short names; targets hold ids ("account:" and a ULID) */
 	a->cw[2] = rest * 45 / 100 < 25 ? rest * 45 / 100 : 25;
 	a->cw[3] = (rest - a->cw[2]) * 4 / 5;

@@ -1,6 +1,6 @@
 /* delete.c - delete confirmation: the stacks and modules that will be
- * detached (a virtual list paged from core), the consequence, and the
- * integration's name typed to confirm. */
+ * detached (a virtual list paged from core) and the consequence; Enter asks
+ * for the integration's name in the toolkit's typed confirmation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,13 @@
 #include "validate.h"
 
 #define PAGE 64
+
+static const char *const consequence =
+	"They will be detached: no webhooks and no triggered runs until an admin picks a new "
+	"integration for them.";
+static const char *const tip =
+	"Tip: creating an integration with the same name later gives the same webhook URL; its "
+	"secret will be new.";
 
 typedef struct srow {
 	char *kind, *name, *space, *repo;
@@ -28,23 +35,18 @@ typedef struct del {
 	srow page[PAGE];       /* rows [base, base + n) of the stacks */
 	size_t base, n;
 	bool page_ok;
-	tui_field confirm;
-	int focus;             /* 0 the name field, 1 the Delete button */
 	unsigned pop_after;
 	int cy, cx;
 	int rows_y;            /* first row under the list */
 } del;
 
 const tui_keydef delete_keys[] = {
-	{SCR_DELETE, {TUI_K_ENTER}, "delete", "Delete once the typed name matches.", true},
+	{SCR_DELETE, {TUI_K_ENTER}, "delete", "Delete: asks you to type the name to confirm.", true},
 	{TUI_ACT_DOWN, {TUI_K_DOWN}, "scroll", "Scroll the list of affected stacks and modules.",
 	 true},
 	TUI_KEYS_INCLUDE(tui_list_arrow_keys),
-	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_BACKTAB}, "button", "Move between the name and the button.",
-	 false},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "cancel", "Cancel and go back; nothing is deleted.", true},
-	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
-	TUI_KEYS_INCLUDE(tui_field_keys),
+	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{0},
 };
 
@@ -92,59 +94,75 @@ static void prefetch(del *d)
 		page_load(d, top);
 }
 
+/* Kind, name, space, repository: the rows and their header alike. */
+static void del_columns(WINDOW *w, int y, int x, int width, const char *const col[4], attr_t attr)
+{
+	int cw = (width - 8) / 3;
+
+	tui_put(w, y, x, 7, col[0], attr | tui_attr(TUI_MUTED), true);
+	tui_put(w, y, x + 8, cw, col[1], attr, true);
+	tui_put(w, y, x + 9 + cw, cw, col[2], attr, true);
+	tui_put(w, y, x + 10 + 2 * cw, width - 10 - 2 * cw, col[3], attr, true);
+}
+
 static void del_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
 {
 	del *d = arg;
 	const srow *r;
-	int cw = (width - 8) / 3;
 
 	tui_fill(w, y, x, width, attr);
 	if (row < d->base || row >= d->base + d->n)
 		return;
 	r = &d->page[row - d->base];
-	tui_put(w, y, x, 7, r->kind, attr | tui_attr(TUI_MUTED), true);
-	tui_put(w, y, x + 8, cw, r->name, attr, true);
-	tui_put(w, y, x + 9 + cw, cw, r->space, attr, true);
-	tui_put(w, y, x + 10 + 2 * cw, width - 10 - 2 * cw, r->repo, attr, true);
+	del_columns(w, y, x, width, (const char *const[]){r->kind, r->name, r->space, r->repo},
+		    attr);
 }
 
-static bool name_matches(const del *d)
+/* The rows under the list: the consequence (when something uses it), the
+ * tip, the button. */
+static int bottom_rows(const del *d, int width)
 {
-	return d->loaded && strcmp(tui_field_value(&d->confirm), d->it.name) == 0;
+	return (d->count ? scr_wrap_rows(width, consequence) : 0) + scr_wrap_rows(width, tip) + 2;
 }
 
 static void del_resize(tui_screen *s)
 {
 	del *d = SCR_STATE(del, s);
 	tui_rect a = s->area;
-	int h = a.h - 11;
+	int h = a.h - 4 - bottom_rows(d, a.w - 4);
 
 	if (h < 2)
 		h = 2;
-	tui_list_layout(&d->list, (tui_rect){a.y + 3, a.x + 2, h, a.w - 4});
-	d->rows_y = a.y + 3 + h;
+	tui_list_layout(&d->list, (tui_rect){a.y + 4, a.x + 2, h, a.w - 4});
+	d->rows_y = a.y + 4 + h;
 	prefetch(d);
 }
 
 static void draw_bottom(del *d, WINDOW *win, int x, int width)
 {
-	int y = d->rows_y, cy, cx;
-	tui_button b = {"Delete", name_matches(d)};
-	const char *typed = tui_field_value(&d->confirm);
+	int y = d->rows_y;
+	tui_button b = {"Delete...", true};
 
-	y += scr_wrap(win, y, x, width, 2, "They will be detached: no webhooks and no triggered "
-		      "runs until an admin picks a new integration for them.", 0);
-	y += scr_wrap(win, y, x, width, 2, "Tip: creating an integration with the same name later "
-		      "gives the same webhook URL; its secret will be new.", tui_attr(TUI_MUTED));
-	tui_put(win, y, x, 26, "Type the name to confirm:", A_BOLD, true);
-	tui_field_draw(&d->confirm, win, y, x + 27, width - 40 > 10 ? width - 40 : 10,
-		       d->focus == 0, &d->cy, &d->cx);
-	tui_buttons_draw(&b, 1, d->focus == 1 ? 0 : -1, win, y, x + width - 11, &cy, &cx);
-	if (d->focus == 1)
-		d->cy = cy, d->cx = cx;
-	if (*typed && !name_matches(d))
-		tui_put(win, y + 1, x, width, "The name does not match; type it exactly as shown "
-			"(the Delete button stays disabled).", tui_attr(TUI_ERROR), true);
+	if (d->count)
+		y += scr_wrap(win, y, x, width, 4, consequence, 0);
+	y += scr_wrap(win, y, x, width, 4, tip, tui_attr(TUI_MUTED)) + 1;
+	tui_buttons_draw(&b, 1, 0, win, y, x, &d->cy, &d->cx);
+	tui_put(win, y, x + tui_buttons_width(&b, 1) + 2, width - tui_buttons_width(&b, 1) - 2,
+		"asks you to type the name", tui_attr(TUI_MUTED), true);
+}
+
+/* "Kind Name Space Repository" and, when the list does not fit, "3/30". */
+static void draw_header(del *d, WINDOW *win, int y, int x, int width)
+{
+	char pos[48];
+
+	del_columns(win, y, x, width, (const char *const[]){"Kind", "Name", "Space", "Repository"},
+		    A_BOLD);
+	if (d->count > tui_list_visible_rows(&d->list)) {
+		snprintf(pos, sizeof pos, " %zu/%ld", d->list.sel + 1, d->count);
+		tui_put(win, y, x + width - tui_width(pos), tui_width(pos), pos, tui_attr(TUI_MUTED),
+			true);
+	}
 }
 
 static void del_draw(tui_screen *s, WINDOW *win, bool full)
@@ -155,7 +173,7 @@ static void del_draw(tui_screen *s, WINDOW *win, bool full)
 	char head[600];
 
 	for (int r = 0; r < a.h; r++)
-		if (full || r < 3 || a.y + r >= d->rows_y)
+		if (full || r < 4 || a.y + r >= d->rows_y)
 			tui_fill(win, a.y + r, a.x, a.w, 0);
 	if (!d->loaded)
 		return;
@@ -163,9 +181,14 @@ static void del_draw(tui_screen *s, WINDOW *win, bool full)
 		scr_wrap(win, a.y + 1, x, width, 4, d->why, tui_attr(TUI_ERROR));
 		return;
 	}
-	snprintf(head, sizeof head, "Delete integration \"%s\"? %ld stacks and modules use it:",
-		 d->it.name, d->count);
+	if (d->count)
+		snprintf(head, sizeof head, "Delete integration \"%s\"? %ld %s it:", d->it.name,
+			 d->count, d->count == 1 ? "stack or module uses" : "stacks and modules use");
+	else
+		snprintf(head, sizeof head, "Delete integration \"%s\"? No stack or module uses it.",
+			 d->it.name);
 	scr_wrap(win, a.y + 1, x, width, 2, head, A_BOLD);
+	draw_header(d, win, a.y + 3, x, width);
 	tui_list_draw(&d->list, win, full, NULL, NULL);
 	draw_bottom(d, win, x, width);
 }
@@ -176,19 +199,38 @@ static tui_ret del_do(del *d)
 	long detached = 0;
 	char msg[BB_MSG_MAX];
 
-	if (!name_matches(d)) {
-		tui_message("Type the integration's name exactly to delete it.", true);
-		return tui_redraw();
-	}
 	if (integration_delete(scr_ctx(), d->slug, &detached, &err) != BB_OK) {
 		scr_error(&err);
 		return tui_redraw();
 	}
 	scr_changed();
-	snprintf(msg, sizeof msg, "Deleted integration %s; %ld stacks and modules are now "
-		 "detached.", d->slug, detached);
+	if (detached)
+		snprintf(msg, sizeof msg, "Deleted integration %s; %ld %s now detached.", d->slug,
+			 detached, detached == 1 ? "stack or module is" : "stacks and modules are");
+	else
+		snprintf(msg, sizeof msg, "Deleted integration %s.", d->slug);
 	tui_message(msg, false);
 	return (tui_ret){TUI_R_FULL, d->pop_after, NULL};
+}
+
+static tui_ret del_answer(void *arg, enum tui_answer a)
+{
+	return a == TUI_ANSWER_YES ? del_do(arg) : tui_redraw();
+}
+
+/* The toolkit's typed confirmation: its button is enabled once the name matches. */
+static tui_ret del_confirm(del *d)
+{
+	char text[BB_MSG_MAX];
+	tui_screen *c;
+
+	if (d->count)
+		snprintf(text, sizeof text, "Type the name %s to delete it; %ld %s will be detached.",
+			 d->it.name, d->count, d->count == 1 ? "stack or module" : "stacks and modules");
+	else
+		snprintf(text, sizeof text, "Type the name %s to delete it.", d->it.name);
+	c = tui_dialog_typed("Delete integration?", text, d->it.name, del_answer, d);
+	return c ? tui_push(c) : tui_redraw();
 }
 
 static tui_ret del_key(tui_screen *s, const tui_event *ev)
@@ -202,25 +244,20 @@ static tui_ret del_key(tui_screen *s, const tui_event *ev)
 	case TUI_ACT_UP: case TUI_ACT_DOWN: case TUI_ACT_PGUP: case TUI_ACT_PGDN:
 		r = tui_list_event(&d->list, ev);
 		prefetch(d);
-		return r == TUI_FIELD_IGNORED ? tui_handled() : tui_redraw();
-	case SCR_NEXT_FIELD: case SCR_PREV_FIELD:
-		d->focus = !d->focus;
-		return tui_redraw();
+		if (r == TUI_FIELD_IGNORED)
+			return tui_handled();
+		return (tui_ret){TUI_R_REDRAW, 0, NULL}; /* the header's position too */
 	case SCR_DELETE:
-		return del_do(d);
+		return d->loaded ? del_confirm(d) : tui_handled();
 	case TUI_ACT_CLICK:
 		if (ev->hit == TUI_HIT_BUTTON)
-			return del_do(d);
-		if (ev->hit == TUI_HIT_FIELD && ev->hit_owner == &d->confirm)
-			d->focus = 0;
+			return d->loaded ? del_confirm(d) : tui_handled();
 		tui_list_event(&d->list, ev); /* a row of the affected stacks */
+		prefetch(d);
 		return tui_redraw();
 	default:
-		if (d->focus == 1)
-			return tui_unhandled();
+		return tui_unhandled();
 	}
-	r = tui_field_event(&d->confirm, ev);
-	return r == TUI_FIELD_IGNORED ? tui_unhandled() : tui_redraw();
 }
 
 static bool del_cursor(tui_screen *s, int *y, int *x)
@@ -237,7 +274,6 @@ static void del_destroy(tui_screen *s)
 
 	page_free(d);
 	tui_list_destroy(&d->list);
-	tui_field_destroy(&d->confirm);
 	integration_free(&d->it);
 	free(d);
 }
@@ -295,8 +331,7 @@ tui_screen *delete_new(const char *slug, unsigned pop_after)
 
 	if (!d)
 		return NULL;
-	if (tui_list_init(&d->list, 0, del_row, d) || tui_field_init(&d->confirm, 0)) {
-		tui_list_destroy(&d->list);
+	if (tui_list_init(&d->list, 0, del_row, d)) {
 		free(d);
 		return NULL;
 	}

@@ -46,8 +46,10 @@ const tui_keydef details_keys[] = {
 	{SCR_DELETE, {'d'}, "delete", "Delete the integration (asks to confirm).", true},
 	{SCR_VERIFY, {'v'}, "verify",
 	 "Ask Bitbucket what the token can reach; the result is recorded for the list.", true},
-	{SCR_TROUBLESHOOT, {'t'}, "troubleshoot",
+	{SCR_TROUBLESHOOT, {'t'}, "diagnose",
 	 "Open the Troubleshooting screen: each check with its curl command.", true},
+	{SCR_COPY_SECRET, {'C'}, "copy secret",
+	 "Copy the shown secret to your terminal's clipboard (OSC 52).", false},
 	{SCR_STACKS, {'s'}, "stacks", "List the stacks and modules that use it.", true},
 	{SCR_DELIVERIES, {'l'}, "deliveries",
 	 "List the webhook deliveries received for it, newest first.", true},
@@ -162,6 +164,24 @@ static int value_rows(const tui_pager *p, size_t n)
 	return w > 0 ? (int)((n + (size_t)w - 1) / (size_t)w) : 1;
 }
 
+/* The revealed secret on one row whenever it fits (a mouse selection takes
+ * it whole): beside its label, else on a row of its own; wrapped only when no
+ * row is wide enough. Returns the rows used. */
+static int add_secret(tui_pager *p, const char *secret)
+{
+	size_t len = strlen(secret);
+	int rows;
+
+	if (len <= (size_t)(p->width - p->label_w))
+		rows = tui_pager_add(p, "Secret", secret, A_BOLD);
+	else if (len <= (size_t)p->width)
+		return tui_pager_add(p, "Secret", "(below; C copies it)", tui_attr(TUI_MUTED)) +
+		       tui_pager_add_wide(p, secret, A_BOLD);
+	else
+		rows = tui_pager_add_path(p, "Secret", secret, A_BOLD);
+	return rows + tui_pager_add(p, NULL, "(C copies it)", tui_attr(TUI_MUTED));
+}
+
 static void add_private(details *d, tui_pager *p)
 {
 	char buf[256], mask[200];
@@ -175,13 +195,13 @@ static void add_private(details *d, tui_pager *p)
 	tui_pager_add_path(p, "Endpoint", d->it.webhook_endpoint, 0);
 	/* as many rows shown or not, so revealing never moves the rows below */
 	if (d->it.webhook_secret) {
-		rows = tui_pager_add_path(p, "Secret", d->it.webhook_secret, A_BOLD);
+		rows = add_secret(p, d->it.webhook_secret);
 	} else {
 		scr_mask_hint(64, (size_t)(p->width > 40 ? 24 : 8), "  (r reveals)", mask,
 			      sizeof mask);
 		rows = tui_pager_add(p, "Secret", mask, 0);
 	}
-	for (; rows < value_rows(p, 64); rows++)
+	for (; rows < value_rows(p, 64) + 1; rows++) /* + the copy hint */
 		tui_pager_gap(p);
 	token_status(&d->it, buf, sizeof buf);
 	tui_pager_add(p, "API token", buf, 0);
@@ -424,6 +444,34 @@ static long hooks_managed(const details *d)
 	return n;
 }
 
+/* The secret shown for REVEAL_MS (after a rotation: the new one, without a
+ * reveal of its own; the rotation is audited). */
+static void show_secret(details *d, const char *secret)
+{
+	hide_secret(d);
+	if (!(d->it.webhook_secret = util_strdup(secret)))
+		return;
+	d->timer = tui_timer_add(REVEAL_MS, false, hide_timer, d);
+}
+
+static tui_ret copy_secret(details *d)
+{
+	char msg[256];
+
+	if (!d->it.webhook_secret) {
+		tui_message("Reveal the secret with r first; only a shown secret is copied.", true);
+		return tui_redraw();
+	}
+	tui_clipboard_copy("webhook secret", d->it.webhook_secret, msg, sizeof msg);
+	tui_message(msg, false);
+	return tui_redraw();
+}
+
+static tui_ret copy_answer(void *arg, enum tui_answer a)
+{
+	return a == TUI_ANSWER_YES ? copy_secret(arg) : tui_redraw();
+}
+
 static tui_ret rotate_answer(void *arg, enum tui_answer a)
 {
 	details *d = arg;
@@ -441,20 +489,24 @@ static tui_ret rotate_answer(void *arg, enum tui_answer a)
 	}
 	scr_changed();
 	managed = hooks_managed(d);
-	n = snprintf(text, sizeof text, "New webhook secret: %s  ", secret);
+	n = snprintf(text, sizeof text, "New webhook secret:\n%s\n", secret); /* a row of its own */
 	if (managed)
 		snprintf(text + n, sizeof text - (size_t)n, "bbconsole manages the webhooks of %ld "
-			 "repositor%s: Update webhooks writes the new secret to them now. The old "
-			 "secret is still accepted for %ld hours.", managed, managed == 1 ? "y" : "ies",
+			 "repositor%s: Update webhooks writes the new secret to them now (C copies it "
+			 "while it is shown). The old secret is still accepted for %ld hours.", managed,
+			 managed == 1 ? "y" : "ies",
 			 BB_SECRET_GRACE_SECONDS / 3600);
 	else
 		snprintf(text + n, sizeof text - (size_t)n, "Update it in every repository's webhook "
 			 "in Bitbucket; the old secret is still accepted for %ld hours, so no delivery "
 			 "is refused meanwhile.", BB_SECRET_GRACE_SECONDS / 3600);
+	details_load(d, 0); /* the new secret stays shown over the reloaded details */
+	show_secret(d, secret);
 	secret_wipe(secret, sizeof secret);
 	m = managed ? tui_dialog_confirm("Secret rotated", text, "Update webhooks", "Close", false,
 					  hooks_answer, d)
-		    : tui_dialog_message("Secret rotated", text, NULL, NULL);
+		    : tui_dialog_confirm("Secret rotated", text, "Copy secret", "Close", true,
+					  copy_answer, d);
 	secret_wipe(text, sizeof text);
 	return m ? tui_push(m) : (tui_ret){TUI_R_FULL, 0, NULL};
 }
@@ -512,6 +564,7 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 	}
 	switch (ev->action) {
 	case SCR_REVEAL: return details_reveal(d);
+	case SCR_COPY_SECRET: return copy_secret(d);
 	case SCR_STACKS:
 		if (!(next = stacks_screen_new(scr_ctx(), d->slug)))
 			return details_stacks(d);

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "account.h"
+#include "intform.h"
+#include "pane.h"
 #include "scr.h"
 #include "space.h"
 #include "validate.h"
@@ -19,17 +20,17 @@ typedef struct edit {
 	char *orig_email;
 	bool is_space, dirty;
 	long version;
-	tui_field email, token, desc;
-	tui_tags labels, ws;
+	intform f;                  /* email, token, labels, workspaces, description */
 	tui_choice checks;
 	tui_choice_item check_items[3];
 	char plan_why[160];
 	bb_space *spaces;
 	size_t nspaces, space_sel;
 	int focus;
-	char why[E_COUNT][BB_MSG_MAX];
 	char error[BB_MSG_MAX];     /* core's refusal of the last save, in full */
 	int cy, cx;
+	bool cursor;                /* the focused field is in view */
+	pane pane;                  /* the fields, scrolled when taller than the window */
 } edit;
 
 const tui_keydef edit_keys[] = {
@@ -44,45 +45,13 @@ const tui_keydef edit_keys[] = {
 	TUI_KEYS_INCLUDE(tui_choice_keys),
 	{TUI_ACT_RIGHT, {TUI_K_RIGHT, 'l'}, NULL, "On the space: the next space.", false},
 	{TUI_ACT_LEFT, {TUI_K_LEFT, 'h'}, NULL, "On the space: the previous space.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (asks before discarding changes).", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	TUI_KEYS_INCLUDE(tui_field_keys),
 	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
-
-#define EDIT_CHECK(fn, slot)                                          \
-	static const char *fn##_e(void *arg, const char *v)           \
-	{                                                             \
-		edit *e = arg;                                        \
-		bb_err err = {0};                                     \
-		if (fn(v, &err) == BB_OK)                             \
-			return NULL;                                  \
-		snprintf(e->why[slot], BB_MSG_MAX, "%s", err.msg);   \
-		return e->why[slot];                                  \
-	}
-EDIT_CHECK(validate_email, E_EMAIL)
-EDIT_CHECK(validate_label, E_LABELS)
-EDIT_CHECK(validate_workspace, E_WS)
-EDIT_CHECK(validate_description, E_DESC)
-
-/* Empty keeps the saved token. */
-static const char *check_token(void *arg, const char *v)
-{
-	edit *e = arg;
-	bb_err err = {0};
-
-	if (!*v || validate_token(v, &err) == BB_OK)
-		return NULL;
-	snprintf(e->why[E_TOKEN], BB_MSG_MAX, "%s", err.msg);
-	return e->why[E_TOKEN];
-}
-
-static enum tui_filter_res token_filter(void *arg, wchar_t ch)
-{
-	(void)arg;
-	return iswspace((wint_t)ch) || ch < 0x20 ? TUI_FILTER_DROP : TUI_FILTER_ACCEPT;
-}
 
 static bool focusable(const edit *e, int f)
 {
@@ -92,52 +61,52 @@ static bool focusable(const edit *e, int f)
 static const char *focus_reason(edit *e)
 {
 	switch (e->focus) {
-	case E_EMAIL: return tui_field_check(&e->email);
-	case E_TOKEN: return tui_field_check(&e->token);
-	case E_LABELS: return e->labels.reason;
-	case E_WS: return e->ws.reason;
-	case E_DESC: return tui_field_check(&e->desc);
+	case E_EMAIL: return tui_field_check(&e->f.email);
+	case E_TOKEN: return tui_field_check(&e->f.token);
+	case E_LABELS: return e->f.labels.reason;
+	case E_WS: return e->f.workspaces.reason;
+	case E_DESC: return tui_field_check(&e->f.desc);
 	case E_CHECKS: return e->checks.items[e->checks.sel].disabled;
 	default: return NULL;
 	}
 }
 
-static void label(WINDOW *w, int y, int x, const char *text, bool focus)
+static void label(WINDOW *w, int y, const char *text, bool focus)
 {
-	tui_put(w, y, x, 13, text, focus ? A_BOLD : tui_attr(TUI_MUTED), true);
+	tui_put(w, y, 0, 13, text, focus ? A_BOLD : tui_attr(TUI_MUTED), true);
 }
 
-static void edit_draw(tui_screen *s, WINDOW *w, bool full)
+/* The fields, drawn into the pane's pad from row 0 (labels in 14 columns,
+ * the fields beside them); the description takes the rows left, at least 3.
+ * Returns the rows used; *keep is the focused field's row. */
+static int edit_body(edit *e, WINDOW *w, int width, int rows, int *keep)
 {
-	edit *e = SCR_STATE(edit, s);
-	tui_rect a = s->area;
-	int x = a.x + 2, fx = a.x + 16, fw = a.w - 18, y = a.y + 1, cy = 0, cx = 0;
-	int bottom = a.y + a.h - 2, f = e->focus;
-	tui_button save = {"Save", true};
-	const char *why = focus_reason(e);
+	int fx = 14, fw = width - 14, y = 0, f = e->focus, cy = -1, cx = 0, h;
+	const char *keep_hint = "(empty keeps the saved token)";
 
-	(void)full;
-	for (int r = 0; r < a.h; r++)
-		tui_fill(w, a.y + r, a.x, a.w, 0);
-	label(w, y, x, "Email", f == E_EMAIL);
-	tui_field_draw(&e->email, w, y++, fx, fw, f == E_EMAIL, &cy, &cx);
-	label(w, y, x, "API token", f == E_TOKEN);
-	tui_field_draw(&e->token, w, y, fx, fw / 2, f == E_TOKEN, f == E_TOKEN ? &cy : NULL,
+	label(w, y, "Email", f == E_EMAIL);
+	tui_field_draw(&e->f.email, w, y++, fx, fw, f == E_EMAIL, &cy, &cx);
+	label(w, y, "API token", f == E_TOKEN);
+	tui_field_draw(&e->f.token, w, y, fx, fw / 2, f == E_TOKEN, f == E_TOKEN ? &cy : NULL,
 		       f == E_TOKEN ? &cx : NULL);
-	tui_put(w, y++, fx + fw / 2 + 1, fw - fw / 2 - 1, "(empty keeps the saved token)",
-		tui_attr(TUI_MUTED), true);
-	label(w, y, x, "Labels", f == E_LABELS);
-	tui_tags_draw(&e->labels, w, (tui_rect){y, fx, 2, fw}, f == E_LABELS,
+	/* the hint beside the field when it fits, else under it */
+	if (tui_width(keep_hint) <= fw - fw / 2 - 1)
+		tui_put(w, y, fx + fw / 2 + 1, fw - fw / 2 - 1, keep_hint, tui_attr(TUI_MUTED), true);
+	else
+		tui_put(w, ++y, fx, fw, keep_hint, tui_attr(TUI_MUTED), true);
+	y++;
+	label(w, y, "Labels", f == E_LABELS);
+	tui_tags_draw(&e->f.labels, w, (tui_rect){y, fx, 2, fw}, f == E_LABELS,
 		      f == E_LABELS ? &cy : NULL, f == E_LABELS ? &cx : NULL);
 	y += 2;
-	label(w, y, x, "VCS checks", f == E_CHECKS);
+	label(w, y, "VCS checks", f == E_CHECKS);
 	tui_choice_draw(&e->checks, w, (tui_rect){y, fx, 3, fw}, f == E_CHECKS,
 			f == E_CHECKS ? &cy : NULL, f == E_CHECKS ? &cx : NULL);
 	y += 3;
 	if (e->is_space) {
 		char sp[300];
 
-		label(w, y, x, "Space", f == E_SPACE);
+		label(w, y, "Space", f == E_SPACE);
 		snprintf(sp, sizeof sp, "< %s >  (Left/Right changes)",
 			 e->nspaces ? e->spaces[e->space_sel].name : "-");
 		tui_put(w, y, fx, fw, sp, f == E_SPACE ? tui_attr(TUI_FOCUS) : 0, true);
@@ -145,21 +114,44 @@ static void edit_draw(tui_screen *s, WINDOW *w, bool full)
 			cy = y, cx = fx + 2;
 		y++;
 	}
-	label(w, y, x, "Workspaces", f == E_WS);
-	tui_tags_draw(&e->ws, w, (tui_rect){y, fx, 2, fw}, f == E_WS, f == E_WS ? &cy : NULL,
+	label(w, y, "Workspaces", f == E_WS);
+	tui_tags_draw(&e->f.workspaces, w, (tui_rect){y, fx, 2, fw}, f == E_WS, f == E_WS ? &cy : NULL,
 		      f == E_WS ? &cx : NULL);
 	y += 2;
-	label(w, y, x, "Description", f == E_DESC);
-	if (bottom - 1 - y >= 1)
-		tui_area_draw(&e->desc, w, (tui_rect){y, fx, bottom - 1 - y, fw}, f == E_DESC,
-			      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
+	label(w, y, "Description", f == E_DESC);
+	h = rows - y > 3 ? rows - y : 3;
+	tui_area_draw(&e->f.desc, w, (tui_rect){y, fx, h, fw}, f == E_DESC,
+		      f == E_DESC ? &cy : NULL, f == E_DESC ? &cx : NULL);
+	e->cy = cy, e->cx = cx;
+	/* the whole text area comes into view with its field */
+	*keep = f == E_SAVE ? -1 : f == E_DESC ? y + h - 1 : cy;
+	return y + h;
+}
+
+static void edit_draw(tui_screen *s, WINDOW *w, bool full)
+{
+	edit *e = SCR_STATE(edit, s);
+	tui_rect a = s->area;
+	int x = a.x + 2, bottom = a.y + a.h - 2, used = 0, keep = -1, cy, cx;
+	tui_rect body = {a.y + 1, x, a.h - 4 > 1 ? a.h - 4 : 1, a.w - 4};
+	tui_button save = {"Save", true};
+	const char *why = focus_reason(e);
+	WINDOW *pad;
+
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(w, a.y + r, a.x, a.w, 0);
+	if ((pad = pane_begin(&e->pane, body.w)))
+		used = edit_body(e, pad, body.w, body.h, &keep);
+	pane_end(&e->pane, w, body, used, keep);
+	e->cursor = e->focus != E_SAVE && pane_map(&e->pane, body, &e->cy, &e->cx);
 	if (e->error[0])
 		scr_wrap(w, bottom - 2, x, a.w - 4, 2, e->error, tui_attr(TUI_ERROR));
 	else if (why)
 		tui_put(w, bottom - 1, x, a.w - 4, why, tui_attr(TUI_ERROR), true);
-	tui_buttons_draw(&save, 1, f == E_SAVE ? 0 : -1, w, bottom, fx, f == E_SAVE ? &cy : NULL,
-			 f == E_SAVE ? &cx : NULL);
-	e->cy = cy, e->cx = cx;
+	tui_buttons_draw(&save, 1, e->focus == E_SAVE ? 0 : -1, w, bottom, x + 14, &cy, &cx);
+	if (e->focus == E_SAVE)
+		e->cy = cy, e->cx = cx, e->cursor = true;
 }
 
 static void strlist_from_tags(const tui_tags *t, bb_strlist *l)
@@ -174,20 +166,20 @@ static tui_ret edit_save(edit *e)
 	bb_err err = {0};
 	bb_integration_update up = {
 		.has_labels = 1, .labels = &labels, .has_workspaces = 1, .workspaces = &ws,
-		.description = tui_field_value(&e->desc),
+		.description = tui_field_value(&e->f.desc),
 		.vcs_checks = e->check_items[e->checks.sel].label,
 		.expect_version = e->version,
 	};
 	bb_code rc;
 
-	if (strcmp(tui_field_value(&e->email), e->orig_email ? e->orig_email : ""))
-		up.email = tui_field_value(&e->email);
-	if (e->token.len)
-		up.token = tui_field_value(&e->token);
+	if (strcmp(tui_field_value(&e->f.email), e->orig_email ? e->orig_email : ""))
+		up.email = tui_field_value(&e->f.email);
+	if (e->f.token.len)
+		up.token = tui_field_value(&e->f.token);
 	if (e->is_space && e->nspaces)
 		up.space = e->spaces[e->space_sel].name;
-	strlist_from_tags(&e->labels, &labels);
-	strlist_from_tags(&e->ws, &ws);
+	strlist_from_tags(&e->f.labels, &labels);
+	strlist_from_tags(&e->f.workspaces, &ws);
 	rc = integration_update(scr_ctx(), e->slug, &up, &err);
 	strlist_free(&labels);
 	strlist_free(&ws);
@@ -259,8 +251,9 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 	if (ev->action == SCR_SAVE || (ev->action == TUI_ACT_CLICK && ev->hit == TUI_HIT_BUTTON))
 		return edit_save(e);
 	if (ev->action == TUI_ACT_CLICK) {
-		const void *widgets[E_COUNT] = {&e->email, &e->token, &e->labels.input, &e->checks,
-						NULL, &e->ws.input, &e->desc};
+		const void *widgets[E_COUNT] = {&e->f.email, &e->f.token, &e->f.labels.input,
+						&e->checks, NULL, &e->f.workspaces.input,
+						&e->f.desc};
 		int i = tui_click_target(ev, widgets, E_COUNT);
 
 		if (i < 0)
@@ -269,12 +262,14 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 		if (i != E_CHECKS)
 			return tui_redraw();
 	}
+	if (pane_key(&e->pane, ev->action))
+		return tui_redraw();
 	switch (e->focus) {
-	case E_EMAIL: return widget_result(e, tui_field_event(&e->email, ev));
-	case E_TOKEN: return widget_result(e, tui_field_event(&e->token, ev));
-	case E_LABELS: return widget_result(e, tui_tags_event(&e->labels, ev));
-	case E_WS: return widget_result(e, tui_tags_event(&e->ws, ev));
-	case E_DESC: return widget_result(e, tui_field_event(&e->desc, ev));
+	case E_EMAIL: return widget_result(e, intform_field_event(&e->f.email, ev));
+	case E_TOKEN: return widget_result(e, tui_field_event(&e->f.token, ev));
+	case E_LABELS: return widget_result(e, intform_tags_event(&e->f.labels, ev));
+	case E_WS: return widget_result(e, intform_tags_event(&e->f.workspaces, ev));
+	case E_DESC: return widget_result(e, intform_field_event(&e->f.desc, ev));
 	case E_SPACE: return space_key(e, ev);
 	case E_CHECKS: {
 		size_t before = e->checks.sel;
@@ -299,18 +294,14 @@ static bool edit_cursor(tui_screen *s, int *y, int *x)
 	edit *e = SCR_STATE(edit, s);
 
 	*y = e->cy, *x = e->cx;
-	return true;
+	return e->cursor;
 }
 
 static void edit_destroy(tui_screen *s)
 {
 	edit *e = SCR_STATE(edit, s);
 
-	tui_field_destroy(&e->email);
-	tui_field_destroy(&e->token);
-	tui_field_destroy(&e->desc);
-	tui_tags_destroy(&e->labels);
-	tui_tags_destroy(&e->ws);
+	intform_destroy(&e->f);
 	space_list_free(e->spaces, e->nspaces);
 	free(e->orig_email);
 	free(e);
@@ -349,21 +340,15 @@ static int init_values(edit *e, const bb_integration *it)
 {
 	bb_err err = {0};
 
-	if (tui_field_init(&e->email, 0) || tui_field_init(&e->token, TUI_FIELD_MASKED) ||
-	    tui_field_init(&e->desc, TUI_FIELD_MULTILINE) || tui_tags_init(&e->labels, BB_LABELS_MAX) ||
-	    tui_tags_init(&e->ws, 0))
+	if (intform_init(&e->f, true))
 		return -1;
-	e->email.validate = validate_email_e, e->email.arg = e;
-	e->token.validate = check_token, e->token.arg = e, e->token.filter = token_filter;
-	e->desc.validate = validate_description_e, e->desc.arg = e;
-	e->labels.input.validate = validate_label_e, e->labels.input.arg = e;
-	e->ws.input.validate = validate_workspace_e, e->ws.input.arg = e;
-	tui_field_set(&e->email, it->email ? it->email : "");
-	tui_field_set(&e->desc, it->description ? it->description : "");
+	tui_field_set(&e->f.email, it->email ? it->email : "");
+	tui_field_set(&e->f.desc, it->description ? it->description : "");
+	e->f.desc.cur = 0; /* open on the description's start, not scrolled to its end */
 	for (size_t i = 0; i < it->labels.n; i++)
-		tui_tags_add(&e->labels, it->labels.v[i]);
+		tui_tags_add(&e->f.labels, it->labels.v[i]);
 	for (size_t i = 0; i < it->workspaces.n; i++)
-		tui_tags_add(&e->ws, it->workspaces.v[i]);
+		tui_tags_add(&e->f.workspaces, it->workspaces.v[i]);
 	if (e->is_space && space_list_where(scr_ctx(), BB_ROLE_ADMIN, &e->spaces, &e->nspaces,
 					    &err) == BB_OK)
 		for (size_t i = 0; i < e->nspaces; i++)
@@ -388,6 +373,7 @@ tui_screen *edit_new(const bb_integration *it)
 	}
 	init_checks(e, it->vcs_checks);
 	snprintf(e->title, sizeof e->title, "Edit integration: %s", it->name);
+	pane_reset(&e->pane);
 	e->s.ops = &edit_ops;
 	e->s.keys = edit_keys;
 	e->s.title = e->title;

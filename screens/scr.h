@@ -57,7 +57,8 @@ void scr_role_reason(bb_role need, const char *doing, char *out, size_t size);
  * details needs); when not and why is not NULL, the sentence saying which
  * role is needed where, starting with `doing` and the integration's name. */
 bool scr_admin_of(const bb_integration *it, const char *doing, char *why, size_t size);
-/* "yyyy-mm-dd hh:mm" from an RFC 3339 time (or the text as it is). */
+/* "yyyy-mm-dd hh:mm ZONE" in the local time zone (TZ honoured) from an RFC
+ * 3339 UTC time; "-" when there is none, the text as it is when unreadable. */
 void scr_short_time(const char *rfc3339, char *out, size_t size);
 /* "yyyy-mm-dd hh:mm:ss ZONE" in the local time zone (TZ honoured) from an
  * RFC 3339 UTC time; "-" when there is none, the text as it is when unreadable. */

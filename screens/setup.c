@@ -16,6 +16,7 @@ typedef struct setup {
 	int focus;
 	bool tried;
 	char why[BB_MSG_MAX];
+	char error[BB_MSG_MAX];     /* core's refusal of the last Create, shown above it */
 	char intro[BB_MSG_MAX];
 	int cy, cx, pcy, pcx;
 } setup;
@@ -95,7 +96,7 @@ static void setup_draw(tui_screen *s, WINDOW *w, bool full)
 		tui_attr(TUI_ERROR), true);
 	tui_put(w, y, x, 6, "Plan", A_BOLD, true);
 	draw_plan(st, w, y++, x + 6, width - 6);
-	tui_put(w, y++, x + 6, width - 6, "(business and enterprise allow aggregated VCS checks)",
+	tui_put(w, y++, x + 6, width - 6, "(business, enterprise: aggregated VCS checks)",
 		tui_attr(TUI_MUTED), true);
 	tui_put(w, y++, x, width, "Webhook base URL (https; webhooks are sent there):", A_BOLD,
 		true);
@@ -105,8 +106,12 @@ static void setup_draw(tui_screen *s, WINDOW *w, bool full)
 	if (st->focus == F_PLAN)
 		st->cy = st->pcy, st->cx = st->pcx;
 	why = tui_field_check(&st->url);
+	/* one sentence at a time, above the button (never on the message line,
+	 * which a long sentence would spread over the button) */
 	if (why && (st->tried || st->url.len))
 		scr_wrap(w, y, x, width, 2, why, tui_attr(TUI_ERROR));
+	else if (st->error[0])
+		scr_wrap(w, y, x, width, 2, st->error, tui_attr(TUI_ERROR));
 	tui_buttons_draw(&b, 1, st->focus == F_CREATE ? 0 : -1, w, a.y + a.h - 1, x, &cy, &cx);
 	if (st->focus == F_CREATE)
 		st->cy = cy, st->cx = cx;
@@ -135,9 +140,12 @@ static tui_ret setup_create(setup *st)
 	tui_screen *home;
 
 	st->tried = true;
+	st->error[0] = '\0';
 	if (account_init(scr_ctx(), tui_field_value(&st->name), plans[st->plan.sel].label,
 			 tui_field_value(&st->url), &err) != BB_OK) {
-		scr_error(&err);
+		/* a field's own reason says it already: the refusal is not repeated */
+		if (!tui_field_check(&st->name) && !tui_field_check(&st->url))
+			snprintf(st->error, sizeof st->error, "%s", err.msg);
 		return tui_redraw();
 	}
 	scr_changed();

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run.h"
+#include "scr.h"
 #include "status.h"
 
 #define RUNS_MAX 20
@@ -67,11 +68,12 @@ void stack_runs_describe(bb_ctx *ctx, const char *name, int max_lines, char *out
 	if (!k)
 		n = add(out, size, n, "\n  none yet (T triggers one)");
 	for (size_t i = 0; i < k && lines < max_lines; i++, lines++) {
-		char commit[8];
+		char commit[8], when[64];
 
 		snprintf(commit, sizeof commit, "%s", v[i].commit ? v[i].commit : "-");
+		scr_short_time(v[i].created_at, when, sizeof when);
 		n = add(out, size, n, "\n  %s %s %s %s %s", v[i].type, v[i].state, commit,
-			v[i].branch ? v[i].branch : "-", v[i].created_at);
+			v[i].branch ? v[i].branch : "-", when);
 		n = add_statuses(ctx, &v[i], out, size, n, &lines);
 	}
 	run_list_free(v, k);

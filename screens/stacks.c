@@ -358,6 +358,9 @@ static void stacks_row(void *arg, WINDOW *w, int y, int x, int width, size_t row
 	if (hook_broken(st, r)) /* its repository has no working webhook */
 		tui_put(w, y, x + 1, 1, "!", attr | A_BOLD | tui_attr(TUI_ERROR), true);
 	integration_text(r, integ, sizeof integ);
+	/* too narrow for "detached (was Legacy BB)": the name matters more (red says detached) */
+	if (!r->integration && tui_width(integ) > st->cw[3])
+		snprintf(integ, sizeof integ, "was %s", r->detached ? r->detached : "?");
 	col[0] = r->kind, col[1] = r->name, col[2] = r->space;
 	col[3] = integ, col[4] = r->repo, col[5] = r->branch;
 	col[6] = r->last_run ? r->last_run : "none";
@@ -439,15 +442,16 @@ static tui_ret refuse(const bb_err *why)
 
 static tui_screen *details_panel(bb_ctx *ctx, const srow *r)
 {
-	char text[6000], integ[300], title[200];
+	char text[6000], integ[300], title[200], created[64];
 	int cols, rows;
 	size_t n;
 
 	integration_text(r, integ, sizeof integ);
+	scr_local_time(r->created, created, sizeof created);
 	snprintf(text, sizeof text, "Kind: %s\nName: %s\nSpace: %s\nIntegration: %s\n"
 		 "Repository: %s\nBranch: %s\nProject root: %s\nCreated: %s%s", r->kind, r->name,
 		 r->space, integ, r->repo, r->branch, r->root && *r->root ? r->root : "(none)",
-		 r->created ? r->created : "-",
+		 created,
 		 r->integration ? "\n\nOn the list, e edits it and d deletes it." :
 		 "\n\nDetached: it receives no webhooks and no triggered runs until an admin "
 		 "picks an integration (press i); e edits it and d deletes it.");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hooks.h"
+#include "pane.h"
 #include "scr.h"
 #include "verify.h"
 
@@ -22,6 +23,9 @@ typedef struct webhook {
 	size_t sel;
 	hooks_run *run;    /* while fixing */
 	long done, total;
+	pane pane;         /* the body, scrolled when taller than the window */
+	int keep;          /* the selected row of the table, kept in view... */
+	bool follow;       /* ...once the selection moved */
 } webhook;
 
 const tui_keydef webhook_keys[] = {
@@ -37,6 +41,7 @@ const tui_keydef webhook_keys[] = {
 	 "webhook in one sentence.", false},
 	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, NULL, "Move down in the table of repositories.", false},
 	{TUI_ACT_UP, {TUI_K_UP, 'k'}, NULL, "Move up in the table of repositories.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back (while fixing: cancel).", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
@@ -51,77 +56,105 @@ static const char *const app_note =
 	"\"Pull requests\" once; that installs the app, which lets runs find a commit's "
 	"pull requests.";
 
+/* Repository, state and local check time; the repository column gives way. */
+static int repo_width(int width)
+{
+	int w = width - 16 - 24;
+
+	return w > 40 ? 40 : w < 12 ? 12 : w;
+}
+
 static void webhook_draw_row(WINDOW *win, int y, int x, int width, const hooks_repo *r,
 			     bool selected)
 {
-	char line[400], when[32] = "never";
+	char line[400], when[64] = "never";
 
 	if (r->checked_at[0])
-		snprintf(when, sizeof when, "%.10s %.5s", r->checked_at, r->checked_at + 11);
-	snprintf(line, sizeof line, "%-40.40s %-15s %s", r->repository,
-		 r->pending ? "not finished" : hooks_state_name(r->state), when);
+		scr_short_time(r->checked_at, when, sizeof when);
+	snprintf(line, sizeof line, "%-*.*s %-15s %s", repo_width(width), repo_width(width),
+		 r->repository, r->pending ? "not finished" : hooks_state_name(r->state), when);
 	tui_put(win, y, x, width, line, selected ? A_REVERSE : (hooks_state_working(r->state)
 							       ? 0 : A_BOLD), true);
 }
 
-/* The repositories, scrolled so that the selection shows. */
-static void webhook_draw_table(webhook *h, WINDOW *win, int y, int x, int width, int rows)
+/* The repositories, every one a row of the body (the pane keeps the
+ * selection in view); returns the rows used. */
+static int webhook_draw_table(webhook *h, WINDOW *win, int y, int width)
 {
 	char line[200];
-	size_t first;
+	int y0 = y;
 
-	if (rows < 2 || !h->rep.n)
-		return;
+	if (!h->rep.n)
+		return 0;
 	if (h->run)
 		snprintf(line, sizeof line, "Fixing webhooks: %ld of %ld requests (Esc cancels)",
 			 h->done, h->total);
 	else
-		snprintf(line, sizeof line, "%-40s %-15s %s", "Repository", "Webhook", "Last checked");
-	tui_put(win, y, x, width, line, tui_attr(TUI_MUTED), true);
-	rows--;
-	if (h->rep.n > (size_t)rows) { /* not all in view: where the selection is */
-		char pos[48];
-
-		tui_position_text(h->sel, h->rep.n, pos, sizeof pos);
-		tui_put(win, y, x + width - (int)strlen(pos), (int)strlen(pos), pos,
-			tui_attr(TUI_MUTED), false);
+		snprintf(line, sizeof line, "%-*s %-15s %s", repo_width(width), "Repository", "Webhook",
+			 "Last checked");
+	tui_put(win, y++, 0, width, line, tui_attr(TUI_MUTED), true);
+	for (size_t i = 0; i < h->rep.n && y < PANE_ROWS; i++) {
+		if (i == h->sel && h->follow)
+			h->keep = y;
+		webhook_draw_row(win, y++, 0, width, &h->rep.v[i], i == h->sel);
 	}
-	y++;
-	first = h->sel >= (size_t)rows ? h->sel - (size_t)rows + 1 : 0;
-	for (size_t i = first; i < h->rep.n && (int)(i - first) < rows; i++)
-		webhook_draw_row(win, y++, x, width, &h->rep.v[i], i == h->sel);
+	return y - y0;
+}
+
+/* The secret on one row when it fits (mouse selection takes it whole),
+ * otherwise wrapped, never cut. */
+static int webhook_draw_secret(const webhook *h, WINDOW *win, int y, int width)
+{
+	const char *secret = h->it.webhook_secret;
+	char mask[200];
+	int len;
+
+	if (!secret) {
+		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8),
+			      h->it.details_visible ? "  (r reveals)" : "", mask, sizeof mask);
+		tui_put(win, y, 2, width - 2, mask, 0, true);
+		return 1;
+	}
+	len = (int)strlen(secret);
+	if (len <= width - 2 || len > width)
+		return scr_wrap(win, y, len <= width - 2 ? 2 : 0, len <= width - 2 ? width - 2 : width,
+				4, secret, A_BOLD);
+	tui_put(win, y, 0, width, secret, A_BOLD, true);
+	return 1;
+}
+
+static int webhook_draw_body(webhook *h, WINDOW *win, int width)
+{
+	int y = 0;
+
+	y += scr_wrap(win, y, 0, width, 4, "In each repository: Repository settings, Webhooks, Add "
+		      "webhook; enter this URL and secret, and keep it active.", 0) + 1;
+	tui_put(win, y++, 0, width, "URL (endpoint)", tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, 2, width - 2, 4,
+			   h->it.webhook_endpoint ? h->it.webhook_endpoint : "(hidden)", A_BOLD);
+	tui_put(win, y++, 0, width, "Secret", tui_attr(TUI_MUTED), true);
+	y += webhook_draw_secret(h, win, y, width) + 1;
+	y += scr_wrap(win, y, 0, width, 6, triggers, 0) + 1;
+	y += scr_wrap(win, y, 0, width, 6, app_note, tui_attr(TUI_MUTED)) + 1;
+	return y + webhook_draw_table(h, win, y, width);
 }
 
 static void webhook_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	webhook *h = SCR_STATE(webhook, s);
-	tui_rect a = s->area;
-	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
-	char mask[200];
+	tui_rect a = s->area, body = {a.y + 1, a.x + 2, a.h - 1, a.w - 4};
+	WINDOW *pad;
+	int used = 0;
 
 	(void)full;
 	for (int r = 0; r < a.h; r++)
 		tui_fill(win, a.y + r, a.x, a.w, 0);
 	if (!h->loaded)
 		return;
-	scr_wrap(win, y, x, width, 2, "In each repository: Repository settings, Webhooks, Add "
-		 "webhook; enter this URL and secret, and keep it active.", 0);
-	y += 3;
-	tui_put(win, y++, x, width, "URL (endpoint)", tui_attr(TUI_MUTED), true);
-	y += scr_wrap_path(win, y, x + 2, width - 2, 2,
-		      h->it.webhook_endpoint ? h->it.webhook_endpoint : "(hidden)", A_BOLD);
-	tui_put(win, y++, x, width, "Secret", tui_attr(TUI_MUTED), true);
-	if (h->it.webhook_secret)
-		tui_put(win, y++, x + 2, width - 2, h->it.webhook_secret, A_BOLD, true);
-	else {
-		scr_mask_hint(64, (size_t)(width > 30 ? width - 30 : 8),
-			      h->it.details_visible ? "  (r reveals)" : "", mask, sizeof mask);
-		tui_put(win, y++, x + 2, width - 2, mask, 0, true);
-	}
-	y++;
-	y += scr_wrap(win, y, x, width, 3, triggers, 0) + 1;
-	y += scr_wrap(win, y, x, width, 3, app_note, tui_attr(TUI_MUTED)) + 1;
-	webhook_draw_table(h, win, y, x, width, a.y + a.h - y);
+	h->keep = -1;
+	if ((pad = pane_begin(&h->pane, body.w)))
+		used = webhook_draw_body(h, pad, body.w);
+	pane_end(&h->pane, win, body, used, h->keep);
 }
 
 static void webhook_load_states(webhook *h)
@@ -202,6 +235,7 @@ static tui_ret webhook_fix(webhook *h)
 
 static tui_ret webhook_move(webhook *h, int action)
 {
+	h->follow = true;
 	if (action == TUI_ACT_DOWN && h->sel + 1 < h->rep.n)
 		h->sel++;
 	else if (action == TUI_ACT_UP && h->sel > 0)
@@ -252,6 +286,8 @@ static tui_ret webhook_key(tui_screen *s, const tui_event *ev)
 {
 	webhook *h = SCR_STATE(webhook, s);
 
+	if (pane_key(&h->pane, ev->action))
+		return tui_redraw();
 	switch (ev->action) {
 	case TUI_ACT_BACK:
 		if (!h->run)
@@ -320,6 +356,7 @@ tui_screen *webhook_new(const char *slug)
 	if (!h)
 		return NULL;
 	snprintf(h->slug, sizeof h->slug, "%s", slug);
+	pane_reset(&h->pane);
 	h->s.ops = &webhook_ops;
 	h->s.keys = webhook_keys;
 	h->s.data = h;

@@ -7,11 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include <cJSON.h>
 
 #include "draft.h"
+#include "intform.h"
+#include "pane.h"
 #include "scr.h"
 #include "verify.h"
 #include "space.h"
@@ -27,9 +28,9 @@ typedef struct wizard {
 	int step;
 	int focus;                  /* widget index, then Back, then Next */
 	bool tried[ST_COUNT];       /* Next was attempted: show the reason even if empty */
-	tui_field name, email, token, desc;
+	tui_field name;
+	intform f;                  /* email, token, labels, description */
 	tui_field expires;          /* on the token step: the date the token expires */
-	tui_tags labels;
 	tui_choice type;            /* 0 default, 1 space */
 	tui_choice_item type_items[2];
 	char default_why[BB_MSG_MAX];
@@ -37,11 +38,13 @@ typedef struct wizard {
 	tui_choice_item *space_items;
 	bb_space *spaces;
 	size_t nspaces;
-	char why[ST_COUNT][BB_MSG_MAX]; /* validator sentences, per step */
+	char name_why[BB_MSG_MAX];  /* the name validator's sentence */
 	char expires_why[BB_MSG_MAX];
 	char title[96];
 	int cy, cx;
 	bool cursor;
+	int keep;                   /* the body row the pane keeps in view */
+	pane pane;                  /* the step's body, scrolled when taller than the window */
 	verify_state verify;        /* the token, checked while the user goes on */
 } wizard;
 
@@ -59,6 +62,7 @@ const tui_keydef wizard_keys_line[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next step when the value is valid.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the field and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back between the buttons and the field.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	TUI_KEYS_INCLUDE(button_keys),
@@ -76,6 +80,7 @@ const tui_keydef wizard_keys_choice[] = {
 	{TUI_ACT_LEFT, {TUI_K_LEFT, 'h'}, NULL, "On the buttons: go to the other button.", false},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "next field", "Move to the space picker and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing chosen is lost.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -88,6 +93,7 @@ const tui_keydef wizard_keys_labels[] = {
 	 "On an empty input, remove the last label (Left selects one, x removes it).", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the input and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	TUI_KEYS_INCLUDE(button_keys),
@@ -100,6 +106,7 @@ const tui_keydef wizard_keys_text[] = {
 	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description and go on.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the text and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
 	TUI_KEYS_INCLUDE(button_keys),
@@ -112,6 +119,7 @@ const tui_keydef wizard_keys_review[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_RIGHT, 'l'}, "buttons", "Move between the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_LEFT, 'h'}, "", "Move back between the buttons.",
 	 false},
+	PANE_KEYS,
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this step.", true},
 	{0},
@@ -130,35 +138,20 @@ static const char *check_name(void *arg, const char *v)
 	char holder[256], slug[256];
 
 	if (validate_name(v, &err) != BB_OK) {
-		snprintf(w->why[ST_NAME], BB_MSG_MAX, "%s", err.msg);
-		return w->why[ST_NAME];
+		snprintf(w->name_why, BB_MSG_MAX, "%s", err.msg);
+		return w->name_why;
 	}
 	if (integration_slug_taken(scr_ctx(), v, holder, sizeof holder)) {
 		char q[BB_QUOTE_SIZE];
 
 		validate_slugify(v, slug, sizeof slug);
 		validate_quote(holder, q, sizeof q);
-		snprintf(w->why[ST_NAME], BB_MSG_MAX, "The id %s is taken by integration %s; "
+		snprintf(w->name_why, BB_MSG_MAX, "The id %s is taken by integration %s; "
 			 "choose another name.", slug, q);
-		return w->why[ST_NAME];
+		return w->name_why;
 	}
 	return NULL;
 }
-
-#define CORE_CHECK(fn, step)                                                  \
-	static const char *fn##_check(void *arg, const char *v)               \
-	{                                                                     \
-		wizard *w = arg;                                              \
-		bb_err err = {0};                                             \
-		if (fn(v, &err) == BB_OK)                                     \
-			return NULL;                                          \
-		snprintf(w->why[step], BB_MSG_MAX, "%s", err.msg);           \
-		return w->why[step];                                          \
-	}
-CORE_CHECK(validate_email, ST_EMAIL)
-CORE_CHECK(validate_token, ST_TOKEN)
-CORE_CHECK(validate_label, ST_LABELS)
-CORE_CHECK(validate_description, ST_DESC)
 
 /* The expiry date is optional; when typed, core says whether it is a date. */
 static const char *check_expires(void *arg, const char *v)
@@ -178,13 +171,6 @@ static enum tui_filter_res expires_filter(void *arg, wchar_t ch)
 {
 	(void)arg;
 	return (ch >= '0' && ch <= '9') || ch == '-' ? TUI_FILTER_ACCEPT : TUI_FILTER_REFUSE;
-}
-
-/* A pasted token often ends with a newline: drop whitespace silently. */
-static enum tui_filter_res token_filter(void *arg, wchar_t ch)
-{
-	(void)arg;
-	return iswspace((wint_t)ch) || ch < 0x20 ? TUI_FILTER_DROP : TUI_FILTER_ACCEPT;
 }
 
 /* ---- step state ------------------------------------------------------------ */
@@ -217,14 +203,14 @@ static const char *step_reason(wizard *w)
 			return w->type.items[w->type.sel].disabled;
 		return NULL;
 	case ST_EMAIL:
-		return tui_field_check(&w->email);
+		return tui_field_check(&w->f.email);
 	case ST_TOKEN:
-		return tui_field_check(&w->token) ? tui_field_check(&w->token)
+		return tui_field_check(&w->f.token) ? tui_field_check(&w->f.token)
 						  : tui_field_check(&w->expires);
 	case ST_LABELS:
-		return tui_field_value(&w->labels.input)[0] ? w->labels.reason : NULL;
+		return tui_field_value(&w->f.labels.input)[0] ? w->f.labels.reason : NULL;
 	case ST_DESC:
-		return tui_field_check(&w->desc);
+		return tui_field_check(&w->f.desc);
 	default:
 		return NULL;
 	}
@@ -235,6 +221,7 @@ static void set_step(wizard *w, int step)
 	w->step = step;
 	w->focus = 0;
 	w->s.keys = step_keys[step];
+	pane_reset(&w->pane);
 	snprintf(w->title, sizeof w->title, "New integration - Step %d of %d: %s", step + 1,
 		 ST_COUNT, step_names[step]);
 	tui_message(NULL, false);
@@ -242,8 +229,8 @@ static void set_step(wizard *w, int step)
 
 static bool has_input(const wizard *w)
 {
-	return w->name.len || w->email.len || w->token.len || w->desc.len || w->labels.n ||
-	       w->labels.input.len;
+	return w->name.len || w->f.email.len || w->f.token.len || w->f.desc.len || w->f.labels.n ||
+	       w->f.labels.input.len;
 }
 
 /* ---- drafts: everything but the token ----------------------------------------- */
@@ -258,13 +245,13 @@ static char *draft_json(const wizard *w)
 	cJSON_AddStringToObject(o, "type", is_space_type(w) ? "space" : "default");
 	if (w->nspaces)
 		cJSON_AddStringToObject(o, "space", w->spaces[w->space.sel].name);
-	cJSON_AddStringToObject(o, "email", tui_field_value(&w->email));
+	cJSON_AddStringToObject(o, "email", tui_field_value(&w->f.email));
 	cJSON_AddStringToObject(o, "token_expires", tui_field_value(&w->expires));
-	for (size_t i = 0; i < w->labels.n; i++)
-		cJSON_AddItemToArray(labels, cJSON_CreateString(w->labels.tags[i]));
+	for (size_t i = 0; i < w->f.labels.n; i++)
+		cJSON_AddItemToArray(labels, cJSON_CreateString(w->f.labels.tags[i]));
 	cJSON_AddItemToObject(o, "labels", labels);
-	cJSON_AddStringToObject(o, "label_input", tui_field_value(&w->labels.input));
-	cJSON_AddStringToObject(o, "description", tui_field_value(&w->desc));
+	cJSON_AddStringToObject(o, "label_input", tui_field_value(&w->f.labels.input));
+	cJSON_AddStringToObject(o, "description", tui_field_value(&w->f.desc));
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
@@ -297,13 +284,13 @@ static void load_draft(wizard *w, const char *json)
 	if (!o)
 		return;
 	tui_field_set(&w->name, jstr(o, "name"));
-	tui_field_set(&w->email, jstr(o, "email"));
+	tui_field_set(&w->f.email, jstr(o, "email"));
 	tui_field_set(&w->expires, jstr(o, "token_expires"));
-	tui_field_set(&w->desc, jstr(o, "description"));
-	tui_field_set(&w->labels.input, jstr(o, "label_input"));
+	tui_field_set(&w->f.desc, jstr(o, "description"));
+	tui_field_set(&w->f.labels.input, jstr(o, "label_input"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(o, "labels"))
 		if (cJSON_IsString(v))
-			tui_tags_add(&w->labels, v->valuestring);
+			tui_tags_add(&w->f.labels, v->valuestring);
 	w->type.sel = strcmp(jstr(o, "type"), "space") == 0;
 	space = jstr(o, "space");
 	for (size_t i = 0; i < w->nspaces; i++)
@@ -318,154 +305,194 @@ static void load_draft(wizard *w, const char *json)
 
 /* ---- drawing ------------------------------------------------------------------ */
 
+/* Each step draws its body into the pane's pad from row 0 and returns the
+ * rows it used: at 60x16 the pane scrolls what does not fit, so no text is
+ * cut and nothing is drawn over the buttons. */
+
 /* The reason under a field: shown once something was typed or Next tried. */
-static int draw_reason(wizard *w, WINDOW *win, int y, int x, int width, const char *why,
-		       bool typed)
+static int draw_reason(wizard *w, WINDOW *win, int y, int width, const char *why, bool typed)
 {
 	if (!why || (!typed && !w->tried[w->step]))
 		return 0;
-	return scr_wrap(win, y, x, width, 4, why, tui_attr(TUI_ERROR));
+	return scr_wrap(win, y, 0, width, 8, why, tui_attr(TUI_ERROR));
 }
 
-static void draw_line_step(wizard *w, WINDOW *win, int y, int x, int width, tui_field *f,
-			   const char *label)
+/* A label (wrapped), the field under it, its reason; the focused field is the
+ * row the pane keeps in view. */
+static int draw_line_step(wizard *w, WINDOW *win, int y, int width, tui_field *f,
+			  const char *label, bool focus)
 {
-	bool focus = w->focus == 0;
-
-	tui_put(win, y, x, width, label, A_BOLD, true);
-	tui_field_draw(f, win, y + 1, x, width < 64 ? width : 64, focus, &w->cy, &w->cx);
-	w->cursor = focus;
-	draw_reason(w, win, y + 2, x, width, tui_field_check(f), f->len > 0);
-}
-
-/* The token, its expiry date, and how to make one (in the rows left above
- * the buttons). */
-static void draw_token(wizard *w, WINDOW *win, int y, int x, int width)
-{
-	int buttons = w->s.area.y + w->s.area.h - 2, help;
-	bool focus = w->focus == 1;
-
-	draw_line_step(w, win, y, x, width, &w->token, "API token (hidden; paste allowed):");
-	tui_put(win, y + 4, x, width, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD, true);
-	tui_field_draw(&w->expires, win, y + 5, x, 12, focus, focus ? &w->cy : NULL,
+	y += scr_wrap(win, y, 0, width, 3, label, A_BOLD);
+	tui_field_draw(f, win, y, 0, width < 64 ? width : 64, focus, focus ? &w->cy : NULL,
 		       focus ? &w->cx : NULL);
 	if (focus)
-		w->cursor = true;
-	draw_reason(w, win, y + 6, x, width, tui_field_check(&w->expires), w->expires.len > 0);
-	help = buttons - (y + 8) - 1;
-	if (help > 0)
-		scr_wrap(win, y + 8, x, width, help, "Create an Atlassian API token with scopes "
-			 "read:repository:bitbucket and read:pullrequest:bitbucket; "
-			 "read:workspace:bitbucket is recommended so that workspaces can be "
-			 "discovered. The token is stored encrypted and never shown again.",
-			 tui_attr(TUI_MUTED));
+		w->cursor = true, w->keep = y;
+	y++;
+	return y + draw_reason(w, win, y, width, tui_field_check(f), f->len > 0);
 }
 
-static void draw_name(wizard *w, WINDOW *win, int y, int x, int width)
+/* The token, its expiry date, and how to make one. */
+static int draw_token(wizard *w, WINDOW *win, int width)
+{
+	int y = draw_line_step(w, win, 0, width, &w->f.token, "API token (hidden; paste allowed):",
+			       w->focus == 0);
+	bool focus = w->focus == 1;
+
+	y++;
+	y += scr_wrap(win, y, 0, width, 2, "Expires on (YYYY-MM-DD, optional; Tab):", A_BOLD);
+	tui_field_draw(&w->expires, win, y, 0, 12, focus, focus ? &w->cy : NULL,
+		       focus ? &w->cx : NULL);
+	if (focus)
+		w->cursor = true, w->keep = y;
+	y++;
+	y += draw_reason(w, win, y, width, tui_field_check(&w->expires), w->expires.len > 0);
+	return y + scr_wrap(win, y, 0, width, 10, "Create an Atlassian API token with scopes "
+			    "read:repository:bitbucket and read:pullrequest:bitbucket; "
+			    "read:workspace:bitbucket is recommended so that workspaces can be "
+			    "discovered. The token is stored encrypted and never shown again.",
+			    tui_attr(TUI_MUTED));
+}
+
+static int draw_name(wizard *w, WINDOW *win, int width)
 {
 	const char *name = tui_field_value(&w->name);
 	char slug[256], *endpoint = NULL;
 	bb_err err = {0};
+	int y = draw_line_step(w, win, 0, width, &w->name, "Name of the integration:",
+			       w->focus == 0);
 
-	draw_line_step(w, win, y, x, width, &w->name, "Name of the integration:");
 	validate_slugify(name, slug, sizeof slug);
 	if (slug[0])
 		integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
-	scr_pair(win, y + 6, x, width, "Id (slug)", slug[0] ? slug : "-", 0);
-	tui_put(win, y + 7, x, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
-	scr_wrap_path(win, y + 8, x, width, 2, endpoint ? endpoint : "-", 0);
+	y++;
+	scr_pair(win, y++, 0, width, "Id (slug)", slug[0] ? slug : "-", 0);
+	tui_put(win, y++, 0, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, 0, width, 4, endpoint ? endpoint : "-", 0) + 1;
 	free(endpoint);
-	scr_wrap(win, y + 11, x, width, 2, "The name is permanent: the webhook endpoint is "
-		 "derived from it, so it cannot be changed after creation.", A_BOLD);
+	return y + scr_wrap(win, y, 0, width, 4, "The name is permanent: the webhook endpoint is "
+			    "derived from it, so it cannot be changed after creation.", A_BOLD);
 }
 
-static void draw_type(wizard *w, WINDOW *win, int y, int x, int width)
+/* The two types, a disabled one dimmed: its reason is the sentence under
+ * them (tui_choice's "- unavailable: reason" would be cut at 60 columns). */
+static int draw_types(wizard *w, WINDOW *win, int y, int width)
 {
-	int cy, cx;
+	for (size_t i = 0; i < w->type.n; i++, y++) {
+		const tui_choice_item *it = &w->type.items[i];
+		bool sel = i == w->type.sel;
+		char line[256];
 
-	tui_put(win, y, x, width, "Who may use the integration?", A_BOLD, true);
-	tui_choice_draw(&w->type, win, (tui_rect){y + 1, x, 3, width}, w->focus == 0, &cy, &cx);
-	if (w->focus == 0)
-		w->cy = cy, w->cx = cx, w->cursor = true;
+		snprintf(line, sizeof line, "%s %s", sel ? "(*)" : "( )", it->label);
+		tui_put(win, y, 0, width, line, tui_attr(sel && w->focus == 0 ? TUI_SELECTED
+						       : it->disabled ? TUI_DISABLED : TUI_NORMAL), true);
+		if (sel && w->focus == 0)
+			w->cy = y, w->cx = 1, w->cursor = true, w->keep = y;
+	}
+	return y;
+}
+
+static int draw_type(wizard *w, WINDOW *win, int width)
+{
+	int y = 0, cy, cx;
+
+	y += scr_wrap(win, y, 0, width, 2, "Who may use the integration?", A_BOLD);
+	y = draw_types(w, win, y, width) + 1;
 	/* the reason a choice is disabled stays in view, selected or not */
 	for (size_t i = 0; i < 2; i++)
 		if (w->type.items[i].disabled) {
-			scr_wrap(win, y + 4, x, width, 3, w->type.items[i].disabled,
-				 i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));
+			y += scr_wrap(win, y, 0, width, 4, w->type.items[i].disabled,
+				      i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));
 			break;
 		}
 	if (!is_space_type(w) || !w->nspaces)
-		return;
-	tui_put(win, y + 7, x, width, "Space (spaces where you are admin):", A_BOLD, true);
-	tui_choice_draw(&w->space, win, (tui_rect){y + 8, x, w->s.area.h - 11, width},
-			w->focus == 1, &cy, &cx);
+		return y;
+	y += scr_wrap(win, y, 0, width, 2, w->focus == 1
+		      ? "Space (you are admin there); Enter goes on:"
+		      : "Space (spaces where you are admin):", A_BOLD);
+	/* every space has its row: the pane keeps the chosen one in view */
+	tui_choice_draw(&w->space, win, (tui_rect){y, 0, (int)w->nspaces, width}, w->focus == 1,
+			&cy, &cx);
 	if (w->focus == 1)
-		w->cy = cy, w->cx = cx, w->cursor = true;
+		w->cy = cy, w->cx = cx, w->cursor = true, w->keep = cy;
+	return y + (int)w->nspaces;
 }
 
-static void draw_labels(wizard *w, WINDOW *win, int y, int x, int width)
+static int draw_labels(wizard *w, WINDOW *win, int width)
 {
-	const char *why = w->labels.reason;
-	const char *input = tui_field_value(&w->labels.input);
+	const char *why = w->f.labels.reason;
+	const char *input = tui_field_value(&w->f.labels.input);
+	int y = 0;
 
-	tui_put(win, y, x, width, "Labels (optional): type one and press Enter to add it.",
-		A_BOLD, true);
-	tui_put(win, y + 1, x, width, "Enter on an empty input goes on; Backspace removes the "
-		"last label.", tui_attr(TUI_MUTED), true);
-	tui_tags_draw(&w->labels, win, (tui_rect){y + 2, x, 4, width}, w->focus == 0, &w->cy,
+	y += scr_wrap(win, y, 0, width, 3, "Labels (optional): type one and press Enter to add it.",
+		      A_BOLD);
+	y += scr_wrap(win, y, 0, width, 3, "Enter on an empty input goes on; Backspace removes "
+		      "the last label.", tui_attr(TUI_MUTED));
+	tui_tags_draw(&w->f.labels, win, (tui_rect){y, 0, 4, width}, w->focus == 0, &w->cy,
 		      &w->cx);
 	w->cursor = w->focus == 0;
-	if (why && *input && validate_label_check(w, input))
-		why = w->why[ST_LABELS];
-	if (why)
-		scr_wrap(win, y + 6, x, width, 3, why, tui_attr(TUI_ERROR));
+	if (w->cursor)
+		w->keep = w->cy;
+	y += 4;
+	if (why && *input && tui_field_check(&w->f.labels.input))
+		why = tui_field_check(&w->f.labels.input);
+	return why ? y + scr_wrap(win, y, 0, width, 8, why, tui_attr(TUI_ERROR)) : y;
 }
 
-static void draw_desc(wizard *w, WINDOW *win, int y, int x, int width)
+/* The text area takes the rows the window has (at least 2). */
+static int draw_desc(wizard *w, WINDOW *win, int width, int rows)
 {
-	int h = w->s.area.h - 7;
+	int y = scr_wrap(win, 0, 0, width, 2, "Description (optional, Markdown). Ctrl-D finishes.",
+			 A_BOLD);
+	const char *why = tui_field_check(&w->f.desc);
+	int h = rows - y - (why ? scr_wrap_rows(width, why) : 0);
 
-	tui_put(win, y, x, width, "Description (optional, Markdown). Ctrl-D finishes.", A_BOLD,
-		true);
-	tui_area_draw(&w->desc, win, (tui_rect){y + 1, x, h < 2 ? 2 : h, width}, w->focus == 0,
-		      &w->cy, &w->cx);
+	h = h < 2 ? 2 : h;
+	tui_area_draw(&w->f.desc, win, (tui_rect){y, 0, h, width}, w->focus == 0, &w->cy, &w->cx);
 	w->cursor = w->focus == 0;
-	draw_reason(w, win, y + 1 + (h < 2 ? 2 : h), x, width, tui_field_check(&w->desc), true);
+	if (w->cursor)
+		w->keep = w->cy;
+	y += h;
+	return y + draw_reason(w, win, y, width, why, true);
 }
 
-static void draw_review(wizard *w, WINDOW *win, int y, int x, int width)
+/* "Label  value" with the value wrapped beside the label column. */
+static int review_pair(WINDOW *win, int y, int width, const char *label, const char *value,
+		       attr_t attr)
+{
+	tui_put(win, y, 0, 14, label, tui_attr(TUI_MUTED), true);
+	return scr_wrap(win, y, 14, width - 14, 8, value, attr);
+}
+
+static int draw_review(wizard *w, WINDOW *win, int width)
 {
 	char slug[256], labels[1024], mask[64], *endpoint = NULL;
 	const char *name = tui_field_value(&w->name);
 	bb_err err = {0};
-	int rows = w->s.area.h - 4, vrows;
+	int y = 0;
 
 	validate_slugify(name, slug, sizeof slug);
 	integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
-	scr_join(&(bb_strlist){w->labels.tags, w->labels.n}, labels, sizeof labels);
-	scr_mask(w->token.len, 12, mask, sizeof mask);
-	scr_pair(win, y, x, width, "Name", name, A_BOLD);
-	scr_pair(win, y + 1, x, width, "Id (slug)", slug, 0);
-	tui_put(win, y + 2, x, 14, "Endpoint", tui_attr(TUI_MUTED), true);
-	if (scr_wrap_path(win, y + 2, x + 14, width - 14, 2, endpoint ? endpoint : "-", 0) > 1)
-		y++;
-	scr_pair(win, y + 3, x, width, "Type", is_space_type(w) ? "space" : "default", 0);
-	scr_pair(win, y + 4, x, width, "Space",
-		 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
-	scr_pair(win, y + 5, x, width, "Email", tui_field_value(&w->email), 0);
+	scr_join(&(bb_strlist){w->f.labels.tags, w->f.labels.n}, labels, sizeof labels);
+	scr_mask(w->f.token.len, 12, mask, sizeof mask);
+	y += review_pair(win, y, width, "Name", name, A_BOLD);
+	y += review_pair(win, y, width, "Id (slug)", slug, 0);
+	tui_put(win, y, 0, 14, "Endpoint", tui_attr(TUI_MUTED), true);
+	y += scr_wrap_path(win, y, 14, width - 14, 4, endpoint ? endpoint : "-", 0);
+	y += review_pair(win, y, width, "Type", is_space_type(w) ? "space" : "default", 0);
+	y += review_pair(win, y, width, "Space",
+			 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
+	y += review_pair(win, y, width, "Email", tui_field_value(&w->f.email), 0);
 	if (w->expires.len)
 		snprintf(mask + strlen(mask), sizeof mask - strlen(mask), "  (expires %s)",
 			 tui_field_value(&w->expires));
-	scr_pair(win, y + 6, x, width, "API token", mask, 0);
-	vrows = verify_draw(&w->verify, win, y + 7, x + 14, width - 14, 2);
-	y += vrows;
-	rows -= vrows;
-	scr_pair(win, y + 7, x, width, "Labels", w->labels.n ? labels : "(none)", 0);
-	tui_put(win, y + 8, x, width, "Description", tui_attr(TUI_MUTED), true);
-	scr_wrap(win, y + 9, x + 2, width - 2, rows - 9 > 0 ? rows - 9 : 0,
-		 w->desc.len ? tui_field_value(&w->desc) : "(none)", 0);
+	y += review_pair(win, y, width, "API token", mask, 0);
+	y += verify_draw(&w->verify, win, y, 14, width - 14, 8);
+	y += review_pair(win, y, width, "Labels", w->f.labels.n ? labels : "(none)", 0);
+	tui_put(win, y++, 0, width, "Description", tui_attr(TUI_MUTED), true);
+	y += scr_wrap(win, y, 2, width - 2, PANE_ROWS,
+		      w->f.desc.len ? tui_field_value(&w->f.desc) : "(none)", 0);
 	free(endpoint);
-	w->cursor = false;
+	return y;
 }
 
 static void draw_buttons(wizard *w, WINDOW *win, int y, int x)
@@ -480,29 +507,48 @@ static void draw_buttons(wizard *w, WINDOW *win, int y, int x)
 		w->cy = cy, w->cx = cx, w->cursor = true;
 }
 
+/* The body: from under the title to the row above the buttons. */
+static tui_rect body_rect(const wizard *w)
+{
+	tui_rect a = w->s.area;
+
+	return (tui_rect){a.y + 1, a.x + 2, a.h - 3 > 1 ? a.h - 3 : 1, a.w - 4};
+}
+
+static int draw_body(wizard *w, WINDOW *pad, int width, int rows)
+{
+	switch (w->step) {
+	case ST_NAME: return draw_name(w, pad, width);
+	case ST_TYPE: return draw_type(w, pad, width);
+	case ST_EMAIL:
+		return draw_line_step(w, pad, 0, width, &w->f.email,
+				      "Atlassian account email (Bitbucket's API user name):",
+				      w->focus == 0);
+	case ST_TOKEN: return draw_token(w, pad, width);
+	case ST_LABELS: return draw_labels(w, pad, width);
+	case ST_DESC: return draw_desc(w, pad, width, rows);
+	default: return draw_review(w, pad, width);
+	}
+}
+
 static void wizard_draw(tui_screen *s, WINDOW *win, bool full)
 {
 	wizard *w = SCR_STATE(wizard, s);
-	tui_rect a = s->area;
-	int x = a.x + 2, width = a.w - 4, y = a.y + 1;
+	tui_rect a = s->area, body = body_rect(w);
+	WINDOW *pad;
+	int used = 0;
 
 	(void)full;
 	for (int r = 0; r < a.h; r++)
 		tui_fill(win, a.y + r, a.x, a.w, 0);
 	w->cursor = false;
-	switch (w->step) {
-	case ST_NAME: draw_name(w, win, y, x, width); break;
-	case ST_TYPE: draw_type(w, win, y, x, width); break;
-	case ST_EMAIL:
-		draw_line_step(w, win, y, x, width, &w->email,
-			       "Atlassian account email (Bitbucket's API user name):");
-		break;
-	case ST_TOKEN: draw_token(w, win, y, x, width); break;
-	case ST_LABELS: draw_labels(w, win, y, x, width); break;
-	case ST_DESC: draw_desc(w, win, y, x, width); break;
-	default: draw_review(w, win, y, x, width); break;
-	}
-	draw_buttons(w, win, a.y + a.h - 2, x);
+	w->keep = -1;
+	if ((pad = pane_begin(&w->pane, body.w)))
+		used = draw_body(w, pad, body.w, body.h);
+	pane_end(&w->pane, win, body, used, w->keep);
+	if (w->cursor && !pane_map(&w->pane, body, &w->cy, &w->cx))
+		w->cursor = false;
+	draw_buttons(w, win, a.y + a.h - 2, body.x);
 }
 
 static bool wizard_cursor(tui_screen *s, int *y, int *x)
@@ -550,16 +596,16 @@ static tui_ret wizard_create(wizard *w)
 		.name = tui_field_value(&w->name),
 		.is_default = !is_space_type(w),
 		.space = is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : NULL,
-		.email = tui_field_value(&w->email),
-		.token = tui_field_value(&w->token),
+		.email = tui_field_value(&w->f.email),
+		.token = tui_field_value(&w->f.token),
 		.labels = &labels,
-		.description = tui_field_value(&w->desc),
+		.description = tui_field_value(&w->f.desc),
 	};
 	tui_screen *next;
 	char msg[BB_MSG_MAX];
 
-	for (size_t i = 0; i < w->labels.n; i++)
-		strlist_push(&labels, w->labels.tags[i]);
+	for (size_t i = 0; i < w->f.labels.n; i++)
+		strlist_push(&labels, w->f.labels.tags[i]);
 	if (integration_create(scr_ctx(), &in, &out, &err) != BB_OK) {
 		strlist_free(&labels);
 		scr_error(&err);
@@ -588,13 +634,13 @@ static tui_ret wizard_create(wizard *w)
 static tui_ret try_next(wizard *w)
 {
 	const char *why;
-	const char *input = tui_field_value(&w->labels.input);
+	const char *input = tui_field_value(&w->f.labels.input);
 
 	w->tried[w->step] = true;
 	if (w->step == ST_LABELS && *input) {
-		if (tui_tags_add(&w->labels, input) < 0)
+		if (tui_tags_add(&w->f.labels, input) < 0)
 			return tui_redraw();
-		tui_field_set(&w->labels.input, "");
+		tui_field_set(&w->f.labels.input, "");
 	}
 	if ((why = step_reason(w))) {
 		tui_message("Not yet: the reason is shown above; fix it to go on.", true);
@@ -603,7 +649,7 @@ static tui_ret try_next(wizard *w)
 	if (w->step == ST_REVIEW)
 		return wizard_create(w);
 	if (w->step == ST_TOKEN) /* a failure shows on the review; it never blocks */
-		verify_start(&w->verify, tui_field_value(&w->email), tui_field_value(&w->token),
+		verify_start(&w->verify, tui_field_value(&w->f.email), tui_field_value(&w->f.token),
 			     NULL);
 	set_step(w, w->step + 1);
 	if (w->step == ST_REVIEW)
@@ -630,8 +676,7 @@ static tui_ret field_result(wizard *w, enum tui_field_res r)
 		return try_next(w);
 	case TUI_FIELD_IGNORED:
 		return tui_unhandled();
-	default:
-		tui_message(NULL, false);
+	default: /* the loop cleared the message line before this key */
 		return tui_redraw();
 	}
 }
@@ -645,7 +690,9 @@ static tui_ret choice_key(wizard *w, const tui_event *ev)
 		tui_message(c->items[c->sel].disabled, true);
 		return tui_redraw();
 	}
-	if (r == TUI_FIELD_SUBMIT && w->focus == 0 && is_space_type(w) && w->nspaces) {
+	/* Enter takes the choice: Space goes on to its picker (unless there is
+	 * only one space to pick), Enter there goes on to the next step */
+	if (r == TUI_FIELD_SUBMIT && w->focus == 0 && is_space_type(w) && w->nspaces > 1) {
 		w->focus = 1;
 		return tui_redraw();
 	}
@@ -659,7 +706,7 @@ static tui_ret token_key(wizard *w, const tui_event *ev)
 	enum tui_field_res r;
 
 	if (w->focus == 0)
-		return field_result(w, tui_field_event(&w->token, ev));
+		return field_result(w, tui_field_event(&w->f.token, ev));
 	r = tui_field_event(&w->expires, ev);
 	if (r == TUI_FIELD_REFUSED) {
 		tui_message("The expiry date takes digits and '-' only, like 2027-03-31; that "
@@ -672,16 +719,16 @@ static tui_ret token_key(wizard *w, const tui_event *ev)
 static tui_ret widget_key(wizard *w, const tui_event *ev)
 {
 	switch (w->step) {
-	case ST_NAME: return field_result(w, tui_field_event(&w->name, ev));
+	case ST_NAME: return field_result(w, intform_field_event(&w->name, ev));
 	case ST_TYPE: return choice_key(w, ev);
-	case ST_EMAIL: return field_result(w, tui_field_event(&w->email, ev));
+	case ST_EMAIL: return field_result(w, intform_field_event(&w->f.email, ev));
 	case ST_TOKEN: return token_key(w, ev);
 	case ST_LABELS: {
-		enum tui_field_res r = tui_tags_event(&w->labels, ev);
+		enum tui_field_res r = intform_tags_event(&w->f.labels, ev);
 
 		return r == TUI_FIELD_REFUSED ? tui_redraw() : field_result(w, r);
 	}
-	default: return field_result(w, tui_field_event(&w->desc, ev));
+	default: return field_result(w, intform_field_event(&w->f.desc, ev));
 	}
 }
 
@@ -725,10 +772,10 @@ static tui_ret wizard_click(wizard *w, const tui_event *ev)
 	switch (w->step) {
 	case ST_NAME: widgets[0] = &w->name; break;
 	case ST_TYPE: widgets[0] = &w->type, widgets[1] = &w->space; break;
-	case ST_EMAIL: widgets[0] = &w->email; break;
-	case ST_TOKEN: widgets[0] = &w->token, widgets[1] = &w->expires; break;
-	case ST_LABELS: widgets[0] = &w->labels.input; break;
-	case ST_DESC: widgets[0] = &w->desc; break;
+	case ST_EMAIL: widgets[0] = &w->f.email; break;
+	case ST_TOKEN: widgets[0] = &w->f.token, widgets[1] = &w->expires; break;
+	case ST_LABELS: widgets[0] = &w->f.labels.input; break;
+	case ST_DESC: widgets[0] = &w->f.desc; break;
 	default: break;
 	}
 	i = tui_click_target(ev, widgets, (size_t)nw);
@@ -738,13 +785,19 @@ static tui_ret wizard_click(wizard *w, const tui_event *ev)
 	return w->step == ST_TYPE ? choice_key(w, ev) : tui_redraw();
 }
 
-static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
+/* The hangup hook is set while something typed would be lost: a hangup,
+ * Ctrl-C or SIGTERM saves it as a draft, and the too-small screen does not
+ * quit on q. */
+static void track_input(wizard *w)
 {
-	wizard *w = SCR_STATE(wizard, s);
+	tui_on_hangup(has_input(w) ? wizard_hangup : NULL, w);
+}
 
+static tui_ret wizard_event(wizard *w, const tui_event *ev)
+{
 	if (ev->action == TUI_ACT_CLICK)
 		return wizard_click(w, ev);
-	if (ev->action == TUI_ACT_BACK && !(w->step == ST_LABELS && w->labels.sel >= 0))
+	if (ev->action == TUI_ACT_BACK && !(w->step == ST_LABELS && w->f.labels.sel >= 0))
 		return go_back(w);
 	if (ev->action == SCR_NEXT_FIELD || ev->action == SCR_PREV_FIELD) {
 		move_focus(w, ev->action == SCR_NEXT_FIELD ? 1 : -1);
@@ -752,9 +805,20 @@ static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 	}
 	if (ev->action == SCR_FINISH && w->step == ST_DESC)
 		return try_next(w);
+	if (pane_key(&w->pane, ev->action))
+		return tui_redraw();
 	if (w->focus < widget_count(w))
 		return widget_key(w, ev);
 	return button_key(w, ev);
+}
+
+static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
+{
+	wizard *w = SCR_STATE(wizard, s);
+	tui_ret r = wizard_event(w, ev);
+
+	track_input(w);
+	return r;
 }
 
 /* ---- life cycle ------------------------------------------------------------------ */
@@ -766,11 +830,8 @@ static void wizard_destroy(tui_screen *s)
 	tui_on_hangup(NULL, NULL);
 	verify_destroy(&w->verify);
 	tui_field_destroy(&w->name);
-	tui_field_destroy(&w->email);
-	tui_field_destroy(&w->token); /* wipes the token */
+	intform_destroy(&w->f); /* wipes the token */
 	tui_field_destroy(&w->expires);
-	tui_field_destroy(&w->desc);
-	tui_tags_destroy(&w->labels);
 	free(w->space_items);
 	space_list_free(w->spaces, w->nspaces);
 	free(w);
@@ -785,19 +846,13 @@ static const tui_screen_ops wizard_ops = {
 
 static int init_fields(wizard *w)
 {
-	if (tui_field_init(&w->name, 0) || tui_field_init(&w->email, 0) ||
-	    tui_field_init(&w->token, TUI_FIELD_MASKED) || tui_field_init(&w->expires, 0) ||
-	    tui_field_init(&w->desc, TUI_FIELD_MULTILINE) || tui_tags_init(&w->labels, BB_LABELS_MAX))
+	if (tui_field_init(&w->name, 0) || tui_field_init(&w->expires, 0) ||
+	    intform_init(&w->f, false))
 		return -1;
 	w->expires.max_len = 10;
 	w->expires.validate = check_expires, w->expires.arg = w;
 	w->expires.filter = expires_filter;
 	w->name.validate = check_name, w->name.arg = w;
-	w->email.validate = validate_email_check, w->email.arg = w;
-	w->token.validate = validate_token_check, w->token.arg = w;
-	w->token.filter = token_filter;
-	w->desc.validate = validate_description_check, w->desc.arg = w;
-	w->labels.input.validate = validate_label_check, w->labels.input.arg = w;
 	return 0;
 }
 
@@ -812,8 +867,8 @@ static int init_type(wizard *w)
 		snprintf(w->default_why, sizeof w->default_why, "%s", err.msg);
 		w->type_items[0].disabled = w->default_why;
 	}
-	w->type_items[0].label = "Default: usable by every stack and module in every space";
-	w->type_items[1].label = "Space: usable in one space and the spaces below it that inherit";
+	w->type_items[0].label = "Default: every stack and module in every space";
+	w->type_items[1].label = "Space: one space and the spaces below that inherit";
 	if (space_list_where(scr_ctx(), BB_ROLE_ADMIN, &w->spaces, &w->nspaces, &err) != BB_OK)
 		w->spaces = NULL, w->nspaces = 0;
 	if (!w->nspaces)
@@ -846,6 +901,6 @@ tui_screen *wizard_new(const char *draft)
 	set_step(w, ST_NAME);
 	if (draft)
 		load_draft(w, draft);
-	tui_on_hangup(wizard_hangup, w);
+	track_input(w);
 	return &w->s;
 }

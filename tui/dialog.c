@@ -148,6 +148,9 @@ static void dialog_draw(tui_screen *s, WINDOW *w, bool full)
 		d->buttons[0].enabled = strcmp(v, d->word) == 0;
 		mvwaddstr(w, y + 1, b.x + 2, "> ");
 		tui_field_draw(&d->input, w, y + 1, b.x + 4, b.w - 6, d->focus < 0, &d->cy, &d->cx);
+		if (*v && !d->buttons[0].enabled) /* the row between the input and the buttons */
+			tui_put(w, y + 2, b.x + 2, b.w - 4, "It does not match yet; type it exactly as "
+					"shown.", tui_attr(TUI_ERROR), true);
 	}
 	tui_buttons_draw(d->buttons, d->nbuttons, d->focus, w, b.y + b.h - 2,
 			b.x + (b.w - bw) / 2, d->focus >= 0 ? &d->cy : NULL, &d->cx);

@@ -342,10 +342,14 @@ static void draw_hints(int cols, int rows)
 
 static void draw_too_small(int cols, int rows)
 {
-	char text[256];
+	char text[256], *q;
 
 	tui_too_small_text(tui_term_app(), cols, rows, tui_term_min_cols(),
 			tui_term_min_rows(), text, sizeof(text));
+	/* q would lose typed input: it is off, and the sentence says so */
+	q = tui_term_has_hangup() ? strstr(text, " or press q to quit.") : NULL;
+	if (q)
+		snprintf(q, sizeof(text) - (size_t)(q - text), "; what you typed is kept meanwhile.");
 	size_t starts[64], lens[64], n = tui_wrap(text, cols, starts, lens, 64);
 
 	werase(stdscr);
@@ -455,7 +459,7 @@ static void dispatch_key(tui_key key, const char *text)
 	if (!s)
 		return;
 	if (loop.too_small) {
-		if (key == 'q' || key == 'Q')
+		if ((key == 'q' || key == 'Q') && !tui_term_has_hangup())
 			loop.quit = true;
 		return;
 	}
@@ -638,7 +642,7 @@ int tui_run(tui_screen *first)
 		render();
 		sig = wait_and_handle();
 	}
-	if (sig == SIGHUP || sig == SIGTERM)
+	if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT) /* typed input kept as a draft */
 		tui_term_run_hangup();
 	destroy_all();
 	if (sig) {

@@ -157,6 +157,11 @@ void tui_on_hangup(void (*fn)(void *arg), void *arg)
 	term.hup_arg = arg;
 }
 
+bool tui_term_has_hangup(void)
+{
+	return term.hup_fn != NULL;
+}
+
 void tui_term_run_hangup(void)
 {
 	if (term.hup_fn && !term.hup_done) {

@@ -18,7 +18,8 @@
  *   - Resize re-lays out every screen of the stack (ops->resize, then a full
  *     draw). Below the minimum size a "terminal too small" screen is shown.
  *   - Signals only set flags. SIGINT/SIGTERM/SIGHUP end the loop after the
- *     terminal is restored (SIGHUP and SIGTERM first run the hook of tui_on_hangup);
+ *     terminal is restored (SIGHUP, SIGTERM and SIGINT first run the hook of
+ *     tui_on_hangup);
  *     fatal signals (SEGV, BUS, ILL, FPE, ABRT) restore the terminal and re-raise.
  *
  * Drawing: screens draw on the WINDOW given to draw() (stdscr sized to the
@@ -177,8 +178,10 @@ void tui_end(void);
  * (the hangup hook has run and the terminal is already restored). */
 int tui_run(tui_screen *first);
 
-/* Registers a hook run (from the loop, not the signal handler) when SIGHUP or
- * SIGTERM ends the session, before the terminal is restored: e.g. save a draft. */
+/* Registers a hook run (from the loop, not the signal handler) when SIGHUP,
+ * SIGTERM or Ctrl-C (SIGINT) ends the session, before the terminal is
+ * restored: e.g. save a draft. Set it only while there is typed input to
+ * keep: meanwhile q does not quit from the too-small screen. NULL removes it. */
 void tui_on_hangup(void (*fn)(void *arg), void *arg);
 
 /* Watches fd for readability; cb runs from the loop when it is readable and

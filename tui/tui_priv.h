@@ -18,6 +18,8 @@ int tui_term_take_signals(bool *winch);
 void tui_term_resize(void);
 /* Runs the hangup hook (once). */
 void tui_term_run_hangup(void);
+/* A hangup hook is set: a screen holds typed input that quitting would lose. */
+bool tui_term_has_hangup(void);
 /* Writes and forgets the raw bytes queued by tui_write_raw. */
 void tui_term_flush_raw(void);
 int tui_term_min_cols(void);

@@ -185,14 +185,16 @@ static void delete_needs_the_typed_name_then_reattach(void **state)
 	WAIT(v, "acme/repo-2");
 	WAIT(v, "no triggered runs");
 	WAIT(v, "gives the same webhook");
+	con_type(v, NULL, "Enter");             /* the typed confirmation */
+	WAIT(v, "Type the name Prod BB to delete it");
 	con_type(v, "prod bb", NULL);
-	WAIT(v, "The name does not match");
+	WAIT(v, "does not match");
 	con_type(v, NULL, "Enter");
-	WAIT(v, "Type the integration's name exactly");
+	WAIT(v, "Type the exact word shown");
 	WAIT(v, "Delete integration: Prod BB");
 	con_type(v, NULL, "Ctrl-U");
 	con_type(v, "Prod BB", NULL);
-	GONE(v, "The name does not match");
+	GONE(v, "does not match");
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Deleted integration prod-bb; 3 stacks");
 	WAIT(v, "No integrations yet");

@@ -251,7 +251,8 @@ static int run_demo(const char *kind)
 
 	if (tui_init(&opt) < 0)
 		return 2;
-	tui_on_hangup(save_draft, getenv("DEMO_DRAFT"));
+	if (getenv("DEMO_DRAFT")) /* a hook means typed input to keep */
+		tui_on_hangup(save_draft, getenv("DEMO_DRAFT"));
 	if (strcmp(kind, "form") == 0) {
 		tui_field_init(&fd.name, 0);
 		tui_field_init(&fd.token, TUI_FIELD_MASKED);
