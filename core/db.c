@@ -139,6 +139,19 @@ static void bind_texts(sqlite3_stmt *st, const char *const *params, int n)
 		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
 }
 
+bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
+		     bb_err *err)
+{
+	bb_code rc = BB_OK;
+
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, what, err);
+	else if (changes)
+		*changes = sqlite3_changes(db->sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int n,
 		     long *changes, const char *what, bb_err *err)
 {
@@ -148,12 +161,51 @@ bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int 
 	if (rc != BB_OK)
 		return rc;
 	bind_texts(st, params, n);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	return db_step_done(db, st, changes, what, err);
+}
+
+bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
+		    bb_err *err)
+{
+	bb_code rc = BB_OK;
+	int step;
+
+	if (!st)
+		return BB_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(st, arg, err)) != BB_OK)
+			break;
+	if (rc == BB_OK && step != SQLITE_DONE)
 		rc = db_fail(db, what, err);
-	else if (changes)
-		*changes = sqlite3_changes(db->sql);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
+		      db_row_fn fn, void *arg, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+
+	if (rc != BB_OK)
+		return rc;
+	bind_texts(st, params, n);
+	return db_each_row(db, st, fn, arg, what, err);
+}
+
+int db_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if (!(nv = realloc(*v, c * size)))
+		return -1;
+	*v = nv;
+	*cap = c;
+	return 0;
 }
 
 bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,

@@ -70,6 +70,29 @@ bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int 
 /* Prepares sql or fails with a BB_DBERR sentence. */
 bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
 
+/* Reads the current row of a statement; anything but BB_OK stops the
+ * reading and is returned (with err set by the reader). */
+typedef bb_code (*db_row_fn)(sqlite3_stmt *st, void *arg, bb_err *err);
+
+/* Steps the prepared st to its end, handing every row to fn, then finalizes
+ * it (st may be NULL: nothing is read). A step that fails is db_fail(what). */
+bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
+		    bb_err *err);
+
+/* Prepares sql, binds text parameters ?1..?n as db_exec_text does, and reads
+ * every row with fn (db_each_row). */
+bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
+		      db_row_fn fn, void *arg, const char *what, bb_err *err);
+
+/* Steps st once, expecting no rows, and finalizes it; *changes (may be NULL)
+ * receives the number of rows changed. A failed step is db_fail(what). */
+bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
+		     bb_err *err);
+
+/* Makes room for one more element in a growable array of *cap elements of
+ * size bytes, *n of them used (doubling, from 16). -1 when out of memory. */
+int db_grow(void **v, size_t *cap, size_t n, size_t size);
+
 /* Turns the last SQLite error into a bb_err: BUSY/LOCKED become BB_TEMP
  * ("the database is busy; try again"), anything else BB_DBERR. `what` names
  * the operation ("saving the integration"). */
