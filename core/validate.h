@@ -64,6 +64,18 @@ bb_code validate_workspace(const char *ws, bb_err *err);
 /* "workspace/repo_slug". */
 bb_code validate_repository(const char *repo, bb_err *err);
 
+/* A stack or module name (kind words the message): 1-64 characters after
+ * trimming, no control characters, at least one letter or digit (any
+ * non-ASCII counts). */
+bb_code validate_stack_name(const char *kind, const char *name, bb_err *err);
+
+#define VALIDATE_BRANCH_MAX 255
+#define VALIDATE_PROJECT_ROOT_MAX 1024
+/* A Git branch name: no spaces, control characters, '..', '~', '^', ':' or '\\'. */
+bb_code validate_branch(const char *branch, bb_err *err);
+/* A path inside the repository: relative, no "..", no control characters. */
+bb_code validate_project_root(const char *path, bb_err *err);
+
 /* An https:// URL with a host and no spaces, query or fragment; a trailing
  * '/' is dropped by callers. */
 bb_code validate_webhook_base(const char *url, bb_err *err);
