@@ -506,6 +506,7 @@ void bitbucket_client_free(bb_client *c)
 		job_free(in);
 	}
 	free(c->cancels);
+	free(c->forgotten);
 	free_events(c->outbox);
 	client_release(c);
 }
@@ -523,6 +524,20 @@ size_t bitbucket_client_pending(bb_client *c)
 	n = c->live;
 	pthread_mutex_unlock(&c->mu);
 	return n;
+}
+
+/* Whether id was forgotten (bitbucket_job_forget); done: its completion,
+ * after which the id is never seen again and leaves the list. */
+static int forgotten(bb_client *c, bb_job_id id, int done)
+{
+	for (size_t i = 0; i < c->nforgotten; i++) {
+		if (c->forgotten[i] != id)
+			continue;
+		if (done)
+			c->forgotten[i] = c->forgotten[--c->nforgotten];
+		return 1;
+	}
+	return 0;
 }
 
 int bitbucket_client_collect(bb_client *c)
@@ -546,16 +561,32 @@ int bitbucket_client_collect(bb_client *c)
 	while ((e = list) != NULL) {
 		list = e->next;
 		if (e->j) {
-			if (e->j->done)
+			if (e->j->done && !forgotten(c, e->j->id, 1))
 				e->j->done(e->j->user, &e->j->res);
 			job_free(e->j);
-		} else if (e->pcb) {
+		} else if (e->pcb && !forgotten(c, e->p.id, 0)) {
 			e->pcb(e->user, &e->p);
 		}
 		free(e);
 		ran++;
 	}
 	return ran;
+}
+
+int bitbucket_job_forget(bb_client *c, bb_job_id id)
+{
+	bb_job_id *v;
+
+	if (!c || !id)
+		return 0;
+	if (!(v = realloc(c->forgotten, (c->nforgotten + 1) * sizeof *v))) {
+		bitbucket_job_cancel(c, id);
+		return -1;
+	}
+	c->forgotten = v;
+	c->forgotten[c->nforgotten++] = id;
+	bitbucket_job_cancel(c, id);
+	return 0;
 }
 
 void bitbucket_job_cancel(bb_client *c, bb_job_id id)

@@ -390,6 +390,12 @@ bb_job_id bitbucket_hash_start(bb_client *c, const bb_creds *cr, const char *rep
 
 /* Cancels a job that has not completed yet (unknown ids are ignored). */
 void bitbucket_job_cancel(bb_client *c, bb_job_id id);
+/* Cancels it and makes sure none of its callbacks runs any more: for an
+ * owner that goes away while the job works for it (a screen popped while
+ * the console's shared client runs its job). Unknown ids are ignored.
+ * Returns -1 when out of memory: the job is cancelled, but its completion
+ * callback (with r->cancelled set) will still run. */
+int bitbucket_job_forget(bb_client *c, bb_job_id id);
 
 /* Blocking wrappers for the command line. result is filled like a callback's
  * (free with bitbucket_result_free); the return value is result->code. */

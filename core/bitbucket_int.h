@@ -124,6 +124,9 @@ struct bb_client {
 	bb_job_id next_id;
 	size_t live;
 	int pipe_r, pipe_w;
+	/* the caller's thread only: jobs whose callbacks must not run any more */
+	bb_job_id *forgotten;
+	size_t nforgotten;
 	/* the worker's */
 	CURLM *multi;
 	struct curl_slist *headers;

@@ -607,6 +607,35 @@ static void cancel_finishes_a_slow_job_promptly(void **state)
 	fake_control(&srv, "latency=0");
 }
 
+/* A forgotten job's callbacks never run: its owner may be gone. */
+static void forget_drops_the_callbacks(void **state)
+{
+	bb_creds cr = creds(NULL);
+	waiter w = { 0 };
+	bb_client *c;
+	bb_job_id id;
+	time_t end;
+
+	(void)state;
+	fake_control(&srv, "latency=60000");
+	assert_int_equal(bitbucket_client_new(&c, NULL), BB_OK);
+	id = bitbucket_discover_start(c, &cr, NULL, on_progress, on_done, &w, NULL);
+	assert_true(id != 0);
+	assert_int_equal(bitbucket_job_forget(c, id), 0);
+	end = time(NULL) + 10;
+	while (bitbucket_client_pending(c) > 0 && time(NULL) <= end) {
+		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
+
+		if (poll(&p, 1, 200) > 0)
+			bitbucket_client_collect(c);
+	}
+	assert_int_equal(bitbucket_client_pending(c), 0);
+	assert_int_equal(w.done, 0);
+	assert_int_equal(w.progress_calls, 0);
+	bitbucket_client_free(c);
+	fake_control(&srv, "latency=0");
+}
+
 static void client_free_with_jobs_in_flight(void **state)
 {
 	bb_creds cr = creds(NULL);
@@ -700,6 +729,7 @@ int main(void)
 		cmocka_unit_test_setup(discovery_cleans_bad_utf8_names, reset),
 		cmocka_unit_test_setup(commit_links_outcomes, reset),
 		cmocka_unit_test_setup(cancel_finishes_a_slow_job_promptly, reset),
+		cmocka_unit_test_setup(forget_drops_the_callbacks, reset),
 		cmocka_unit_test_setup(client_free_with_jobs_in_flight, reset),
 		cmocka_unit_test_setup(missing_credentials_are_refused_at_start, reset),
 		cmocka_unit_test_setup(many_workspaces_and_pages_each_repository_once, reset),
