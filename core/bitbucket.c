@@ -875,24 +875,7 @@ typedef struct sync_args {
 	const bb_creds *cr;
 	const bb_discover_opts *opts;
 	const char *repository, *commit, *branch;
-	const bb_hook_op *ops;
-	size_t nops;
 } sync_args;
-
-static bb_job_id start_hooks(bb_client *c, const void *arg, sync_state *s, bb_err *err)
-{
-	const sync_args *a = arg;
-
-	return bitbucket_hooks_start(c, a->cr, a->ops, a->nops, NULL, sync_done, s, err);
-}
-
-bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
-			     bb_job_result *result)
-{
-	sync_args a = { .cr = cr, .ops = ops, .nops = n };
-
-	return run_sync(start_hooks, &a, result);
-}
 
 static bb_job_id start_verify(bb_client *c, const void *arg, sync_state *s, bb_err *err)
 {
@@ -904,13 +887,6 @@ static bb_job_id start_discover(bb_client *c, const void *arg, sync_state *s, bb
 	const sync_args *a = arg;
 
 	return bitbucket_discover_start(c, a->cr, a->opts, NULL, sync_done, s, err);
-}
-
-static bb_job_id start_links(bb_client *c, const void *arg, sync_state *s, bb_err *err)
-{
-	const sync_args *a = arg;
-
-	return bitbucket_commit_links_start(c, a->cr, a->repository, a->commit, sync_done, s, err);
 }
 
 static bb_job_id start_hash(bb_client *c, const void *arg, sync_state *s, bb_err *err)
@@ -944,10 +920,3 @@ bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts
 	return run_sync(start_discover, &a, result);
 }
 
-bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
-				    const char *commit, bb_job_result *result)
-{
-	sync_args a = { .cr = cr, .repository = repository, .commit = commit };
-
-	return run_sync(start_links, &a, result);
-}

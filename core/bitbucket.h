@@ -118,13 +118,10 @@ void bitbucket_scope_translate(const char *name, bb_strlist *out);
 void bitbucket_scopes_parse(const char *value, bb_strlist *out);
 void bitbucket_api_error_free(bb_api_error *e);
 
-/* One page of GET /user/workspaces: appends the workspace slugs to slugs and
+/* One page of GET /user/workspaces: appends the workspace slugs to slugs,
+ * the slugs where the user is an administrator to admins (may be NULL), and
  * sets *next (malloc'd, NULL on the last page). BB_REMOTE on a body that is
  * not the expected JSON. */
-bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
-				   bb_err *err);
-/* The same, also collecting the slugs where the user is an administrator
- * (admins may be NULL). */
 bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
 					 bb_strlist *admins, char **next, bb_err *err);
 /* The display name of GET /user (malloc'd, cleaned), or NULL. */
@@ -402,10 +399,6 @@ int bitbucket_job_forget(bb_client *c, bb_job_id id);
 bb_code bitbucket_verify_sync(const bb_creds *cr, bb_job_result *result);
 bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts,
 				bb_job_result *result);
-bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
-				    const char *commit, bb_job_result *result);
-bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
-			     bb_job_result *result);
 bb_code bitbucket_hash_sync(const bb_creds *cr, const char *repository, const char *commit,
 			    const char *branch, bb_job_result *result);
 void bitbucket_result_free(bb_job_result *r);

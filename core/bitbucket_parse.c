@@ -165,12 +165,6 @@ bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlis
 	return rc;
 }
 
-bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
-				   bb_err *err)
-{
-	return bitbucket_parse_workspaces_admin(body, len, slugs, NULL, next, err);
-}
-
 char *bitbucket_parse_user(const char *body, size_t len)
 {
 	cJSON *root = body && len ? cJSON_ParseWithLength(body, len) : NULL;

@@ -199,14 +199,3 @@ bb_code secret_create_key(const char *path, unsigned char key[BB_KEY_LEN], bb_er
 	close(fd);
 	return BB_OK;
 }
-
-bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
-{
-	bb_err local;
-	bb_code rc;
-
-	if (!err)
-		err = &local;
-	rc = secret_read_key(path, key, err);
-	return rc == BB_NOTFOUND ? secret_create_key(path, key, err) : rc;
-}

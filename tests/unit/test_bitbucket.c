@@ -525,26 +525,6 @@ static void discovery_cleans_bad_utf8_names(void **state)
 	bitbucket_result_free(&r);
 }
 
-static void commit_links_outcomes(void **state)
-{
-	bb_creds c = creds(NULL);
-	bb_job_result r;
-
-	(void)state;
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
-	assert_int_equal(r.links, BB_LINKS_OK);
-	bitbucket_result_free(&r);
-	fake_control(&srv, "mode=appnotinstalled&match=/commit/");
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_REMOTE);
-	assert_int_equal(r.links, BB_LINKS_NOT_INSTALLED);
-	assert_non_null(strstr(r.msg, "click Pull requests"));
-	bitbucket_result_free(&r);
-	fake_control(&srv, "mode=indexing&match=/commit/");
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
-	assert_int_equal(r.links, BB_LINKS_INDEXING);
-	bitbucket_result_free(&r);
-}
-
 /* ---- asynchronous use ------------------------------------------------------------ */
 
 typedef struct waiter {
@@ -582,6 +562,41 @@ static void wait_done(bb_client *c, waiter *w, int seconds)
 			bitbucket_client_collect(c);
 	}
 	assert_true(w->done);
+}
+
+/* The commit-links check run to its end on a client of its own. */
+static bb_code links_sync(const bb_creds *cr, const char *repository, const char *commit,
+			  bb_job_result *r)
+{
+	waiter w = { 0 };
+	bb_client *c;
+
+	assert_int_equal(bitbucket_client_new(&c, NULL), BB_OK);
+	assert_true(bitbucket_commit_links_start(c, cr, repository, commit, on_done, &w, NULL) != 0);
+	wait_done(c, &w, 30);
+	bitbucket_client_free(c);
+	*r = w.res;
+	return r->code;
+}
+
+static void commit_links_outcomes(void **state)
+{
+	bb_creds c = creds(NULL);
+	bb_job_result r;
+
+	(void)state;
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
+	assert_int_equal(r.links, BB_LINKS_OK);
+	bitbucket_result_free(&r);
+	fake_control(&srv, "mode=appnotinstalled&match=/commit/");
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_REMOTE);
+	assert_int_equal(r.links, BB_LINKS_NOT_INSTALLED);
+	assert_non_null(strstr(r.msg, "click Pull requests"));
+	bitbucket_result_free(&r);
+	fake_control(&srv, "mode=indexing&match=/commit/");
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
+	assert_int_equal(r.links, BB_LINKS_INDEXING);
+	bitbucket_result_free(&r);
 }
 
 static void cancel_finishes_a_slow_job_promptly(void **state)
