@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <limits.h>
+#include <stdint.h>
 #include <strings.h>
 
 #include <cJSON.h>
@@ -122,6 +123,28 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
 	}
 	free(k);
 	return rc;
+}
+
+/* What runs on one loaded integration. */
+typedef bb_code (*with_fn)(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err);
+
+/* Loads name_or_slug for a user of the account and runs fn on it; write:
+ * inside BEGIN IMMEDIATE, committed when fn succeeds, so the checks fn makes
+ * still hold when it writes. */
+static bb_code with_loaded(bb_ctx *ctx, const char *name_or_slug, int write, with_fn fn,
+			   void *arg, bb_err *err)
+{
+	bb_integration it;
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (write && (rc = db_begin(ctx->db, err)) != BB_OK))
+		return rc;
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = fn(ctx, &it, arg, err);
+		integration_free(&it);
+	}
+	return write ? db_finish(ctx->db, rc, err) : rc;
 }
 
 /* BB_DENIED, saying which role in which space is needed, unless ctx->user is
@@ -265,21 +288,7 @@ bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_in
 /* The spaces where ctx->user holds at least need, as a JSON array for json_each. */
 static bb_code spaces_json(bb_ctx *ctx, bb_role need, char **out, bb_err *err)
 {
-	bb_space *v = NULL;
-	size_t n = 0;
-	bb_code rc = space_list_where(ctx, need, &v, &n, err);
-	cJSON *a;
-
-	*out = NULL;
-	if (rc != BB_OK)
-		return rc;
-	a = cJSON_CreateArray();
-	for (size_t i = 0; a && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
-	*out = a ? cJSON_PrintUnformatted(a) : NULL;
-	cJSON_Delete(a);
-	space_list_free(v, n);
-	return *out ? BB_OK : bb_oom(err);
+	return space_names_json(ctx, need, out, NULL, err);
 }
 
 /* Details for the rows the store marked as administered by ctx->user. */
@@ -768,10 +777,16 @@ static int is_stale(const bb_integration *it, const bb_integration_update *up)
 	       (up->expect_updated_at && strcmp(up->expect_updated_at, it->updated_at) != 0);
 }
 
+typedef struct update_args {
+	const bb_account *acc;
+	const bb_integration_update *up;
+} update_args;
+
 /* Inside the transaction: checks, then writes and audits what changed. */
-static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integration *it,
-			     const bb_integration_update *up, bb_err *err)
+static bb_code update_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	const bb_account *acc = ((update_args *)arg)->acc;
+	const bb_integration_update *up = ((update_args *)arg)->up;
 	change c = {.space = it->space, .email = it->email, .description = it->description,
 		    .checks = it->vcs_checks, .labels = &it->labels,
 		    .workspaces = &it->workspaces, .details = cJSON_CreateObject()};
@@ -796,7 +811,6 @@ static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integr
 bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 			   const bb_integration_update *up, bb_err *err)
 {
-	bb_integration it;
 	bb_account acc = {0};
 	bb_err local;
 	bb_code rc;
@@ -806,22 +820,16 @@ bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 	if ((rc = space_require_user(ctx, err)) != BB_OK ||
 	    (rc = account_get(ctx, &acc, err)) != BB_OK)
 		return rc;
-	if ((rc = db_begin(ctx->db, err)) == BB_OK) {
-		if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-			rc = update_locked(ctx, &acc, &it, up, err);
-			integration_free(&it);
-		}
-		rc = db_finish(ctx->db, rc, err);
-	}
+	rc = with_loaded(ctx, name_or_slug, 1, update_locked, &(update_args){&acc, up}, err);
 	account_free(&acc);
 	return rc;
 }
 
 /* ---- secret, delete, credentials, verification --------------------------- */
 
-static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_out[65],
-			     bb_err *err)
+static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	char *secret_out = arg; /* 65 bytes */
 	/* the old secret stays valid for a grace period: deliveries Bitbucket
 	 * signs before the admin pastes the new one are not lost */
 	char now[BB_TIME_LEN], until[BB_TIME_LEN];
@@ -851,27 +859,20 @@ static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_
 bb_code integration_rotate_secret(bb_ctx *ctx, const char *name_or_slug, char secret_out[65],
 				  bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
 	secret_out[0] = '\0';
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = rotate_locked(ctx, &it, secret_out, err);
-		integration_free(&it);
-	}
-	if ((rc = db_finish(ctx->db, rc, err)) != BB_OK)
+	if ((rc = with_loaded(ctx, name_or_slug, 1, rotate_locked, secret_out, err)) != BB_OK)
 		secret_wipe(secret_out, 65);
 	return rc;
 }
 
-static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detached,
-			     bb_err *err)
+static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	long *detached = arg;
 	cJSON *d;
 	bb_code rc;
 
@@ -888,84 +889,85 @@ static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detach
 
 bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached, bb_err *err)
 {
-	bb_integration it;
 	long n = 0;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = delete_locked(ctx, &it, &n, err);
-		integration_free(&it);
-	}
-	rc = db_finish(ctx->db, rc, err);
+	rc = with_loaded(ctx, name_or_slug, 1, delete_locked, &n, err);
 	if (detached)
 		*detached = rc == BB_OK ? n : 0;
 	return rc;
 }
 
+static bb_code may_use(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	(void)arg;
+	return need_admin_of(ctx, it, "Using the credentials of", err);
+}
+
 bb_code integration_may_use(bb_ctx *ctx, const char *name_or_slug, bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
+
+	return with_loaded(ctx, name_or_slug, 0, may_use, NULL, err ? err : &local);
+}
+
+typedef struct creds_args {
+	char **email, **token;
+} creds_args;
+
+static bb_code read_credentials(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	creds_args *a = arg;
 	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	rc = need_admin_of(ctx, &it, "Using the credentials of", err);
-	integration_free(&it);
+	if ((rc = may_use(ctx, it, NULL, err)) == BB_OK &&
+	    (rc = read_secret(ctx, it->slug, INTEGRATION_TOKEN, a->token, err)) == BB_OK &&
+	    !(*a->email = strdup(it->email))) {
+		secret_free(*a->token);
+		*a->token = NULL;
+		rc = bb_oom(err);
+	}
 	return rc;
 }
 
 bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,
 				char **token, bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
 	*email = NULL;
 	*token = NULL;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	if ((rc = need_admin_of(ctx, &it, "Using the credentials of", err)) == BB_OK &&
-	    (rc = read_secret(ctx, it.slug, INTEGRATION_TOKEN, token, err)) == BB_OK &&
-	    !(*email = strdup(it.email))) {
-		secret_free(*token);
-		*token = NULL;
-		rc = bb_oom(err);
-	}
-	integration_free(&it);
+	return with_loaded(ctx, name_or_slug, 0, read_credentials, &(creds_args){email, token},
+			   err ? err : &local);
+}
+
+typedef struct verified_args {
+	int ok;
+	const char *message;
+} verified_args;
+
+static bb_code record_verified(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	const verified_args *a = arg;
+	char now[BB_TIME_LEN];
+	bb_code rc;
+
+	util_now(now);
+	if ((rc = need_admin_of(ctx, it, "Verifying", err)) == BB_OK)
+		rc = integration_store_verified(ctx->db, it->slug, a->ok, a->message, now, err);
 	return rc;
 }
 
 bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
 				  const char *message, bb_err *err)
 {
-	bb_integration it;
-	char now[BB_TIME_LEN];
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	util_now(now);
-	if ((rc = need_admin_of(ctx, &it, "Verifying", err)) == BB_OK)
-		rc = integration_store_verified(ctx->db, it.slug, ok, message, now, err);
-	integration_free(&it);
-	return rc;
+	return with_loaded(ctx, name_or_slug, 0, record_verified, &(verified_args){ok, message},
+			   err ? err : &local);
 }
 
 /* ---- delivery retention ---------------------------------------------------- */
@@ -980,9 +982,9 @@ static bb_code check_retention(long keep, long days, bb_err *err)
 	return BB_OK;
 }
 
-static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, long keep, long days,
-				bb_err *err)
+static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	long keep = ((const long *)arg)[0], days = ((const long *)arg)[1];
 	cJSON *details;
 	bb_code rc;
 
@@ -1000,20 +1002,14 @@ static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, long keep
 bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long keep, long days,
 				  bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
-	if ((rc = check_retention(keep, days, err)) != BB_OK ||
-	    (rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+	if ((rc = check_retention(keep, days, err)) != BB_OK)
 		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = retention_locked(ctx, &it, keep, days, err);
-		integration_free(&it);
-	}
-	return db_finish(ctx->db, rc, err);
+	return with_loaded(ctx, name_or_slug, 1, retention_locked, (long[]){keep, days}, err);
 }
 
 /* ---- token expiry -------------------------------------------------------------------- */
@@ -1045,9 +1041,10 @@ long integration_expiry_days(const char *date, const char *now)
 	return (long)((timegm(&a) - timegm(&b)) / 86400);
 }
 
-static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, const char *date,
+static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, void *arg,
 				   bb_err *err)
 {
+	const char *date = arg;
 	cJSON *details;
 	bb_code rc;
 
@@ -1065,19 +1062,12 @@ static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, const
 bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
 				      bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
-	bb_code rc;
 
 	if (!err)
 		err = &local;
 	if (date && *date && integration_check_expiry(date, err) != BB_OK)
 		return err->code;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = token_expires_locked(ctx, &it, date, err);
-		integration_free(&it);
-	}
-	return db_finish(ctx->db, rc, err);
+	return with_loaded(ctx, name_or_slug, 1, token_expires_locked, (void *)(uintptr_t)date,
+			   err);
 }

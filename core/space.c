@@ -228,12 +228,15 @@ void space_list_free(bb_space *v, size_t n)
 	free(v);
 }
 
-bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err)
+/* space_list_where, with the number of spaces there are into *total. */
+static bb_code list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, size_t *total,
+			  bb_err *err)
 {
 	bb_space *v;
 	size_t count, kept = 0;
 	bb_code rc = space_list(ctx, &v, &count, err);
 
+	*total = count;
 	if (rc != BB_OK)
 		return rc;
 	for (size_t i = 0; i < count; i++) {
@@ -255,6 +258,34 @@ bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, b
 	*out = v;
 	*n = kept;
 	return BB_OK;
+}
+
+bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err)
+{
+	size_t total;
+
+	return list_where(ctx, need, out, n, &total, err);
+}
+
+bb_code space_names_json(bb_ctx *ctx, bb_role need, char **out, int *all, bb_err *err)
+{
+	bb_space *v = NULL;
+	size_t n = 0, total = 0;
+	bb_code rc = list_where(ctx, need, &v, &n, &total, err);
+	cJSON *a;
+
+	*out = NULL;
+	if (all)
+		*all = rc == BB_OK && n == total;
+	if (rc != BB_OK)
+		return rc;
+	a = cJSON_CreateArray();
+	for (size_t i = 0; a && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
+	*out = a ? cJSON_PrintUnformatted(a) : NULL;
+	cJSON_Delete(a);
+	space_list_free(v, n);
+	return *out ? BB_OK : bb_oom(err);
 }
 
 bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,

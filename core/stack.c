@@ -4,6 +4,7 @@
  * the search index in stack_index.c and the import in stack_import.c. */
 #include "stack_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,18 @@ void stack_checker_free(stack_checker *ck)
 	for (size_t i = 0; i < ck->nrefs; i++)
 		stack_ref_free(&ck->refs[i]);
 	free(ck->refs);
+}
+
+bb_code stack_locked(bb_ctx *ctx, stack_locked_fn fn, void *arg, bb_err *err)
+{
+	stack_checker ck = {.ctx = ctx};
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+		return rc;
+	rc = db_finish(ctx->db, fn(&ck, arg, err), err);
+	stack_checker_free(&ck);
+	return rc;
 }
 
 /* The space exists and ctx->user is admin there. `kind` words the refusal. */
@@ -196,8 +209,9 @@ static cJSON *row_json(const stack_row *r)
 	return d;
 }
 
-static bb_code create_locked(stack_checker *ck, const bb_stack *in, bb_err *err)
+static bb_code create_locked(stack_checker *ck, void *arg, bb_err *err)
 {
+	const bb_stack *in = arg;
 	char now[BB_TIME_LEN];
 	sqlite3_stmt *st = NULL;
 	stack_row r;
@@ -214,18 +228,9 @@ static bb_code create_locked(stack_checker *ck, const bb_stack *in, bb_err *err)
 
 bb_code stack_create(bb_ctx *ctx, const bb_stack *in, bb_err *err)
 {
-	stack_checker ck = {.ctx = ctx};
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	rc = create_locked(&ck, in, err);
-	rc = db_finish(ctx->db, rc, err);
-	stack_checker_free(&ck);
-	return rc;
+	return stack_locked(ctx, create_locked, (void *)(uintptr_t)in, err ? err : &local);
 }
 
 /* ---- listing -------------------------------------------------------------------- */
@@ -235,57 +240,47 @@ bb_code stack_create(bb_ctx *ctx, const bb_stack *in, bb_err *err)
  * foreign key). */
 static bb_code visible_spaces(bb_ctx *ctx, char **out, bb_err *err)
 {
-	bb_space *v = NULL;
-	size_t n = 0;
-	bb_code rc = space_list_where(ctx, BB_ROLE_READ, &v, &n, err);
-	cJSON *a;
+	int all = 0;
+	bb_code rc = space_names_json(ctx, BB_ROLE_READ, out, &all, err);
 
-	*out = NULL;
-	if (rc != BB_OK || (long)n == stack_store_space_count(ctx->db)) {
-		space_list_free(v, n);
-		return rc;
+	if (rc == BB_OK && all) {
+		free(*out);
+		*out = NULL;
 	}
-	a = cJSON_CreateArray();
-	for (size_t i = 0; a && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
-	*out = a ? cJSON_PrintUnformatted(a) : NULL;
-	cJSON_Delete(a);
-	space_list_free(v, n);
-	return *out ? BB_OK : bb_oom(err);
+	return rc;
+}
+
+/* One listing: fn NULL counts into *n, else hands each stack to fn. */
+static bb_code listing(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *arg,
+		       long *n, bb_err *err)
+{
+	static const bb_stack_filter none = {0};
+	char *spaces = NULL;
+	bb_err local;
+	bb_code rc;
+
+	if (!err)
+		err = &local;
+	if (!f)
+		f = &none;
+	if ((rc = space_require_user(ctx, err)) == BB_OK &&
+	    (rc = visible_spaces(ctx, &spaces, err)) == BB_OK)
+		rc = fn ? stack_store_each(ctx->db, f, spaces, fn, arg, err)
+			: stack_store_count(ctx->db, f, spaces, n, err);
+	free(spaces);
+	return rc;
 }
 
 bb_code stack_each(bb_ctx *ctx, const bb_stack_filter *f, bb_stack_fn fn, void *arg,
 		   bb_err *err)
 {
-	static const bb_stack_filter none = {0};
-	char *spaces = NULL;
-	bb_err local;
-	bb_code rc;
-
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) == BB_OK &&
-	    (rc = visible_spaces(ctx, &spaces, err)) == BB_OK)
-		rc = stack_store_each(ctx->db, f ? f : &none, spaces, fn, arg, err);
-	free(spaces);
-	return rc;
+	return listing(ctx, f, fn, arg, NULL, err);
 }
 
 bb_code stack_count(bb_ctx *ctx, const bb_stack_filter *f, long *n, bb_err *err)
 {
-	static const bb_stack_filter none = {0};
-	char *spaces = NULL;
-	bb_err local;
-	bb_code rc;
-
-	if (!err)
-		err = &local;
 	*n = 0;
-	if ((rc = space_require_user(ctx, err)) == BB_OK &&
-	    (rc = visible_spaces(ctx, &spaces, err)) == BB_OK)
-		rc = stack_store_count(ctx->db, f ? f : &none, spaces, n, err);
-	free(spaces);
-	return rc;
+	return listing(ctx, f, NULL, NULL, n, err);
 }
 
 /* ---- changing the integration ---------------------------------------------------- */
@@ -315,9 +310,16 @@ static bb_code find_stack(bb_ctx *ctx, const char *kind, const char *name, stack
 	return rc;
 }
 
-static bb_code set_locked(stack_checker *ck, const char *kind, const char *name, const char *key,
-			  bb_err *err)
+/* What a change of integration names: the stack, and the integration by key. */
+typedef struct change_args {
+	const char *kind, *name, *key;
+	long count; /* re-attached */
+} change_args;
+
+static bb_code set_locked(stack_checker *ck, void *arg, bb_err *err)
 {
+	const char *kind = ((change_args *)arg)->kind, *name = ((change_args *)arg)->name;
+	const char *key = ((change_args *)arg)->key;
 	const stack_ref *it = NULL;
 	stack_found s;
 	cJSON *d;
@@ -345,18 +347,10 @@ static bb_code set_locked(stack_checker *ck, const char *kind, const char *name,
 bb_code stack_set_integration(bb_ctx *ctx, const char *kind, const char *name,
 			      const char *integration, bb_err *err)
 {
-	stack_checker ck = {.ctx = ctx};
+	change_args a = {kind, name, integration ? integration : "", 0};
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	rc = set_locked(&ck, kind, name, integration ? integration : "", err);
-	rc = db_finish(ctx->db, rc, err);
-	stack_checker_free(&ck);
-	return rc;
+	return stack_locked(ctx, set_locked, &a, err ? err : &local);
 }
 
 /* The spaces holding stacks detached from name where ctx->user may attach them
@@ -388,9 +382,10 @@ static bb_code reattach_spaces(stack_checker *ck, const char *name, const stack_
 	return rc;
 }
 
-static bb_code reattach_locked(stack_checker *ck, const char *name, const char *key, long *n,
-			       bb_err *err)
+static bb_code reattach_locked(stack_checker *ck, void *arg, bb_err *err)
 {
+	const char *name = ((change_args *)arg)->name, *key = ((change_args *)arg)->key;
+	long *n = &((change_args *)arg)->count;
 	const stack_ref *it = NULL;
 	char *spaces = NULL;
 	cJSON *d;
@@ -412,21 +407,12 @@ static bb_code reattach_locked(stack_checker *ck, const char *name, const char *
 bb_code stack_reattach(bb_ctx *ctx, const char *detached_from, const char *integration,
 		       long *n, bb_err *err)
 {
-	stack_checker ck = {.ctx = ctx};
-	long count = 0;
+	change_args a = {NULL, detached_from ? detached_from : "", integration ? integration : "",
+			 0};
 	bb_err local;
-	bb_code rc;
+	bb_code rc = stack_locked(ctx, reattach_locked, &a, err ? err : &local);
 
-	if (!err)
-		err = &local;
 	if (n)
-		*n = 0;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	rc = reattach_locked(&ck, detached_from ? detached_from : "",
-			     integration ? integration : "", &count, err);
-	if ((rc = db_finish(ctx->db, rc, err)) == BB_OK && n)
-		*n = count;
-	stack_checker_free(&ck);
+		*n = rc == BB_OK ? a.count : 0;
 	return rc;
 }

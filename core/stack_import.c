@@ -119,8 +119,15 @@ static int read_line(FILE *in, char *buf, size_t *n, long line, bb_err *err)
 	return 1;
 }
 
-static bb_code import_locked(stack_checker *ck, FILE *in, long *count, bb_err *err)
+typedef struct import_args {
+	FILE *in;
+	long count;
+} import_args;
+
+static bb_code import_locked(stack_checker *ck, void *arg, bb_err *err)
 {
+	FILE *in = ((import_args *)arg)->in;
+	long *count = &((import_args *)arg)->count;
 	char now[BB_TIME_LEN];
 	char *buf = malloc(BB_IMPORT_LINE_MAX + 2);
 	sqlite3_stmt *st = NULL;
@@ -148,21 +155,12 @@ static bb_code import_locked(stack_checker *ck, FILE *in, long *count, bb_err *e
 
 bb_code stack_import_file(bb_ctx *ctx, FILE *in, long *imported, bb_err *err)
 {
-	stack_checker ck = {.ctx = ctx};
-	long count = 0;
+	import_args a = {in, 0};
 	bb_err local;
-	bb_code rc;
+	bb_code rc = stack_locked(ctx, import_locked, &a, err ? err : &local);
 
-	if (!err)
-		err = &local;
 	if (imported)
-		*imported = 0;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	rc = import_locked(&ck, in, &count, err);
-	if ((rc = db_finish(ctx->db, rc, err)) == BB_OK && imported)
-		*imported = count;
-	stack_checker_free(&ck);
+		*imported = rc == BB_OK ? a.count : 0;
 	return rc;
 }
 

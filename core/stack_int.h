@@ -30,6 +30,11 @@ typedef struct stack_checker {
 
 void stack_checker_free(stack_checker *ck);
 
+/* Runs fn with a fresh checker inside BEGIN IMMEDIATE, for a user of the
+ * account; commits when fn succeeds. */
+typedef bb_code (*stack_locked_fn)(stack_checker *ck, void *arg, bb_err *err);
+bb_code stack_locked(bb_ctx *ctx, stack_locked_fn fn, void *arg, bb_err *err);
+
 /* A stack ready to insert; the strings belong to the input or the checker. */
 typedef struct stack_row {
 	const char *kind, *space, *integration, *repository, *branch, *project_root;
@@ -56,9 +61,6 @@ bb_code stack_store_insert(bb_db *db, sqlite3_stmt *st, const stack_row *r, cons
  * stack_ref_free); *found 0 when there is none. */
 bb_code stack_store_ref(bb_db *db, const char *key, stack_ref *out, int *found, bb_err *err);
 void stack_ref_free(stack_ref *r);
-
-/* The number of spaces; -1 when it cannot be read. */
-long stack_store_space_count(bb_db *db);
 
 /* The stacks matching f (never NULL) in the spaces of the JSON array spaces
  * (NULL: every space), ordered by kind then name. */

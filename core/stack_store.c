@@ -181,16 +181,6 @@ bb_code stack_store_detached_spaces(bb_db *db, const char *name, bb_strlist *out
 			     err);
 }
 
-long stack_store_space_count(bb_db *db)
-{
-	long n = -1;
-
-	if (db_query_int(db, "SELECT COUNT(*) FROM space", NULL, 0, &n, "counting spaces",
-			 NULL) != BB_OK)
-		return -1;
-	return n;
-}
-
 /* ---- listing --------------------------------------------------------------------- */
 
 /* The listing query for f, with only the terms f needs: a term such as
