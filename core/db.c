@@ -13,6 +13,7 @@
 #include "secret.h"
 #include "safefile.h"
 #include "schema.h"
+#include "util.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -191,6 +192,34 @@ bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int
 		return rc;
 	bind_texts(st, params, n);
 	return db_each_row(db, st, fn, arg, what, err);
+}
+
+bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
+		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+	int step;
+
+	*found = 0;
+	if (rc != BB_OK)
+		return rc;
+	bind_texts(st, params, n);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*found = 1;
+		rc = fn(st, arg, err);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(db, what, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err)
+{
+	if (strlist_push(list, (const char *)sqlite3_column_text(st, 0)) != 0)
+		return bb_oom(err);
+	return BB_OK;
 }
 
 int db_grow(void **v, size_t *cap, size_t n, size_t size)

@@ -84,6 +84,14 @@ bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const 
 bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
 		      db_row_fn fn, void *arg, const char *what, bb_err *err);
 
+/* The same reading the first row only, if any: *found says whether there
+ * was one (fn is then called once). */
+bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
+		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err);
+
+/* A db_row_fn appending the text of column 0 to the bb_strlist arg. */
+bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err);
+
 /* Steps st once, expecting no rows, and finalizes it; *changes (may be NULL)
  * receives the number of rows changed. A failed step is db_fail(what). */
 bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,

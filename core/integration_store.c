@@ -79,25 +79,22 @@ static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
 	return BB_OK;
 }
 
+static bb_code get_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	return fill(st, arg, err);
+}
+
 bb_code integration_store_get(bb_db *db, const char *key, bb_integration *out, int *found,
 			      bb_err *err)
 {
 	static const char sql[] = "SELECT " COLS " FROM integration i WHERE " BY_KEY;
-	sqlite3_stmt *st;
 	bb_code rc;
-	int step;
 
 	memset(out, 0, sizeof *out);
-	*found = 0;
-	if ((rc = db_prepare(db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW && (rc = fill(st, out, err)) == BB_OK)
-		*found = 1;
-	else if (step != SQLITE_ROW && step != SQLITE_DONE)
-		rc = db_fail(db, "reading the integration", err);
-	sqlite3_finalize(st);
+	rc = db_query_one(db, sql, (const char *[]){key}, 1, get_row, out, found,
+			  "reading the integration", err);
+	if (rc != BB_OK)
+		*found = 0;
 	return rc;
 }
 
@@ -137,26 +134,33 @@ bb_code integration_store_list(bb_db *db, const char *readable, const char *admi
 	return rc;
 }
 
+typedef struct receiver {
+	char **prev_until;
+	long *keep_deliveries, *keep_days;
+} receiver;
+
+static bb_code receiver_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	receiver *r = arg;
+
+	*r->keep_deliveries = (long)sqlite3_column_int64(st, 1);
+	*r->keep_days = (long)sqlite3_column_int64(st, 2);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL && !(*r->prev_until = db_column_dup(st, 0)))
+		return bb_oom(err);
+	return BB_OK;
+}
+
 bb_code integration_store_receiver(bb_db *db, const char *slug, char **prev_until,
 				   long *keep_deliveries, long *keep_days, bb_err *err)
 {
 	static const char sql[] = "SELECT secret_prev_until, keep_deliveries, keep_days "
 				  "FROM integration WHERE slug = ?1";
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(db, sql, &st, err);
+	receiver r = {prev_until, keep_deliveries, keep_days};
+	int found;
 
 	*prev_until = NULL;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL && !(*prev_until = db_column_dup(st, 0)))
-			rc = bb_oom(err);
-		*keep_deliveries = (long)sqlite3_column_int64(st, 1);
-		*keep_days = (long)sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return db_query_one(db, sql, (const char *[]){slug}, 1, receiver_row, &r, &found,
+			    "reading the integration", err);
 }
 
 /* Decrypts blob column i of the current row. */
@@ -166,6 +170,28 @@ static bb_code decrypt_col(bb_db *db, sqlite3_stmt *st, int i, char **plain, bb_
 			  plain, err);
 }
 
+/* What a credentials read fills: email (NULL: not wanted) from column 0 and
+ * the decrypted column `col`. */
+typedef struct secret_read {
+	bb_db *db;
+	int col;
+	char **email, **plain;
+} secret_read;
+
+static bb_code secret_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	secret_read *r = arg;
+	bb_code rc;
+
+	if (r->email && !(*r->email = db_column_dup(st, 0)))
+		return bb_oom(err);
+	if ((rc = decrypt_col(r->db, st, r->col, r->plain, err)) != BB_OK && r->email) {
+		free(*r->email);
+		*r->email = NULL;
+	}
+	return rc;
+}
+
 bb_code integration_store_secret(bb_db *db, const char *slug, integration_secret which,
 				 char **plain, int *found, bb_err *err)
 {
@@ -173,19 +199,13 @@ bb_code integration_store_secret(bb_db *db, const char *slug, integration_secret
 		[INTEGRATION_TOKEN] = "SELECT token_enc FROM integration WHERE slug = ?1",
 		[INTEGRATION_WEBHOOK_SECRET] = "SELECT secret_enc FROM integration WHERE slug = ?1",
 	};
-	sqlite3_stmt *st;
+	secret_read r = {db, 0, NULL, plain};
+	bb_err ignored;
 	bb_code rc;
 
 	*plain = NULL;
-	*found = 0;
-	if ((rc = db_prepare(db, sql[which], &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*found = 1;
-		rc = decrypt_col(db, st, 0, plain, err);
-	}
-	sqlite3_finalize(st);
+	rc = db_query_one(db, sql[which], (const char *[]){slug}, 1, secret_row, &r, found,
+			  "reading the integration", err ? err : &ignored);
 	return rc;
 }
 
@@ -193,23 +213,11 @@ bb_code integration_store_credentials(bb_db *db, const char *slug, char **email,
 				      char **token, int *found, bb_err *err)
 {
 	static const char sql[] = "SELECT email, token_enc FROM integration WHERE slug = ?1";
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(db, sql, &st, err);
+	secret_read r = {db, 1, email, token};
 
 	*email = *token = NULL;
-	*found = 0;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (*email = db_column_dup(st, 0))) {
-		*found = 1;
-		if ((rc = decrypt_col(db, st, 1, token, err)) != BB_OK) {
-			free(*email);
-			*email = NULL;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return db_query_one(db, sql, (const char *[]){slug}, 1, secret_row, &r, found,
+			    "reading the integration", err);
 }
 
 /* The text of the first column of sql's first row (parameter ?1 = param)
@@ -379,17 +387,10 @@ bb_code integration_store_token_expires(bb_db *db, const char *slug, const char 
 			    "saving the token expiry date", err);
 }
 
-static bb_code push_text(sqlite3_stmt *st, void *arg, bb_err *err)
-{
-	if (strlist_push(arg, (const char *)sqlite3_column_text(st, 0)) != 0)
-		return bb_oom(err);
-	return BB_OK;
-}
-
 bb_code integration_store_stack_spaces(bb_db *db, const char *slug, bb_strlist *out,
 				       bb_err *err)
 {
 	return db_query_rows(db, "SELECT DISTINCT space FROM stack WHERE integration = ?1",
-			     (const char *[]){slug}, 1, push_text, out,
+			     (const char *[]){slug}, 1, db_row_text, out,
 			     "reading the spaces of its stacks", err);
 }

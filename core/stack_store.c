@@ -97,32 +97,26 @@ void stack_ref_free(stack_ref *r)
 	memset(r, 0, sizeof *r);
 }
 
+static bb_code ref_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	stack_ref *r = arg;
+
+	r->slug = db_column_dup(st, 0);
+	r->name = db_column_dup(st, 1);
+	r->space = db_column_dup(st, 2);
+	r->is_default = strcmp(col(st, 3), "default") == 0;
+	return r->slug && r->name && r->space ? BB_OK : bb_oom(err);
+}
+
 bb_code stack_store_ref(bb_db *db, const char *key, stack_ref *out, int *found, bb_err *err)
 {
 	static const char sql[] = "SELECT slug, name, space, type FROM integration "
 				  "WHERE slug = ?1 OR name = ?1";
-	sqlite3_stmt *st;
-	int step;
 	bb_code rc;
 
 	memset(out, 0, sizeof *out);
-	*found = 0;
-	if ((rc = db_prepare(db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		out->slug = db_column_dup(st, 0);
-		out->name = db_column_dup(st, 1);
-		out->space = db_column_dup(st, 2);
-		out->is_default = strcmp(col(st, 3), "default") == 0;
-		*found = 1;
-		if (!out->slug || !out->name || !out->space)
-			rc = bb_oom(err);
-	} else if (step != SQLITE_DONE) {
-		rc = db_fail(db, "reading the integration", err);
-	}
-	sqlite3_finalize(st);
+	rc = db_query_one(db, sql, (const char *[]){key}, 1, ref_row, out, found,
+			  "reading the integration", err);
 	if (rc != BB_OK)
 		stack_ref_free(out);
 	return rc;
@@ -136,48 +130,38 @@ void stack_found_free(stack_found *s)
 	free(s->detached_from);
 }
 
+static bb_code found_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	stack_found *s = arg;
+
+	s->kind = db_column_dup(st, 0);
+	s->space = db_column_dup(st, 1);
+	s->integration = db_column_dup(st, 2);
+	s->detached_from = db_column_dup(st, 3);
+	return s->kind && s->space ? BB_OK : bb_oom(err);
+}
+
 bb_code stack_store_find(bb_db *db, const char *kind, const char *name, stack_found *out,
 			 int *found, bb_err *err)
 {
 	static const char sql[] = "SELECT kind, space, integration, detached_from FROM stack "
 				  "WHERE name = ?1 AND (?2 IS NULL OR kind = ?2) "
 				  "ORDER BY kind = 'stack' DESC LIMIT 1";
-	sqlite3_stmt *st;
-	int step;
-	bb_code rc = db_prepare(db, sql, &st, err);
+	bb_code rc;
 
 	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		out->kind = db_column_dup(st, 0);
-		out->space = db_column_dup(st, 1);
-		out->integration = db_column_dup(st, 2);
-		out->detached_from = db_column_dup(st, 3);
-		*found = 1;
-		rc = out->kind && out->space ? BB_OK : bb_oom(err);
-	} else if (step != SQLITE_DONE) {
-		rc = db_fail(db, "reading the stack", err);
-	}
-	sqlite3_finalize(st);
+	rc = db_query_one(db, sql, (const char *[]){name, kind}, 2, found_row, out, found,
+			  "reading the stack", err);
 	if (rc != BB_OK)
 		stack_found_free(out);
 	return rc;
-}
-
-static bb_code push_text(sqlite3_stmt *st, void *arg, bb_err *err)
-{
-	return strlist_push(arg, col(st, 0)) == 0 ? BB_OK : bb_oom(err);
 }
 
 bb_code stack_store_detached_spaces(bb_db *db, const char *name, bb_strlist *out,
 				    bb_err *err)
 {
 	return db_query_rows(db, "SELECT DISTINCT space FROM stack WHERE detached_from = ?1",
-			     (const char *[]){name}, 1, push_text, out, "reading detached stacks",
+			     (const char *[]){name}, 1, db_row_text, out, "reading detached stacks",
 			     err);
 }
 
