@@ -170,7 +170,7 @@ static bb_code cached_others(cli *c, const char *slug, const char *ws, bb_repo_l
 	kept->v = calloc(old.n + 1, sizeof *kept->v);
 	if (!kept->v) {
 		bitbucket_repos_free(&old);
-		return bb_fail(err, BB_INVALID, "Out of memory while reading the repository cache.");
+		return bb_oom(err);
 	}
 	for (size_t i = 0; i < old.n; i++) {
 		if (strcmp(old.v[i].workspace, ws) == 0)
@@ -200,7 +200,7 @@ static bb_code store_cache(cli *c, const char *slug, const char *ws, const bb_re
 	all.v = malloc((found->n + kept.n + 1) * sizeof *all.v);
 	if (!all.v) {
 		bitbucket_repos_free(&kept);
-		return bb_fail(err, BB_INVALID, "Out of memory while storing the repository cache.");
+		return bb_oom(err);
 	}
 	memcpy(all.v, found->v, found->n * sizeof *all.v);
 	if (kept.n)

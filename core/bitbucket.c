@@ -259,6 +259,14 @@ void bbc_finalize(bb_client *c, job *j)
 	pthread_mutex_unlock(&c->mu);
 }
 
+void bbc_oom(job *j)
+{
+	bb_err e;
+
+	bb_oom(&e);
+	bbc_fail(j, e.code, e.msg, NULL);
+}
+
 void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
 {
 	if (j->finished)
@@ -618,7 +626,7 @@ static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 	if (!j || !(j->email = strdup(cr->email)) || !(j->token = strdup(cr->token))) {
 		if (j)
 			job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return NULL;
 	}
 	j->auth64 = auth_base64(cr->email, cr->token);
@@ -690,7 +698,7 @@ bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const c
 	j->commit = strdup(commit);
 	if (!j->repo || !j->commit) {
 		job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return 0;
 	}
 	return job_submit(c, j, done, user);
@@ -702,7 +710,7 @@ static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 	j->hops = calloc(n ? n : 1, sizeof *j->hops);
 	j->res.answers = calloc(n ? n : 1, sizeof *j->res.answers);
 	if (!j->hops || !j->res.answers) {
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return 0;
 	}
 	j->nhops = j->res.nanswers = n;
@@ -723,7 +731,7 @@ static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 		h->body = ops[i].body ? strdup(ops[i].body) : NULL;
 		h->secret = bbc_hooks_secret_of(ops[i].body);
 		if (!h->subject || (ops[i].uuid && !h->uuid) || (ops[i].body && !h->body)) {
-			bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+			bb_oom(err);
 			return 0;
 		}
 	}
@@ -767,7 +775,7 @@ static job *repo_job(const bb_creds *cr, bb_job_kind kind, const char *repositor
 	if (!j->repo || (commit && *commit && !j->commit) || (branch && *branch && !j->branch) ||
 	    (post && !j->post)) {
 		job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return NULL;
 	}
 	return j;

@@ -59,7 +59,7 @@ static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws,
 
 	if (!url || !(r = calloc(1, sizeof *r))) {
 		free(url);
-		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
+		bbc_oom(j);
 		return NULL;
 	}
 	r->job = j;
@@ -723,7 +723,7 @@ static void got_repos(bb_client *c, req *r)
 		j->pages_done++;
 		queue_more_pages(c, r, &pg);
 		if (append_repos(&s->repos, &pg.repos) != 0)
-			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
+			bbc_oom(j);
 	}
 	bitbucket_repo_page_free(&pg);
 }
@@ -1063,7 +1063,7 @@ static void finish_discover(job *j)
 	for (size_t i = 0; j->wss && i < j->ws.n; i++) {
 		refused += (size_t)j->wss[i].refused;
 		if (append_repos(&j->res.repos, &j->wss[i].repos) != 0) {
-			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
+			bbc_oom(j);
 			return;
 		}
 	}
@@ -1114,7 +1114,7 @@ static void start_repo_phase(bb_client *c, job *j)
 	}
 	j->wss = calloc(j->ws.n, sizeof *j->wss);
 	if (!j->wss) {
-		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
+		bbc_oom(j);
 		return;
 	}
 	for (size_t i = 0; i < j->ws.n; i++)

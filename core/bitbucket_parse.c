@@ -111,7 +111,7 @@ static bb_code take_next(const cJSON *root, char **next, bb_err *err)
 	if (!n || !*n)
 		return BB_OK;
 	*next = strdup(n);
-	return *next ? BB_OK : bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+	return *next ? BB_OK : bb_oom(err);
 }
 
 static const cJSON *values_of(const cJSON *root, bb_err *err)
@@ -152,7 +152,7 @@ bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlis
 			continue;
 		clean = clean_str(slug, 256);
 		if (!clean || (!strlist_contains(slugs, clean) && strlist_push(slugs, clean) != 0))
-			rc = bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+			rc = bb_oom(err);
 		else if (admin && admins && !strlist_contains(admins, clean))
 			strlist_push(admins, clean);
 		free(clean);
@@ -349,7 +349,7 @@ static bb_code repos_from_values(const cJSON *values, bb_repo_list *out, bb_err 
 
 	out->v = calloc(count > 0 ? (size_t)count : 1, sizeof *out->v);
 	if (!out->v)
-		return bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+		return bb_oom(err);
 	cJSON_ArrayForEach(it, values) {
 		bb_repo *r = &out->v[out->n];
 
@@ -357,7 +357,7 @@ static bb_code repos_from_values(const cJSON *values, bb_repo_list *out, bb_err 
 			continue;
 		out->n++;
 		if (!r->full_name || !r->workspace || !r->slug || !r->name)
-			return bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+			return bb_oom(err);
 	}
 	return BB_OK;
 }

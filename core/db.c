@@ -68,7 +68,7 @@ static bb_code make_parent_dirs(const char *path, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!dir)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -550,7 +550,7 @@ static bb_code load_key(bb_db *db, bb_err *err)
 	bb_code rc;
 
 	if (!kp)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	rc = secret_read_key(kp, db->key, err);
 	if (rc == BB_NOTFOUND && has_encrypted(db))
 		rc = bb_fail(err, BB_DBERR, "The key file %s is missing: restore it from your backup "
@@ -592,7 +592,7 @@ static bb_code open_mode(const char *path, int readonly, bb_db **out, bb_err *er
 	*out = NULL;
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	}
 	db->readonly = readonly;
 	if ((!readonly && make_parent_dirs(path, err) != BB_OK) || open_sqlite(db, err) != BB_OK) {

@@ -93,7 +93,7 @@ bb_code secret_encrypt(const unsigned char key[BB_KEY_LEN], const char *plain, s
 	int n = 0, fin = 0, ok;
 
 	if (!out)
-		return bb_fail(err, BB_DBERR, "Out of memory while encrypting a secret.");
+		return bb_oom(err);
 	if (crypto_lazy_error()) {
 		free(out);
 		return bb_fail(err, BB_DBERR, "%s", crypto_lazy_error());
@@ -134,7 +134,7 @@ bb_code secret_decrypt(const unsigned char key[BB_KEY_LEN], const unsigned char 
 	len = blob_len - BB_SECRET_OVERHEAD;
 	out = malloc(len + 1);
 	if (!out)
-		return bb_fail(err, BB_DBERR, "Out of memory while decrypting a secret.");
+		return bb_oom(err);
 	memcpy(tag, blob + NONCE_LEN, TAG_LEN); /* OpenSSL wants a non-const pointer */
 	c = EVP_CIPHER_CTX_new();
 	ok = c && EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, blob) == 1 &&

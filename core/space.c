@@ -141,30 +141,27 @@ static bb_code space_from_row(sqlite3_stmt *st, bb_space *s, bb_err *err)
 	s->created_at = dup_text(st, 3);
 	if (!s->name || !s->created_at || (!s->parent && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
 		space_free(s);
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	}
 	return BB_OK;
 }
 
+static bb_code get_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	return space_from_row(st, arg, err);
+}
+
 bb_code space_get(bb_ctx *ctx, const char *name, bb_space *out, bb_err *err)
 {
-	sqlite3_stmt *st;
+	int found;
 	bb_code rc;
-	int step;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = db_prepare(ctx->db, "SELECT name, parent, inherit, created_at FROM space "
-			     "WHERE name = ?1", &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = space_from_row(st, out, err);
-	else if (step == SQLITE_DONE)
+	rc = db_query_one(ctx->db, "SELECT name, parent, inherit, created_at FROM space "
+			  "WHERE name = ?1", (const char *[]){name ? name : ""}, 1, get_row, out,
+			  &found, "reading a space", err);
+	if (rc == BB_OK && !found)
 		rc = no_such_space(name, err);
-	else
-		rc = db_fail(ctx->db, "reading a space", err);
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -178,47 +175,45 @@ void space_free(bb_space *s)
 	memset(s, 0, sizeof *s);
 }
 
+typedef struct space_rows {
+	bb_space *v;
+	size_t n, cap;
+} space_rows;
+
+static bb_code space_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	space_rows *r = arg;
+	bb_code rc;
+
+	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
+		return bb_oom(err);
+	memset(&r->v[r->n], 0, sizeof r->v[r->n]);
+	if ((rc = space_from_row(st, &r->v[r->n], err)) == BB_OK)
+		r->n++;
+	return rc;
+}
+
 /* Depth first from root, siblings by name: parents always come first. */
 bb_code space_list(bb_ctx *ctx, bb_space **out, size_t *n, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_space *v = NULL;
-	size_t count = 0;
-	bb_code rc;
-	int step;
+	static const char sql[] =
+		"WITH RECURSIVE t(name, path) AS ("
+		"  SELECT name, name FROM space WHERE parent IS NULL"
+		"  UNION ALL SELECT s.name, t.path || char(1) || s.name"
+		"  FROM space s JOIN t ON s.parent = t.name) "
+		"SELECT s.name, s.parent, s.inherit, s.created_at FROM t "
+		"JOIN space s ON s.name = t.name ORDER BY t.path";
+	space_rows r = {0};
+	bb_code rc = db_query_rows(ctx->db, sql, NULL, 0, space_row, &r, "listing the spaces", err);
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = db_prepare(ctx->db,
-			     "WITH RECURSIVE t(name, path) AS ("
-			     "  SELECT name, name FROM space WHERE parent IS NULL"
-			     "  UNION ALL SELECT s.name, t.path || char(1) || s.name"
-			     "  FROM space s JOIN t ON s.parent = t.name) "
-			     "SELECT s.name, s.parent, s.inherit, s.created_at FROM t "
-			     "JOIN space s ON s.name = t.name ORDER BY t.path", &st, err)) != BB_OK)
-		return rc;
-	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		bb_space *grown = realloc(v, (count + 1) * sizeof *v);
-
-		if (!grown) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
-		v = grown;
-		memset(&v[count], 0, sizeof v[count]);
-		if ((rc = space_from_row(st, &v[count], err)) == BB_OK)
-			count++;
-	}
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "listing the spaces", err);
-	sqlite3_finalize(st);
 	if (rc != BB_OK) {
-		space_list_free(v, count);
-		return rc;
+		space_list_free(r.v, r.n);
+		r.v = NULL;
+		r.n = 0;
 	}
-	*out = v;
-	*n = count;
-	return BB_OK;
+	*out = r.v;
+	*n = r.n;
+	return rc;
 }
 
 void space_list_free(bb_space *v, size_t n)
@@ -326,7 +321,7 @@ static bb_code audit_json(bb_ctx *ctx, const char *action, const char *target, c
 
 	cJSON_Delete(details);
 	if (!s)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	rc = audit_record(ctx, action, target, s, err);
 	free(s);
 	return rc;
@@ -575,45 +570,38 @@ bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *e
 	return db_finish(ctx->db, rc, err);
 }
 
+typedef struct grant_rows {
+	bb_grant *v;
+	size_t n, cap;
+} grant_rows;
+
+static bb_code grant_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	grant_rows *r = arg;
+	bb_grant *g;
+
+	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
+		return bb_oom(err);
+	g = &r->v[r->n++]; /* counted first so a failed copy is freed too */
+	*g = (bb_grant){dup_text(st, 0), dup_text(st, 1), (bb_role)sqlite3_column_int(st, 2)};
+	return g->login && g->space ? BB_OK : bb_oom(err);
+}
+
 bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_grant *v = NULL;
-	size_t count = 0;
-	bb_code rc;
-	int step;
+	grant_rows r = {0};
+	bb_code rc = db_query_rows(ctx->db, "SELECT login, space, role FROM role "
+				   "ORDER BY login, space", NULL, 0, grant_row, &r,
+				   "listing the roles", err);
 
-	*out = NULL;
-	*n = 0;
-	if ((rc = db_prepare(ctx->db, "SELECT login, space, role FROM role "
-			     "ORDER BY login, space", &st, err)) != BB_OK)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		bb_grant *grown = realloc(v, (count + 1) * sizeof *v);
-
-		if (!grown) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
-		v = grown;
-		v[count] = (bb_grant){dup_text(st, 0), dup_text(st, 1),
-				      (bb_role)sqlite3_column_int(st, 2)};
-		count++; /* counted first so a failed copy is freed too */
-		if (!v[count - 1].login || !v[count - 1].space) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
-	}
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "listing the roles", err);
-	sqlite3_finalize(st);
 	if (rc != BB_OK) {
-		user_list_free(v, count);
-		return rc;
+		user_list_free(r.v, r.n);
+		r.v = NULL;
+		r.n = 0;
 	}
-	*out = v;
-	*n = count;
-	return BB_OK;
+	*out = r.v;
+	*n = r.n;
+	return rc;
 }
 
 void user_list_free(bb_grant *v, size_t n)

@@ -428,7 +428,7 @@ bb_code status_sender_start(const char *db_path, status_sender **out, bb_err *er
 	*out = NULL;
 	bb_err_clear(err);
 	if (!s)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	s->pipe_r = s->pipe_w = -1;
 	if (pipe(fds) != 0) {
 		free(s);

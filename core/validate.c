@@ -260,7 +260,7 @@ bb_code validate_name(const char *name, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!t)
-		return bb_fail(err, BB_INVALID, "Out of memory.");
+		return bb_oom(err);
 	if (!*t)
 		rc = bb_fail(err, BB_INVALID, "The name is empty; type a name of 1 to %d characters.",
 			     BB_NAME_MAX);
@@ -409,7 +409,7 @@ bb_code validate_label(const char *label, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!t)
-		return bb_fail(err, BB_INVALID, "Out of memory.");
+		return bb_oom(err);
 	validate_quote(t, q, sizeof q);
 	snprintf(what, sizeof what, "The label \"%s\"", q);
 	if (!*t)
@@ -434,10 +434,10 @@ bb_code validate_labels(const bb_strlist *in, bb_strlist *out, bb_err *err)
 		if (validate_label(in->v[i], err) != BB_OK) {
 			rc = BB_INVALID;
 		} else if (!(t = validate_trim(in->v[i]))) {
-			rc = bb_fail(err, BB_INVALID, "Out of memory.");
+			rc = bb_oom(err);
 		} else {
 			if (!strlist_contains(out, t) && strlist_push(out, t) != 0)
-				rc = bb_fail(err, BB_INVALID, "Out of memory.");
+				rc = bb_oom(err);
 			free(t);
 		}
 	}
