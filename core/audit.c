@@ -1,6 +1,9 @@
 #include "audit.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+
+#include <cJSON.h>
 
 #include "space.h"
 #include "util.h"
@@ -24,6 +27,20 @@ bb_code audit_record(bb_ctx *ctx, const char *action, const char *target,
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_fail(ctx->db, "writing the audit log", err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
+			  struct cJSON *details, bb_err *err)
+{
+	char *json = details ? cJSON_PrintUnformatted(details) : NULL;
+	bb_code rc;
+
+	cJSON_Delete(details);
+	if (!json)
+		return bb_oom(err);
+	rc = audit_record(ctx, action, target, json, err);
+	free(json);
 	return rc;
 }
 

@@ -65,23 +65,12 @@ static int row_to_repo(sqlite3_stmt *st, bb_repo *r)
 	return r->full_name && r->workspace && r->slug && r->name ? 0 : -1;
 }
 
-typedef struct rows {
-	bb_repo_list *out;
-	char *fetched_at;
-} rows;
-
-static bb_code push_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code repo_row(sqlite3_stmt *st, void *elem, void *fetched_at, bb_err *err)
 {
-	rows *r = arg;
-	bb_repo *v = realloc(r->out->v, (r->out->n + 1) * sizeof *v);
-
-	if (!v)
+	if (row_to_repo(st, elem) != 0)
 		return bb_oom(err);
-	r->out->v = v;
-	if (row_to_repo(st, &v[r->out->n++]) != 0)
-		return bb_oom(err);
-	if (r->fetched_at && sqlite3_column_text(st, 7))
-		snprintf(r->fetched_at, BB_TIME_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
+	if (fetched_at && sqlite3_column_text(st, 7))
+		snprintf(fetched_at, BB_TIME_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
 	return BB_OK;
 }
 
@@ -100,8 +89,8 @@ bb_code bitbucket_cache_load(bb_db *db, const char *integration_slug, const char
 		return err ? err->code : BB_DBERR;
 	sqlite3_bind_text(st, 1, integration_slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, workspace, -1, SQLITE_STATIC);
-	rc = db_each_row(db, st, push_row, &(rows){out, fetched_at}, "reading the repository cache",
-			 err);
+	rc = db_rows_into(db, st, sizeof *out->v, repo_row, fetched_at, (void **)&out->v, &out->n,
+			  "reading the repository cache", err);
 	if (rc)
 		bitbucket_repos_free(out);
 	return rc;

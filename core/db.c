@@ -182,16 +182,23 @@ bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const 
 	return rc;
 }
 
+bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			 sqlite3_stmt **stmt, bb_err *err)
+{
+	bb_code rc = db_prepare(db, sql, stmt, err);
+
+	if (rc == BB_OK)
+		bind_texts(*stmt, params, n);
+	return rc;
+}
+
 bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
 		      db_row_fn fn, void *arg, const char *what, bb_err *err)
 {
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(db, sql, &st, err);
+	bb_code rc = db_prepare_texts(db, sql, params, n, &st, err);
 
-	if (rc != BB_OK)
-		return rc;
-	bind_texts(st, params, n);
-	return db_each_row(db, st, fn, arg, what, err);
+	return rc == BB_OK ? db_each_row(db, st, fn, arg, what, err) : rc;
 }
 
 bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
@@ -220,6 +227,34 @@ bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err)
 	if (strlist_push(list, (const char *)sqlite3_column_text(st, 0)) != 0)
 		return bb_oom(err);
 	return BB_OK;
+}
+
+typedef struct into {
+	void **v;
+	size_t *n, cap, size;
+	db_fill_fn fill;
+	void *arg;
+} into;
+
+static bb_code into_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	into *t = arg;
+	char *elem;
+
+	if (db_grow(t->v, &t->cap, *t->n, t->size) != 0)
+		return bb_oom(err);
+	elem = (char *)*t->v + *t->n * t->size;
+	memset(elem, 0, t->size);
+	(*t->n)++;
+	return t->fill(st, elem, t->arg, err);
+}
+
+bb_code db_rows_into(bb_db *db, sqlite3_stmt *st, size_t size, db_fill_fn fill, void *arg,
+		     void **v, size_t *n, const char *what, bb_err *err)
+{
+	into t = {v, n, *n, size, fill, arg};
+
+	return db_each_row(db, st, into_row, &t, what, err);
 }
 
 int db_grow(void **v, size_t *cap, size_t n, size_t size)

@@ -69,6 +69,9 @@ bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int 
 
 /* Prepares sql or fails with a BB_DBERR sentence. */
 bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
+/* The same, binding text parameters ?1..?n as db_exec_text does. */
+bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			 sqlite3_stmt **stmt, bb_err *err);
 
 /* Reads the current row of a statement; anything but BB_OK stops the
  * reading and is returned (with err set by the reader). */
@@ -96,6 +99,16 @@ bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err);
  * receives the number of rows changed. A failed step is db_fail(what). */
 bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
 		     bb_err *err);
+
+/* Fills one element of a list from the current row. */
+typedef bb_code (*db_fill_fn)(sqlite3_stmt *st, void *elem, void *arg, bb_err *err);
+
+/* Reads every row of the prepared st (db_each_row) into a growing array of
+ * elements of `size` bytes appended to *v, *n: each is zeroed and counted
+ * before fill runs, so one whose fill failed is freed with the others by the
+ * caller's list free. */
+bb_code db_rows_into(bb_db *db, sqlite3_stmt *st, size_t size, db_fill_fn fill, void *arg,
+		     void **v, size_t *n, const char *what, bb_err *err);
 
 /* Makes room for one more element in a growable array of *cap elements of
  * size bytes, *n of them used (doubling, from 16). -1 when out of memory. */

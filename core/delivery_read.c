@@ -125,22 +125,9 @@ static bb_code visible_slug(bb_ctx *ctx, const char *integration, char **slug, b
 	return rc;
 }
 
-typedef struct rows {
-	bb_db *db;
-	bb_delivery *v;
-	size_t n, cap;
-} rows;
-
-static bb_code push_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code list_row(sqlite3_stmt *st, void *elem, void *db, bb_err *err)
 {
-	rows *r = arg;
-
-	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
-		return bb_oom(err);
-	if (fill(r->db, st, &r->v[r->n], err) != BB_OK)
-		return err->code;
-	r->n++;
-	return BB_OK;
+	return fill(db, st, elem, err);
 }
 
 static bb_code list_slug(bb_ctx *ctx, const char *slug, long limit, bb_delivery **out,
@@ -148,18 +135,14 @@ static bb_code list_slug(bb_ctx *ctx, const char *slug, long limit, bb_delivery 
 {
 	static const char sql[] = "SELECT " COLS " FROM delivery d WHERE d.integration = ?1 "
 				  "ORDER BY d.id DESC LIMIT ?2";
-	rows r = {ctx->db, NULL, 0, 0};
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	bb_code rc = db_prepare_texts(ctx->db, sql, (const char *[]){slug}, 1, &st, err);
 
-	if (rc == BB_OK) {
-		sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
-		rc = db_each_row(ctx->db, st, push_row, &r, "reading the deliveries", err);
-	}
-	*out = r.v;
-	*n = r.n;
-	return rc;
+	if (rc != BB_OK)
+		return rc;
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	return db_rows_into(ctx->db, st, sizeof **out, list_row, ctx->db, (void **)out, n,
+			    "reading the deliveries", err);
 }
 
 bb_code delivery_list(bb_ctx *ctx, const char *integration, long limit, bb_delivery **out,

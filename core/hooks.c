@@ -643,20 +643,13 @@ static bb_code audit_change(hooks_run *run, const wop *w, const char *uuid, bb_e
 	static const char *const actions[] = {"", "webhook.create", "webhook.update",
 					      "webhook.delete"};
 	cJSON *d = cJSON_CreateObject();
-	char target[200], *json;
-	bb_code rc;
+	char target[200];
 
 	cJSON_AddStringToObject(d, w->workspace ? "workspace" : "repository", w->subject);
 	if (uuid)
 		cJSON_AddStringToObject(d, "hook_uuid", uuid);
-	json = cJSON_PrintUnformatted(d);
-	cJSON_Delete(d);
-	if (!json)
-		return bb_oom(err);
 	snprintf(target, sizeof target, "integration:%s", run->slug);
-	rc = audit_record(run->ctx, actions[w->verb], target, json, err);
-	free(json);
-	return rc;
+	return audit_record_json(run->ctx, actions[w->verb], target, d, err);
 }
 
 /* A write to repository i's own hook landed (or failed). */

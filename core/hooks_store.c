@@ -77,26 +77,23 @@ const hook_row *hooks_rows_find(const hook_rows *r, int workspace, const char *s
 	return NULL;
 }
 
-static bb_code push_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code hook_row_of(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	hook_rows *out = arg;
-	hook_row *v = realloc(out->v, (out->n + 1) * sizeof *v);
-
-	if (!v)
-		return bb_oom(err);
-	out->v = v;
-	return row_fill(st, &out->v[out->n++]) == 0 ? BB_OK : bb_oom(err);
+	(void)arg;
+	return row_fill(st, elem) == 0 ? BB_OK : bb_oom(err);
 }
 
 bb_code hooks_store_rows(bb_ctx *ctx, const char *slug, hook_rows *out, bb_err *err)
 {
 	static const char sql[] = "SELECT level, subject, hook_uuid, secret_gen, state, "
 				  "events_missing, detail, checked_at FROM hook WHERE integration = ?1";
+	sqlite3_stmt *st;
 	bb_code rc;
 
 	memset(out, 0, sizeof *out);
-	rc = db_query_rows(ctx->db, sql, (const char *[]){slug}, 1, push_row, out,
-			   "reading the webhook states", err);
+	if ((rc = db_prepare_texts(ctx->db, sql, (const char *[]){slug}, 1, &st, err)) == BB_OK)
+		rc = db_rows_into(ctx->db, st, sizeof *out->v, hook_row_of, NULL, (void **)&out->v,
+				  &out->n, "reading the webhook states", err);
 	if (rc != BB_OK)
 		hooks_rows_free(out);
 	return rc;

@@ -200,16 +200,9 @@ static bb_code audit_json(bb_ctx *ctx, const char *action, const char *slug, cJS
 			  bb_err *err)
 {
 	char target[BB_NAME_MAX * 4 + 16];
-	char *json = details ? cJSON_PrintUnformatted(details) : NULL;
-	bb_code rc;
 
-	cJSON_Delete(details);
-	if (!json)
-		return bb_oom(err);
 	snprintf(target, sizeof target, "integration:%s", slug);
-	rc = audit_record(ctx, action, target, json, err);
-	free(json);
-	return rc;
+	return audit_record_json(ctx, action, target, details, err);
 }
 
 static cJSON *json_strlist(const bb_strlist *l)

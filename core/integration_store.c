@@ -98,22 +98,15 @@ bb_code integration_store_get(bb_db *db, const char *key, bb_integration *out, i
 	return rc;
 }
 
-typedef struct list_acc {
-	bb_integration *v;
-	size_t n, cap;
-} list_acc;
-
-static bb_code list_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code list_row(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	list_acc *a = arg;
-	bb_code rc;
+	bb_integration *it = elem;
+	bb_code rc = fill(st, it, err);
 
-	if (db_grow((void **)&a->v, &a->cap, a->n, sizeof *a->v) != 0)
-		return bb_oom(err);
-	if ((rc = fill(st, &a->v[a->n], err)) != BB_OK)
-		return rc;
-	a->v[a->n++].details_visible = sqlite3_column_int(st, COL_ADMIN);
-	return BB_OK;
+	(void)arg;
+	if (rc == BB_OK)
+		it->details_visible = sqlite3_column_int(st, COL_ADMIN);
+	return rc;
 }
 
 /* One query: visibility from the space sets computed once; stack counts are
@@ -125,13 +118,15 @@ bb_code integration_store_list(bb_db *db, const char *readable, const char *admi
 		"SELECT " COLS ", i.space IN (SELECT value FROM json_each(?2)) FROM integration i "
 		"WHERE i.type = 'default' OR i.space IN (SELECT value FROM json_each(?1)) "
 		"ORDER BY i.name COLLATE NOCASE, i.slug";
-	list_acc a = {0};
-	bb_code rc = db_query_rows(db, sql, (const char *[]){readable, admin}, 2, list_row, &a,
-				   "listing integrations", err);
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare_texts(db, sql, (const char *[]){readable, admin}, 2, &st, err);
 
-	*out = a.v;
-	*n = a.n;
-	return rc;
+	*out = NULL;
+	*n = 0;
+	if (rc != BB_OK)
+		return rc;
+	return db_rows_into(db, st, sizeof **out, list_row, NULL, (void **)out, n,
+			    "listing integrations", err);
 }
 
 typedef struct receiver {

@@ -113,21 +113,10 @@ static bb_code check_stack(bb_ctx *ctx, const char *name, const char *spaces, bb
 	return BB_OK;
 }
 
-typedef struct rows {
-	bb_run *v;
-	size_t n, cap;
-} rows;
-
-static bb_code push_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code list_row(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	rows *r = arg;
-
-	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
-		return bb_oom(err);
-	if (fill(st, &r->v[r->n], err) != BB_OK)
-		return err->code;
-	r->n++;
-	return BB_OK;
+	(void)arg;
+	return fill(st, elem, err);
 }
 
 static bb_code query(bb_ctx *ctx, const char *kind, const char *stack, const char *spaces,
@@ -138,24 +127,20 @@ static bb_code query(bb_ctx *ctx, const char *kind, const char *stack, const cha
 		"s.name = r.stack WHERE s.space IN (SELECT value FROM json_each(?1)) "
 		"AND (?2 IS NULL OR r.stack = ?2) AND (?3 IS NULL OR r.stack_kind = ?3) "
 		"ORDER BY r.created_at DESC, r.id DESC LIMIT ?4";
-	rows r = {NULL, 0, 0};
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	bb_code rc = db_prepare_texts(ctx->db, sql, (const char *[]){spaces, stack, kind}, 3, &st,
+				      err);
 
 	if (rc == BB_OK) {
-		sqlite3_bind_text(st, 1, spaces, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, stack, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
-		rc = db_each_row(ctx->db, st, push_row, &r, "reading the runs", err);
+		rc = db_rows_into(ctx->db, st, sizeof **out, list_row, NULL, (void **)out, n,
+				  "reading the runs", err);
 	}
 	if (rc != BB_OK) {
-		run_list_free(r.v, r.n);
-		r.v = NULL;
-		r.n = 0;
+		run_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	*out = r.v;
-	*n = r.n;
 	return rc;
 }
 

@@ -175,22 +175,10 @@ void space_free(bb_space *s)
 	memset(s, 0, sizeof *s);
 }
 
-typedef struct space_rows {
-	bb_space *v;
-	size_t n, cap;
-} space_rows;
-
-static bb_code space_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code space_row(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	space_rows *r = arg;
-	bb_code rc;
-
-	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
-		return bb_oom(err);
-	memset(&r->v[r->n], 0, sizeof r->v[r->n]);
-	if ((rc = space_from_row(st, &r->v[r->n], err)) == BB_OK)
-		r->n++;
-	return rc;
+	(void)arg;
+	return space_from_row(st, elem, err);
 }
 
 /* Depth first from root, siblings by name: parents always come first. */
@@ -203,16 +191,19 @@ bb_code space_list(bb_ctx *ctx, bb_space **out, size_t *n, bb_err *err)
 		"  FROM space s JOIN t ON s.parent = t.name) "
 		"SELECT s.name, s.parent, s.inherit, s.created_at FROM t "
 		"JOIN space s ON s.name = t.name ORDER BY t.path";
-	space_rows r = {0};
-	bb_code rc = db_query_rows(ctx->db, sql, NULL, 0, space_row, &r, "listing the spaces", err);
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, sql, &st, err);
 
+	*out = NULL;
+	*n = 0;
+	if (rc == BB_OK)
+		rc = db_rows_into(ctx->db, st, sizeof **out, space_row, NULL, (void **)out, n,
+				  "listing the spaces", err);
 	if (rc != BB_OK) {
-		space_list_free(r.v, r.n);
-		r.v = NULL;
-		r.n = 0;
+		space_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	*out = r.v;
-	*n = r.n;
 	return rc;
 }
 
@@ -316,15 +307,7 @@ bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,
 static bb_code audit_json(bb_ctx *ctx, const char *action, const char *target, cJSON *details,
 			  bb_err *err)
 {
-	char *s = details ? cJSON_PrintUnformatted(details) : NULL;
-	bb_code rc;
-
-	cJSON_Delete(details);
-	if (!s)
-		return bb_oom(err);
-	rc = audit_record(ctx, action, target, s, err);
-	free(s);
-	return rc;
+	return audit_record_json(ctx, action, target, details, err);
 }
 
 static bb_code create_in_tx(bb_ctx *ctx, const char *name, const char *parent, int inherit,
@@ -570,37 +553,31 @@ bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *e
 	return db_finish(ctx->db, rc, err);
 }
 
-typedef struct grant_rows {
-	bb_grant *v;
-	size_t n, cap;
-} grant_rows;
-
-static bb_code grant_row(sqlite3_stmt *st, void *arg, bb_err *err)
+static bb_code grant_row(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	grant_rows *r = arg;
-	bb_grant *g;
+	bb_grant *g = elem;
 
-	if (db_grow((void **)&r->v, &r->cap, r->n, sizeof *r->v) != 0)
-		return bb_oom(err);
-	g = &r->v[r->n++]; /* counted first so a failed copy is freed too */
+	(void)arg;
 	*g = (bb_grant){dup_text(st, 0), dup_text(st, 1), (bb_role)sqlite3_column_int(st, 2)};
 	return g->login && g->space ? BB_OK : bb_oom(err);
 }
 
 bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
 {
-	grant_rows r = {0};
-	bb_code rc = db_query_rows(ctx->db, "SELECT login, space, role FROM role "
-				   "ORDER BY login, space", NULL, 0, grant_row, &r,
-				   "listing the roles", err);
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(ctx->db, "SELECT login, space, role FROM role ORDER BY login, space",
+				&st, err);
 
+	*out = NULL;
+	*n = 0;
+	if (rc == BB_OK)
+		rc = db_rows_into(ctx->db, st, sizeof **out, grant_row, NULL, (void **)out, n,
+				  "listing the roles", err);
 	if (rc != BB_OK) {
-		user_list_free(r.v, r.n);
-		r.v = NULL;
-		r.n = 0;
+		user_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	*out = r.v;
-	*n = r.n;
 	return rc;
 }
 

@@ -179,19 +179,12 @@ bb_code stack_check(stack_checker *ck, const bb_stack *in, stack_row *r, bb_err 
 }
 
 bb_code stack_audit(bb_ctx *ctx, const char *action, const char *kind, const char *name,
-			   cJSON *d, bb_err *err)
+		    cJSON *d, bb_err *err)
 {
 	char target[BB_NAME_MAX * 4 + 16];
-	char *json = d ? cJSON_PrintUnformatted(d) : NULL;
-	bb_code rc;
 
-	cJSON_Delete(d);
-	if (!json)
-		return bb_oom(err);
 	snprintf(target, sizeof target, "%s:%s", kind, name);
-	rc = audit_record(ctx, action, target, json, err);
-	free(json);
-	return rc;
+	return audit_record_json(ctx, action, target, d, err);
 }
 
 static cJSON *row_json(const stack_row *r)
