@@ -126,21 +126,31 @@ static const cJSON *values_of(const cJSON *root, bb_err *err)
 	return values;
 }
 
+/* A page: the object body holds and its "values" array; BB_REMOTE (root
+ * NULL) when it is neither. */
+static bb_code parse_page(const char *body, size_t len, cJSON **root, const cJSON **values,
+			  bb_err *err)
+{
+	if (!(*root = parse_object(body, len, err)))
+		return BB_REMOTE;
+	if (!(*values = values_of(*root, err))) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		return BB_REMOTE;
+	}
+	return BB_OK;
+}
+
 bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
 					 bb_strlist *admins, char **next, bb_err *err)
 {
-	cJSON *root = parse_object(body, len, err);
+	cJSON *root;
 	const cJSON *values, *it;
 	bb_code rc = BB_OK;
 
 	*next = NULL;
-	if (!root)
+	if (parse_page(body, len, &root, &values, err) != BB_OK)
 		return BB_REMOTE;
-	values = values_of(root, err);
-	if (!values) {
-		cJSON_Delete(root);
-		return BB_REMOTE;
-	}
 	cJSON_ArrayForEach(it, values) {
 		/* workspace_access items nest the workspace; accept a bare one too */
 		const cJSON *ws = cJSON_GetObjectItemCaseSensitive(it, "workspace");
@@ -370,14 +380,8 @@ bb_code bitbucket_parse_repos(const char *body, size_t len, bb_repo_page *out, b
 
 	memset(out, 0, sizeof *out);
 	out->size = out->page = out->pagelen = -1;
-	root = parse_object(body, len, err);
-	if (!root)
+	if (parse_page(body, len, &root, &values, err) != BB_OK)
 		return BB_REMOTE;
-	values = values_of(root, err);
-	if (!values) {
-		cJSON_Delete(root);
-		return BB_REMOTE;
-	}
 	out->size = json_long(root, "size");
 	out->page = json_long(root, "page");
 	out->pagelen = json_long(root, "pagelen");

@@ -125,6 +125,15 @@ static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *e
 	return rc;
 }
 
+/* The account, once ctx->user is known as one of its users (free with
+ * account_free). */
+static bb_code user_account(bb_ctx *ctx, bb_account *acc, bb_err *err)
+{
+	bb_code rc = space_require_user(ctx, err);
+
+	return rc == BB_OK ? account_get(ctx, acc, err) : rc;
+}
+
 /* What runs on one loaded integration. */
 typedef bb_code (*with_fn)(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err);
 
@@ -257,8 +266,7 @@ bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_in
 	if (!err)
 		err = &local;
 	memset(out, 0, sizeof *out);
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = load(ctx, name_or_slug, out, err)) == BB_OK &&
 	    (rc = may_list(ctx, out, &ok, err)) == BB_OK && !ok)
@@ -306,8 +314,7 @@ bb_code integration_list(bb_ctx *ctx, bb_integration **out, size_t *n, bb_err *e
 		err = &local;
 	*out = NULL;
 	*n = 0;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = spaces_json(ctx, BB_ROLE_READ, &readable, err)) == BB_OK &&
 	    (rc = spaces_json(ctx, BB_ROLE_ADMIN, &admin, err)) == BB_OK)
@@ -598,8 +605,7 @@ bb_code integration_create(bb_ctx *ctx, const bb_integration_input *in, bb_integ
 		err = &local;
 	if (out)
 		memset(out, 0, sizeof *out);
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = clean_input(ctx, &acc, in, &f, err)) == BB_OK &&
 	    (rc = store_new(ctx, &f, in->is_default, in->token, err)) == BB_OK && out)
@@ -810,8 +816,7 @@ bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 
 	if (!err)
 		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	rc = with_loaded(ctx, name_or_slug, 1, update_locked, &(update_args){&acc, up}, err);
 	account_free(&acc);
