@@ -581,6 +581,18 @@ int bitbucket_client_collect(bb_client *c)
 	return ran;
 }
 
+int bitbucket_client_wait(bb_client *c, const int *done)
+{
+	while (!*done) {
+		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
+
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			return -1;
+		bitbucket_client_collect(c);
+	}
+	return 0;
+}
+
 int bitbucket_job_forget(bb_client *c, bb_job_id id)
 {
 	bb_job_id *v;
@@ -868,13 +880,7 @@ static bb_code run_sync(sync_start start, const void *arg, bb_job_result *result
 		bitbucket_client_free(c);
 		return result->code;
 	}
-	while (!s.done) {
-		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
-
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			break;
-		bitbucket_client_collect(c);
-	}
+	bitbucket_client_wait(c, &s.done);
 	bitbucket_client_free(c);
 	return result->code;
 }

@@ -330,6 +330,9 @@ int bitbucket_client_fd(const bb_client *c);
 /* Runs pending progress and completion callbacks; returns how many ran. A
  * callback may start or cancel jobs, but must not free the client. */
 int bitbucket_client_collect(bb_client *c);
+/* Collects on this thread until a callback sets *done (for a blocking
+ * caller); -1 when waiting fails. */
+int bitbucket_client_wait(bb_client *c, const int *done);
 /* Jobs started and not yet collected. */
 size_t bitbucket_client_pending(bb_client *c);
 

@@ -7,8 +7,6 @@
 #include "hooks.h"
 #include "hooks_int.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -939,13 +937,7 @@ bb_code hooks_sync(bb_ctx *ctx, const char *integration, hooks_mode mode, const 
 		bitbucket_client_free(c);
 		return rc;
 	}
-	while (!s.done) {
-		struct pollfd p = {.fd = bitbucket_client_fd(c), .events = POLLIN};
-
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			break;
-		bitbucket_client_collect(c);
-	}
+	bitbucket_client_wait(c, &s.done);
 	hooks_run_free(run);
 	bitbucket_client_free(c);
 	return s.done ? BB_OK : bb_fail(err, BB_REMOTE, "The webhook run was interrupted.");
