@@ -89,21 +89,3 @@ bb_code audit_each(bb_ctx *ctx, long limit, bb_audit_fn fn, void *arg, bb_err *e
 	sqlite3_finalize(st);
 	return rc;
 }
-
-bb_code audit_count(bb_ctx *ctx, long *n, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc = BB_OK;
-
-	*n = 0;
-	if ((rc = may_read(ctx, err)) != BB_OK)
-		return rc;
-	if ((rc = db_prepare(ctx->db, "SELECT COUNT(*) FROM audit", &st, err)) != BB_OK)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = (long)sqlite3_column_int64(st, 0);
-	else
-		rc = db_fail(ctx->db, "counting the audit log", err);
-	sqlite3_finalize(st);
-	return rc;
-}

@@ -28,6 +28,5 @@ bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
  * Visible to admins of root only (others: BB_DENIED). limit 0 = all. */
 typedef int (*bb_audit_fn)(const bb_audit_entry *e, void *arg);
 bb_code audit_each(bb_ctx *ctx, long limit, bb_audit_fn fn, void *arg, bb_err *err);
-bb_code audit_count(bb_ctx *ctx, long *n, bb_err *err);
 
 #endif
