@@ -167,6 +167,7 @@ void cli_json_add_list(cJSON *obj, const char *key, const bb_strlist *l);
 bb_code cmd_init(cli *c, bb_err *err);
 bb_code cmd_space_create(cli *c, bb_err *err);
 bb_code cmd_space_list(cli *c, bb_err *err);
+bb_code cmd_space_delete(cli *c, bb_err *err);
 bb_code cmd_user_grant(cli *c, bb_err *err);
 bb_code cmd_user_revoke(cli *c, bb_err *err);
 bb_code cmd_user_list(cli *c, bb_err *err);

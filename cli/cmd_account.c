@@ -71,6 +71,24 @@ bb_code cmd_space_create(cli *c, bb_err *err)
 	return cli_json_print(c, doc, err);
 }
 
+bb_code cmd_space_delete(cli *c, bb_err *err)
+{
+	const char *name = c->pos[0];
+
+	if (space_delete(c->ctx, name, err) != BB_OK)
+		return err->code;
+	if (c->json) {
+		fputs("{\"name\":", c->out);
+		cli_json_write_str(c->out, name);
+		fputs(",\"deleted\":true}\n", c->out);
+		return BB_OK;
+	}
+	fputs("Deleted space ", c->out);
+	cli_put_safe(c->out, name, 0);
+	fputs(".\n", c->out);
+	return BB_OK;
+}
+
 bb_code cmd_space_list(cli *c, bb_err *err)
 {
 	static const char *const head[] = {"NAME", "PARENT", "INHERIT", "CREATED"};

@@ -1,7 +1,7 @@
 /* cmd_bitbucket.c - integration verify and integration repos: the commands
- * that ask Bitbucket. Core checks who may use the credentials and talks to
- * Bitbucket (blocking wrappers); this file presents the answers. The token
- * lives only between integration_credentials and secret_free. */
+ * that ask Bitbucket. Core checks who may use the credentials, decrypts them
+ * and talks to Bitbucket (remote.h, blocking); this file presents the
+ * answers and never holds the token. */
 #include "cmd_bitbucket.h"
 
 #include <stdio.h>
@@ -10,50 +10,12 @@
 
 #include "bitbucket.h"
 #include "integration.h"
-#include "secret.h"
+#include "remote.h"
 
 const cli_opt cmd_repos_opts[] = {
 	{"workspace", "WS", 0, "only the repositories of this workspace"},
 	{NULL, NULL, 0, NULL}
 };
-
-/* What a command needs to talk to Bitbucket for one integration. */
-typedef struct remote {
-	bb_integration it; /* slug and configured workspaces */
-	char *email;
-	char *token;       /* wiped by remote_free */
-} remote;
-
-/* Credentials first: they carry the permission check (admins of the
- * integration's space), so a reader is refused before anything else. */
-static bb_code remote_open(cli *c, remote *r, bb_err *err)
-{
-	memset(r, 0, sizeof *r);
-	if (integration_credentials(c->ctx, c->pos[0], &r->email, &r->token, err) != BB_OK)
-		return err->code;
-	if (integration_get(c->ctx, c->pos[0], 0, &r->it, err) != BB_OK) {
-		secret_free(r->token);
-		free(r->email);
-		memset(r, 0, sizeof *r);
-		return err->code;
-	}
-	return BB_OK;
-}
-
-static bb_creds remote_creds(const remote *r)
-{
-	bb_creds cr = {r->email, r->token, &r->it.workspaces};
-
-	return cr;
-}
-
-static void remote_free(remote *r)
-{
-	secret_free(r->token);
-	free(r->email);
-	integration_free(&r->it);
-	memset(r, 0, sizeof *r);
-}
 
 /* ---- integration verify ------------------------------------------------------- */
 
@@ -179,22 +141,19 @@ static bb_code verify_report(cli *c, const bb_integration *it, const bb_job_resu
 
 bb_code cmd_integration_verify(cli *c, bb_err *err)
 {
+	bb_integration it = {0};
 	bb_job_result res;
-	bb_creds cr;
-	remote r;
 	bb_code rc;
 
-	if (remote_open(c, &r, err) != BB_OK)
+	if (remote_verify_sync(c->ctx, c->pos[0], &res, err) != BB_OK)
 		return err->code;
-	cr = remote_creds(&r);
-	bitbucket_verify_sync(&cr, &res);
-	secret_free(r.token); /* not needed any more: wipe it now */
-	r.token = NULL;
-	rc = integration_record_verify(c->ctx, r.it.slug, res.code == BB_OK, res.msg, err);
+	rc = integration_get(c->ctx, c->pos[0], 0, &it, err);
 	if (rc == BB_OK)
-		rc = verify_report(c, &r.it, &res, err);
+		rc = integration_record_verify(c->ctx, it.slug, res.code == BB_OK, res.msg, err);
+	if (rc == BB_OK)
+		rc = verify_report(c, &it, &res, err);
 	bitbucket_result_free(&res);
-	remote_free(&r);
+	integration_free(&it);
 	return rc;
 }
 
@@ -211,7 +170,7 @@ static bb_code cached_others(cli *c, const char *slug, const char *ws, bb_repo_l
 	kept->v = calloc(old.n + 1, sizeof *kept->v);
 	if (!kept->v) {
 		bitbucket_repos_free(&old);
-		return bb_fail(err, BB_INVALID, "Out of memory while reading the repository cache.");
+		return bb_oom(err);
 	}
 	for (size_t i = 0; i < old.n; i++) {
 		if (strcmp(old.v[i].workspace, ws) == 0)
@@ -241,7 +200,7 @@ static bb_code store_cache(cli *c, const char *slug, const char *ws, const bb_re
 	all.v = malloc((found->n + kept.n + 1) * sizeof *all.v);
 	if (!all.v) {
 		bitbucket_repos_free(&kept);
-		return bb_fail(err, BB_INVALID, "Out of memory while storing the repository cache.");
+		return bb_oom(err);
 	}
 	memcpy(all.v, found->v, found->n * sizeof *all.v);
 	if (kept.n)
@@ -345,21 +304,16 @@ static void repos_table(cli *c, const bb_repo_list *l, const char *summary)
 bb_code cmd_integration_repos(cli *c, bb_err *err)
 {
 	bb_discover_opts opts = {cli_get(c, "workspace"), 0};
+	bb_integration it = {0};
 	bb_job_result res;
-	bb_creds cr;
-	remote r;
 	bb_code rc;
 
-	if (remote_open(c, &r, err) != BB_OK)
+	if (remote_discover_sync(c->ctx, c->pos[0], &opts, &res, err) != BB_OK)
 		return err->code;
-	cr = remote_creds(&r);
-	bitbucket_discover_sync(&cr, &opts, &res);
-	secret_free(r.token);
-	r.token = NULL;
-	if (res.code != BB_OK)
+	if ((rc = integration_get(c->ctx, c->pos[0], 0, &it, err)) == BB_OK && res.code != BB_OK)
 		rc = bb_fail(err, res.code, "%s", res.msg);
-	else
-		rc = store_cache(c, r.it.slug, opts.workspace, &res.repos, err);
+	else if (rc == BB_OK)
+		rc = store_cache(c, it.slug, opts.workspace, &res.repos, err);
 	if (rc == BB_OK)
 		warnings_stderr(&res.warnings);
 	if (rc == BB_OK && c->json)
@@ -367,6 +321,6 @@ bb_code cmd_integration_repos(cli *c, bb_err *err)
 	else if (rc == BB_OK)
 		repos_table(c, &res.repos, res.msg);
 	bitbucket_result_free(&res);
-	remote_free(&r);
+	integration_free(&it);
 	return rc;
 }

@@ -166,6 +166,8 @@ const cli_cmd cli_commands[] = {
 	{"space", "create", "NAME", 1, 1, 1, cmd_space_create,
 	 "create a space (needs admin of the parent)", space_create_opts},
 	{"space", "list", "", 0, 0, 1, cmd_space_list, "list the spaces", no_opts, 1},
+	{"space", "delete", "NAME", 1, 1, 1, cmd_space_delete,
+	 "delete an empty space (needs admin of the parent; never root)", no_opts},
 	{"user", "grant", "LOGIN", 1, 1, 1, cmd_user_grant,
 	 "give a login a role in a space", grant_opts},
 	{"user", "revoke", "LOGIN", 1, 1, 1, cmd_user_revoke,

@@ -54,7 +54,7 @@ bb_code cli_read_token(char **token, bb_err *err)
 	*token = NULL;
 	privs_protect_secrets(); /* from here on a core dump would hold the token */
 	if (!buf)
-		return bb_fail(err, BB_INVALID, "Out of memory while reading the token.");
+		return bb_oom(err);
 	if (tty) { /* typed by hand: do not echo it */
 		fputs("API token (not shown): ", stderr);
 		quiet = old;

@@ -121,7 +121,7 @@ static bb_code insert_account(bb_ctx *ctx, const char *name, const char *plan,
 		return rc;
 	snprintf(target, sizeof target, "account:%s", ulid);
 	if (!(details = init_details(name, plan, base)))
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	rc = audit_record(ctx, "account.init", target, details, err);
 	free(details);
 	return rc;
@@ -134,7 +134,7 @@ bb_code account_init(bb_ctx *ctx, const char *name, const char *plan, const char
 	bb_code rc = BB_OK;
 
 	if (!n || !base) {
-		rc = bb_fail(err, BB_DBERR, "Out of memory.");
+		rc = bb_oom(err);
 		goto out;
 	}
 	for (size_t len = strlen(base); len > 0 && base[len - 1] == '/'; len--)
@@ -194,7 +194,7 @@ bb_code account_get(bb_ctx *ctx, bb_account *out, bb_err *err)
 		out->created_by = dup_col(st, 5);
 		if (!out->name || !out->plan || !out->webhook_base || !out->created_by) {
 			account_free(out);
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
+			rc = bb_oom(err);
 		}
 	} else if (step == SQLITE_DONE) {
 		rc = bb_fail(err, BB_NOTFOUND, "No account yet; run `bbconsole init --account NAME "

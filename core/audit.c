@@ -31,7 +31,7 @@ bb_code audit_record(bb_ctx *ctx, const char *action, const char *target,
 }
 
 bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
-			  cJSON *details, bb_err *err)
+			  struct cJSON *details, bb_err *err)
 {
 	char *json = details ? cJSON_PrintUnformatted(details) : NULL;
 	bb_code rc;
@@ -86,24 +86,6 @@ bb_code audit_each(bb_ctx *ctx, long limit, bb_audit_fn fn, void *arg, bb_err *e
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = db_fail(ctx->db, "reading the audit log", err);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-bb_code audit_count(bb_ctx *ctx, long *n, bb_err *err)
-{
-	sqlite3_stmt *st;
-	bb_code rc = BB_OK;
-
-	*n = 0;
-	if ((rc = may_read(ctx, err)) != BB_OK)
-		return rc;
-	if ((rc = db_prepare(ctx->db, "SELECT COUNT(*) FROM audit", &st, err)) != BB_OK)
-		return rc;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = (long)sqlite3_column_int64(st, 0);
-	else
-		rc = db_fail(ctx->db, "counting the audit log", err);
 	sqlite3_finalize(st);
 	return rc;
 }

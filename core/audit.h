@@ -23,10 +23,15 @@ struct cJSON;
 bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
 			  struct cJSON *details, bb_err *err);
 
+/* The same with the details as a cJSON object, which it consumes (NULL, as
+ * a failed cJSON_CreateObject gives: out of memory). */
+struct cJSON;
+bb_code audit_record_json(bb_ctx *ctx, const char *action, const char *target,
+			  struct cJSON *details, bb_err *err);
+
 /* Newest first; calls fn for each entry until it returns non-zero.
  * Visible to admins of root only (others: BB_DENIED). limit 0 = all. */
 typedef int (*bb_audit_fn)(const bb_audit_entry *e, void *arg);
 bb_code audit_each(bb_ctx *ctx, long limit, bb_audit_fn fn, void *arg, bb_err *err);
-bb_code audit_count(bb_ctx *ctx, long *n, bb_err *err);
 
 #endif

@@ -258,6 +258,14 @@ void bbc_finalize(bb_client *c, job *j)
 	pthread_mutex_unlock(&c->mu);
 }
 
+void bbc_oom(job *j)
+{
+	bb_err e;
+
+	bb_oom(&e);
+	bbc_fail(j, e.code, e.msg, NULL);
+}
+
 void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
 {
 	if (j->finished)
@@ -509,6 +517,7 @@ void bitbucket_client_free(bb_client *c)
 		job_free(in);
 	}
 	free(c->cancels);
+	free(c->forgotten);
 	free_events(c->outbox);
 	client_release(c);
 }
@@ -526,6 +535,20 @@ size_t bitbucket_client_pending(bb_client *c)
 	n = c->live;
 	pthread_mutex_unlock(&c->mu);
 	return n;
+}
+
+/* Whether id was forgotten (bitbucket_job_forget); done: its completion,
+ * after which the id is never seen again and leaves the list. */
+static int forgotten(bb_client *c, bb_job_id id, int done)
+{
+	for (size_t i = 0; i < c->nforgotten; i++) {
+		if (c->forgotten[i] != id)
+			continue;
+		if (done)
+			c->forgotten[i] = c->forgotten[--c->nforgotten];
+		return 1;
+	}
+	return 0;
 }
 
 int bitbucket_client_collect(bb_client *c)
@@ -549,16 +572,44 @@ int bitbucket_client_collect(bb_client *c)
 	while ((e = list) != NULL) {
 		list = e->next;
 		if (e->j) {
-			if (e->j->done)
+			if (e->j->done && !forgotten(c, e->j->id, 1))
 				e->j->done(e->j->user, &e->j->res);
 			job_free(e->j);
-		} else if (e->pcb) {
+		} else if (e->pcb && !forgotten(c, e->p.id, 0)) {
 			e->pcb(e->user, &e->p);
 		}
 		free(e);
 		ran++;
 	}
 	return ran;
+}
+
+int bitbucket_client_wait(bb_client *c, const int *done)
+{
+	while (!*done) {
+		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
+
+		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
+			return -1;
+		bitbucket_client_collect(c);
+	}
+	return 0;
+}
+
+int bitbucket_job_forget(bb_client *c, bb_job_id id)
+{
+	bb_job_id *v;
+
+	if (!c || !id)
+		return 0;
+	if (!(v = realloc(c->forgotten, (c->nforgotten + 1) * sizeof *v))) {
+		bitbucket_job_cancel(c, id);
+		return -1;
+	}
+	c->forgotten = v;
+	c->forgotten[c->nforgotten++] = id;
+	bitbucket_job_cancel(c, id);
+	return 0;
 }
 
 void bitbucket_job_cancel(bb_client *c, bb_job_id id)
@@ -590,7 +641,7 @@ static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 	if (!j || !(j->email = strdup(cr->email)) || !(j->token = strdup(cr->token))) {
 		if (j)
 			job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return NULL;
 	}
 	j->auth64 = auth_base64(cr->email, cr->token);
@@ -662,7 +713,7 @@ bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const c
 	j->commit = strdup(commit);
 	if (!j->repo || !j->commit) {
 		job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return 0;
 	}
 	return job_submit(c, j, done, user);
@@ -674,7 +725,7 @@ static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 	j->hops = calloc(n ? n : 1, sizeof *j->hops);
 	j->res.answers = calloc(n ? n : 1, sizeof *j->res.answers);
 	if (!j->hops || !j->res.answers) {
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return 0;
 	}
 	j->nhops = j->res.nanswers = n;
@@ -695,7 +746,7 @@ static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 		h->body = ops[i].body ? strdup(ops[i].body) : NULL;
 		h->secret = bbc_hooks_secret_of(ops[i].body);
 		if (!h->subject || (ops[i].uuid && !h->uuid) || (ops[i].body && !h->body)) {
-			bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+			bb_oom(err);
 			return 0;
 		}
 	}
@@ -739,7 +790,7 @@ static job *repo_job(const bb_creds *cr, bb_job_kind kind, const char *repositor
 	if (!j->repo || (commit && *commit && !j->commit) || (branch && *branch && !j->branch) ||
 	    (post && !j->post)) {
 		job_free(j);
-		bb_fail(err, BB_REMOTE, "Out of memory while starting a Bitbucket request.");
+		bb_oom(err);
 		return NULL;
 	}
 	return j;
@@ -832,13 +883,7 @@ static bb_code run_sync(sync_start start, const void *arg, bb_job_result *result
 		bitbucket_client_free(c);
 		return result->code;
 	}
-	while (!s.done) {
-		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
-
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			break;
-		bitbucket_client_collect(c);
-	}
+	bitbucket_client_wait(c, &s.done);
 	bitbucket_client_free(c);
 	return result->code;
 }
@@ -847,24 +892,7 @@ typedef struct sync_args {
 	const bb_creds *cr;
 	const bb_discover_opts *opts;
 	const char *repository, *commit, *branch;
-	const bb_hook_op *ops;
-	size_t nops;
 } sync_args;
-
-static bb_job_id start_hooks(bb_client *c, const void *arg, sync_state *s, bb_err *err)
-{
-	const sync_args *a = arg;
-
-	return bitbucket_hooks_start(c, a->cr, a->ops, a->nops, NULL, sync_done, s, err);
-}
-
-bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
-			     bb_job_result *result)
-{
-	sync_args a = { .cr = cr, .ops = ops, .nops = n };
-
-	return run_sync(start_hooks, &a, result);
-}
 
 static bb_job_id start_verify(bb_client *c, const void *arg, sync_state *s, bb_err *err)
 {
@@ -876,13 +904,6 @@ static bb_job_id start_discover(bb_client *c, const void *arg, sync_state *s, bb
 	const sync_args *a = arg;
 
 	return bitbucket_discover_start(c, a->cr, a->opts, NULL, sync_done, s, err);
-}
-
-static bb_job_id start_links(bb_client *c, const void *arg, sync_state *s, bb_err *err)
-{
-	const sync_args *a = arg;
-
-	return bitbucket_commit_links_start(c, a->cr, a->repository, a->commit, sync_done, s, err);
 }
 
 static bb_job_id start_hash(bb_client *c, const void *arg, sync_state *s, bb_err *err)
@@ -916,10 +937,3 @@ bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts
 	return run_sync(start_discover, &a, result);
 }
 
-bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
-				    const char *commit, bb_job_result *result)
-{
-	sync_args a = { .cr = cr, .repository = repository, .commit = commit };
-
-	return run_sync(start_links, &a, result);
-}

@@ -118,13 +118,10 @@ void bitbucket_scope_translate(const char *name, bb_strlist *out);
 void bitbucket_scopes_parse(const char *value, bb_strlist *out);
 void bitbucket_api_error_free(bb_api_error *e);
 
-/* One page of GET /user/workspaces: appends the workspace slugs to slugs and
+/* One page of GET /user/workspaces: appends the workspace slugs to slugs,
+ * the slugs where the user is an administrator to admins (may be NULL), and
  * sets *next (malloc'd, NULL on the last page). BB_REMOTE on a body that is
  * not the expected JSON. */
-bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
-				   bb_err *err);
-/* The same, also collecting the slugs where the user is an administrator
- * (admins may be NULL). */
 bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
 					 bb_strlist *admins, char **next, bb_err *err);
 /* The display name of GET /user (malloc'd, cleaned), or NULL. */
@@ -333,6 +330,9 @@ int bitbucket_client_fd(const bb_client *c);
 /* Runs pending progress and completion callbacks; returns how many ran. A
  * callback may start or cancel jobs, but must not free the client. */
 int bitbucket_client_collect(bb_client *c);
+/* Collects on this thread until a callback sets *done (for a blocking
+ * caller); -1 when waiting fails. */
+int bitbucket_client_wait(bb_client *c, const int *done);
 /* Jobs started and not yet collected. */
 size_t bitbucket_client_pending(bb_client *c);
 
@@ -390,16 +390,18 @@ bb_job_id bitbucket_hash_start(bb_client *c, const bb_creds *cr, const char *rep
 
 /* Cancels a job that has not completed yet (unknown ids are ignored). */
 void bitbucket_job_cancel(bb_client *c, bb_job_id id);
+/* Cancels it and makes sure none of its callbacks runs any more: for an
+ * owner that goes away while the job works for it (a screen popped while
+ * the console's shared client runs its job). Unknown ids are ignored.
+ * Returns -1 when out of memory: the job is cancelled, but its completion
+ * callback (with r->cancelled set) will still run. */
+int bitbucket_job_forget(bb_client *c, bb_job_id id);
 
 /* Blocking wrappers for the command line. result is filled like a callback's
  * (free with bitbucket_result_free); the return value is result->code. */
 bb_code bitbucket_verify_sync(const bb_creds *cr, bb_job_result *result);
 bb_code bitbucket_discover_sync(const bb_creds *cr, const bb_discover_opts *opts,
 				bb_job_result *result);
-bb_code bitbucket_commit_links_sync(const bb_creds *cr, const char *repository,
-				    const char *commit, bb_job_result *result);
-bb_code bitbucket_hooks_sync(const bb_creds *cr, const bb_hook_op *ops, size_t n,
-			     bb_job_result *result);
 bb_code bitbucket_hash_sync(const bb_creds *cr, const char *repository, const char *commit,
 			    const char *branch, bb_job_result *result);
 void bitbucket_result_free(bb_job_result *r);

@@ -151,7 +151,7 @@ bb_code bitbucket_checks(const char *email, const char *workspace, const char *r
 	if (ws_e && repo_e && commit_e)
 		rc = checks_build(email, ws_e, repo_e, commit_e, out, n, err);
 	else
-		rc = bb_fail(err, BB_INVALID, "Out of memory while preparing the checks.");
+		rc = bb_oom(err);
 	free(ws_e);
 	free(repo_e);
 	free(commit_e);
@@ -166,7 +166,7 @@ static bb_code checks_build(const char *email, const char *workspace, const char
 	char base[512];
 
 	if (!v)
-		return bb_fail(err, BB_INVALID, "Out of memory while preparing the checks.");
+		return bb_oom(err);
 	bitbucket_api_base(base, sizeof base);
 	email = email && *email ? email : "you@example.com";
 	for (size_t i = 0; i < count; i++) {
@@ -178,7 +178,7 @@ static bb_code checks_build(const char *email, const char *workspace, const char
 		free(url);
 		if (!v[i].title || !v[i].expect || !v[i].curl) {
 			bitbucket_checks_free(v, count);
-			return bb_fail(err, BB_INVALID, "Out of memory while preparing the checks.");
+			return bb_oom(err);
 		}
 	}
 	*out = v;

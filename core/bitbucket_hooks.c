@@ -84,7 +84,7 @@ static bb_code hooks_push(bb_hook_list *out, const cJSON *o, bb_err *err)
 	v = realloc(out->v, (out->n + 1) * sizeof *v);
 	if (!v) {
 		hook_free(&h);
-		return bb_fail(err, BB_REMOTE, "Out of memory while reading webhooks.");
+		return bb_oom(err);
 	}
 	out->v = v;
 	out->v[out->n++] = h;
@@ -126,7 +126,7 @@ bb_code bitbucket_parse_hooks(const char *body, size_t len, bb_hook_list *out, c
 	nx = cJSON_GetObjectItemCaseSensitive(root, "next");
 	if (rc == BB_OK && next && cJSON_IsString(nx) && nx->valuestring && *nx->valuestring &&
 	    !(*next = strdup(nx->valuestring)))
-		rc = bb_fail(err, BB_REMOTE, "Out of memory while reading webhooks.");
+		rc = bb_oom(err);
 	cJSON_Delete(root);
 	return rc;
 }

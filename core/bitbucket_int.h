@@ -124,6 +124,9 @@ struct bb_client {
 	bb_job_id next_id;
 	size_t live;
 	int pipe_r, pipe_w;
+	/* the caller's thread only: jobs whose callbacks must not run any more */
+	bb_job_id *forgotten;
+	size_t nforgotten;
 	/* the worker's */
 	CURLM *multi;
 	struct curl_slist *headers;
@@ -144,6 +147,8 @@ long long bbc_now_ms(void);
 void bbc_progress(bb_client *c, job *j);
 void bbc_finalize(bb_client *c, job *j);
 void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes);
+/* bbc_fail with bb_oom's code and sentence. */
+void bbc_oom(job *j);
 void bbc_warn(job *j, const char *workspace, long status, const char *msg);
 /* Replaces the token and its base64 form in buf (len bytes, NUL-terminated
  * after them); returns the new length. */

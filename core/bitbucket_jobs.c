@@ -59,7 +59,7 @@ static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws,
 
 	if (!url || !(r = calloc(1, sizeof *r))) {
 		free(url);
-		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
+		bbc_oom(j);
 		return NULL;
 	}
 	r->job = j;
@@ -76,19 +76,6 @@ static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws,
 	return r;
 }
 
-static char *url_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *url_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *out = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&out, fmt, ap) < 0)
-		out = NULL;
-	va_end(ap);
-	return out;
-}
-
 /* A stable order (created_on) makes page=N reads of a changing listing
  * agree; `fields` is escaped whole, so a ',' or '+' in it cannot be misread. */
 static char *repos_url(bb_client *c, const job *j, const char *ws, int pagelen, long page,
@@ -103,7 +90,7 @@ static char *repos_url(bb_client *c, const job *j, const char *ws, int pagelen, 
 	}
 	if (page > 1)
 		snprintf(pg, sizeof pg, "&page=%ld", page);
-	url = url_printf("%s/repositories/%s?role=member&sort=created_on&pagelen=%d%s%s%s", c->base,
+	url = bbc_url_printf("%s/repositories/%s?role=member&sort=created_on&pagelen=%d%s%s%s", c->base,
 			 w, pagelen, pg, f ? "&fields=" : "", f ? f : "");
 	curl_free(w);
 	curl_free(f);
@@ -121,7 +108,7 @@ static char *repo_path(const char *full)
 	w = esc(ws);
 	s = esc(slash + 1);
 	if (w && s)
-		out = url_printf("%s/%s", w, s);
+		out = bbc_url_printf("%s/%s", w, s);
 	curl_free(w);
 	curl_free(s);
 	free(ws);
@@ -731,7 +718,7 @@ static void got_repos(bb_client *c, req *r)
 		j->pages_done++;
 		queue_more_pages(c, r, &pg);
 		if (append_repos(&s->repos, &pg.repos) != 0)
-			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
+			bbc_oom(j);
 	}
 	bitbucket_repo_page_free(&pg);
 }
@@ -1071,7 +1058,7 @@ static void finish_discover(job *j)
 	for (size_t i = 0; j->wss && i < j->ws.n; i++) {
 		refused += (size_t)j->wss[i].refused;
 		if (append_repos(&j->res.repos, &j->wss[i].repos) != 0) {
-			bbc_fail(j, BB_REMOTE, "Out of memory while collecting repositories.", NULL);
+			bbc_oom(j);
 			return;
 		}
 	}
@@ -1122,7 +1109,7 @@ static void start_repo_phase(bb_client *c, job *j)
 	}
 	j->wss = calloc(j->ws.n, sizeof *j->wss);
 	if (!j->wss) {
-		bbc_fail(j, BB_REMOTE, "Out of memory while talking to Bitbucket.", NULL);
+		bbc_oom(j);
 		return;
 	}
 	for (size_t i = 0; i < j->ws.n; i++)
@@ -1147,13 +1134,13 @@ static void start_probes(bb_client *c, job *j)
 	j->phase = PH_PR;
 	free(j->res.verify.source_repo);
 	j->res.verify.source_repo = br ? strdup(j->first_repo) : NULL;
-	queue_req(j, c, REQ_PR, path ? url_printf("%s/repositories/%s/pullrequests?pagelen=10",
+	queue_req(j, c, REQ_PR, path ? bbc_url_printf("%s/repositories/%s/pullrequests?pagelen=10",
 						  c->base, path) : NULL, 0, 0);
 	if (br && path && !j->finished)
-		queue_req(j, c, REQ_SRC, url_printf("%s/repositories/%s/src/%s/?pagelen=10", c->base,
+		queue_req(j, c, REQ_SRC, bbc_url_printf("%s/repositories/%s/src/%s/?pagelen=10", c->base,
 						    path, br), 0, 0);
 	if (path && !j->finished) /* one GET: does the token hold the webhook scopes? */
-		queue_req(j, c, REQ_HOOKPROBE, url_printf("%s/repositories/%s/hooks?pagelen=10",
+		queue_req(j, c, REQ_HOOKPROBE, bbc_url_printf("%s/repositories/%s/hooks?pagelen=10",
 							  c->base, path), 0, 0);
 	free(path);
 	curl_free(br);
@@ -1181,11 +1168,11 @@ static void begin_repo_req(bb_client *c, job *j)
 
 	j->phase = PH_PR;
 	if (path && name && j->kind == BB_JOB_STATUS)
-		url = url_printf("%s/repositories/%s/commit/%s/statuses/build", c->base, path, name);
+		url = bbc_url_printf("%s/repositories/%s/commit/%s/statuses/build", c->base, path, name);
 	else if (path && name && j->commit)
-		url = url_printf("%s/repositories/%s/commit/%s?fields=hash", c->base, path, name);
+		url = bbc_url_printf("%s/repositories/%s/commit/%s?fields=hash", c->base, path, name);
 	else if (path && name)
-		url = url_printf("%s/repositories/%s/refs/branches/%s?fields=target.hash", c->base,
+		url = bbc_url_printf("%s/repositories/%s/refs/branches/%s?fields=target.hash", c->base,
 				 path, name);
 	queue_req(j, c, j->kind == BB_JOB_STATUS ? REQ_STATUS : REQ_HASH, url, 0, 0);
 	free(path);
@@ -1212,7 +1199,7 @@ void bbc_job_begin(bb_client *c, job *j)
 		j->phase = PH_PR;
 		path = repo_path(j->repo);
 		hash = esc(j->commit);
-		queue_req(j, c, REQ_COMMIT, path && hash ? url_printf("%s/repositories/%s/commit/%s/"
+		queue_req(j, c, REQ_COMMIT, path && hash ? bbc_url_printf("%s/repositories/%s/commit/%s/"
 			  "pullrequests", c->base, path, hash) : NULL, 0, 0);
 		free(path);
 		curl_free(hash);
@@ -1220,14 +1207,14 @@ void bbc_job_begin(bb_client *c, job *j)
 	}
 	j->phase = PH_WORKSPACES;
 	if (j->kind == BB_JOB_VERIFY)
-		queue_req(j, c, REQ_USER, url_printf("%s/user", c->base), 0, 0);
+		queue_req(j, c, REQ_USER, bbc_url_printf("%s/user", c->base), 0, 0);
 	if (j->only_ws) {
 		strlist_push(&j->ws, j->only_ws);
 		if (j->kind != BB_JOB_VERIFY)
 			advance(c, j);
 		return;
 	}
-	queue_req(j, c, REQ_WORKSPACES, url_printf("%s/user/workspaces?pagelen=100", c->base), 0, 0);
+	queue_req(j, c, REQ_WORKSPACES, bbc_url_printf("%s/user/workspaces?pagelen=100", c->base), 0, 0);
 }
 
 long long bbc_deadlines(bb_client *c, long long cap)

@@ -111,7 +111,7 @@ static bb_code take_next(const cJSON *root, char **next, bb_err *err)
 	if (!n || !*n)
 		return BB_OK;
 	*next = strdup(n);
-	return *next ? BB_OK : bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+	return *next ? BB_OK : bb_oom(err);
 }
 
 static const cJSON *values_of(const cJSON *root, bb_err *err)
@@ -126,21 +126,31 @@ static const cJSON *values_of(const cJSON *root, bb_err *err)
 	return values;
 }
 
+/* A page: the object body holds and its "values" array; BB_REMOTE (root
+ * NULL) when it is neither. */
+static bb_code parse_page(const char *body, size_t len, cJSON **root, const cJSON **values,
+			  bb_err *err)
+{
+	if (!(*root = parse_object(body, len, err)))
+		return BB_REMOTE;
+	if (!(*values = values_of(*root, err))) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		return BB_REMOTE;
+	}
+	return BB_OK;
+}
+
 bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlist *slugs,
 					 bb_strlist *admins, char **next, bb_err *err)
 {
-	cJSON *root = parse_object(body, len, err);
+	cJSON *root;
 	const cJSON *values, *it;
 	bb_code rc = BB_OK;
 
 	*next = NULL;
-	if (!root)
+	if (parse_page(body, len, &root, &values, err) != BB_OK)
 		return BB_REMOTE;
-	values = values_of(root, err);
-	if (!values) {
-		cJSON_Delete(root);
-		return BB_REMOTE;
-	}
 	cJSON_ArrayForEach(it, values) {
 		/* workspace_access items nest the workspace; accept a bare one too */
 		const cJSON *ws = cJSON_GetObjectItemCaseSensitive(it, "workspace");
@@ -152,7 +162,7 @@ bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlis
 			continue;
 		clean = clean_str(slug, 256);
 		if (!clean || (!strlist_contains(slugs, clean) && strlist_push(slugs, clean) != 0))
-			rc = bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+			rc = bb_oom(err);
 		else if (admin && admins && !strlist_contains(admins, clean))
 			strlist_push(admins, clean);
 		free(clean);
@@ -163,12 +173,6 @@ bb_code bitbucket_parse_workspaces_admin(const char *body, size_t len, bb_strlis
 		rc = take_next(root, next, err);
 	cJSON_Delete(root);
 	return rc;
-}
-
-bb_code bitbucket_parse_workspaces(const char *body, size_t len, bb_strlist *slugs, char **next,
-				   bb_err *err)
-{
-	return bitbucket_parse_workspaces_admin(body, len, slugs, NULL, next, err);
 }
 
 char *bitbucket_parse_user(const char *body, size_t len)
@@ -355,7 +359,7 @@ static bb_code repos_from_values(const cJSON *values, bb_repo_list *out, bb_err 
 
 	out->v = calloc(count > 0 ? (size_t)count : 1, sizeof *out->v);
 	if (!out->v)
-		return bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+		return bb_oom(err);
 	cJSON_ArrayForEach(it, values) {
 		bb_repo *r = &out->v[out->n];
 
@@ -363,7 +367,7 @@ static bb_code repos_from_values(const cJSON *values, bb_repo_list *out, bb_err 
 			continue;
 		out->n++;
 		if (!r->full_name || !r->workspace || !r->slug || !r->name)
-			return bb_fail(err, BB_REMOTE, "Out of memory while reading Bitbucket's answer.");
+			return bb_oom(err);
 	}
 	return BB_OK;
 }
@@ -376,14 +380,8 @@ bb_code bitbucket_parse_repos(const char *body, size_t len, bb_repo_page *out, b
 
 	memset(out, 0, sizeof *out);
 	out->size = out->page = out->pagelen = -1;
-	root = parse_object(body, len, err);
-	if (!root)
+	if (parse_page(body, len, &root, &values, err) != BB_OK)
 		return BB_REMOTE;
-	values = values_of(root, err);
-	if (!values) {
-		cJSON_Delete(root);
-		return BB_REMOTE;
-	}
 	out->size = json_long(root, "size");
 	out->page = json_long(root, "page");
 	out->pagelen = json_long(root, "pagelen");

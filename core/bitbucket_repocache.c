@@ -40,24 +40,16 @@ static bb_code insert_all(bb_db *db, const char *slug, const bb_repo_list *repos
 bb_code bitbucket_cache_store(bb_db *db, const char *integration_slug, const bb_repo_list *repos,
 			      const char *fetched_at, bb_err *err)
 {
-	sqlite3_stmt *st;
 	bb_code rc;
 
 	if (db_begin(db, err))
 		return err ? err->code : BB_DBERR;
-	rc = db_prepare(db, "DELETE FROM repo_cache WHERE integration = ?", &st, err);
-	if (rc == BB_OK) {
-		sqlite3_bind_text(st, 1, integration_slug, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(db, "clearing the repository cache", err);
-		sqlite3_finalize(st);
-	}
+	rc = db_exec_text(db, "DELETE FROM repo_cache WHERE integration = ?1",
+			  (const char *[]){integration_slug}, 1, NULL, "clearing the repository cache",
+			  err);
 	if (rc == BB_OK)
 		rc = insert_all(db, integration_slug, repos, fetched_at, err);
-	if (rc == BB_OK)
-		return db_commit(db, err);
-	db_rollback(db);
-	return rc;
+	return db_finish(db, rc, err);
 }
 
 static int row_to_repo(sqlite3_stmt *st, bb_repo *r)
@@ -73,23 +65,13 @@ static int row_to_repo(sqlite3_stmt *st, bb_repo *r)
 	return r->full_name && r->workspace && r->slug && r->name ? 0 : -1;
 }
 
-static bb_code load_rows(bb_db *db, sqlite3_stmt *st, bb_repo_list *out, char *fetched_at,
-			 bb_err *err)
+static bb_code repo_row(sqlite3_stmt *st, void *elem, void *fetched_at, bb_err *err)
 {
-	int step;
-
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		bb_repo *v = realloc(out->v, (out->n + 1) * sizeof *v);
-
-		if (!v)
-			return bb_fail(err, BB_DBERR, "Out of memory while reading the repository cache.");
-		out->v = v;
-		if (row_to_repo(st, &v[out->n++]) != 0)
-			return bb_fail(err, BB_DBERR, "Out of memory while reading the repository cache.");
-		if (fetched_at && sqlite3_column_text(st, 7))
-			snprintf(fetched_at, BB_TIME_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
-	}
-	return step == SQLITE_DONE ? BB_OK : db_fail(db, "reading the repository cache", err);
+	if (row_to_repo(st, elem) != 0)
+		return bb_oom(err);
+	if (fetched_at && sqlite3_column_text(st, 7))
+		snprintf(fetched_at, BB_TIME_LEN, "%s", (const char *)sqlite3_column_text(st, 7));
+	return BB_OK;
 }
 
 bb_code bitbucket_cache_load(bb_db *db, const char *integration_slug, const char *workspace,
@@ -107,8 +89,8 @@ bb_code bitbucket_cache_load(bb_db *db, const char *integration_slug, const char
 		return err ? err->code : BB_DBERR;
 	sqlite3_bind_text(st, 1, integration_slug, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, workspace, -1, SQLITE_STATIC);
-	rc = load_rows(db, st, out, fetched_at, err);
-	sqlite3_finalize(st);
+	rc = db_rows_into(db, st, sizeof *out->v, repo_row, fetched_at, (void **)&out->v, &out->n,
+			  "reading the repository cache", err);
 	if (rc)
 		bitbucket_repos_free(out);
 	return rc;

@@ -12,6 +12,7 @@
 #include "secret.h"
 #include "safefile.h"
 #include "schema.h"
+#include "util.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -58,7 +59,7 @@ static bb_code make_parent_dirs(const char *path, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!dir)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -130,6 +131,19 @@ static void bind_texts(sqlite3_stmt *st, const char *const *params, int n)
 		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
 }
 
+bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
+		     bb_err *err)
+{
+	bb_code rc = BB_OK;
+
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, what, err);
+	else if (changes)
+		*changes = sqlite3_changes(db->sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int n,
 		     long *changes, const char *what, bb_err *err)
 {
@@ -139,12 +153,114 @@ bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int 
 	if (rc != BB_OK)
 		return rc;
 	bind_texts(st, params, n);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	return db_step_done(db, st, changes, what, err);
+}
+
+bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
+		    bb_err *err)
+{
+	bb_code rc = BB_OK;
+	int step;
+
+	if (!st)
+		return BB_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn(st, arg, err)) != BB_OK)
+			break;
+	if (rc == BB_OK && step != SQLITE_DONE)
 		rc = db_fail(db, what, err);
-	else if (changes)
-		*changes = sqlite3_changes(db->sql);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			 sqlite3_stmt **stmt, bb_err *err)
+{
+	bb_code rc = db_prepare(db, sql, stmt, err);
+
+	if (rc == BB_OK)
+		bind_texts(*stmt, params, n);
+	return rc;
+}
+
+bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
+		      db_row_fn fn, void *arg, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare_texts(db, sql, params, n, &st, err);
+
+	return rc == BB_OK ? db_each_row(db, st, fn, arg, what, err) : rc;
+}
+
+bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
+		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare(db, sql, &st, err);
+	int step;
+
+	*found = 0;
+	if (rc != BB_OK)
+		return rc;
+	bind_texts(st, params, n);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*found = 1;
+		rc = fn(st, arg, err);
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(db, what, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err)
+{
+	if (strlist_push(list, (const char *)sqlite3_column_text(st, 0)) != 0)
+		return bb_oom(err);
+	return BB_OK;
+}
+
+typedef struct into {
+	void **v;
+	size_t *n, cap, size;
+	db_fill_fn fill;
+	void *arg;
+} into;
+
+static bb_code into_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	into *t = arg;
+	char *elem;
+
+	if (db_grow(t->v, &t->cap, *t->n, t->size) != 0)
+		return bb_oom(err);
+	elem = (char *)*t->v + *t->n * t->size;
+	memset(elem, 0, t->size);
+	(*t->n)++;
+	return t->fill(st, elem, t->arg, err);
+}
+
+bb_code db_rows_into(bb_db *db, sqlite3_stmt *st, size_t size, db_fill_fn fill, void *arg,
+		     void **v, size_t *n, const char *what, bb_err *err)
+{
+	into t = {v, n, *n, size, fill, arg};
+
+	return db_each_row(db, st, into_row, &t, what, err);
+}
+
+int db_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t c;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	if (!(nv = realloc(*v, c * size)))
+		return -1;
+	*v = nv;
+	*cap = c;
+	return 0;
 }
 
 bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,
@@ -465,7 +581,7 @@ static bb_code load_key(bb_db *db, bb_err *err)
 	bb_code rc;
 
 	if (!kp)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	rc = secret_read_key(kp, db->key, err);
 	if (rc == BB_NOTFOUND && has_encrypted(db))
 		rc = bb_fail(err, BB_DBERR, "The key file %s is missing: restore it from your backup "
@@ -508,7 +624,7 @@ static bb_code open_mode(const char *path, int readonly, int create, bb_db **out
 	*out = NULL;
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	}
 	db->readonly = readonly;
 	db->create = create;

@@ -78,6 +78,50 @@ bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int 
 
 /* Prepares sql or fails with a BB_DBERR sentence. */
 bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
+/* The same, binding text parameters ?1..?n as db_exec_text does. */
+bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			 sqlite3_stmt **stmt, bb_err *err);
+
+/* Reads the current row of a statement; anything but BB_OK stops the
+ * reading and is returned (with err set by the reader). */
+typedef bb_code (*db_row_fn)(sqlite3_stmt *st, void *arg, bb_err *err);
+
+/* Steps the prepared st to its end, handing every row to fn, then finalizes
+ * it (st may be NULL: nothing is read). A step that fails is db_fail(what). */
+bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
+		    bb_err *err);
+
+/* Prepares sql, binds text parameters ?1..?n as db_exec_text does, and reads
+ * every row with fn (db_each_row). */
+bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int n,
+		      db_row_fn fn, void *arg, const char *what, bb_err *err);
+
+/* The same reading the first row only, if any: *found says whether there
+ * was one (fn is then called once). */
+bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
+		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err);
+
+/* A db_row_fn appending the text of column 0 to the bb_strlist arg. */
+bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err);
+
+/* Steps st once, expecting no rows, and finalizes it; *changes (may be NULL)
+ * receives the number of rows changed. A failed step is db_fail(what). */
+bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
+		     bb_err *err);
+
+/* Fills one element of a list from the current row. */
+typedef bb_code (*db_fill_fn)(sqlite3_stmt *st, void *elem, void *arg, bb_err *err);
+
+/* Reads every row of the prepared st (db_each_row) into a growing array of
+ * elements of `size` bytes appended to *v, *n: each is zeroed and counted
+ * before fill runs, so one whose fill failed is freed with the others by the
+ * caller's list free. */
+bb_code db_rows_into(bb_db *db, sqlite3_stmt *st, size_t size, db_fill_fn fill, void *arg,
+		     void **v, size_t *n, const char *what, bb_err *err);
+
+/* Makes room for one more element in a growable array of *cap elements of
+ * size bytes, *n of them used (doubling, from 16). -1 when out of memory. */
+int db_grow(void **v, size_t *cap, size_t n, size_t size);
 
 /* Turns the last SQLite error into a bb_err: BUSY/LOCKED become BB_TEMP
  * ("the database is busy; try again"), anything else BB_DBERR. `what` names

@@ -167,7 +167,7 @@ static bb_code parse_push(const cJSON *root, bb_payload *p, bb_err *err)
 	if (!cJSON_IsArray(changes))
 		return bb_fail(err, BB_INVALID, "A repo:push body needs push.changes.");
 	if (n && !(p->changes = calloc(n, sizeof *p->changes)))
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	cJSON_ArrayForEach(c, changes) {
 		if (!cJSON_IsObject(c))
 			continue;

@@ -139,7 +139,7 @@ bb_code delivery_queue_start(const char *path, long busy_ms, delivery_queue **ou
 
 	*out = NULL;
 	if (!q)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	if (db_open(path, &q->db, err) != BB_OK) {
 		free(q);
 		return err->code;

@@ -13,6 +13,28 @@
 	"d.attempt, d.repository, d.branch, d.commit_sha, d.pull_request, d.fork, "      \
 	"d.signature, d.outcome, d.status, d.ms, d.answered_at, d.headers"
 
+/* The columns of COLS, in order. */
+enum delivery_col {
+	COL_ID,
+	COL_RECEIVED_AT,
+	COL_INTEGRATION,
+	COL_EVENT,
+	COL_HOOK_UUID,
+	COL_REQUEST_UUID,
+	COL_ATTEMPT,
+	COL_REPOSITORY,
+	COL_BRANCH,
+	COL_COMMIT,
+	COL_PULL_REQUEST,
+	COL_FORK,
+	COL_SIGNATURE,
+	COL_OUTCOME,
+	COL_STATUS,
+	COL_MS,
+	COL_ANSWERED_AT,
+	COL_HEADERS
+};
+
 void delivery_free(bb_delivery *d)
 {
 	if (!d)
@@ -60,24 +82,24 @@ static bb_code load_runs(bb_db *db, bb_delivery *d, bb_err *err)
 static bb_code fill(bb_db *db, sqlite3_stmt *st, bb_delivery *d, bb_err *err)
 {
 	memset(d, 0, sizeof *d);
-	d->id = sqlite3_column_int64(st, 0);
-	d->received_at = db_column_dup(st, 1);
-	d->integration = db_column_dup(st, 2);
-	d->event = db_column_dup(st, 3);
-	d->hook_uuid = db_column_dup(st, 4);
-	d->request_uuid = db_column_dup(st, 5);
-	d->attempt = sqlite3_column_int(st, 6);
-	d->repository = db_column_dup(st, 7);
-	d->branch = db_column_dup(st, 8);
-	d->commit = db_column_dup(st, 9);
-	d->pull_request = (long)sqlite3_column_int64(st, 10);
-	d->fork = sqlite3_column_int(st, 11);
-	d->signature = db_column_dup(st, 12);
-	d->outcome = db_column_dup(st, 13);
-	d->status = sqlite3_column_int(st, 14);
-	d->ms = (long)sqlite3_column_int64(st, 15);
-	d->answered_at = db_column_dup(st, 16);
-	d->headers = db_column_dup(st, 17);
+	d->id = sqlite3_column_int64(st, COL_ID);
+	d->received_at = db_column_dup(st, COL_RECEIVED_AT);
+	d->integration = db_column_dup(st, COL_INTEGRATION);
+	d->event = db_column_dup(st, COL_EVENT);
+	d->hook_uuid = db_column_dup(st, COL_HOOK_UUID);
+	d->request_uuid = db_column_dup(st, COL_REQUEST_UUID);
+	d->attempt = sqlite3_column_int(st, COL_ATTEMPT);
+	d->repository = db_column_dup(st, COL_REPOSITORY);
+	d->branch = db_column_dup(st, COL_BRANCH);
+	d->commit = db_column_dup(st, COL_COMMIT);
+	d->pull_request = (long)sqlite3_column_int64(st, COL_PULL_REQUEST);
+	d->fork = sqlite3_column_int(st, COL_FORK);
+	d->signature = db_column_dup(st, COL_SIGNATURE);
+	d->outcome = db_column_dup(st, COL_OUTCOME);
+	d->status = sqlite3_column_int(st, COL_STATUS);
+	d->ms = (long)sqlite3_column_int64(st, COL_MS);
+	d->answered_at = db_column_dup(st, COL_ANSWERED_AT);
+	d->headers = db_column_dup(st, COL_HEADERS);
 	if (!d->received_at || !d->integration || !d->signature || !d->outcome || !d->headers) {
 		delivery_free(d);
 		return bb_oom(err);
@@ -103,22 +125,9 @@ static bb_code visible_slug(bb_ctx *ctx, const char *integration, char **slug, b
 	return rc;
 }
 
-static bb_code push_row(bb_db *db, sqlite3_stmt *st, bb_delivery **v, size_t *n, size_t *cap,
-			bb_err *err)
+static bb_code list_row(sqlite3_stmt *st, void *elem, void *db, bb_err *err)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		bb_delivery *nv = realloc(*v, c * sizeof *nv);
-
-		if (!nv)
-			return bb_oom(err);
-		*v = nv;
-		*cap = c;
-	}
-	if (fill(db, st, &(*v)[*n], err) != BB_OK)
-		return err->code;
-	(*n)++;
-	return BB_OK;
+	return fill(db, st, elem, err);
 }
 
 static bb_code list_slug(bb_ctx *ctx, const char *slug, long limit, bb_delivery **out,
@@ -126,21 +135,14 @@ static bb_code list_slug(bb_ctx *ctx, const char *slug, long limit, bb_delivery 
 {
 	static const char sql[] = "SELECT " COLS " FROM delivery d WHERE d.integration = ?1 "
 				  "ORDER BY d.id DESC LIMIT ?2";
-	size_t cap = 0;
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
-	int step;
+	bb_code rc = db_prepare_texts(ctx->db, sql, (const char *[]){slug}, 1, &st, err);
 
 	if (rc != BB_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
-	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = push_row(ctx->db, st, out, n, &cap, err);
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "reading the deliveries", err);
-	sqlite3_finalize(st);
-	return rc;
+	return db_rows_into(ctx->db, st, sizeof **out, list_row, ctx->db, (void **)out, n,
+			    "reading the deliveries", err);
 }
 
 bb_code delivery_list(bb_ctx *ctx, const char *integration, long limit, bb_delivery **out,

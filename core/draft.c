@@ -38,7 +38,7 @@ bb_code draft_load(bb_ctx *ctx, char **json, bb_err *err)
 	if (step == SQLITE_ROW) {
 		*json = util_strdup((const char *)sqlite3_column_text(st, 0));
 		if (!*json)
-			rc = bb_fail(err, BB_DBERR, "Out of memory while reading the draft.");
+			rc = bb_oom(err);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(ctx->db, "reading the draft", err);
 	}

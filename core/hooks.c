@@ -7,8 +7,6 @@
 #include "hooks.h"
 #include "hooks_int.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,7 +566,7 @@ static void start_writes(hooks_run *run)
 	bb_err err;
 
 	if (!ops) {
-		run->rep.code = bb_fail(&err, BB_REMOTE, "Out of memory while planning the webhooks.");
+		run->rep.code = bb_oom(&err);
 		snprintf(run->rep.msg, sizeof run->rep.msg, "%s", err.msg);
 		finish(run);
 		return;
@@ -620,9 +618,10 @@ static void hooks_listed(void *user, bb_job_result *res)
 	else if (run->mode == HOOKS_WORKSPACE)
 		plan = plan_workspace(run);
 	if (plan != 0) {
-		run->rep.code = BB_REMOTE;
-		snprintf(run->rep.msg, sizeof run->rep.msg, "Out of memory while planning the "
-			 "webhooks.");
+		bb_err e;
+
+		run->rep.code = bb_oom(&e);
+		snprintf(run->rep.msg, sizeof run->rep.msg, "%s", e.msg);
 	}
 	if (plan == 0 && run->nw)
 		start_writes(run);
@@ -642,20 +641,13 @@ static bb_code audit_change(hooks_run *run, const wop *w, const char *uuid, bb_e
 	static const char *const actions[] = {"", "webhook.create", "webhook.update",
 					      "webhook.delete"};
 	cJSON *d = cJSON_CreateObject();
-	char target[200], *json;
-	bb_code rc;
+	char target[200];
 
 	cJSON_AddStringToObject(d, w->workspace ? "workspace" : "repository", w->subject);
 	if (uuid)
 		cJSON_AddStringToObject(d, "hook_uuid", uuid);
-	json = cJSON_PrintUnformatted(d);
-	cJSON_Delete(d);
-	if (!json)
-		return bb_fail(err, BB_INVALID, "Out of memory while auditing a webhook change.");
 	snprintf(target, sizeof target, "integration:%s", run->slug);
-	rc = audit_record(run->ctx, actions[w->verb], target, json, err);
-	free(json);
-	return rc;
+	return audit_record_json(run->ctx, actions[w->verb], target, d, err);
 }
 
 /* A write to repository i's own hook landed (or failed). */
@@ -817,7 +809,7 @@ static bb_code run_targets(hooks_run *run, bb_err *err)
 	run->ws_of = calloc(run->repos.n + 1, sizeof *run->ws_of);
 	run->which = calloc(run->repos.n + 1, sizeof *run->which);
 	if (!run->rep.v || !run->ws_of || !run->which)
-		return bb_fail(err, BB_INVALID, "Out of memory while reading the repositories.");
+		return bb_oom(err);
 	for (size_t i = 0; i < run->repos.n; i++) {
 		char ws[256];
 		size_t k;
@@ -849,7 +841,7 @@ static bb_code run_open(hooks_run *run, const char *integration, bb_err *err)
 	run->endpoint = it.webhook_endpoint ? strdup(it.webhook_endpoint) : NULL;
 	integration_free(&it);
 	if (!run->slug || !run->endpoint)
-		return bb_fail(err, BB_INVALID, "Out of memory while reading the integration.");
+		return bb_oom(err);
 	if ((rc = hooks_store_secret(run->ctx, run->slug, &run->secret, &run->gen, err)) != BB_OK)
 		return rc;
 	return run_targets(run, err);
@@ -862,7 +854,7 @@ static bb_code run_list(hooks_run *run, bb_err *err)
 	bb_creds cr = run_creds(run);
 
 	if (!ops)
-		return bb_fail(err, BB_INVALID, "Out of memory while planning the webhooks.");
+		return bb_oom(err);
 	for (size_t i = 0; i < run->repos.n; i++)
 		ops[i] = (bb_hook_op){BB_HOOK_LIST, run->repos.v[i], 0, NULL, NULL};
 	for (size_t i = 0; i < run->wss.n; i++)
@@ -884,7 +876,7 @@ bb_code hooks_start(bb_ctx *ctx, bb_client *c, const char *integration, hooks_mo
 
 	*out = NULL;
 	if (!run)
-		return bb_fail(err, BB_INVALID, "Out of memory while starting the webhook check.");
+		return bb_oom(err);
 	if (mode == HOOKS_WORKSPACE && (!workspace || !*workspace || strchr(workspace, '/'))) {
 		free(run);
 		return bb_fail(err, BB_USAGE, "Name the workspace by its slug (no '/'), e.g. "
@@ -945,13 +937,7 @@ bb_code hooks_sync(bb_ctx *ctx, const char *integration, hooks_mode mode, const 
 		bitbucket_client_free(c);
 		return rc;
 	}
-	while (!s.done) {
-		struct pollfd p = {.fd = bitbucket_client_fd(c), .events = POLLIN};
-
-		if (poll(&p, 1, 1000) < 0 && errno != EINTR)
-			break;
-		bitbucket_client_collect(c);
-	}
+	bitbucket_client_wait(c, &s.done);
 	hooks_run_free(run);
 	bitbucket_client_free(c);
 	return s.done ? BB_OK : bb_fail(err, BB_REMOTE, "The webhook run was interrupted.");
@@ -986,7 +972,7 @@ bb_code hooks_load(bb_ctx *ctx, const char *integration, hooks_report *out, bb_e
 	if (rc == BB_OK && (rc = hooks_store_repositories(ctx, it.slug, &repos, err)) == BB_OK)
 		rc = hooks_store_rows(ctx, it.slug, &rows, err);
 	if (rc == BB_OK && !(out->v = calloc(repos.n + 1, sizeof *out->v)))
-		rc = bb_fail(err, BB_INVALID, "Out of memory while reading the webhook states.");
+		rc = bb_oom(err);
 	for (size_t i = 0; rc == BB_OK && i < repos.n; i++) {
 		hooks_repo *r = &out->v[out->n++];
 

@@ -10,11 +10,6 @@
 
 #include "secret.h"
 
-static bb_code oom(bb_err *err)
-{
-	return bb_fail(err, BB_INVALID, "Out of memory while reading the webhooks.");
-}
-
 bb_code hooks_store_secret(bb_ctx *ctx, const char *slug, char **secret, long *gen, bb_err *err)
 {
 	static const char sql[] = "SELECT secret_enc, secret_gen FROM integration WHERE slug = ?1";
@@ -38,22 +33,9 @@ bb_code hooks_store_repositories(bb_ctx *ctx, const char *slug, bb_strlist *out,
 {
 	static const char sql[] = "SELECT DISTINCT repository FROM stack WHERE integration = ?1 "
 				  "ORDER BY repository";
-	sqlite3_stmt *st;
-	bb_code rc;
-	int step;
 
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0) {
-			sqlite3_finalize(st);
-			return oom(err);
-		}
-	if (step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "reading the repositories of the stacks", err);
-	sqlite3_finalize(st);
-	return rc;
+	return db_query_rows(ctx->db, sql, (const char *[]){slug}, 1, db_row_text, out,
+			     "reading the repositories of the stacks", err);
 }
 
 static int row_fill(sqlite3_stmt *st, hook_row *r)
@@ -95,34 +77,23 @@ const hook_row *hooks_rows_find(const hook_rows *r, int workspace, const char *s
 	return NULL;
 }
 
+static bb_code hook_row_of(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
+{
+	(void)arg;
+	return row_fill(st, elem) == 0 ? BB_OK : bb_oom(err);
+}
+
 bb_code hooks_store_rows(bb_ctx *ctx, const char *slug, hook_rows *out, bb_err *err)
 {
 	static const char sql[] = "SELECT level, subject, hook_uuid, secret_gen, state, "
 				  "events_missing, detail, checked_at FROM hook WHERE integration = ?1";
 	sqlite3_stmt *st;
 	bb_code rc;
-	int step;
 
 	memset(out, 0, sizeof *out);
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		hook_row *v = realloc(out->v, (out->n + 1) * sizeof *v);
-
-		if (!v) {
-			rc = oom(err);
-			break;
-		}
-		out->v = v;
-		if (row_fill(st, &out->v[out->n++]) != 0) {
-			rc = oom(err);
-			break;
-		}
-	}
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "reading the webhook states", err);
-	sqlite3_finalize(st);
+	if ((rc = db_prepare_texts(ctx->db, sql, (const char *[]){slug}, 1, &st, err)) == BB_OK)
+		rc = db_rows_into(ctx->db, st, sizeof *out->v, hook_row_of, NULL, (void **)&out->v,
+				  &out->n, "reading the webhook states", err);
 	if (rc != BB_OK)
 		hooks_rows_free(out);
 	return rc;
@@ -130,14 +101,9 @@ bb_code hooks_store_rows(bb_ctx *ctx, const char *slug, hook_rows *out, bb_err *
 
 static char *events_json(const bb_strlist *l)
 {
-	cJSON *a = cJSON_CreateArray();
-	char *s;
+	static const bb_strlist none = {0};
 
-	for (size_t i = 0; l && i < l->n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(l->v[i]));
-	s = cJSON_PrintUnformatted(a);
-	cJSON_Delete(a);
-	return s;
+	return strlist_to_json(l ? l : &none);
 }
 
 bb_code hooks_store_put(bb_ctx *ctx, const char *slug, const hook_put *p, bb_err *err)
@@ -156,7 +122,7 @@ bb_code hooks_store_put(bb_ctx *ctx, const char *slug, const hook_put *p, bb_err
 	bb_code rc;
 
 	if (!ev)
-		return oom(err);
+		return bb_oom(err);
 	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK) {
 		free(ev);
 		return rc;
@@ -173,9 +139,7 @@ bb_code hooks_store_put(bb_ctx *ctx, const char *slug, const hook_put *p, bb_err
 	sqlite3_bind_text(st, 8, p->detail ? p->detail : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 9, p->written);
 	sqlite3_bind_text(st, 10, p->checked_at, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(ctx->db, "saving the webhook state", err);
-	sqlite3_finalize(st);
+	rc = db_step_done(ctx->db, st, NULL, "saving the webhook state", err);
 	free(ev);
 	return rc;
 }
@@ -184,19 +148,7 @@ bb_code hooks_store_broken(bb_ctx *ctx, bb_strlist *out, bb_err *err)
 {
 	static const char sql[] = "SELECT integration || char(9) || subject FROM hook "
 				  "WHERE level = 'repository' AND state NOT IN ('ok', 'covered', 'unchecked')";
-	sqlite3_stmt *st;
-	bb_code rc;
-	int step;
 
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0) {
-			sqlite3_finalize(st);
-			return oom(err);
-		}
-	if (step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "reading the webhook states", err);
-	sqlite3_finalize(st);
-	return rc;
+	return db_query_rows(ctx->db, sql, NULL, 0, db_row_text, out,
+			     "reading the webhook states", err);
 }

@@ -1,8 +1,8 @@
 /* integration.c - Bitbucket Cloud integrations: the rules of SPEC section 1.
  *
- * Reads go through one column list (COLS) and one row reader (fill). Writes
- * run in BEGIN IMMEDIATE so that the checks they make (one default, free
- * slug, unchanged version) still hold when the row is written. */
+ * The SQL is in integration_store.c. Writes run in BEGIN IMMEDIATE so that
+ * the checks they make (one default, free slug, unchanged version) still
+ * hold when the row is written. */
 #include "integration.h"
 
 #include <stdio.h>
@@ -10,28 +10,20 @@
 #include <string.h>
 #include <time.h>
 #include <limits.h>
+#include <stdint.h>
 #include <strings.h>
 
 #include <cJSON.h>
 
 #include "account.h"
 #include "audit.h"
+#include "integration_store.h"
 #include "secret.h"
 #include "space.h"
 #include "validate.h"
 
 #define TYPE_DEFAULT "default"
 #define TYPE_SPACE "space"
-
-/* Columns 0-19 as read by fill(); callers append the stacks count (20). */
-#define COLS                                                                            \
-	"i.name, i.slug, i.type, i.space, i.email, i.token_updated_at, i.labels, "      \
-	"i.description, i.vcs_checks, i.workspaces, i.created_at, i.created_by, "       \
-	"i.updated_at, i.updated_by, i.version, i.verify_ok, i.verify_message, "        \
-	"i.verified_at, length(i.token_enc), i.token_expires"
-
-/* Either the name or the slug; names are stored trimmed. */
-#define BY_KEY "(i.slug = ?1 OR i.name = ?1)"
 
 void integration_free(bb_integration *it)
 {
@@ -65,41 +57,6 @@ void integration_list_free(bb_integration *v, size_t n)
 	for (size_t i = 0; v && i < n; i++)
 		integration_free(&v[i]);
 	free(v);
-}
-
-/* Reads a row selected with COLS + stacks count; every field, details included. */
-static bb_code fill(sqlite3_stmt *st, bb_integration *it, bb_err *err)
-{
-	memset(it, 0, sizeof *it);
-	it->name = db_column_dup(st, 0);
-	it->slug = db_column_dup(st, 1);
-	it->type = db_column_dup(st, 2);
-	it->space = db_column_dup(st, 3);
-	it->email = db_column_dup(st, 4);
-	it->token_updated_at = db_column_dup(st, 5);
-	it->description = db_column_dup(st, 7);
-	it->vcs_checks = db_column_dup(st, 8);
-	it->created_at = db_column_dup(st, 10);
-	it->created_by = db_column_dup(st, 11);
-	it->updated_at = db_column_dup(st, 12);
-	it->updated_by = db_column_dup(st, 13);
-	it->version = sqlite3_column_int64(st, 14);
-	it->verify_known = sqlite3_column_type(st, 15) != SQLITE_NULL;
-	it->verify_ok = sqlite3_column_int(st, 15);
-	it->verify_message = db_column_dup(st, 16);
-	it->verified_at = db_column_dup(st, 17);
-	it->token_set = sqlite3_column_int(st, 18) > 0;
-	it->token_expires = db_column_dup(st, 19);
-	it->stacks = sqlite3_column_int64(st, 20);
-	if (strlist_from_json((const char *)sqlite3_column_text(st, 6), &it->labels) != 0 ||
-	    strlist_from_json((const char *)sqlite3_column_text(st, 9), &it->workspaces) != 0 ||
-	    !it->name || !it->slug || !it->type || !it->space || !it->email ||
-	    !it->token_updated_at || !it->description || !it->vcs_checks || !it->created_at ||
-	    !it->created_by || !it->updated_at || !it->updated_by) {
-		integration_free(it);
-		return bb_oom(err);
-	}
-	return BB_OK;
 }
 
 static int is_default(const bb_integration *it)
@@ -136,58 +93,67 @@ static bb_code set_details(bb_integration *it, int visible, const bb_account *ac
  * delivery retention, for those who see details. */
 static bb_code load_receiver_fields(bb_ctx *ctx, bb_integration *it, bb_err *err)
 {
-	static const char sql[] = "SELECT secret_prev_until, keep_deliveries, keep_days "
-				  "FROM integration WHERE slug = ?1";
-	char now[BB_TIME_LEN];
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	char now[BB_TIME_LEN], *until = NULL;
+	bb_code rc = integration_store_receiver(ctx->db, it->slug, &until, &it->keep_deliveries,
+						&it->keep_days, err);
 
-	if (rc != BB_OK)
-		return rc;
 	util_now(now);
-	sqlite3_bind_text(st, 1, it->slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *until = (const char *)sqlite3_column_text(st, 0);
-
-		if (until && strcmp(now, until) < 0 && !(it->secret_grace_until = strdup(until)))
-			rc = bb_oom(err);
-		it->keep_deliveries = (long)sqlite3_column_int64(st, 1);
-		it->keep_days = (long)sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
+	if (rc == BB_OK && until && strcmp(now, until) < 0)
+		it->secret_grace_until = until;
+	else
+		free(until);
 	return rc;
 }
 
 /* Loads the integration named key (name or slug), all fields. */
 static bb_code load(bb_ctx *ctx, const char *key, bb_integration *out, bb_err *err)
 {
-	static const char sql[] = "SELECT " COLS ", i.stacks FROM integration i WHERE " BY_KEY;
 	char *k = validate_trim(key ? key : ""), q[BB_QUOTE_SIZE];
-	sqlite3_stmt *st;
 	bb_code rc;
-	int step;
+	int found;
 
 	memset(out, 0, sizeof *out);
 	if (!k)
 		return bb_oom(err);
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK) {
-		free(k);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = fill(st, out, err);
-	else if (step == SQLITE_DONE) {
+	rc = integration_store_get(ctx->db, k, out, &found, err);
+	if (rc == BB_OK && !found) {
 		validate_quote(k, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No integration is named \"%s\"; check the name in "
 			     "the list of integrations.", q);
 	}
-	else
-		rc = db_fail(ctx->db, "reading the integration", err);
-	sqlite3_finalize(st);
 	free(k);
 	return rc;
+}
+
+/* The account, once ctx->user is known as one of its users (free with
+ * account_free). */
+static bb_code user_account(bb_ctx *ctx, bb_account *acc, bb_err *err)
+{
+	bb_code rc = space_require_user(ctx, err);
+
+	return rc == BB_OK ? account_get(ctx, acc, err) : rc;
+}
+
+/* What runs on one loaded integration. */
+typedef bb_code (*with_fn)(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err);
+
+/* Loads name_or_slug for a user of the account and runs fn on it; write:
+ * inside BEGIN IMMEDIATE, committed when fn succeeds, so the checks fn makes
+ * still hold when it writes. */
+static bb_code with_loaded(bb_ctx *ctx, const char *name_or_slug, int write, with_fn fn,
+			   void *arg, bb_err *err)
+{
+	bb_integration it;
+	bb_code rc;
+
+	if ((rc = space_require_user(ctx, err)) != BB_OK ||
+	    (write && (rc = db_begin(ctx->db, err)) != BB_OK))
+		return rc;
+	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
+		rc = fn(ctx, &it, arg, err);
+		integration_free(&it);
+	}
+	return write ? db_finish(ctx->db, rc, err) : rc;
 }
 
 /* BB_DENIED, saying which role in which space is needed, unless ctx->user is
@@ -215,25 +181,15 @@ static bb_code may_list(bb_ctx *ctx, const bb_integration *it, int *ok, bb_err *
 	return space_may(ctx, it->space, BB_ROLE_READ, ok, err);
 }
 
-/* Decrypts one of the encrypted columns (token_enc or secret_enc). */
-static bb_code read_secret(bb_ctx *ctx, const char *slug, const char *column, char **plain,
-			   bb_err *err)
+/* Decrypts one of the encrypted values of slug. */
+static bb_code read_secret(bb_ctx *ctx, const char *slug, integration_secret which,
+			   char **plain, bb_err *err)
 {
-	char sql[96];
-	sqlite3_stmt *st;
-	bb_code rc;
+	int found;
+	bb_code rc = integration_store_secret(ctx->db, slug, which, plain, &found, err);
 
-	*plain = NULL;
-	snprintf(sql, sizeof sql, "SELECT %s FROM integration WHERE slug = ?1", column);
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 0),
-				(size_t)sqlite3_column_bytes(st, 0), plain, err);
-	else
+	if (rc == BB_OK && !found)
 		rc = db_fail(ctx->db, "reading the integration", err);
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -253,16 +209,9 @@ static bb_code audit_json(bb_ctx *ctx, const char *action, const char *slug, cJS
 			  bb_err *err)
 {
 	char target[BB_NAME_MAX * 4 + 16];
-	char *json = details ? cJSON_PrintUnformatted(details) : NULL;
-	bb_code rc;
 
-	cJSON_Delete(details);
-	if (!json)
-		return bb_oom(err);
 	snprintf(target, sizeof target, "integration:%s", slug);
-	rc = audit_record(ctx, action, target, json, err);
-	free(json);
-	return rc;
+	return audit_record_json(ctx, action, target, details, err);
 }
 
 static cJSON *json_strlist(const bb_strlist *l)
@@ -292,7 +241,7 @@ static bb_code reveal_secret(bb_ctx *ctx, bb_integration *it, bb_err *err)
 	char *secret = NULL;
 
 	if (rc == BB_OK)
-		rc = read_secret(ctx, it->slug, "secret_enc", &secret, err);
+		rc = read_secret(ctx, it->slug, INTEGRATION_WEBHOOK_SECRET, &secret, err);
 	/* the reveal is on record before anyone sees the value */
 	if (rc == BB_OK && (rc = db_begin(ctx->db, err)) == BB_OK) {
 		rc = audit_json(ctx, "integration.reveal_secret", it->slug, cJSON_CreateObject(),
@@ -317,8 +266,7 @@ bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_in
 	if (!err)
 		err = &local;
 	memset(out, 0, sizeof *out);
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = load(ctx, name_or_slug, out, err)) == BB_OK &&
 	    (rc = may_list(ctx, out, &ok, err)) == BB_OK && !ok)
@@ -341,68 +289,17 @@ bb_code integration_get(bb_ctx *ctx, const char *name_or_slug, int reveal, bb_in
 /* The spaces where ctx->user holds at least need, as a JSON array for json_each. */
 static bb_code spaces_json(bb_ctx *ctx, bb_role need, char **out, bb_err *err)
 {
-	bb_space *v = NULL;
-	size_t n = 0;
-	bb_code rc = space_list_where(ctx, need, &v, &n, err);
-	cJSON *a;
-
-	*out = NULL;
-	if (rc != BB_OK)
-		return rc;
-	a = cJSON_CreateArray();
-	for (size_t i = 0; a && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
-	*out = a ? cJSON_PrintUnformatted(a) : NULL;
-	cJSON_Delete(a);
-	space_list_free(v, n);
-	return *out ? BB_OK : bb_oom(err);
+	return space_names_json(ctx, need, out, NULL, err);
 }
 
-/* Appends the current row of st to *v (grown geometrically). */
-static bb_code list_push(sqlite3_stmt *st, const bb_account *acc, bb_integration **v,
-			 size_t *n, size_t *cap, bb_err *err)
-{
-	bb_code rc;
-
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		bb_integration *nv = realloc(*v, c * sizeof *nv);
-
-		if (!nv)
-			return bb_oom(err);
-		*v = nv;
-		*cap = c;
-	}
-	if ((rc = fill(st, &(*v)[*n], err)) != BB_OK)
-		return rc;
-	(*n)++;
-	return set_details(&(*v)[*n - 1], sqlite3_column_int(st, 21), acc, err);
-}
-
-/* One query: visibility from the space sets computed once; stack counts are
- * kept in the row by triggers (schema migration 2). */
+/* Details for the rows the store marked as administered by ctx->user. */
 static bb_code list_query(bb_ctx *ctx, const bb_account *acc, const char *readable,
 			  const char *admin, bb_integration **out, size_t *n, bb_err *err)
 {
-	static const char sql[] =
-		"SELECT " COLS ", i.stacks, "
-		"i.space IN (SELECT value FROM json_each(?2)) FROM integration i "
-		"WHERE i.type = 'default' OR i.space IN (SELECT value FROM json_each(?1)) "
-		"ORDER BY i.name COLLATE NOCASE, i.slug";
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	bb_code rc;
-	int step;
+	bb_code rc = integration_store_list(ctx->db, readable, admin, out, n, err);
 
-	if ((rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, readable, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, admin, -1, SQLITE_STATIC);
-	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = list_push(st, acc, out, n, &cap, err);
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "listing integrations", err);
-	sqlite3_finalize(st);
+	for (size_t i = 0; rc == BB_OK && i < *n; i++)
+		rc = set_details(&(*out)[i], (*out)[i].details_visible, acc, err);
 	return rc;
 }
 
@@ -417,8 +314,7 @@ bb_code integration_list(bb_ctx *ctx, bb_integration **out, size_t *n, bb_err *e
 		err = &local;
 	*out = NULL;
 	*n = 0;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = spaces_json(ctx, BB_ROLE_READ, &readable, err)) == BB_OK &&
 	    (rc = spaces_json(ctx, BB_ROLE_ADMIN, &admin, err)) == BB_OK)
@@ -454,19 +350,7 @@ static bb_code name_and_slug(const char *name, char **trimmed, char **slug, bb_e
 /* The name of the integration holding slug into holder; 1 if any. */
 static int slug_holder(bb_ctx *ctx, const char *slug, char *holder, size_t size)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (db_prepare(ctx->db, "SELECT name FROM integration WHERE slug = ?1", &st, NULL))
-		return 0;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		if (holder && size)
-			snprintf(holder, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	return found;
+	return integration_store_slug_holder(ctx->db, slug, holder, size);
 }
 
 int integration_slug_taken(bb_ctx *ctx, const char *name, char *holder, size_t size)
@@ -508,17 +392,7 @@ bb_code integration_endpoint_for(bb_ctx *ctx, const char *name, char **out, bb_e
 /* The name of the default integration into name (size bytes); 1 if one exists. */
 static int default_holder(bb_ctx *ctx, char *name, size_t size)
 {
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (db_prepare(ctx->db, "SELECT name FROM integration WHERE type = 'default'", &st, NULL))
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		snprintf(name, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
-	return found;
+	return integration_store_default_holder(ctx->db, name, size);
 }
 
 static bb_code default_exists(const char *holder, bb_err *err)
@@ -662,39 +536,25 @@ static bb_code check_unique(bb_ctx *ctx, const fields *f, int is_def, bb_err *er
 static bb_code insert_row(bb_ctx *ctx, const fields *f, int is_def, const char *token,
 			  bb_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO integration (slug, name, type, space, email, token_enc, "
-		"token_updated_at, secret_enc, labels, description, vcs_checks, workspaces, "
-		"created_at, created_by, updated_at, updated_by) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?7, ?13, ?7, ?13)";
 	char secret[BB_WEBHOOK_SECRET_HEX + 1], now[BB_TIME_LEN];
+	integration_row r = {.slug = f->slug, .name = f->name,
+			     .type = is_def ? TYPE_DEFAULT : TYPE_SPACE, .space = f->space,
+			     .email = f->email, .description = f->description,
+			     .checks = f->checks, .now = now, .user = ctx->user};
 	unsigned char *tok = NULL, *sec = NULL;
-	size_t tok_len = 0, sec_len = 0;
 	char *labels = strlist_to_json(&f->labels), *ws = strlist_to_json(&f->workspaces);
-	sqlite3_stmt *st = NULL;
 	bb_code rc = labels && ws ? BB_OK : bb_oom(err);
 
 	util_now(now);
 	if (rc == BB_OK && (rc = secret_webhook_new(secret, err)) == BB_OK &&
-	    (rc = encrypt_text(ctx, secret, &sec, &sec_len, err)) == BB_OK &&
-	    (rc = encrypt_text(ctx, token, &tok, &tok_len, err)) == BB_OK &&
-	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
-		const char *text[] = {f->slug, f->name, is_def ? TYPE_DEFAULT : TYPE_SPACE,
-				      f->space, f->email};
-		for (int i = 0; i < 5; i++)
-			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 6, tok, (int)tok_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 8, sec, (int)sec_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, labels, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, f->description, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 11, f->checks, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 12, ws, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 13, ctx->user, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ctx->db, "saving the integration", err);
+	    (rc = encrypt_text(ctx, secret, &sec, &r.secret_len, err)) == BB_OK &&
+	    (rc = encrypt_text(ctx, token, &tok, &r.token_len, err)) == BB_OK) {
+		r.token = tok;
+		r.secret = sec;
+		r.labels = labels;
+		r.workspaces = ws;
+		rc = integration_store_insert(ctx->db, &r, err);
 	}
-	sqlite3_finalize(st);
 	secret_wipe(secret, sizeof secret);
 	free(tok);
 	free(sec);
@@ -745,8 +605,7 @@ bb_code integration_create(bb_ctx *ctx, const bb_integration_input *in, bb_integ
 		err = &local;
 	if (out)
 		memset(out, 0, sizeof *out);
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
 	if ((rc = clean_input(ctx, &acc, in, &f, err)) == BB_OK &&
 	    (rc = store_new(ctx, &f, in->is_default, in->token, err)) == BB_OK && out)
@@ -782,16 +641,12 @@ static void change_free(change *c)
 static bb_code check_move_keeps_stacks(bb_ctx *ctx, const bb_integration *it,
 				       const char *new_space, bb_err *err)
 {
-	sqlite3_stmt *st;
-	int ok = 1, step;
-	bb_code rc = db_prepare(ctx->db, "SELECT DISTINCT space FROM stack WHERE integration = ?1",
-				&st, err);
+	bb_strlist spaces = {0};
+	int ok = 1;
+	bb_code rc = integration_store_stack_spaces(ctx->db, it->slug, &spaces, err);
 
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, it->slug, -1, SQLITE_STATIC);
-	while (rc == BB_OK && ok && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(st, 0);
+	for (size_t i = 0; rc == BB_OK && ok && i < spaces.n; i++) {
+		const char *s = spaces.v[i];
 
 		if ((rc = space_usable(ctx, new_space, 0, s, &ok, err)) == BB_OK && !ok)
 			rc = bb_fail(err, BB_INVALID, "Moving the integration \"%s\" to space %s would "
@@ -799,7 +654,7 @@ static bb_code check_move_keeps_stacks(bb_ctx *ctx, const bb_integration *it,
 				     "inherit from %s); give those stacks another integration first.",
 				     it->name, new_space, s, s, new_space);
 	}
-	sqlite3_finalize(st);
+	strlist_free(&spaces);
 	return rc;
 }
 
@@ -892,44 +747,24 @@ static bb_code stale(const bb_integration *it, bb_err *err)
 		       "opened it; reload and try again.", it->name);
 }
 
-/* The version check is in the WHERE clause, so it holds at the moment of writing. */
 static bb_code write_update(bb_ctx *ctx, const bb_integration *it,
 			    const bb_integration_update *up, const change *c, bb_err *err)
 {
-	static const char sql[] =
-		"UPDATE integration SET space = ?1, email = ?2, token_enc = COALESCE(?3, token_enc), "
-		"token_updated_at = CASE WHEN ?3 IS NULL THEN token_updated_at ELSE ?9 END, "
-		"labels = ?4, description = ?5, vcs_checks = ?6, workspaces = ?7, "
-		"version = version + 1, updated_at = ?9, updated_by = ?10 "
-		"WHERE slug = ?8 AND version = ?11 AND (?12 IS NULL OR updated_at = ?12)";
 	char *labels = strlist_to_json(c->labels), *ws = strlist_to_json(c->workspaces);
 	char now[BB_TIME_LEN];
-	sqlite3_stmt *st = NULL;
+	integration_change_row r = {
+		.slug = it->slug, .space = c->space, .email = c->email, .token = c->token,
+		.token_len = c->token_len, .labels = labels, .description = c->description,
+		.checks = c->checks, .workspaces = ws, .now = now, .user = ctx->user,
+		.expect_version = up->expect_version > 0 ? up->expect_version : it->version,
+		.expect_updated_at = up->expect_updated_at};
+	int written = 0;
 	bb_code rc = labels && ws ? BB_OK : bb_oom(err);
 
 	util_now(now);
-	if (rc == BB_OK && (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
-		const char *text[] = {c->space, c->email};
-		for (int i = 0; i < 2; i++)
-			sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
-		if (c->token)
-			sqlite3_bind_blob(st, 3, c->token, (int)c->token_len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, labels, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, c->description, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, c->checks, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, ws, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, it->slug, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, ctx->user, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 11, up->expect_version > 0 ? up->expect_version : it->version);
-		if (up->expect_updated_at)
-			sqlite3_bind_text(st, 12, up->expect_updated_at, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ctx->db, "saving the integration", err);
-		else if (sqlite3_changes(db_handle(ctx->db)) == 0)
-			rc = stale(it, err);
-	}
-	sqlite3_finalize(st);
+	if (rc == BB_OK && (rc = integration_store_update(ctx->db, &r, &written, err)) == BB_OK &&
+	    !written)
+		rc = stale(it, err);
 	free(labels);
 	free(ws);
 	return rc;
@@ -941,10 +776,16 @@ static int is_stale(const bb_integration *it, const bb_integration_update *up)
 	       (up->expect_updated_at && strcmp(up->expect_updated_at, it->updated_at) != 0);
 }
 
+typedef struct update_args {
+	const bb_account *acc;
+	const bb_integration_update *up;
+} update_args;
+
 /* Inside the transaction: checks, then writes and audits what changed. */
-static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integration *it,
-			     const bb_integration_update *up, bb_err *err)
+static bb_code update_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	const bb_account *acc = ((update_args *)arg)->acc;
+	const bb_integration_update *up = ((update_args *)arg)->up;
 	change c = {.space = it->space, .email = it->email, .description = it->description,
 		    .checks = it->vcs_checks, .labels = &it->labels,
 		    .workspaces = &it->workspaces, .details = cJSON_CreateObject()};
@@ -969,41 +810,29 @@ static bb_code update_locked(bb_ctx *ctx, const bb_account *acc, const bb_integr
 bb_code integration_update(bb_ctx *ctx, const char *name_or_slug,
 			   const bb_integration_update *up, bb_err *err)
 {
-	bb_integration it;
 	bb_account acc = {0};
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = account_get(ctx, &acc, err)) != BB_OK)
+	if ((rc = user_account(ctx, &acc, err)) != BB_OK)
 		return rc;
-	if ((rc = db_begin(ctx->db, err)) == BB_OK) {
-		if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-			rc = update_locked(ctx, &acc, &it, up, err);
-			integration_free(&it);
-		}
-		rc = db_finish(ctx->db, rc, err);
-	}
+	rc = with_loaded(ctx, name_or_slug, 1, update_locked, &(update_args){&acc, up}, err);
 	account_free(&acc);
 	return rc;
 }
 
 /* ---- secret, delete, credentials, verification --------------------------- */
 
-static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_out[65],
-			     bb_err *err)
+static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	char *secret_out = arg; /* 65 bytes */
 	/* the old secret stays valid for a grace period: deliveries Bitbucket
 	 * signs before the admin pastes the new one are not lost */
-	static const char sql[] = "UPDATE integration SET secret_prev_enc = secret_enc, "
-				  "secret_prev_until = ?5, secret_enc = ?1, version = version + 1, "
-				  "updated_at = ?2, updated_by = ?3 WHERE slug = ?4";
 	char now[BB_TIME_LEN], until[BB_TIME_LEN];
 	unsigned char *blob = NULL;
 	size_t len = 0;
-	sqlite3_stmt *st = NULL;
 	cJSON *d = cJSON_CreateObject();
 	bb_code rc;
 
@@ -1013,17 +842,9 @@ static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_
 	cJSON_AddStringToObject(d, "webhook_secret", "rotated");
 	if ((rc = need_admin_of(ctx, it, "Rotating the webhook secret of", err)) == BB_OK &&
 	    (rc = secret_webhook_new(secret_out, err)) == BB_OK &&
-	    (rc = encrypt_text(ctx, secret_out, &blob, &len, err)) == BB_OK &&
-	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
-		sqlite3_bind_blob(st, 1, blob, (int)len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, ctx->user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, it->slug, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, until, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ctx->db, "saving the new secret", err);
-	}
-	sqlite3_finalize(st);
+	    (rc = encrypt_text(ctx, secret_out, &blob, &len, err)) == BB_OK)
+		rc = integration_store_rotate(ctx->db, it->slug, blob, len, until, now, ctx->user,
+					      err);
 	free(blob);
 	if (rc == BB_OK) {
 		rc = audit_json(ctx, "integration.rotate_secret", it->slug, d, err);
@@ -1036,37 +857,25 @@ static bb_code rotate_locked(bb_ctx *ctx, const bb_integration *it, char secret_
 bb_code integration_rotate_secret(bb_ctx *ctx, const char *name_or_slug, char secret_out[65],
 				  bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
 	secret_out[0] = '\0';
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = rotate_locked(ctx, &it, secret_out, err);
-		integration_free(&it);
-	}
-	if ((rc = db_finish(ctx->db, rc, err)) != BB_OK)
+	if ((rc = with_loaded(ctx, name_or_slug, 1, rotate_locked, secret_out, err)) != BB_OK)
 		secret_wipe(secret_out, 65);
 	return rc;
 }
 
-static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detached,
-			     bb_err *err)
+static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
+	long *detached = arg;
 	cJSON *d;
 	bb_code rc;
 
 	if ((rc = need_admin_of(ctx, it, "Deleting", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, "UPDATE stack SET integration = NULL, detached_from = ?2 "
-			       "WHERE integration = ?1", (const char *[]){it->slug, it->name}, 2,
-			       detached, "detaching its stacks", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, "DELETE FROM integration WHERE slug = ?1",
-			       (const char *[]){it->slug}, 1, NULL, "deleting the integration",
-			       err)) != BB_OK)
+	    (rc = integration_store_delete(ctx->db, it->slug, it->name, detached, err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "name", it->name);
@@ -1078,95 +887,85 @@ static bb_code delete_locked(bb_ctx *ctx, const bb_integration *it, long *detach
 
 bb_code integration_delete(bb_ctx *ctx, const char *name_or_slug, long *detached, bb_err *err)
 {
-	bb_integration it;
 	long n = 0;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = delete_locked(ctx, &it, &n, err);
-		integration_free(&it);
-	}
-	rc = db_finish(ctx->db, rc, err);
+	rc = with_loaded(ctx, name_or_slug, 1, delete_locked, &n, err);
 	if (detached)
 		*detached = rc == BB_OK ? n : 0;
 	return rc;
 }
 
+static bb_code may_use(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	(void)arg;
+	return need_admin_of(ctx, it, "Using the credentials of", err);
+}
+
 bb_code integration_may_use(bb_ctx *ctx, const char *name_or_slug, bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
+
+	return with_loaded(ctx, name_or_slug, 0, may_use, NULL, err ? err : &local);
+}
+
+typedef struct creds_args {
+	char **email, **token;
+} creds_args;
+
+static bb_code read_credentials(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	creds_args *a = arg;
 	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	rc = need_admin_of(ctx, &it, "Using the credentials of", err);
-	integration_free(&it);
+	if ((rc = may_use(ctx, it, NULL, err)) == BB_OK &&
+	    (rc = read_secret(ctx, it->slug, INTEGRATION_TOKEN, a->token, err)) == BB_OK &&
+	    !(*a->email = strdup(it->email))) {
+		secret_free(*a->token);
+		*a->token = NULL;
+		rc = bb_oom(err);
+	}
 	return rc;
 }
 
 bb_code integration_credentials(bb_ctx *ctx, const char *name_or_slug, char **email,
 				char **token, bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
 	*email = NULL;
 	*token = NULL;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	if ((rc = need_admin_of(ctx, &it, "Using the credentials of", err)) == BB_OK &&
-	    (rc = read_secret(ctx, it.slug, "token_enc", token, err)) == BB_OK &&
-	    !(*email = strdup(it.email))) {
-		secret_free(*token);
-		*token = NULL;
-		rc = bb_oom(err);
-	}
-	integration_free(&it);
+	return with_loaded(ctx, name_or_slug, 0, read_credentials, &(creds_args){email, token},
+			   err ? err : &local);
+}
+
+typedef struct verified_args {
+	int ok;
+	const char *message;
+} verified_args;
+
+static bb_code record_verified(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
+{
+	const verified_args *a = arg;
+	char now[BB_TIME_LEN];
+	bb_code rc;
+
+	util_now(now);
+	if ((rc = need_admin_of(ctx, it, "Verifying", err)) == BB_OK)
+		rc = integration_store_verified(ctx->db, it->slug, a->ok, a->message, now, err);
 	return rc;
 }
 
 bb_code integration_record_verify(bb_ctx *ctx, const char *name_or_slug, int ok,
 				  const char *message, bb_err *err)
 {
-	static const char sql[] = "UPDATE integration SET verify_ok = ?1, verify_message = ?2, "
-				  "verified_at = ?3 WHERE slug = ?4";
-	bb_integration it;
-	char now[BB_TIME_LEN];
-	sqlite3_stmt *st = NULL;
 	bb_err local;
-	bb_code rc;
 
-	if (!err)
-		err = &local;
-	if ((rc = space_require_user(ctx, err)) != BB_OK ||
-	    (rc = load(ctx, name_or_slug, &it, err)) != BB_OK)
-		return rc;
-	util_now(now);
-	if ((rc = need_admin_of(ctx, &it, "Verifying", err)) == BB_OK &&
-	    (rc = db_prepare(ctx->db, sql, &st, err)) == BB_OK) {
-		sqlite3_bind_int(st, 1, ok ? 1 : 0);
-		sqlite3_bind_text(st, 2, message, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, it.slug, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ctx->db, "saving the verification", err);
-	}
-	sqlite3_finalize(st);
-	integration_free(&it);
-	return rc;
+	return with_loaded(ctx, name_or_slug, 0, record_verified, &(verified_args){ok, message},
+			   err ? err : &local);
 }
 
 /* ---- delivery retention ---------------------------------------------------- */
@@ -1181,22 +980,14 @@ static bb_code check_retention(long keep, long days, bb_err *err)
 	return BB_OK;
 }
 
-static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, long keep, long days,
-				bb_err *err)
+static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, void *arg, bb_err *err)
 {
-	static const char sql[] = "UPDATE integration SET keep_deliveries = CASE WHEN "
-				  "CAST(?2 AS INTEGER) > 0 THEN CAST(?2 AS INTEGER) ELSE "
-				  "keep_deliveries END, keep_days = CASE WHEN CAST(?3 AS INTEGER) > 0 "
-				  "THEN CAST(?3 AS INTEGER) ELSE keep_days END WHERE slug = ?1";
-	char k[24], d[24];
+	long keep = ((const long *)arg)[0], days = ((const long *)arg)[1];
 	cJSON *details;
 	bb_code rc;
 
-	snprintf(k, sizeof k, "%ld", keep);
-	snprintf(d, sizeof d, "%ld", days);
 	if ((rc = need_admin_of(ctx, it, "Changing the delivery retention of", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, sql, (const char *[]){it->slug, k, d}, 3, NULL,
-			       "saving the retention", err)) != BB_OK)
+	    (rc = integration_store_retention(ctx->db, it->slug, keep, days, err)) != BB_OK)
 		return rc;
 	details = cJSON_CreateObject();
 	if (keep > 0)
@@ -1209,20 +1000,14 @@ static bb_code retention_locked(bb_ctx *ctx, const bb_integration *it, long keep
 bb_code integration_set_retention(bb_ctx *ctx, const char *name_or_slug, long keep, long days,
 				  bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
 	bb_code rc;
 
 	if (!err)
 		err = &local;
-	if ((rc = check_retention(keep, days, err)) != BB_OK ||
-	    (rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
+	if ((rc = check_retention(keep, days, err)) != BB_OK)
 		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = retention_locked(ctx, &it, keep, days, err);
-		integration_free(&it);
-	}
-	return db_finish(ctx->db, rc, err);
+	return with_loaded(ctx, name_or_slug, 1, retention_locked, (long[]){keep, days}, err);
 }
 
 /* ---- token expiry -------------------------------------------------------------------- */
@@ -1254,24 +1039,15 @@ long integration_expiry_days(const char *date, const char *now)
 	return (long)((timegm(&a) - timegm(&b)) / 86400);
 }
 
-static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, const char *date,
+static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, void *arg,
 				   bb_err *err)
 {
-	static const char sql[] = "UPDATE integration SET token_expires = ?1 WHERE slug = ?2";
-	sqlite3_stmt *st = NULL;
+	const char *date = arg;
 	cJSON *details;
 	bb_code rc;
 
 	if ((rc = need_admin_of(ctx, it, "Changing", err)) != BB_OK ||
-	    (rc = db_prepare(ctx->db, sql, &st, err)) != BB_OK)
-		return rc;
-	if (date && *date)
-		sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, it->slug, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(ctx->db, "saving the token expiry date", err);
-	sqlite3_finalize(st);
-	if (rc != BB_OK)
+	    (rc = integration_store_token_expires(ctx->db, it->slug, date, err)) != BB_OK)
 		return rc;
 	details = cJSON_CreateObject();
 	if (date && *date)
@@ -1284,21 +1060,14 @@ static bb_code token_expires_locked(bb_ctx *ctx, const bb_integration *it, const
 bb_code integration_set_token_expires(bb_ctx *ctx, const char *name_or_slug, const char *date,
 				      bb_err *err)
 {
-	bb_integration it;
 	bb_err local;
-	bb_code rc;
 
 	if (!err)
 		err = &local;
 	if (date && *date && integration_check_expiry(date, err) != BB_OK)
 		return err->code;
-	if ((rc = space_require_user(ctx, err)) != BB_OK || (rc = db_begin(ctx->db, err)) != BB_OK)
-		return rc;
-	if ((rc = load(ctx, name_or_slug, &it, err)) == BB_OK) {
-		rc = token_expires_locked(ctx, &it, date, err);
-		integration_free(&it);
-	}
-	return db_finish(ctx->db, rc, err);
+	return with_loaded(ctx, name_or_slug, 1, token_expires_locked, (void *)(uintptr_t)date,
+			   err);
 }
 
 const char *integration_credentials_word(const bb_integration *it)

@@ -15,6 +15,22 @@
 	"r.id, r.stack, r.stack_kind, r.type, r.commit_sha, r.branch, r.pull_request, "  \
 	"r.delivery, r.state, r.created_at, r.updated_at, r.note"
 
+/* The columns of COLS, in order. */
+enum run_col {
+	COL_ID,
+	COL_STACK,
+	COL_KIND,
+	COL_TYPE,
+	COL_COMMIT,
+	COL_BRANCH,
+	COL_PULL_REQUEST,
+	COL_DELIVERY,
+	COL_STATE,
+	COL_CREATED_AT,
+	COL_UPDATED_AT,
+	COL_NOTE
+};
+
 void run_free(bb_run *r)
 {
 	if (!r)
@@ -40,21 +56,21 @@ void run_list_free(bb_run *v, size_t n)
 
 static bb_code fill(sqlite3_stmt *st, bb_run *r, bb_err *err)
 {
-	const unsigned char *id = sqlite3_column_text(st, 0);
+	const unsigned char *id = sqlite3_column_text(st, COL_ID);
 
 	memset(r, 0, sizeof *r);
 	snprintf(r->id, sizeof r->id, "%s", id ? (const char *)id : "");
-	r->stack = db_column_dup(st, 1);
-	r->kind = db_column_dup(st, 2);
-	r->type = db_column_dup(st, 3);
-	r->commit = db_column_dup(st, 4);
-	r->branch = db_column_dup(st, 5);
-	r->pull_request = (long)sqlite3_column_int64(st, 6);
-	r->delivery = sqlite3_column_int64(st, 7);
-	r->state = db_column_dup(st, 8);
-	r->created_at = db_column_dup(st, 9);
-	r->updated_at = db_column_dup(st, 10);
-	r->note = db_column_dup(st, 11);
+	r->stack = db_column_dup(st, COL_STACK);
+	r->kind = db_column_dup(st, COL_KIND);
+	r->type = db_column_dup(st, COL_TYPE);
+	r->commit = db_column_dup(st, COL_COMMIT);
+	r->branch = db_column_dup(st, COL_BRANCH);
+	r->pull_request = (long)sqlite3_column_int64(st, COL_PULL_REQUEST);
+	r->delivery = sqlite3_column_int64(st, COL_DELIVERY);
+	r->state = db_column_dup(st, COL_STATE);
+	r->created_at = db_column_dup(st, COL_CREATED_AT);
+	r->updated_at = db_column_dup(st, COL_UPDATED_AT);
+	r->note = db_column_dup(st, COL_NOTE);
 	if (!r->stack || !r->kind || !r->type || !r->state || !r->created_at || !r->updated_at) {
 		run_free(r);
 		return bb_oom(err);
@@ -65,19 +81,7 @@ static bb_code fill(sqlite3_stmt *st, bb_run *r, bb_err *err)
 /* The spaces where ctx->user may read, as a JSON array for json_each. */
 static bb_code readable_spaces(bb_ctx *ctx, char **out, bb_err *err)
 {
-	bb_space *v = NULL;
-	size_t n = 0;
-	bb_code rc = space_list_where(ctx, BB_ROLE_READ, &v, &n, err);
-	cJSON *a = rc == BB_OK ? cJSON_CreateArray() : NULL;
-
-	*out = NULL;
-	for (size_t i = 0; a && i < n; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
-	if (a && !(*out = cJSON_PrintUnformatted(a)))
-		rc = bb_oom(err);
-	cJSON_Delete(a);
-	space_list_free(v, n);
-	return rc;
+	return space_names_json(ctx, BB_ROLE_READ, out, NULL, err);
 }
 
 /* Refuses a named stack the user may not see, or that does not exist. */
@@ -109,21 +113,10 @@ static bb_code check_stack(bb_ctx *ctx, const char *name, const char *spaces, bb
 	return BB_OK;
 }
 
-static bb_code push_row(sqlite3_stmt *st, bb_run **v, size_t *n, size_t *cap, bb_err *err)
+static bb_code list_row(sqlite3_stmt *st, void *elem, void *arg, bb_err *err)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		bb_run *nv = realloc(*v, c * sizeof *nv);
-
-		if (!nv)
-			return bb_oom(err);
-		*v = nv;
-		*cap = c;
-	}
-	if (fill(st, &(*v)[*n], err) != BB_OK)
-		return err->code;
-	(*n)++;
-	return BB_OK;
+	(void)arg;
+	return fill(st, elem, err);
 }
 
 static bb_code query(bb_ctx *ctx, const char *kind, const char *stack, const char *spaces,
@@ -134,22 +127,15 @@ static bb_code query(bb_ctx *ctx, const char *kind, const char *stack, const cha
 		"s.name = r.stack WHERE s.space IN (SELECT value FROM json_each(?1)) "
 		"AND (?2 IS NULL OR r.stack = ?2) AND (?3 IS NULL OR r.stack_kind = ?3) "
 		"ORDER BY r.created_at DESC, r.id DESC LIMIT ?4";
-	size_t cap = 0;
 	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
-	int step;
+	bb_code rc = db_prepare_texts(ctx->db, sql, (const char *[]){spaces, stack, kind}, 3, &st,
+				      err);
 
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, spaces, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, stack, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
-	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = push_row(st, out, n, &cap, err);
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "reading the runs", err);
-	sqlite3_finalize(st);
+	if (rc == BB_OK) {
+		sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
+		rc = db_rows_into(ctx->db, st, sizeof **out, list_row, NULL, (void **)out, n,
+				  "reading the runs", err);
+	}
 	if (rc != BB_OK) {
 		run_list_free(*out, *n);
 		*out = NULL;

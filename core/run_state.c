@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "integration_store.h"
 #include "secret.h"
 #include "space.h"
 #include "status.h"
@@ -87,20 +88,12 @@ static bb_code refuse_detached(const char *name, const target *t, bb_err *err)
 static bb_code target_creds(bb_ctx *ctx, const target *t, char **email, char **token,
 			    bb_err *err)
 {
-	static const char sql[] = "SELECT email, token_enc FROM integration WHERE slug = ?1";
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	int found;
+	bb_code rc = integration_store_credentials(ctx->db, t->integration, email, token, &found,
+						   err);
 
-	*email = *token = NULL;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, t->integration, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (*email = db_column_dup(st, 0)))
-		rc = db_decrypt(ctx->db, sqlite3_column_blob(st, 1),
-				    (size_t)sqlite3_column_bytes(st, 1), token, err);
-	else
+	if (rc == BB_OK && !found)
 		rc = db_fail(ctx->db, "reading the stack's integration", err);
-	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -15,7 +15,7 @@ bb_code safefile_check_dir_of(const char *path, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!dir)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	if (!slash)
 		snprintf(dir, strlen(path) + 1, ".");
 	else if (slash == dir)

@@ -90,7 +90,7 @@ bb_code secret_encrypt(const unsigned char key[BB_KEY_LEN], const char *plain, s
 	int n = 0, fin = 0, ok;
 
 	if (!out)
-		return bb_fail(err, BB_DBERR, "Out of memory while encrypting a secret.");
+		return bb_oom(err);
 	if (crypto_lazy_error()) {
 		free(out);
 		return bb_fail(err, BB_DBERR, "%s", crypto_lazy_error());
@@ -131,7 +131,7 @@ bb_code secret_decrypt(const unsigned char key[BB_KEY_LEN], const unsigned char 
 	len = blob_len - BB_SECRET_OVERHEAD;
 	out = malloc(len + 1);
 	if (!out)
-		return bb_fail(err, BB_DBERR, "Out of memory while decrypting a secret.");
+		return bb_oom(err);
 	memcpy(tag, blob + NONCE_LEN, TAG_LEN); /* OpenSSL wants a non-const pointer */
 	c = EVP_CIPHER_CTX_new();
 	ok = c && EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, blob) == 1 &&
@@ -195,15 +195,4 @@ bb_code secret_create_key(const char *path, unsigned char key[BB_KEY_LEN], bb_er
 	}
 	close(fd);
 	return BB_OK;
-}
-
-bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err)
-{
-	bb_err local;
-	bb_code rc;
-
-	if (!err)
-		err = &local;
-	rc = secret_read_key(path, key, err);
-	return rc == BB_NOTFOUND ? secret_create_key(path, key, err) : rc;
 }

@@ -48,7 +48,4 @@ bb_code secret_read_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err 
  * link), or reads it if another process created it first. */
 bb_code secret_create_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err);
 
-/* Reads the key file, creating it if absent. */
-bb_code secret_load_key(const char *path, unsigned char key[BB_KEY_LEN], bb_err *err);
-
 #endif

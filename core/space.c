@@ -8,16 +8,9 @@
 
 #include "audit.h"
 #include "account.h"
+#include "space_store.h"
 #include "util.h"
 #include "validate.h"
-
-/* The spaces from `space` up to root, each with the role `login` holds there. */
-#define PATH_ROLE_SQL                                                                       \
-	"WITH RECURSIVE up(name, parent) AS ("                                              \
-	"  SELECT name, parent FROM space WHERE name = ?1"                                  \
-	"  UNION SELECT s.name, s.parent FROM space s JOIN up ON s.name = up.parent) "      \
-	"SELECT COUNT(*), COALESCE(MAX(r.role), 0) FROM up "                                \
-	"LEFT JOIN role r ON r.space = up.name AND r.login = ?2"
 
 const char *role_name(bb_role r)
 {
@@ -55,21 +48,13 @@ static bb_code no_such_space(const char *name, bb_err *err)
 bb_code space_role_of(bb_ctx *ctx, const char *login, const char *space, bb_role *out,
 		      bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_code rc;
+	int exists = 0;
+	bb_code rc = space_store_path_role(ctx->db, space, login, &exists, out, err);
 
-	*out = BB_ROLE_NONE;
-	if ((rc = db_prepare(ctx->db, PATH_ROLE_SQL, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, space ? space : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = db_fail(ctx->db, "reading roles", err);
-	else if (sqlite3_column_int(st, 0) == 0)
+	if (rc != BB_OK || !exists)
+		*out = BB_ROLE_NONE;
+	if (rc == BB_OK && !exists)
 		rc = no_such_space(space, err);
-	else
-		*out = (bb_role)sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -104,14 +89,12 @@ bb_code space_need(bb_ctx *ctx, const char *space, bb_role need, const char *doi
 
 bb_code space_require_user(bb_ctx *ctx, bb_err *err)
 {
-	const char *p[] = {ctx->user};
 	char who[BB_QUOTE_SIZE];
 	bb_account acc;
 	long n;
 	bb_code rc;
 
-	if ((rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM role WHERE login = ?1", p, 1, &n,
-			       "reading the spaces", err)) != BB_OK)
+	if ((rc = space_store_roles_of(ctx->db, ctx->user, &n, err)) != BB_OK)
 		return rc;
 	if (n > 0)
 		return BB_OK;
@@ -125,46 +108,13 @@ bb_code space_require_user(bb_ctx *ctx, bb_err *err)
 		       who, who);
 }
 
-static char *dup_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
-}
-
-/* Fills s from a row of (name, parent, inherit, created_at). */
-static bb_code space_from_row(sqlite3_stmt *st, bb_space *s, bb_err *err)
-{
-	s->name = dup_text(st, 0);
-	s->parent = dup_text(st, 1);
-	s->inherit = sqlite3_column_int(st, 2);
-	s->created_at = dup_text(st, 3);
-	if (!s->name || !s->created_at || (!s->parent && sqlite3_column_type(st, 1) != SQLITE_NULL)) {
-		space_free(s);
-		return bb_fail(err, BB_DBERR, "Out of memory.");
-	}
-	return BB_OK;
-}
-
 bb_code space_get(bb_ctx *ctx, const char *name, bb_space *out, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_code rc;
-	int step;
+	int found;
+	bb_code rc = space_store_get(ctx->db, name ? name : "", out, &found, err);
 
-	memset(out, 0, sizeof *out);
-	if ((rc = db_prepare(ctx->db, "SELECT name, parent, inherit, created_at FROM space "
-			     "WHERE name = ?1", &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW)
-		rc = space_from_row(st, out, err);
-	else if (step == SQLITE_DONE)
+	if (rc == BB_OK && !found)
 		rc = no_such_space(name, err);
-	else
-		rc = db_fail(ctx->db, "reading a space", err);
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -181,44 +131,16 @@ void space_free(bb_space *s)
 /* Depth first from root, siblings by name: parents always come first. */
 bb_code space_list(bb_ctx *ctx, bb_space **out, size_t *n, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_space *v = NULL;
-	size_t count = 0;
 	bb_code rc;
-	int step;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = db_prepare(ctx->db,
-			     "WITH RECURSIVE t(name, path) AS ("
-			     "  SELECT name, name FROM space WHERE parent IS NULL"
-			     "  UNION ALL SELECT s.name, t.path || char(1) || s.name"
-			     "  FROM space s JOIN t ON s.parent = t.name) "
-			     "SELECT s.name, s.parent, s.inherit, s.created_at FROM t "
-			     "JOIN space s ON s.name = t.name ORDER BY t.path", &st, err)) != BB_OK)
-		return rc;
-	while (rc == BB_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		bb_space *grown = realloc(v, (count + 1) * sizeof *v);
-
-		if (!grown) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
-		v = grown;
-		memset(&v[count], 0, sizeof v[count]);
-		if ((rc = space_from_row(st, &v[count], err)) == BB_OK)
-			count++;
+	if ((rc = space_store_list(ctx->db, out, n, err)) != BB_OK) {
+		space_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "listing the spaces", err);
-	sqlite3_finalize(st);
-	if (rc != BB_OK) {
-		space_list_free(v, count);
-		return rc;
-	}
-	*out = v;
-	*n = count;
-	return BB_OK;
+	return rc;
 }
 
 void space_list_free(bb_space *v, size_t n)
@@ -228,12 +150,15 @@ void space_list_free(bb_space *v, size_t n)
 	free(v);
 }
 
-bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err)
+/* space_list_where, with the number of spaces there are into *total. */
+static bb_code list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, size_t *total,
+			  bb_err *err)
 {
 	bb_space *v;
 	size_t count, kept = 0;
 	bb_code rc = space_list(ctx, &v, &count, err);
 
+	*total = count;
 	if (rc != BB_OK)
 		return rc;
 	for (size_t i = 0; i < count; i++) {
@@ -257,32 +182,46 @@ bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, b
 	return BB_OK;
 }
 
+bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err)
+{
+	size_t total;
+
+	return list_where(ctx, need, out, n, &total, err);
+}
+
+bb_code space_names_json(bb_ctx *ctx, bb_role need, char **out, int *all, bb_err *err)
+{
+	bb_space *v = NULL;
+	size_t n = 0, total = 0;
+	bb_code rc = list_where(ctx, need, &v, &n, &total, err);
+	cJSON *a;
+
+	*out = NULL;
+	if (all)
+		*all = rc == BB_OK && n == total;
+	if (rc != BB_OK)
+		return rc;
+	a = cJSON_CreateArray();
+	for (size_t i = 0; a && i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i].name));
+	*out = a ? cJSON_PrintUnformatted(a) : NULL;
+	cJSON_Delete(a);
+	space_list_free(v, n);
+	return *out ? BB_OK : bb_oom(err);
+}
+
 bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,
 		     const char *stack_space, int *ok, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_code rc;
+	int exists = 0, reaches = 0;
+	bb_code rc = space_store_inherits(ctx->db, stack_space, integration_space, &exists,
+					  &reaches, err);
 
 	*ok = 0;
-	/* climb from the stack's space while inherit holds, stopping at the
-	 * integration's space: it is usable when the climb reaches it */
-	if ((rc = db_prepare(ctx->db,
-			     "WITH RECURSIVE up(name, parent, inherit) AS ("
-			     "  SELECT name, parent, inherit FROM space WHERE name = ?1"
-			     "  UNION SELECT s.name, s.parent, s.inherit FROM space s"
-			     "  JOIN up ON s.name = up.parent"
-			     "  WHERE up.inherit = 1 AND up.name <> ?2) "
-			     "SELECT COUNT(*), COALESCE(MAX(name = ?2), 0) FROM up", &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, stack_space ? stack_space : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, integration_space ? integration_space : "", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = db_fail(ctx->db, "reading the spaces", err);
-	else if (sqlite3_column_int(st, 0) == 0)
-		rc = no_such_space(stack_space, err);
-	else
-		*ok = is_default || sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
+	if (rc == BB_OK && !exists)
+		return no_such_space(stack_space, err);
+	if (rc == BB_OK)
+		*ok = is_default || reaches;
 	return rc;
 }
 
@@ -290,39 +229,28 @@ bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,
 static bb_code audit_json(bb_ctx *ctx, const char *action, const char *target, cJSON *details,
 			  bb_err *err)
 {
-	char *s = details ? cJSON_PrintUnformatted(details) : NULL;
-	bb_code rc;
-
-	cJSON_Delete(details);
-	if (!s)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
-	rc = audit_record(ctx, action, target, s, err);
-	free(s);
-	return rc;
+	return audit_record_json(ctx, action, target, details, err);
 }
 
 static bb_code create_in_tx(bb_ctx *ctx, const char *name, const char *parent, int inherit,
 			    bb_err *err)
 {
-	const char *p[] = {name, parent, inherit ? "1" : "0", NULL, ctx->user};
 	char now[BB_TIME_LEN], doing[BB_QUOTE_SIZE + 32], target[BB_NAME_MAX + 8];
+	bb_space old;
 	cJSON *d;
-	long exists;
+	int exists = 0;
 	bb_code rc;
 
 	snprintf(doing, sizeof doing, "Creating a space in %s", parent);
 	if ((rc = space_need(ctx, parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
-	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM space WHERE name = ?1", p, 1,
-			       &exists, "reading the spaces", err)) != BB_OK)
+	    (rc = space_store_get(ctx->db, name, &old, &exists, err)) != BB_OK)
 		return rc;
+	space_free(&old);
 	if (exists)
 		return bb_fail(err, BB_INVALID, "A space named %s exists already; choose another "
 			       "name.", name);
 	util_now(now);
-	p[3] = now;
-	if ((rc = db_exec_text(ctx->db,
-			       "INSERT INTO space (name, parent, inherit, created_at, " "created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-			       p, 5, NULL, "creating the space", err)) != BB_OK)
+	if ((rc = space_store_insert(ctx->db, name, parent, inherit, now, ctx->user, err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "parent", parent);
@@ -347,16 +275,10 @@ bb_code space_create(bb_ctx *ctx, const char *name, const char *parent, int inhe
 /* BB_INVALID naming what still lives in space, or BB_OK when it is empty. */
 static bb_code check_empty(bb_ctx *ctx, const char *space, bb_err *err)
 {
-	const char *p[] = {space};
 	long spaces, integrations, stacks;
-	bb_code rc;
+	bb_code rc = space_store_contents(ctx->db, space, &spaces, &integrations, &stacks, err);
 
-	if ((rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM space WHERE parent = ?1", p, 1,
-			       &spaces, "reading the spaces", err)) != BB_OK ||
-	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM integration WHERE space = ?1", p,
-			       1, &integrations, "reading the spaces", err)) != BB_OK ||
-	    (rc = db_query_int(ctx->db, "SELECT COUNT(*) FROM stack WHERE space = ?1", p, 1,
-			       &stacks, "reading the spaces", err)) != BB_OK)
+	if (rc != BB_OK)
 		return rc;
 	if (spaces || integrations || stacks)
 		return bb_fail(err, BB_INVALID, "The space %s still holds %ld child spaces, %ld "
@@ -367,7 +289,6 @@ static bb_code check_empty(bb_ctx *ctx, const char *space, bb_err *err)
 
 static bb_code delete_in_tx(bb_ctx *ctx, const bb_space *s, bb_err *err)
 {
-	const char *p[] = {s->name};
 	char doing[BB_QUOTE_SIZE + 32], target[BB_NAME_MAX + 8];
 	cJSON *d;
 	bb_code rc;
@@ -375,10 +296,7 @@ static bb_code delete_in_tx(bb_ctx *ctx, const bb_space *s, bb_err *err)
 	snprintf(doing, sizeof doing, "Deleting the space %s", s->name);
 	if ((rc = space_need(ctx, s->parent, BB_ROLE_ADMIN, doing, err)) != BB_OK ||
 	    (rc = check_empty(ctx, s->name, err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, "DELETE FROM role WHERE space = ?1", p, 1, NULL,
-			       "deleting the space", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, "DELETE FROM space WHERE name = ?1", p, 1, NULL,
-			       "deleting the space", err)) != BB_OK)
+	    (rc = space_store_delete(ctx->db, s->name, err)) != BB_OK)
 		return rc;
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "parent", s->parent);
@@ -419,16 +337,13 @@ static bb_code need_role_admin(bb_ctx *ctx, const bb_space *s, const char *doing
 static bb_code keep_last_admin(bb_ctx *ctx, const char *login, const char *space,
 			       bb_role before, bb_role after, bb_err *err)
 {
-	const char *p[] = {BB_ROOT_SPACE};
 	char who[BB_QUOTE_SIZE];
 	long admins;
 	bb_code rc;
 
 	if (strcmp(space, BB_ROOT_SPACE) != 0 || before != BB_ROLE_ADMIN || after == BB_ROLE_ADMIN)
 		return BB_OK;
-	if ((rc = db_query_int(ctx->db,
-			       "SELECT COUNT(*) FROM role WHERE space = ?1 AND role = 3", p, 1,
-			       &admins, "reading the spaces", err)) != BB_OK)
+	if ((rc = space_store_admins(ctx->db, BB_ROOT_SPACE, &admins, err)) != BB_OK)
 		return rc;
 	if (admins > 1)
 		return BB_OK;
@@ -440,14 +355,7 @@ static bb_code keep_last_admin(bb_ctx *ctx, const char *login, const char *space
 static bb_code current_role(bb_ctx *ctx, const char *login, const char *space, bb_role *out,
 			    bb_err *err)
 {
-	const char *p[] = {login, space};
-	long r;
-	bb_code rc = db_query_int(ctx->db,
-				  "SELECT COALESCE(MAX(role), 0) FROM role " "WHERE login = ?1 AND space = ?2",
-				  p, 2, &r, "reading the spaces", err);
-
-	*out = (bb_role)r;
-	return rc;
+	return space_store_role_at(ctx->db, login, space, out, err);
 }
 
 static bb_code audit_role(bb_ctx *ctx, const char *action, const char *login,
@@ -471,17 +379,13 @@ static bb_code audit_role(bb_ctx *ctx, const char *action, const char *login,
 static bb_code grant_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb_role role,
 			   bb_err *err)
 {
-	char level[2] = {(char)('0' + role), '\0'};
-	const char *p[] = {login, s->name, level};
 	bb_role before;
 	bb_code rc;
 
 	if ((rc = need_role_admin(ctx, s, "Granting", err)) != BB_OK ||
 	    (rc = current_role(ctx, login, s->name, &before, err)) != BB_OK ||
 	    (rc = keep_last_admin(ctx, login, s->name, before, role, err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db,
-			       "INSERT INTO role (login, space, role) VALUES (?1, ?2, ?3) " "ON CONFLICT (login, space) DO UPDATE SET role = excluded.role",
-			       p, 3, NULL, "granting the role", err)) != BB_OK)
+	    (rc = space_store_grant(ctx->db, login, s->name, role, err)) != BB_OK)
 		return rc;
 	return audit_role(ctx, "role.grant", login, s->name, role, before, err);
 }
@@ -507,7 +411,6 @@ bb_code user_grant(bb_ctx *ctx, const char *login, const char *space, bb_role ro
 
 static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb_err *err)
 {
-	const char *p[] = {login, s->name};
 	char who[BB_QUOTE_SIZE];
 	bb_role before;
 	bb_code rc;
@@ -522,8 +425,7 @@ static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, b
 			       s->name);
 	}
 	if ((rc = keep_last_admin(ctx, login, s->name, before, BB_ROLE_NONE, err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db, "DELETE FROM role WHERE login = ?1 AND space = ?2", p,
-			       2, NULL, "revoking the role", err)) != BB_OK)
+	    (rc = space_store_revoke(ctx->db, login, s->name, err)) != BB_OK)
 		return rc;
 	return audit_role(ctx, "role.revoke", login, s->name, BB_ROLE_NONE, before, err);
 }
@@ -546,43 +448,16 @@ bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *e
 
 bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_grant *v = NULL;
-	size_t count = 0;
 	bb_code rc;
-	int step;
 
 	*out = NULL;
 	*n = 0;
-	if ((rc = db_prepare(ctx->db, "SELECT login, space, role FROM role "
-			     "ORDER BY login, space", &st, err)) != BB_OK)
-		return rc;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		bb_grant *grown = realloc(v, (count + 1) * sizeof *v);
-
-		if (!grown) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
-		v = grown;
-		v[count] = (bb_grant){dup_text(st, 0), dup_text(st, 1),
-				      (bb_role)sqlite3_column_int(st, 2)};
-		count++; /* counted first so a failed copy is freed too */
-		if (!v[count - 1].login || !v[count - 1].space) {
-			rc = bb_fail(err, BB_DBERR, "Out of memory.");
-			break;
-		}
+	if ((rc = space_store_grants(ctx->db, out, n, err)) != BB_OK) {
+		user_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	if (rc == BB_OK && step != SQLITE_DONE)
-		rc = db_fail(ctx->db, "listing the roles", err);
-	sqlite3_finalize(st);
-	if (rc != BB_OK) {
-		user_list_free(v, count);
-		return rc;
-	}
-	*out = v;
-	*n = count;
-	return BB_OK;
+	return rc;
 }
 
 void user_list_free(bb_grant *v, size_t n)

@@ -79,5 +79,8 @@ void user_list_free(bb_grant *v, size_t n);
 
 /* Spaces where ctx->user holds at least `need` (for pickers). */
 bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err);
+/* Their names as a JSON array of strings (malloc'd), for a query's
+ * json_each; *all (may be NULL) is set when that is every space. */
+bb_code space_names_json(bb_ctx *ctx, bb_role need, char **out, int *all, bb_err *err);
 
 #endif

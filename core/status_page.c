@@ -129,7 +129,7 @@ bb_code status_page_html(bb_db *db, const char *run_id, char **html, bb_err *err
 	run_free(&r);
 	if (b.oom) {
 		free(b.p);
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	}
 	*html = b.p;
 	return BB_OK;

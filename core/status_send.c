@@ -17,6 +17,7 @@
 
 #include <cJSON.h>
 
+#include "integration_store.h"
 #include "secret.h"
 
 #define BACKOFF_CAP_MS 600000LL
@@ -93,19 +94,12 @@ static char *body_of(sqlite3_stmt *st)
 
 static bb_code load_creds(sender *s, item *it, bb_err *err)
 {
-	static const char sql[] = "SELECT email, token_enc FROM integration WHERE slug = ?1";
-	sqlite3_stmt *st;
-	bb_code rc;
+	int found;
+	bb_code rc = integration_store_credentials(s->db, it->integration, &it->email, &it->token,
+						   &found, err);
 
-	if ((rc = db_prepare(s->db, sql, &st, err)) != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, it->integration, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && (it->email = db_column_dup(st, 0)))
-		rc = db_decrypt(s->db, sqlite3_column_blob(st, 1),
-				    (size_t)sqlite3_column_bytes(st, 1), &it->token, err);
-	else
+	if (rc == BB_OK && !found)
 		rc = bb_fail(err, BB_NOTFOUND, "The integration of this status is gone.");
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -434,7 +428,7 @@ bb_code status_sender_start(const char *db_path, status_sender **out, bb_err *er
 	*out = NULL;
 	bb_err_clear(err);
 	if (!s)
-		return bb_fail(err, BB_DBERR, "Out of memory.");
+		return bb_oom(err);
 	s->pipe_r = s->pipe_w = -1;
 	if (pipe(fds) != 0) {
 		free(s);

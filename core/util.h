@@ -1,8 +1,11 @@
-/* util.h - small helpers shared by core modules: time stamps and string lists. */
+/* util.h - small helpers shared by core modules: time stamps, and (strlist.h)
+ * string lists. */
 #ifndef BB_UTIL_H
 #define BB_UTIL_H
 
 #include <stddef.h>
+
+#include "strlist.h"
 
 #define BB_TIME_LEN 32
 
@@ -40,20 +43,6 @@ void util_duration(long ms, char *out, size_t size);
  * instant (no 31 February, no 25:00). */
 int util_valid_time(const char *s);
 
-/* A growable list of malloc'd strings. Zero-initialise before use. */
-typedef struct bb_strlist {
-	char **v;
-	size_t n;
-} bb_strlist;
-
-/* Appends a copy of s; returns 0, or -1 when out of memory. */
-int strlist_push(bb_strlist *l, const char *s);
-int strlist_contains(const bb_strlist *l, const char *s);
-void strlist_free(bb_strlist *l);
-
-/* JSON array of strings <-> list (cJSON). from_json returns -1 on bad JSON. */
-char *strlist_to_json(const bb_strlist *l);
-int strlist_from_json(const char *json, bb_strlist *out);
 
 /* malloc'd copy; NULL stays NULL. */
 char *util_strdup(const char *s);

@@ -260,7 +260,7 @@ bb_code validate_name(const char *name, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!t)
-		return bb_fail(err, BB_INVALID, "Out of memory.");
+		return bb_oom(err);
 	if (!*t)
 		rc = bb_fail(err, BB_INVALID, "The name is empty; type a name of 1 to %d characters.",
 			     BB_NAME_MAX);
@@ -409,7 +409,7 @@ bb_code validate_label(const char *label, bb_err *err)
 	bb_code rc = BB_OK;
 
 	if (!t)
-		return bb_fail(err, BB_INVALID, "Out of memory.");
+		return bb_oom(err);
 	validate_quote(t, q, sizeof q);
 	snprintf(what, sizeof what, "The label \"%s\"", q);
 	if (!*t)
@@ -434,10 +434,10 @@ bb_code validate_labels(const bb_strlist *in, bb_strlist *out, bb_err *err)
 		if (validate_label(in->v[i], err) != BB_OK) {
 			rc = BB_INVALID;
 		} else if (!(t = validate_trim(in->v[i]))) {
-			rc = bb_fail(err, BB_INVALID, "Out of memory.");
+			rc = bb_oom(err);
 		} else {
 			if (!strlist_contains(out, t) && strlist_push(out, t) != 0)
-				rc = bb_fail(err, BB_INVALID, "Out of memory.");
+				rc = bb_oom(err);
 			free(t);
 		}
 	}
@@ -517,38 +517,6 @@ bb_code validate_repository(const char *repo, bb_err *err)
 	validate_quote(repo, q, sizeof q);
 	return bb_fail(err, BB_INVALID, "The repository \"%s\" is not WORKSPACE/REPO_SLUG; write "
 		       "it as in bitbucket.org/WORKSPACE/REPO_SLUG.", q);
-}
-
-bb_code validate_branch(const char *b, bb_err *err)
-{
-	long n = validate_utf8_length(b);
-
-	for (const unsigned char *p = (const unsigned char *)b; *p; p++)
-		if (*p == ' ' || *p == '~' || *p == '^' || *p == ':' || *p == '\\')
-			n = -1;
-	if (n <= 0 || n > BB_BRANCH_MAX || validate_has_control(b) || b[0] == '-' ||
-	    strstr(b, ".."))
-		return bb_fail(err, BB_INVALID, "The branch is not a valid Git branch name; use up "
-			       "to %d characters without spaces, control characters, '..', '~', "
-			       "'^', ':' or '\\' (for example main).", BB_BRANCH_MAX);
-	return BB_OK;
-}
-
-/* A path inside the repository: relative, no "..", no control characters. */
-bb_code validate_project_root(const char *p, bb_err *err)
-{
-	long n = validate_utf8_length(p);
-	int up = 0;
-
-	for (const char *s = p; *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : s + strlen(s))
-		up |= strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0');
-	if (n < 0 || n > BB_PROJECT_ROOT_MAX || validate_has_control(p))
-		return bb_fail(err, BB_INVALID, "The project root must be at most %d characters of "
-			       "UTF-8 text without control characters.", BB_PROJECT_ROOT_MAX);
-	if (p[0] == '/' || up)
-		return bb_fail(err, BB_INVALID, "The project root must be a path inside the "
-			       "repository: relative, without '..' (for example infra/prod).");
-	return BB_OK;
 }
 
 /* host[:port] of a URL: a DNS name or IPv4 address, or [IPv6]. */
@@ -638,5 +606,62 @@ bb_code validate_login(const char *login, bb_err *err)
 	if (validate_has_control(login))
 		return bb_fail(err, BB_INVALID, "The login \"%s\" contains a control or invisible "
 			       "character; give the user's login name.", q);
+	return BB_OK;
+}
+
+/* ---- stacks and modules ------------------------------------------------------ */
+
+/* Like an integration name: 1-64 characters after trimming, no control
+ * characters, at least one letter or digit (any non-ASCII counts). */
+bb_code validate_stack_name(const char *kind, const char *name, bb_err *err)
+{
+	long n = validate_utf8_length(name);
+	int alnum = 0;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		alnum |= (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+			 (*p >= 'A' && *p <= 'Z') || *p >= 0x80;
+	if (n == 0)
+		return bb_fail(err, BB_INVALID, "The %s name is empty; type a name of 1 to %d "
+			       "characters.", kind, BB_NAME_MAX);
+	if (n < 0 || n > BB_NAME_MAX || validate_has_control(name))
+		return bb_fail(err, BB_INVALID, "The %s name must be 1 to %d characters of UTF-8 text "
+			       "without control characters; shorten or retype it.", kind,
+			       BB_NAME_MAX);
+	if (!alnum)
+		return bb_fail(err, BB_INVALID, "The %s name has no letter or digit; include at "
+			       "least one.", kind);
+	return BB_OK;
+}
+
+bb_code validate_branch(const char *b, bb_err *err)
+{
+	long n = validate_utf8_length(b);
+
+	for (const unsigned char *p = (const unsigned char *)b; *p; p++)
+		if (*p == ' ' || *p == '~' || *p == '^' || *p == ':' || *p == '\\')
+			n = -1;
+	if (n <= 0 || n > VALIDATE_BRANCH_MAX || validate_has_control(b) || b[0] == '-' ||
+	    strstr(b, ".."))
+		return bb_fail(err, BB_INVALID, "The branch is not a valid Git branch name; use up "
+			       "to %d characters without spaces, control characters, '..', '~', "
+			       "'^', ':' or '\\' (for example main).", VALIDATE_BRANCH_MAX);
+	return BB_OK;
+}
+
+/* A path inside the repository: relative, no "..", no control characters. */
+bb_code validate_project_root(const char *p, bb_err *err)
+{
+	long n = validate_utf8_length(p);
+	int up = 0;
+
+	for (const char *s = p; *s; s = strchr(s, '/') ? strchr(s, '/') + 1 : s + strlen(s))
+		up |= strncmp(s, "..", 2) == 0 && (s[2] == '/' || s[2] == '\0');
+	if (n < 0 || n > VALIDATE_PROJECT_ROOT_MAX || validate_has_control(p))
+		return bb_fail(err, BB_INVALID, "The project root must be at most %d characters of "
+			       "UTF-8 text without control characters.", VALIDATE_PROJECT_ROOT_MAX);
+	if (p[0] == '/' || up)
+		return bb_fail(err, BB_INVALID, "The project root must be a path inside the "
+			       "repository: relative, without '..' (for example infra/prod).");
 	return BB_OK;
 }

@@ -66,10 +66,16 @@ bb_code validate_workspace(const char *ws, bb_err *err);
 /* "workspace/repo_slug". */
 bb_code validate_repository(const char *repo, bb_err *err);
 
+/* A stack or module name (kind words the message): 1-64 characters after
+ * trimming, no control characters, at least one letter or digit (any
+ * non-ASCII counts). */
+bb_code validate_stack_name(const char *kind, const char *name, bb_err *err);
+
+#define VALIDATE_BRANCH_MAX 255
+#define VALIDATE_PROJECT_ROOT_MAX 1024
 /* A Git branch name: 1-255 characters, no spaces, control characters, '..',
  * '~', '^', ':' or a backslash, not starting with '-'. */
 bb_code validate_branch(const char *branch, bb_err *err);
-
 /* A stack's project root: a path inside the repository (relative, no "..",
  * at most 1024 characters, no control characters); "" for none. */
 bb_code validate_project_root(const char *path, bb_err *err);

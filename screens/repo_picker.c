@@ -1,16 +1,19 @@
 /* repo_picker.c - the repositories an integration can read: the cached list
  * at once, refreshed by a discovery job in the background (its progress
  * shown), filtered as the user types, and a typed workspace/slug accepted
- * when discovery is unavailable or fails. Esc cancels the job. */
+ * when discovery is unavailable or fails. Esc cancels the job. The job runs
+ * on the console's one client (console_bitbucket); core reads and decrypts
+ * the credentials (remote.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bitbucket.h"
 #include "integration.h"
+#include "remote.h"
 #include "scr.h"
-#include "secret.h"
 #include "stacks.h"
+#include "verify.h"
 
 #define STATUS_ROWS 3                   /* a failure sentence wraps */
 #define HEAD_ROWS (STATUS_ROWS + 2)     /* filter, status, column heads */
@@ -27,9 +30,9 @@ typedef struct picker {
 	size_t nrows;
 	tui_field filter;
 	tui_list list;
-	bb_client *client;
+	bb_client *client;       /* the console's, while job runs */
 	bb_job_id job;
-	int fd;                  /* watched client fd, or -1 */
+	bool orphan;             /* destroyed while job runs: on_done frees it */
 	char status[BB_MSG_MAX + 128];
 	bool failed;             /* status is a failure sentence */
 	int cy, cx;
@@ -90,10 +93,14 @@ static void picker_row(void *arg, WINDOW *w, int y, int x, int width, size_t row
 
 /* ---- discovery -------------------------------------------------------------------- */
 
+static void picker_free(picker *p);
+
 static void on_progress(void *user, const bb_progress *pr)
 {
 	picker *p = user;
 
+	if (p->orphan)
+		return;
 	snprintf(p->status, sizeof p->status, "loading: %ld of %ld pages, %ld repositories",
 		 pr->pages_done, pr->pages_total, pr->repos);
 	p->failed = false;
@@ -106,6 +113,10 @@ static void on_done(void *user, bb_job_result *r)
 	bb_err err = {0};
 
 	p->job = 0;
+	if (p->orphan) {
+		picker_free(p);
+		return;
+	}
 	if (r->cancelled)
 		return;
 	if (r->code != BB_OK) {
@@ -128,15 +139,6 @@ static void on_done(void *user, bb_job_result *r)
 	set_repos(p, &r->repos);
 }
 
-static tui_ret on_fd(int fd, void *arg)
-{
-	picker *p = arg;
-
-	(void)fd;
-	bitbucket_client_collect(p->client);
-	return tui_redraw();
-}
-
 static void unavailable(picker *p, const bb_err *err)
 {
 	snprintf(p->status, sizeof p->status, "Discovery is unavailable: %s Type workspace/slug "
@@ -144,31 +146,15 @@ static void unavailable(picker *p, const bb_err *err)
 	p->failed = true;
 }
 
-/* Starts discovery with the integration's credentials; the token copy is
- * wiped as soon as the job holds its own. */
+/* Starts discovery with the integration's stored credentials. */
 static void discover(picker *p)
 {
-	bb_integration it = {0};
-	char *email = NULL, *token = NULL;
 	bb_err err = {0};
-	bb_creds cr;
 
-	if (integration_credentials(p->ctx, p->slug, &email, &token, &err) != BB_OK ||
-	    integration_get(p->ctx, p->slug, 0, &it, &err) != BB_OK ||
-	    bitbucket_client_new(&p->client, &err) != BB_OK) {
+	if (!(p->client = console_bitbucket(&err)) ||
+	    !(p->job = remote_discover_start(p->ctx, p->client, p->slug, NULL, on_progress,
+					     on_done, p, &err)))
 		unavailable(p, &err);
-	} else {
-		cr = (bb_creds){email, token, &it.workspaces};
-		p->job = bitbucket_discover_start(p->client, &cr, NULL, on_progress, on_done, p,
-						  &err);
-		if (!p->job)
-			unavailable(p, &err);
-		else if (tui_watch_fd(bitbucket_client_fd(p->client), on_fd, p) == 0)
-			p->fd = bitbucket_client_fd(p->client);
-	}
-	secret_free(token);
-	free(email);
-	integration_free(&it);
 }
 
 static void load_cache(picker *p)
@@ -281,22 +267,25 @@ static bool picker_cursor(tui_screen *s, int *y, int *x)
 	return true;
 }
 
-static void picker_destroy(tui_screen *s)
+static void picker_free(picker *p)
 {
-	picker *p = SCR_STATE(picker, s);
-
-	if (p->fd >= 0)
-		tui_unwatch_fd(p->fd);
-	if (p->client) {
-		if (p->job)
-			bitbucket_job_cancel(p->client, p->job);
-		bitbucket_client_free(p->client); /* joins the worker; no callback runs */
-	}
 	bitbucket_repos_free(&p->repos);
 	free(p->rows);
 	tui_field_destroy(&p->filter);
 	tui_list_destroy(&p->list);
 	free(p);
+}
+
+static void picker_destroy(tui_screen *s)
+{
+	picker *p = SCR_STATE(picker, s);
+
+	/* the shared client outlives the screen: its callbacks must not find it */
+	if (p->job && bitbucket_job_forget(p->client, p->job) != 0) {
+		p->orphan = true;
+		return;
+	}
+	picker_free(p);
 }
 
 static const tui_screen_ops picker_ops = {
@@ -314,7 +303,6 @@ tui_screen *repo_picker_new(bb_ctx *ctx, const char *integration_slug, repo_pick
 
 	if (!p)
 		return NULL;
-	p->fd = -1;
 	if (tui_field_init(&p->filter, 0) || tui_list_init(&p->list, 0, picker_row, p)) {
 		tui_field_destroy(&p->filter);
 		free(p);

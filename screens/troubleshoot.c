@@ -14,7 +14,6 @@
 #include "delivery.h"
 #include "integration.h"
 #include "scr.h"
-#include "secret.h"
 #include "verify.h"
 
 /* ROW_DELIVERIES asks the database, not Bitbucket: it has no curl command. */
@@ -249,7 +248,7 @@ static void on_links(void *arg, verify_state *v)
 
 /* ---- running and cancelling ---------------------------------------------------------- */
 
-static void start_links(troubleshoot *t, const char *email, const char *token)
+static void start_links(troubleshoot *t)
 {
 	const char *repo = tui_field_value(&t->repo), *commit = tui_field_value(&t->commit);
 
@@ -259,43 +258,38 @@ static void start_links(troubleshoot *t, const char *email, const char *token)
 			"press Enter.");
 		return;
 	}
-	if (verify_start_commit(&t->links, email, token, repo, commit) == 0)
+	if (verify_start_commit(&t->links, t->ctx, t->slug, repo, commit) == 0)
 		set_row(t, ROW_LINKS, CK_RUNNING, "", "Asking Bitbucket\u2026");
 	else
 		set_row(t, ROW_LINKS, CK_FAILED, t->links.text, NULL);
 }
 
-/* The integration's credentials for one start; the token is wiped at once
- * (the client keeps its own copy). False with the sentence shown when the
- * user may not use them. */
-static bool with_credentials(troubleshoot *t, bool all,
-			     void (*fn)(troubleshoot *t, const char *email, const char *token))
+/* Runs fn when the user may use the integration's credentials (core reads
+ * and decrypts them for each job); false with the sentence shown when not. */
+static bool with_credentials(troubleshoot *t, bool all, void (*fn)(troubleshoot *t))
 {
-	char *email = NULL, *token = NULL;
 	bb_err err = {0};
 
-	if (integration_credentials(t->ctx, t->slug, &email, &token, &err) != BB_OK) {
+	if (integration_may_use(t->ctx, t->slug, &err) != BB_OK) {
 		for (int i = all ? 0 : ROW_LINKS; i < ROW_DELIVERIES; i++)
 			set_row(t, i, CK_NOT_RUN, "", err.msg);
 		scr_error(&err);
 		return false;
 	}
-	fn(t, email, token);
-	secret_free(token);
-	free(email);
+	fn(t);
 	tui_message(NULL, false);
 	return true;
 }
 
-static void start_all(troubleshoot *t, const char *email, const char *token)
+static void start_all(troubleshoot *t)
 {
-	if (verify_start(&t->verify, email, token, &t->it.workspaces) == 0) {
+	if (verify_start_saved(&t->verify, t->ctx, t->slug) == 0) {
 		for (int i = ROW_CREDS; i < ROW_LINKS; i++)
 			set_row(t, i, CK_RUNNING, "", "Asking Bitbucket\u2026");
 	} else {
 		rows_stopped(t, ROW_CREDS, NULL, t->verify.text);
 	}
-	start_links(t, email, token);
+	start_links(t);
 }
 
 static void run_checks(troubleshoot *t)

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "integration.h"
+#include "remote.h"
 #include "run.h"
 #include "scr.h"
-#include "secret.h"
 
 #define SPIN_MS 200
 
@@ -278,24 +278,40 @@ int verify_start(verify_state *v, const char *email, const char *token,
 	return start(v, BB_JOB_VERIFY, start_verify, &cr);
 }
 
+typedef struct saved_args {
+	bb_ctx *ctx;
+	const char *slug, *repository, *commit;
+} saved_args;
+
+/* Core reads and decrypts the stored credentials (remote.h). */
+static bb_job_id start_saved(bb_client *c, const void *args, struct verify_link *l,
+			     bb_err *err)
+{
+	const saved_args *a = args;
+
+	return remote_verify_start(a->ctx, c, a->slug, job_done, l, err);
+}
+
+int verify_start_saved(verify_state *v, bb_ctx *ctx, const char *slug)
+{
+	saved_args a = {ctx, slug, NULL, NULL};
+
+	return start(v, BB_JOB_VERIFY, start_saved, &a);
+}
+
 int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug)
 {
-	char *email = NULL, *token = NULL;
 	bb_integration it = {0};
 	bb_err err = {0};
 	int rc;
 
 	verify_cancel(v);
 	v->record_ctx = NULL;
-	if (integration_credentials(ctx, slug, &email, &token, &err) != BB_OK ||
-	    integration_get(ctx, slug, 0, &it, &err) != BB_OK) {
-		secret_free(token);
-		free(email);
+	/* the credentials' permission check first, so its sentence is the refusal */
+	if (integration_may_use(ctx, slug, &err) != BB_OK ||
+	    integration_get(ctx, slug, 0, &it, &err) != BB_OK)
 		return start_failed(v, &err);
-	}
-	rc = verify_start(v, email, token, &it.workspaces);
-	secret_free(token);
-	free(email);
+	rc = verify_start_saved(v, ctx, slug);
 	if (rc == 0) {
 		v->record_ctx = ctx;
 		snprintf(v->record_slug, sizeof v->record_slug, "%s", it.slug);
@@ -304,22 +320,18 @@ int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug)
 	return rc;
 }
 
-typedef struct commit_args {
-	bb_creds cr;
-	const char *repository, *commit;
-} commit_args;
-
 static bb_job_id start_links(bb_client *c, const void *args, struct verify_link *l, bb_err *err)
 {
-	const commit_args *a = args;
+	const saved_args *a = args;
 
-	return bitbucket_commit_links_start(c, &a->cr, a->repository, a->commit, job_done, l, err);
+	return remote_commit_links_start(a->ctx, c, a->slug, a->repository, a->commit, job_done,
+					 l, err);
 }
 
-int verify_start_commit(verify_state *v, const char *email, const char *token,
-			const char *repository, const char *commit)
+int verify_start_commit(verify_state *v, bb_ctx *ctx, const char *slug, const char *repository,
+			const char *commit)
 {
-	commit_args a = {{email, token, NULL}, repository, commit};
+	saved_args a = {ctx, slug, repository, commit};
 
 	return start(v, BB_JOB_COMMIT_LINKS, start_links, &a);
 }

@@ -71,9 +71,14 @@ int verify_start(verify_state *v, const char *email, const char *token,
  * before done runs. */
 int verify_saved(verify_state *v, bb_ctx *ctx, const char *slug);
 
-/* The same for the Pull Request Commit Links app on one commit of "ws/slug". */
-int verify_start_commit(verify_state *v, const char *email, const char *token,
-			const char *repository, const char *commit);
+/* The same without recording: the stored credentials of slug, read and
+ * decrypted by core (remote.h); a refusal is -1 with the sentence. */
+int verify_start_saved(verify_state *v, bb_ctx *ctx, const char *slug);
+
+/* The Pull Request Commit Links app on one commit of "ws/slug", with the
+ * stored credentials of slug. */
+int verify_start_commit(verify_state *v, bb_ctx *ctx, const char *slug, const char *repository,
+			const char *commit);
 
 /* The first half of a triggered run (run_trigger_start): the refusal (no
  * write, detached) in v->text with -1, else the branch head is asked for;

@@ -212,11 +212,6 @@ attr_t tui_attr(tui_role role)
 	return term.started ? term.attrs[role] : A_NORMAL;
 }
 
-bool tui_monochrome(void)
-{
-	return term.mono;
-}
-
 /* ---- set-up and restore ------------------------------------------------------ */
 
 static bool has_cap(const char *cap)

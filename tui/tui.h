@@ -211,9 +211,6 @@ void tui_message(const char *text, bool error);
 /* Terminal size in cells (after the last resize). */
 void tui_size(int *cols, int *rows);
 
-/* True when colours are off (NO_COLOR, no colour terminal, or forced). */
-bool tui_monochrome(void);
-
 /* Writes raw bytes to the terminal after the next flush point, e.g. an OSC 52
  * sequence; flushed by the loop right after doupdate. Returns 0 or -1. */
 int tui_write_raw(const char *bytes, size_t len);

@@ -40,7 +40,8 @@ static int exists(const char *path)
 }
 
 static const char *const commands[][2] = {
-	{"init", NULL}, {"space", "create"}, {"space", "list"}, {"user", "grant"},
+	{"init", NULL}, {"space", "create"}, {"space", "list"}, {"space", "delete"},
+	{"user", "grant"},
 	{"user", "revoke"}, {"user", "list"}, {"integration", "create"},
 	{"integration", "list"}, {"integration", "show"}, {"integration", "update"},
 	{"integration", "rotate-secret"}, {"integration", "delete"}, {"stack", "create"},

@@ -12,7 +12,7 @@ flags="$flags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 flags="$flags -Icore $(pkg-config --cflags libcjson sqlite3)"
 libs="$(pkg-config --libs libcjson)"
 # the parsers and the few core files they lean on
-core="core/bitbucket_parse.c core/delivery_parse.c core/validate.c core/util.c core/privs.c core/error.c"
+core="core/bitbucket_parse.c core/delivery_parse.c core/validate.c core/util.c core/strlist.c core/privs.c core/error.c"
 for t in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
 	# shellcheck disable=SC2086

@@ -56,7 +56,7 @@ static void fuzz_workspaces(const char *body, size_t len)
 	char *next = NULL;
 	bb_err err;
 
-	if (bitbucket_parse_workspaces(body, len, &l, &next, &err) != BB_OK)
+	if (bitbucket_parse_workspaces_admin(body, len, &l, NULL, &next, &err) != BB_OK)
 		check_sentence(err.msg);
 	for (size_t i = 0; i < l.n; i++)
 		check_sentence(l.v[i]);

@@ -36,14 +36,11 @@ static void entries_come_newest_first_with_limit(void **state)
 {
 	bb_ctx *ctx = testdb_open("alice");
 	seen s = {0};
-	long n;
 
 	(void)state;
 	testdb_init_account(ctx, NULL); /* entry 1: account.init */
 	assert_int_equal(audit_record(ctx, "test.one", "x:1", "{\"a\":1}", NULL), BB_OK);
 	assert_int_equal(audit_record(ctx, "test.two", "x:2", NULL, NULL), BB_OK);
-	assert_int_equal(audit_count(ctx, &n, NULL), BB_OK);
-	assert_int_equal(n, 3);
 	assert_int_equal(audit_each(ctx, 0, collect, &s, NULL), BB_OK);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.actions[0], "test.two");
@@ -93,7 +90,6 @@ static void only_root_admins_read_the_log(void **state)
 	bb_ctx *ctx = testdb_open("alice");
 	seen s = {0};
 	bb_err err;
-	long n;
 
 	(void)state;
 	testdb_init_account(ctx, NULL);
@@ -105,7 +101,6 @@ static void only_root_admins_read_the_log(void **state)
 	assert_non_null(strstr(err.msg, "admin"));
 	assert_non_null(strstr(err.msg, "root"));
 	assert_int_equal(s.n, 0);
-	assert_int_equal(audit_count(ctx, &n, NULL), BB_DENIED);
 	testdb_as(ctx, "carol");
 	assert_int_equal(audit_each(ctx, 0, collect, &s, NULL), BB_DENIED);
 	assert_int_equal(user_grant(ctx, "dave", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL), BB_DENIED);

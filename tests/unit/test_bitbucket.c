@@ -526,26 +526,6 @@ static void discovery_cleans_bad_utf8_names(void **state)
 	bitbucket_result_free(&r);
 }
 
-static void commit_links_outcomes(void **state)
-{
-	bb_creds c = creds(NULL);
-	bb_job_result r;
-
-	(void)state;
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
-	assert_int_equal(r.links, BB_LINKS_OK);
-	bitbucket_result_free(&r);
-	fake_control(&srv, "mode=appnotinstalled&match=/commit/");
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_REMOTE);
-	assert_int_equal(r.links, BB_LINKS_NOT_INSTALLED);
-	assert_non_null(strstr(r.msg, "click Pull requests"));
-	bitbucket_result_free(&r);
-	fake_control(&srv, "mode=indexing&match=/commit/");
-	assert_int_equal(bitbucket_commit_links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
-	assert_int_equal(r.links, BB_LINKS_INDEXING);
-	bitbucket_result_free(&r);
-}
-
 /* ---- asynchronous use ------------------------------------------------------------ */
 
 typedef struct waiter {
@@ -585,6 +565,41 @@ static void wait_done(bb_client *c, waiter *w, int seconds)
 	assert_true(w->done);
 }
 
+/* The commit-links check run to its end on a client of its own. */
+static bb_code links_sync(const bb_creds *cr, const char *repository, const char *commit,
+			  bb_job_result *r)
+{
+	waiter w = { 0 };
+	bb_client *c;
+
+	assert_int_equal(bitbucket_client_new(&c, NULL), BB_OK);
+	assert_true(bitbucket_commit_links_start(c, cr, repository, commit, on_done, &w, NULL) != 0);
+	wait_done(c, &w, 30);
+	bitbucket_client_free(c);
+	*r = w.res;
+	return r->code;
+}
+
+static void commit_links_outcomes(void **state)
+{
+	bb_creds c = creds(NULL);
+	bb_job_result r;
+
+	(void)state;
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
+	assert_int_equal(r.links, BB_LINKS_OK);
+	bitbucket_result_free(&r);
+	fake_control(&srv, "mode=appnotinstalled&match=/commit/");
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_REMOTE);
+	assert_int_equal(r.links, BB_LINKS_NOT_INSTALLED);
+	assert_non_null(strstr(r.msg, "click Pull requests"));
+	bitbucket_result_free(&r);
+	fake_control(&srv, "mode=indexing&match=/commit/");
+	assert_int_equal(links_sync(&c, "ws0/repo-00001", "abc123", &r), BB_OK);
+	assert_int_equal(r.links, BB_LINKS_INDEXING);
+	bitbucket_result_free(&r);
+}
+
 static void cancel_finishes_a_slow_job_promptly(void **state)
 {
 	bb_creds cr = creds(NULL);
@@ -604,6 +619,35 @@ static void cancel_finishes_a_slow_job_promptly(void **state)
 	assert_int_equal(w.res.code, BB_TEMP);
 	assert_int_equal(bitbucket_client_pending(c), 0);
 	bitbucket_result_free(&w.res);
+	bitbucket_client_free(c);
+	fake_control(&srv, "latency=0");
+}
+
+/* A forgotten job's callbacks never run: its owner may be gone. */
+static void forget_drops_the_callbacks(void **state)
+{
+	bb_creds cr = creds(NULL);
+	waiter w = { 0 };
+	bb_client *c;
+	bb_job_id id;
+	time_t end;
+
+	(void)state;
+	fake_control(&srv, "latency=60000");
+	assert_int_equal(bitbucket_client_new(&c, NULL), BB_OK);
+	id = bitbucket_discover_start(c, &cr, NULL, on_progress, on_done, &w, NULL);
+	assert_true(id != 0);
+	assert_int_equal(bitbucket_job_forget(c, id), 0);
+	end = time(NULL) + 10;
+	while (bitbucket_client_pending(c) > 0 && time(NULL) <= end) {
+		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
+
+		if (poll(&p, 1, 200) > 0)
+			bitbucket_client_collect(c);
+	}
+	assert_int_equal(bitbucket_client_pending(c), 0);
+	assert_int_equal(w.done, 0);
+	assert_int_equal(w.progress_calls, 0);
 	bitbucket_client_free(c);
 	fake_control(&srv, "latency=0");
 }
@@ -701,6 +745,7 @@ int main(void)
 		cmocka_unit_test_setup(discovery_cleans_bad_utf8_names, reset),
 		cmocka_unit_test_setup(commit_links_outcomes, reset),
 		cmocka_unit_test_setup(cancel_finishes_a_slow_job_promptly, reset),
+		cmocka_unit_test_setup(forget_drops_the_callbacks, reset),
 		cmocka_unit_test_setup(client_free_with_jobs_in_flight, reset),
 		cmocka_unit_test_setup(missing_credentials_are_refused_at_start, reset),
 		cmocka_unit_test_setup(many_workspaces_and_pages_each_repository_once, reset),

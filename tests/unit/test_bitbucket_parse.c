@@ -281,14 +281,14 @@ static void workspaces_page_reads_nested_and_bare_slugs(void **state)
 	char *next;
 
 	(void)state;
-	assert_int_equal(bitbucket_parse_workspaces(body, sizeof body - 1, &l, &next, NULL), BB_OK);
+	assert_int_equal(bitbucket_parse_workspaces_admin(body, sizeof body - 1, &l, NULL, &next, NULL), BB_OK);
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "acme");
 	assert_string_equal(l.v[1], "bare");
 	assert_string_equal(next, "https://n");
 	free(next);
 	strlist_free(&l);
-	assert_int_equal(bitbucket_parse_workspaces(S("{\"values\": null}"), &l, &next, NULL),
+	assert_int_equal(bitbucket_parse_workspaces_admin(S("{\"values\": null}"), &l, NULL, &next, NULL),
 			 BB_REMOTE);
 }
 

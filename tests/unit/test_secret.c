@@ -83,10 +83,10 @@ static void key_file_is_created_owner_only_and_reused(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/console.db.key", dir);
-	assert_int_equal(secret_load_key(path, k1, NULL), BB_OK);
+	assert_int_equal(secret_create_key(path, k1, NULL), BB_OK);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(secret_load_key(path, k2, NULL), BB_OK);
+	assert_int_equal(secret_read_key(path, k2, NULL), BB_OK);
 	assert_memory_equal(k1, k2, BB_KEY_LEN);
 	unlink(path);
 	rmdir(dir);
