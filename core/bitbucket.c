@@ -27,11 +27,11 @@
 #include "secret.h"
 
 typedef struct event {
-	job *j;         /* a finished job, or NULL for progress */
+	bbc_job *j;         /* a finished job, or NULL for progress */
 	bb_progress p;
 	bb_progress_cb pcb;
 	void *user;
-	job *pjob;      /* the job whose progress_ev this is */
+	bbc_job *pjob;      /* the job whose progress_ev this is */
 	struct event *next;
 } event;
 
@@ -93,7 +93,7 @@ static void push_event(bb_client *c, event *e)
 	notify(c);
 }
 
-void bbc_progress(bb_client *c, job *j)
+void bbc_progress(bb_client *c, bbc_job *j)
 {
 	bb_progress p = { .id = j->id, .pages_done = j->pages_done, .pages_total = j->pages_total,
 			  .repos = (long)j->res.repos.n, .workspaces_done = j->ws_done,
@@ -124,7 +124,7 @@ void bbc_progress(bb_client *c, job *j)
 
 /* ---- jobs -------------------------------------------------------------------- */
 
-static void job_free(job *j)
+static void job_free(bbc_job *j)
 {
 	secret_free(j->token);
 	secret_free(j->auth64);
@@ -167,7 +167,7 @@ static size_t scrub_one(char *buf, size_t len, const char *needle)
 
 /* Belt and braces, since a server could echo what it was sent: the token,
  * and the base64 of "email:token" that the Authorization header carries. */
-size_t bbc_scrub(const job *j, char *buf, size_t len)
+size_t bbc_scrub(const bbc_job *j, char *buf, size_t len)
 {
 	len = scrub_one(buf, len, j->token);
 	len = scrub_one(buf, len, j->auth64);
@@ -179,7 +179,7 @@ size_t bbc_scrub_text(char *buf, size_t len, const char *needle)
 	return scrub_one(buf, len, needle);
 }
 
-static void scrub_result(const job *j, bb_job_result *r)
+static void scrub_result(const bbc_job *j, bb_job_result *r)
 {
 	bbc_scrub(j, r->msg, strlen(r->msg));
 	for (size_t i = 0; i < r->warnings.n; i++)
@@ -213,7 +213,7 @@ static char *auth_base64(const char *email, const char *token)
 	return out;
 }
 
-void bbc_warn(job *j, const char *workspace, long status, const char *msg)
+void bbc_warn(bbc_job *j, const char *workspace, long status, const char *msg)
 {
 	bb_warning *v = realloc(j->res.warnings.v, (j->res.warnings.n + 1) * sizeof *v);
 
@@ -228,10 +228,10 @@ void bbc_warn(job *j, const char *workspace, long status, const char *msg)
 }
 
 /* Hands a finished job to the caller; the worker forgets it. */
-void bbc_finalize(bb_client *c, job *j)
+void bbc_finalize(bb_client *c, bbc_job *j)
 {
 	event *e = calloc(1, sizeof *e);
-	job **pp;
+	bbc_job **pp;
 
 	bbc_drop_requests(c, j);
 	for (pp = &c->jobs; *pp; pp = &(*pp)->next)
@@ -258,7 +258,7 @@ void bbc_finalize(bb_client *c, job *j)
 	pthread_mutex_unlock(&c->mu);
 }
 
-void bbc_oom(job *j)
+void bbc_oom(bbc_job *j)
 {
 	bb_err e;
 
@@ -266,7 +266,7 @@ void bbc_oom(job *j)
 	bbc_fail(j, e.code, e.msg, NULL);
 }
 
-void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
+void bbc_fail(bbc_job *j, bb_code code, const char *msg, const bb_strlist *scopes)
 {
 	if (j->finished)
 		return;
@@ -284,7 +284,7 @@ void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes)
 
 static void cancel_job(bb_client *c, bb_job_id id)
 {
-	for (job *j = c->jobs; j; j = j->next) {
+	for (bbc_job *j = c->jobs; j; j = j->next) {
 		if (j->id != id || j->finished)
 			continue;
 		j->finished = 1;
@@ -299,7 +299,7 @@ static void cancel_job(bb_client *c, bb_job_id id)
 /* Moves new jobs and cancel requests in; returns 1 when the client stops. */
 static int take_inbox(bb_client *c)
 {
-	job *in, *j;
+	bbc_job *in, *j;
 	bb_job_id *cancels;
 	size_t ncancels;
 	int stop;
@@ -331,7 +331,7 @@ static int poll_timeout(bb_client *c)
 {
 	long long now = bbc_now_ms(), wait = bbc_deadlines(c, 1000);
 
-	for (req *r = c->pending; r; r = r->next)
+	for (bbc_req *r = c->pending; r; r = r->next)
 		if (r->due > now && r->due - now < wait)
 			wait = r->due - now;
 	return (int)wait;
@@ -356,7 +356,7 @@ static void *worker_main(void *arg)
 		curl_multi_poll(c->multi, NULL, 0, wait, NULL);
 	}
 	while (c->jobs) { /* stopping: nobody will collect these */
-		job *j = c->jobs;
+		bbc_job *j = c->jobs;
 
 		bbc_drop_requests(c, j);
 		c->jobs = j->next;
@@ -503,7 +503,7 @@ static void free_events(event *e)
 
 void bitbucket_client_free(bb_client *c)
 {
-	job *in;
+	bbc_job *in;
 
 	if (!c)
 		return;
@@ -628,9 +628,9 @@ void bitbucket_job_cancel(bb_client *c, bb_job_id id)
 
 /* ---- starting jobs ---------------------------------------------------------------- */
 
-static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
+static bbc_job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 {
-	job *j;
+	bbc_job *j;
 
 	if (!cr || !cr->email || !*cr->email || !cr->token || !*cr->token) {
 		bb_fail(err, BB_INVALID, "The integration has no email or API token to talk to "
@@ -656,9 +656,9 @@ static job *job_new(const bb_creds *cr, bb_job_kind kind, bb_err *err)
 	return j;
 }
 
-static bb_job_id job_submit(bb_client *c, job *j, bb_done_cb done, void *user)
+static bb_job_id job_submit(bb_client *c, bbc_job *j, bb_done_cb done, void *user)
 {
-	job **tail;
+	bbc_job **tail;
 
 	j->done = done;
 	j->user = user;
@@ -677,7 +677,7 @@ static bb_job_id job_submit(bb_client *c, job *j, bb_done_cb done, void *user)
 bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb done, void *user,
 				 bb_err *err)
 {
-	job *j = job_new(cr, BB_JOB_VERIFY, err);
+	bbc_job *j = job_new(cr, BB_JOB_VERIFY, err);
 
 	return j ? job_submit(c, j, done, user) : 0;
 }
@@ -685,7 +685,7 @@ bb_job_id bitbucket_verify_start(bb_client *c, const bb_creds *cr, bb_done_cb do
 bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_discover_opts *opts,
 				   bb_progress_cb progress, bb_done_cb done, void *user, bb_err *err)
 {
-	job *j = job_new(cr, BB_JOB_DISCOVER, err);
+	bbc_job *j = job_new(cr, BB_JOB_DISCOVER, err);
 
 	if (!j)
 		return 0;
@@ -700,7 +700,7 @@ bb_job_id bitbucket_discover_start(bb_client *c, const bb_creds *cr, const bb_di
 bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const char *repository,
 				       const char *commit, bb_done_cb done, void *user, bb_err *err)
 {
-	job *j;
+	bbc_job *j;
 
 	if (!repository || !strchr(repository, '/') || !commit || !*commit) {
 		bb_fail(err, BB_USAGE, "Name the repository as workspace/slug and give a commit hash.");
@@ -720,7 +720,7 @@ bb_job_id bitbucket_commit_links_start(bb_client *c, const bb_creds *cr, const c
 }
 
 /* Copies the ops; 0 with err set when one is malformed. */
-static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
+static int hooks_copy_ops(bbc_job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 {
 	j->hops = calloc(n ? n : 1, sizeof *j->hops);
 	j->res.answers = calloc(n ? n : 1, sizeof *j->res.answers);
@@ -730,7 +730,7 @@ static int hooks_copy_ops(job *j, const bb_hook_op *ops, size_t n, bb_err *err)
 	}
 	j->nhops = j->res.nanswers = n;
 	for (size_t i = 0; i < n; i++) {
-		hook_op_copy *h = &j->hops[i];
+		bbc_hook_op *h = &j->hops[i];
 		int needs_uuid = ops[i].verb == BB_HOOK_UPDATE || ops[i].verb == BB_HOOK_DELETE;
 
 		if (!ops[i].subject || !*ops[i].subject || (!ops[i].workspace &&
@@ -757,7 +757,7 @@ bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_
 				size_t n, bb_progress_cb progress, bb_done_cb done, void *user,
 				bb_err *err)
 {
-	job *j = job_new(cr, BB_JOB_HOOKS, err);
+	bbc_job *j = job_new(cr, BB_JOB_HOOKS, err);
 
 	if (!j)
 		return 0;
@@ -770,10 +770,10 @@ bb_job_id bitbucket_hooks_start(bb_client *c, const bb_creds *cr, const bb_hook_
 }
 
 /* A job about one repository and commit (or branch): checks and copies. */
-static job *repo_job(const bb_creds *cr, bb_job_kind kind, const char *repository,
+static bbc_job *repo_job(const bb_creds *cr, bb_job_kind kind, const char *repository,
 		     const char *commit, const char *branch, const char *post, bb_err *err)
 {
-	job *j;
+	bbc_job *j;
 
 	if (!repository || !strchr(repository, '/') || ((!commit || !*commit) &&
 							 (!branch || !*branch))) {
@@ -800,7 +800,7 @@ bb_job_id bitbucket_status_start(bb_client *c, const bb_creds *cr, const char *r
 				 const char *commit, const char *body, bb_done_cb done, void *user,
 				 bb_err *err)
 {
-	job *j;
+	bbc_job *j;
 
 	if (!commit || !*commit || !body) {
 		bb_fail(err, BB_USAGE, "A commit status needs a commit hash and a body.");
@@ -814,7 +814,7 @@ bb_job_id bitbucket_hash_start(bb_client *c, const bb_creds *cr, const char *rep
 			       const char *commit, const char *branch, bb_done_cb done, void *user,
 			       bb_err *err)
 {
-	job *j = repo_job(cr, BB_JOB_HASH, repository, commit, branch, NULL, err);
+	bbc_job *j = repo_job(cr, BB_JOB_HASH, repository, commit, branch, NULL, err);
 
 	return j ? job_submit(c, j, done, user) : 0;
 }

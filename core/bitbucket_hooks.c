@@ -146,7 +146,7 @@ static const char *verb_method(bb_hook_verb v)
 
 /* .../repositories/{ws}/{slug}/hooks or .../workspaces/{ws}/hooks, then
  * /{uuid} for one hook, or ?pagelen= for the list. */
-static char *hook_url(bb_client *c, const hook_op_copy *h)
+static char *hook_url(bb_client *c, const bbc_hook_op *h)
 {
 	char *subject = h->workspace ? curl_easy_escape(NULL, h->subject, 0)
 				     : bbc_repo_path(h->subject);
@@ -166,11 +166,11 @@ static char *hook_url(bb_client *c, const hook_op_copy *h)
 	return url;
 }
 
-void bbc_hooks_begin(bb_client *c, job *j)
+void bbc_hooks_begin(bb_client *c, bbc_job *j)
 {
 	j->pages_total = (long)j->nhops;
 	for (size_t i = 0; i < j->nhops && !j->finished; i++) {
-		req *r = bbc_queue(j, c, REQ_HOOK, hook_url(c, &j->hops[i]), i, 1);
+		bbc_req *r = bbc_queue(j, c, REQ_HOOK, hook_url(c, &j->hops[i]), i, 1);
 
 		if (!r)
 			return;
@@ -180,9 +180,9 @@ void bbc_hooks_begin(bb_client *c, job *j)
 	bbc_progress(c, j);
 }
 
-static void op_answered(bb_client *c, req *r, long status)
+static void op_answered(bb_client *c, bbc_req *r, long status)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	bb_hook_answer *a = &j->res.answers[r->ws];
 
 	a->answered = 1;
@@ -192,9 +192,9 @@ static void op_answered(bb_client *c, req *r, long status)
 		bbc_progress(c, j);
 }
 
-void bbc_hooks_success(bb_client *c, req *r)
+void bbc_hooks_success(bb_client *c, bbc_req *r)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	bb_hook_answer *a = &j->res.answers[r->ws];
 	char *next = NULL;
 	bb_err err;
@@ -214,7 +214,7 @@ void bbc_hooks_success(bb_client *c, req *r)
 	op_answered(c, r, r->status);
 }
 
-int bbc_hooks_error(bb_client *c, req *r, const bb_api_error *e)
+int bbc_hooks_error(bb_client *c, bbc_req *r, const bb_api_error *e)
 {
 	bb_hook_answer *a = &r->job->res.answers[r->ws];
 
@@ -227,7 +227,7 @@ int bbc_hooks_error(bb_client *c, req *r, const bb_api_error *e)
 	return 1;
 }
 
-void bbc_hooks_transport(bb_client *c, req *r, const char *msg)
+void bbc_hooks_transport(bb_client *c, bbc_req *r, const char *msg)
 {
 	snprintf(r->job->res.answers[r->ws].msg, sizeof r->job->res.answers[r->ws].msg, "%s", msg);
 	op_answered(c, r, 0);
@@ -246,20 +246,20 @@ char *bbc_hooks_secret_of(const char *body)
 	return out;
 }
 
-size_t bbc_hooks_scrub(const job *j, char *buf, size_t len)
+size_t bbc_hooks_scrub(const bbc_job *j, char *buf, size_t len)
 {
 	for (size_t i = 0; i < j->nhops; i++)
 		len = bbc_scrub_text(buf, len, j->hops[i].secret);
 	return len;
 }
 
-void bbc_hooks_finish(job *j)
+void bbc_hooks_finish(bbc_job *j)
 {
 	snprintf(j->res.msg, sizeof j->res.msg, "Bitbucket answered %zu webhook request%s.",
 		 j->nhops, j->nhops == 1 ? "" : "s");
 }
 
-void bbc_hooks_free(job *j)
+void bbc_hooks_free(bbc_job *j)
 {
 	for (size_t i = 0; j->hops && i < j->nhops; i++) {
 		free(j->hops[i].subject);

@@ -8,7 +8,7 @@
 
 #include "bitbucket.h"
 
-typedef enum req_kind {
+typedef enum bbc_req_kind {
 	REQ_WORKSPACES, /* GET /user/workspaces */
 	REQ_REPOS,      /* GET /repositories/{ws}?role=member (discovery pages) */
 	REQ_COUNT,      /* the same with a small page, for its size (verify) */
@@ -20,22 +20,22 @@ typedef enum req_kind {
 	REQ_HOOK,       /* one op of a hooks job (op index in ws) */
 	REQ_STATUS,     /* POST .../commit/{hash}/statuses/build */
 	REQ_HASH        /* GET .../commit/{short} or .../refs/branches/{name} */
-} req_kind;
+} bbc_req_kind;
 
-typedef struct job job;
+typedef struct bbc_job bbc_job;
 
 /* A hooks job's copy of one op. */
-typedef struct hook_op_copy {
+typedef struct bbc_hook_op {
 	bb_hook_verb verb;
 	char *subject, *uuid;
 	int workspace;
 	char *body;   /* wiped when the job ends */
 	char *secret; /* the one in body, scrubbed from every sentence */
-} hook_op_copy;
+} bbc_hook_op;
 
-typedef struct req {
-	job *job;
-	req_kind kind;
+typedef struct bbc_req {
+	bbc_job *job;
+	bbc_req_kind kind;
 	char *url;
 	size_t ws;        /* index into job->ws (REQ_REPOS, REQ_COUNT) */
 	int first;        /* the first page of its workspace */
@@ -57,11 +57,11 @@ typedef struct req {
 	char scopes[512];   /* x-oauth-scopes */
 	char cred_type[32]; /* x-credential-type */
 	int got_scopes;
-	struct req *next;
-} req;
+	struct bbc_req *next;
+} bbc_req;
 
 /* How the listing of one workspace goes (discovery). */
-typedef struct ws_state {
+typedef struct bbc_ws_state {
 	long left;        /* its requests still to come */
 	unsigned gen;     /* bumped when it is read again: older answers are ignored */
 	int sequential;   /* following `next` one page at a time */
@@ -70,11 +70,11 @@ typedef struct ws_state {
 	int refused;      /* a warning: its repositories are left out */
 	int past_size;    /* the page its size made last had a `next`, followed */
 	bb_repo_list repos;
-} ws_state;
+} bbc_ws_state;
 
-typedef enum job_phase { PH_START, PH_WORKSPACES, PH_REPOS, PH_PR, PH_DONE } job_phase;
+typedef enum bbc_job_phase { PH_START, PH_WORKSPACES, PH_REPOS, PH_PR, PH_DONE } bbc_job_phase;
 
-struct job {
+struct bbc_job {
 	bb_job_id id;
 	bb_job_kind kind;
 	char *email, *token;
@@ -87,7 +87,7 @@ struct job {
 	char *only_ws;
 	int sequential, all_fields;
 	char *repo, *commit;
-	hook_op_copy *hops; /* BB_JOB_HOOKS */
+	bbc_hook_op *hops; /* BB_JOB_HOOKS */
 	size_t nhops;
 	long hops_done;
 	char *branch;       /* BB_JOB_HASH of a branch head */
@@ -96,10 +96,10 @@ struct job {
 	bb_progress_cb progress;
 	void *user;
 	/* worker state */
-	job_phase phase;
+	bbc_job_phase phase;
 	int inflight, outstanding, finished;
 	bb_strlist ws;
-	ws_state *wss;      /* per workspace (REQ_REPOS, REQ_COUNT) */
+	bbc_ws_state *wss;      /* per workspace (REQ_REPOS, REQ_COUNT) */
 	size_t first_repo_ws;
 	char *first_repo;   /* verify: a repository for the pull-request probe */
 	char *first_branch; /* its main branch, for the source probe */
@@ -109,14 +109,14 @@ struct job {
 	long long deadline; /* monotonic ms: the whole job ends then */
 	bb_job_result res;
 	struct event *progress_ev; /* under mu */
-	job *next;
+	bbc_job *next;
 };
 
 struct bb_client {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	/* shared, under mu */
-	job *inbox;
+	bbc_job *inbox;
 	bb_job_id *cancels;
 	size_t ncancels;
 	struct event *outbox;
@@ -136,51 +136,51 @@ struct bb_client {
 	int plain_http;     /* base is http on a loopback host */
 	long timeout_ms, connect_ms, backoff_ms, job_ms, max_pages;
 	unsigned seed;
-	job *jobs;
-	req *pending; /* queued, FIFO */
-	req **pending_tail; /* appending stays constant-time however many pages come */
-	req *active;  /* in flight */
+	bbc_job *jobs;
+	bbc_req *pending; /* queued, FIFO */
+	bbc_req **pending_tail; /* appending stays constant-time however many pages come */
+	bbc_req *active;  /* in flight */
 	int inflight;
 };
 
 long long bbc_now_ms(void);
-void bbc_progress(bb_client *c, job *j);
-void bbc_finalize(bb_client *c, job *j);
-void bbc_fail(job *j, bb_code code, const char *msg, const bb_strlist *scopes);
+void bbc_progress(bb_client *c, bbc_job *j);
+void bbc_finalize(bb_client *c, bbc_job *j);
+void bbc_fail(bbc_job *j, bb_code code, const char *msg, const bb_strlist *scopes);
 /* bbc_fail with bb_oom's code and sentence. */
-void bbc_oom(job *j);
-void bbc_warn(job *j, const char *workspace, long status, const char *msg);
+void bbc_oom(bbc_job *j);
+void bbc_warn(bbc_job *j, const char *workspace, long status, const char *msg);
 /* Replaces the token and its base64 form in buf (len bytes, NUL-terminated
  * after them); returns the new length. */
-size_t bbc_scrub(const job *j, char *buf, size_t len);
+size_t bbc_scrub(const bbc_job *j, char *buf, size_t len);
 /* The same for one needle (NULL or shorter than 4: nothing). */
 size_t bbc_scrub_text(char *buf, size_t len, const char *needle);
 
 /* bitbucket_jobs.c */
-void bbc_job_begin(bb_client *c, job *j);
+void bbc_job_begin(bb_client *c, bbc_job *j);
 void bbc_dispatch(bb_client *c);
 int bbc_reap(bb_client *c);
 /* Hands every finished job to the caller. */
 void bbc_sweep(bb_client *c);
-void bbc_drop_requests(bb_client *c, job *j);
+void bbc_drop_requests(bb_client *c, bbc_job *j);
 /* Ends jobs past their deadline; returns ms until the nearest one (<= cap). */
 long long bbc_deadlines(bb_client *c, long long cap);
 /* Shared by the steps of bitbucket_jobs.c and bitbucket_hooks.c. */
-req *bbc_queue(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first);
-req *bbc_queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws);
+bbc_req *bbc_queue(bbc_job *j, bb_client *c, bbc_req_kind kind, char *url, size_t ws, int first);
+bbc_req *bbc_queue_next(bb_client *c, bbc_job *j, bbc_req_kind kind, const char *next, size_t ws);
 char *bbc_url_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *bbc_repo_path(const char *full);
 
 /* bitbucket_hooks.c (worker side of BB_JOB_HOOKS) */
-void bbc_hooks_begin(bb_client *c, job *j);
-void bbc_hooks_success(bb_client *c, req *r);
+void bbc_hooks_begin(bb_client *c, bbc_job *j);
+void bbc_hooks_success(bb_client *c, bbc_req *r);
 /* A non-2xx answer: returns 1 when it was the op's answer (the job goes on). */
-int bbc_hooks_error(bb_client *c, req *r, const bb_api_error *e);
-void bbc_hooks_transport(bb_client *c, req *r, const char *msg);
+int bbc_hooks_error(bb_client *c, bbc_req *r, const bb_api_error *e);
+void bbc_hooks_transport(bb_client *c, bbc_req *r, const char *msg);
 char *bbc_hooks_secret_of(const char *body);
 /* Replaces every secret the job's ops carry in buf; returns the new length. */
-size_t bbc_hooks_scrub(const job *j, char *buf, size_t len);
-void bbc_hooks_finish(job *j);
-void bbc_hooks_free(job *j);
+size_t bbc_hooks_scrub(const bbc_job *j, char *buf, size_t len);
+void bbc_hooks_finish(bbc_job *j);
+void bbc_hooks_free(bbc_job *j);
 
 #endif

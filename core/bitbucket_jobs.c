@@ -35,7 +35,7 @@ static char *esc(const char *s)
 	return curl_easy_escape(NULL, s, 0);
 }
 
-static void pending_append(bb_client *c, req *r)
+static void pending_append(bb_client *c, bbc_req *r)
 {
 	r->next = NULL;
 	*c->pending_tail = r;
@@ -43,9 +43,9 @@ static void pending_append(bb_client *c, req *r)
 }
 
 /* Unlinks the pending request after prev (NULL: the head). */
-static void pending_unlink(bb_client *c, req *prev, req *r)
+static void pending_unlink(bb_client *c, bbc_req *prev, bbc_req *r)
 {
-	req **pp = prev ? &prev->next : &c->pending;
+	bbc_req **pp = prev ? &prev->next : &c->pending;
 
 	*pp = r->next;
 	if (c->pending_tail == &r->next)
@@ -53,9 +53,9 @@ static void pending_unlink(bb_client *c, req *prev, req *r)
 	r->next = NULL;
 }
 
-static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first)
+static bbc_req *queue_req(bbc_job *j, bb_client *c, bbc_req_kind kind, char *url, size_t ws, int first)
 {
-	req *r;
+	bbc_req *r;
 
 	if (!url || !(r = calloc(1, sizeof *r))) {
 		free(url);
@@ -78,7 +78,7 @@ static req *queue_req(job *j, bb_client *c, req_kind kind, char *url, size_t ws,
 
 /* A stable order (created_on) makes page=N reads of a changing listing
  * agree; `fields` is escaped whole, so a ',' or '+' in it cannot be misread. */
-static char *repos_url(bb_client *c, const job *j, const char *ws, int pagelen, long page,
+static char *repos_url(bb_client *c, const bbc_job *j, const char *ws, int pagelen, long page,
 		       const char *fields)
 {
 	char *w = esc(ws), *f = fields && !j->all_fields ? esc(fields) : NULL, pg[32] = "", *url;
@@ -117,7 +117,7 @@ static char *repo_path(const char *full)
 
 static size_t on_body(char *data, size_t size, size_t n, void *arg)
 {
-	req *r = arg;
+	bbc_req *r = arg;
 	size_t add = size * n;
 
 	if (r->len + add > BB_BODY_MAX) {
@@ -165,7 +165,7 @@ static void header_copy(const char *v, const char *end, char *out, size_t size)
  * and the scopes the token holds. */
 static size_t on_header(char *line, size_t size, size_t n, void *arg)
 {
-	req *r = arg;
+	bbc_req *r = arg;
 	size_t len = size * n;
 	const char *v, *end = line + len;
 	char tmp[64];
@@ -195,7 +195,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *arg)
 }
 
 /* tmpl's lines plus the job's Authorization header (a new list). */
-static struct curl_slist *with_auth(const struct curl_slist *tmpl, const job *j)
+static struct curl_slist *with_auth(const struct curl_slist *tmpl, const bbc_job *j)
 {
 	static const char head[] = "Authorization: Basic ";
 	struct curl_slist *l = NULL, *n;
@@ -223,9 +223,9 @@ fail:
 }
 
 /* The job's headers for r, made on first use. */
-static struct curl_slist *headers_for(bb_client *c, req *r)
+static struct curl_slist *headers_for(bb_client *c, bbc_req *r)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	int json = r->post || r->kind == REQ_STATUS;
 	struct curl_slist **slot = json ? &j->auth_json_headers : &j->auth_headers;
 
@@ -234,7 +234,7 @@ static struct curl_slist *headers_for(bb_client *c, req *r)
 	return *slot;
 }
 
-static CURL *make_easy(bb_client *c, req *r)
+static CURL *make_easy(bb_client *c, bbc_req *r)
 {
 	struct curl_slist *hdrs = headers_for(c, r);
 	CURL *e = hdrs ? curl_easy_init() : NULL;
@@ -278,16 +278,16 @@ static CURL *make_easy(bb_client *c, req *r)
 	return e;
 }
 
-static void req_free(req *r)
+static void req_free(bbc_req *r)
 {
 	free(r->url);
 	free(r->body);
 	free(r);
 }
 
-static void unlink_req(req **list, req *r)
+static void unlink_req(bbc_req **list, bbc_req *r)
 {
-	for (req **pp = list; *pp; pp = &(*pp)->next)
+	for (bbc_req **pp = list; *pp; pp = &(*pp)->next)
 		if (*pp == r) {
 			*pp = r->next;
 			r->next = NULL;
@@ -295,9 +295,9 @@ static void unlink_req(req **list, req *r)
 		}
 }
 
-static void start_req(bb_client *c, req *r)
+static void start_req(bb_client *c, bbc_req *r)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 
 	r->len = 0;
 	memset(&r->hd, 0, sizeof r->hd);
@@ -324,10 +324,10 @@ static void start_req(bb_client *c, req *r)
 void bbc_dispatch(bb_client *c)
 {
 	long long now = bbc_now_ms();
-	req *r = c->pending, *prev = NULL, *next;
+	bbc_req *r = c->pending, *prev = NULL, *next;
 
 	for (; r && c->inflight < BB_MAX_INFLIGHT; r = next) {
-		job *j = r->job;
+		bbc_job *j = r->job;
 
 		next = r->next;
 		if (r->due > now || j->finished || j->inflight >= (j->sequential ? 1 : BB_MAX_INFLIGHT)) {
@@ -340,9 +340,9 @@ void bbc_dispatch(bb_client *c)
 }
 
 /* Drops the queued requests of j (of its workspace ws only, when ws_only). */
-static void drop_pending(bb_client *c, job *j, int ws_only, size_t ws)
+static void drop_pending(bb_client *c, bbc_job *j, int ws_only, size_t ws)
 {
-	req *r = c->pending, *prev = NULL, *next;
+	bbc_req *r = c->pending, *prev = NULL, *next;
 
 	for (; r; r = next) {
 		next = r->next;
@@ -358,14 +358,14 @@ static void drop_pending(bb_client *c, job *j, int ws_only, size_t ws)
 	}
 }
 
-void bbc_drop_requests(bb_client *c, job *j)
+void bbc_drop_requests(bb_client *c, bbc_job *j)
 {
-	req **pp;
+	bbc_req **pp;
 
 	drop_pending(c, j, 0, 0);
 	pp = &c->active;
 	while (*pp) {
-		req *r = *pp;
+		bbc_req *r = *pp;
 
 		if (r->job != j) {
 			pp = &r->next;
@@ -399,7 +399,7 @@ static void timeout_sentence(const bb_client *c, char *out, size_t size)
 		 "your network connection and proxy, then try again.", conn, all);
 }
 
-static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *out, size_t size)
+static void transport_sentence(bb_client *c, const bbc_req *r, CURLcode cc, char *out, size_t size)
 {
 	if (r->too_big || cc == CURLE_FILESIZE_EXCEEDED)
 		snprintf(out, size, "Bitbucket sent an answer larger than %u MiB, which bbconsole "
@@ -442,7 +442,7 @@ static void transport_sentence(bb_client *c, const req *r, CURLcode cc, char *ou
 
 /* Puts r back in the queue after an exponential back-off with jitter, if it
  * has retries left; returns 1 when it did. */
-static int retry_later(bb_client *c, req *r, int max)
+static int retry_later(bb_client *c, bbc_req *r, int max)
 {
 	long long delay;
 
@@ -462,7 +462,7 @@ static int retry_later(bb_client *c, req *r, int max)
 
 /* ---- job steps ----------------------------------------------------------------------------- */
 
-static bb_step step_of(req_kind k)
+static bb_step step_of(bbc_req_kind k)
 {
 	switch (k) {
 	case REQ_WORKSPACES: return BB_STEP_WORKSPACES;
@@ -482,9 +482,9 @@ static bb_step step_of(req_kind k)
 
 /* Fails the job because of r's answer: the front ends tell the step from
  * res.step and res.status, never from the sentence. */
-static void fail_req(req *r, long status, const char *msg, const bb_strlist *scopes)
+static void fail_req(bbc_req *r, long status, const char *msg, const bb_strlist *scopes)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 
 	if (j->finished)
 		return;
@@ -493,9 +493,9 @@ static void fail_req(req *r, long status, const char *msg, const bb_strlist *sco
 	j->res.status = status;
 }
 
-static void what_of(const req *r, char *out, size_t size)
+static void what_of(const bbc_req *r, char *out, size_t size)
 {
-	const job *j = r->job;
+	const bbc_job *j = r->job;
 
 	switch (r->kind) {
 	case REQ_WORKSPACES:
@@ -535,7 +535,7 @@ static void what_of(const req *r, char *out, size_t size)
 }
 
 /* Page cap: returns 0 (and says so once) when the job may read no more. */
-static int page_allowed(bb_client *c, job *j, size_t ws)
+static int page_allowed(bb_client *c, bbc_job *j, size_t ws)
 {
 	char msg[BB_MSG_MAX];
 
@@ -553,7 +553,7 @@ static int page_allowed(bb_client *c, job *j, size_t ws)
 
 /* A `next` link is followed only when it stays under the API base, so the
  * credentials never go anywhere else. */
-static req *queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws)
+static bbc_req *queue_next(bb_client *c, bbc_job *j, bbc_req_kind kind, const char *next, size_t ws)
 {
 	size_t bl = strlen(c->base);
 
@@ -565,9 +565,9 @@ static req *queue_next(bb_client *c, job *j, req_kind kind, const char *next, si
 	return queue_req(j, c, kind, strdup(next), ws, 0);
 }
 
-static void got_workspaces(bb_client *c, req *r)
+static void got_workspaces(bb_client *c, bbc_req *r)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	char *next = NULL;
 	bb_err err;
 
@@ -599,9 +599,9 @@ static int append_repos(bb_repo_list *to, bb_repo_list *from)
 	return 0;
 }
 
-static req *queue_repos_page(bb_client *c, job *j, size_t ws, long page, int first)
+static bbc_req *queue_repos_page(bb_client *c, bbc_job *j, size_t ws, long page, int first)
 {
-	req *r;
+	bbc_req *r;
 
 	if (!page_allowed(c, j, ws))
 		return NULL;
@@ -617,9 +617,9 @@ static req *queue_repos_page(bb_client *c, job *j, size_t ws, long page, int fir
 /* The pages of ws disagreed: read it again from the first page, following
  * `next` one page at a time, so nothing is lost or counted twice. Answers
  * still on their way belong to the old reading and are ignored. */
-static void ws_reread(bb_client *c, job *j, size_t ws)
+static void ws_reread(bb_client *c, bbc_job *j, size_t ws)
 {
-	ws_state *s = &j->wss[ws];
+	bbc_ws_state *s = &j->wss[ws];
 
 	drop_pending(c, j, 1, ws);
 	s->gen++;
@@ -632,9 +632,9 @@ static void ws_reread(bb_client *c, job *j, size_t ws)
 		j->pages_total++;
 }
 
-static void follow_next(bb_client *c, job *j, size_t ws, const char *next)
+static void follow_next(bb_client *c, bbc_job *j, size_t ws, const char *next)
 {
-	req *n;
+	bbc_req *n;
 
 	if (!page_allowed(c, j, ws))
 		return;
@@ -645,10 +645,10 @@ static void follow_next(bb_client *c, job *j, size_t ws, const char *next)
 	}
 }
 
-static void queue_more_pages(bb_client *c, req *r, const bb_repo_page *pg)
+static void queue_more_pages(bb_client *c, bbc_req *r, const bb_repo_page *pg)
 {
-	job *j = r->job;
-	ws_state *s = &j->wss[r->ws];
+	bbc_job *j = r->job;
+	bbc_ws_state *s = &j->wss[r->ws];
 
 	if (r->first && !j->sequential && !s->sequential && pg->size >= 0 && pg->page == 1 &&
 	    pg->pagelen > 0) {
@@ -673,16 +673,16 @@ static void queue_more_pages(bb_client *c, req *r, const bb_repo_page *pg)
 }
 
 /* Whether a built page's answer agrees with the first page. */
-static int page_agrees(const ws_state *s, const req *r, const bb_repo_page *pg)
+static int page_agrees(const bbc_ws_state *s, const bbc_req *r, const bb_repo_page *pg)
 {
 	if (r->first || s->sequential || r->page == 0)
 		return 1;
 	return pg->size == s->size;
 }
 
-static void got_count(req *r, bb_repo_page *pg)
+static void got_count(bbc_req *r, bb_repo_page *pg)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 
 	j->res.verify.repositories += pg->size >= 0 ? pg->size : (long)pg->repos.n;
 	if (pg->repos.n && (!j->first_repo || r->ws < j->first_repo_ws)) {
@@ -695,10 +695,10 @@ static void got_count(req *r, bb_repo_page *pg)
 	}
 }
 
-static void got_repos(bb_client *c, req *r)
+static void got_repos(bb_client *c, bbc_req *r)
 {
-	job *j = r->job;
-	ws_state *s = j->wss ? &j->wss[r->ws] : NULL;
+	bbc_job *j = r->job;
+	bbc_ws_state *s = j->wss ? &j->wss[r->ws] : NULL;
 	bb_repo_page pg;
 	bb_err err;
 
@@ -723,9 +723,9 @@ static void got_repos(bb_client *c, req *r)
 	bitbucket_repo_page_free(&pg);
 }
 
-static void got_commit_links(req *r, long status)
+static void got_commit_links(bbc_req *r, long status)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	bb_api_error e;
 
 	/* the app-missing answer may come with any status */
@@ -749,12 +749,12 @@ static void got_commit_links(req *r, long status)
 
 /* A 2xx that is not JSON came from something else than the API (a proxy's
  * login page, a captive portal): refuse it before reading it. */
-static int json_expected(const req *r)
+static int json_expected(const bbc_req *r)
 {
 	return r->kind != REQ_SRC && !(r->kind == REQ_HOOK && r->len == 0); /* DELETE: 204 */
 }
 
-static int not_json_answer(req *r)
+static int not_json_answer(bbc_req *r)
 {
 	char msg[BB_MSG_MAX], *ct;
 
@@ -773,7 +773,7 @@ static int not_json_answer(req *r)
 	return 1;
 }
 
-static void got_hash(req *r)
+static void got_hash(bbc_req *r)
 {
 	bb_err err;
 
@@ -781,7 +781,7 @@ static void got_hash(req *r)
 		fail_req(r, r->status, err.msg, NULL);
 }
 
-static void got_success(bb_client *c, req *r, long status)
+static void got_success(bb_client *c, bbc_req *r, long status)
 {
 	if (not_json_answer(r))
 		return;
@@ -821,7 +821,7 @@ static void got_success(bb_client *c, req *r, long status)
 	}
 }
 
-static void fail_scope(req *r, const bb_api_error *e, const char *scope, const char *msg)
+static void fail_scope(bbc_req *r, const bb_api_error *e, const char *scope, const char *msg)
 {
 	bb_strlist one = { 0 };
 
@@ -840,9 +840,9 @@ static int workspace_refusal(long status)
 	return status == 403 || status == 404 || status == 410;
 }
 
-static void ws_refused(bb_client *c, job *j, req *r, const bb_api_error *e)
+static void ws_refused(bb_client *c, bbc_job *j, bbc_req *r, const bb_api_error *e)
 {
-	ws_state *s = &j->wss[r->ws];
+	bbc_ws_state *s = &j->wss[r->ws];
 
 	if (r->gen != s->gen || s->refused)
 		return;
@@ -854,10 +854,10 @@ static void ws_refused(bb_client *c, job *j, req *r, const bb_api_error *e)
 
 /* Errors of discovery pages: a built page that answers 4xx means the pages
  * cannot be trusted (read again by `next`); a refusal is per workspace. */
-static int repos_error(bb_client *c, req *r, const bb_api_error *e)
+static int repos_error(bb_client *c, bbc_req *r, const bb_api_error *e)
 {
-	job *j = r->job;
-	ws_state *s = &j->wss[r->ws];
+	bbc_job *j = r->job;
+	bbc_ws_state *s = &j->wss[r->ws];
 
 	if (r->kind != REQ_REPOS || e->status == 401 || e->status == 429)
 		return 0;
@@ -873,9 +873,9 @@ static int repos_error(bb_client *c, req *r, const bb_api_error *e)
 	return 1;
 }
 
-static void got_workspaces_error(req *r, const bb_api_error *e)
+static void got_workspaces_error(bbc_req *r, const bb_api_error *e)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	int lacks_ws = strlist_contains(&e->missing_scopes, "read:workspace:bitbucket");
 
 	if (e->status == 403 && lacks_ws && j->config_ws.n) {
@@ -896,9 +896,9 @@ static void got_workspaces_error(req *r, const bb_api_error *e)
 static void join_list(const bb_strlist *l, char *out, size_t size);
 
 /* A refused status, in one sentence: what Bitbucket objects to, and what to do. */
-static void status_error(req *r, const bb_api_error *e)
+static void status_error(bbc_req *r, const bb_api_error *e)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	char msg[BB_MSG_MAX], scopes[200] = "read:repository:bitbucket", field[48], text[170];
 
 	if (e->status == 403) {
@@ -927,9 +927,9 @@ static void status_error(req *r, const bb_api_error *e)
 	fail_req(r, e->status, msg, &e->missing_scopes);
 }
 
-static void got_error(bb_client *c, req *r, const bb_api_error *e)
+static void got_error(bb_client *c, bbc_req *r, const bb_api_error *e)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 
 	if (r->kind == REQ_STATUS && e->status != 401 && e->status != 429 && e->status < 500) {
 		status_error(r, e);
@@ -1004,7 +1004,7 @@ static void judge_scopes(bb_verify_info *v)
 	missing_of(&v->scopes, bitbucket_scopes_optional, &v->missing_optional);
 }
 
-static void verify_summary(job *j)
+static void verify_summary(bbc_job *j)
 {
 	const bb_verify_info *v = &j->res.verify;
 	char names[200];
@@ -1023,9 +1023,9 @@ static void verify_summary(job *j)
 
 /* A workspace is listed: check that the count agrees with what its pages
  * said, read it again once if not, else say so. Returns 1 when re-read. */
-static int ws_complete(bb_client *c, job *j, size_t ws)
+static int ws_complete(bb_client *c, bbc_job *j, size_t ws)
 {
-	ws_state *s = &j->wss[ws];
+	bbc_ws_state *s = &j->wss[ws];
 	char msg[BB_MSG_MAX];
 
 	if (s->refused || j->capped || s->size < 0 || j->finished)
@@ -1051,7 +1051,7 @@ static int ws_complete(bb_client *c, job *j, size_t ws)
 	return 0;
 }
 
-static void finish_discover(job *j)
+static void finish_discover(bbc_job *j)
 {
 	size_t refused = 0;
 
@@ -1077,7 +1077,7 @@ static void finish_discover(job *j)
 		 "warnings)" : "");
 }
 
-static void finish_ok(job *j)
+static void finish_ok(bbc_job *j)
 {
 	j->finished = 1;
 	j->res.code = BB_OK;
@@ -1093,7 +1093,7 @@ static void finish_ok(job *j)
 	}
 }
 
-static void start_repo_phase(bb_client *c, job *j)
+static void start_repo_phase(bb_client *c, bbc_job *j)
 {
 	int verify = j->kind == BB_JOB_VERIFY;
 
@@ -1127,7 +1127,7 @@ static void start_repo_phase(bb_client *c, job *j)
 
 /* Verify, once a repository is known: its pull requests and its source
  * (IP allowlisting and required 2FA block source, not metadata). */
-static void start_probes(bb_client *c, job *j)
+static void start_probes(bb_client *c, bbc_job *j)
 {
 	char *path = repo_path(j->first_repo), *br = j->first_branch ? esc(j->first_branch) : NULL;
 
@@ -1146,7 +1146,7 @@ static void start_probes(bb_client *c, job *j)
 	curl_free(br);
 }
 
-static void advance(bb_client *c, job *j)
+static void advance(bb_client *c, bbc_job *j)
 {
 	if (j->phase == PH_WORKSPACES) {
 		start_repo_phase(c, j);
@@ -1161,7 +1161,7 @@ static void advance(bb_client *c, job *j)
 }
 
 /* The one request of a status or hash job. */
-static void begin_repo_req(bb_client *c, job *j)
+static void begin_repo_req(bb_client *c, bbc_job *j)
 {
 	char *path = repo_path(j->repo), *name = esc(j->commit ? j->commit : j->branch);
 	char *url = NULL;
@@ -1179,7 +1179,7 @@ static void begin_repo_req(bb_client *c, job *j)
 	curl_free(name);
 }
 
-void bbc_job_begin(bb_client *c, job *j)
+void bbc_job_begin(bb_client *c, bbc_job *j)
 {
 	char *path, *hash;
 
@@ -1222,7 +1222,7 @@ long long bbc_deadlines(bb_client *c, long long cap)
 	long long now = bbc_now_ms(), wait = cap;
 	char msg[BB_MSG_MAX];
 
-	for (job *j = c->jobs; j; j = j->next) {
+	for (bbc_job *j = c->jobs; j; j = j->next) {
 		if (j->finished)
 			continue;
 		if (j->deadline <= now) {
@@ -1243,7 +1243,7 @@ long long bbc_deadlines(bb_client *c, long long cap)
 /* ---- answers ----------------------------------------------------------------------------------- */
 
 /* The scope headers: from the first answer that carries them. */
-static void take_scopes(req *r)
+static void take_scopes(bbc_req *r)
 {
 	bb_verify_info *v = &r->job->res.verify;
 
@@ -1255,7 +1255,7 @@ static void take_scopes(req *r)
 	bitbucket_scopes_parse(r->scopes, &v->scopes);
 }
 
-static void handle_error(bb_client *c, req *r, long status, const char *ctype, int *again)
+static void handle_error(bb_client *c, bbc_req *r, long status, const char *ctype, int *again)
 {
 	char what[320];
 	bb_api_error e;
@@ -1278,9 +1278,9 @@ static void handle_error(bb_client *c, req *r, long status, const char *ctype, i
 }
 
 /* Returns 1 when r went back in the queue. */
-static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ctype)
+static int handle(bb_client *c, bbc_req *r, CURLcode cc, long status, const char *ctype)
 {
-	job *j = r->job;
+	bbc_job *j = r->job;
 	char msg[BB_MSG_MAX];
 	int again = 0;
 
@@ -1312,16 +1312,16 @@ static int handle(bb_client *c, req *r, CURLcode cc, long status, const char *ct
 }
 
 /* Takes the answered requests off the multi handle, oldest first. */
-static req *collect_answers(bb_client *c)
+static bbc_req *collect_answers(bb_client *c)
 {
-	req *done = NULL, **tail = &done;
+	bbc_req *done = NULL, **tail = &done;
 	CURLMsg *m;
 	int left;
 
 	while ((m = curl_multi_info_read(c->multi, &left)) != NULL) {
 		CURL *easy = m->easy_handle;
 		char *ct = NULL;
-		req *r = NULL;
+		bbc_req *r = NULL;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
@@ -1349,7 +1349,7 @@ static req *collect_answers(bb_client *c)
  * its own are still in the list. */
 int bbc_reap(bb_client *c)
 {
-	req *done = collect_answers(c), *r;
+	bbc_req *done = collect_answers(c), *r;
 	int n = 0, running;
 
 	if (!done)
@@ -1357,7 +1357,7 @@ int bbc_reap(bb_client *c)
 	bbc_dispatch(c);
 	curl_multi_perform(c->multi, &running);
 	while ((r = done) != NULL) {
-		job *j = r->job;
+		bbc_job *j = r->job;
 
 		done = r->next;
 		r->next = NULL;
@@ -1378,7 +1378,7 @@ int bbc_reap(bb_client *c)
 
 void bbc_sweep(bb_client *c)
 {
-	job *j = c->jobs, *next;
+	bbc_job *j = c->jobs, *next;
 
 	for (; j; j = next) {
 		next = j->next;
@@ -1389,12 +1389,12 @@ void bbc_sweep(bb_client *c)
 
 /* ---- shared with bitbucket_hooks.c ---------------------------------------------------------- */
 
-req *bbc_queue(job *j, bb_client *c, req_kind kind, char *url, size_t ws, int first)
+bbc_req *bbc_queue(bbc_job *j, bb_client *c, bbc_req_kind kind, char *url, size_t ws, int first)
 {
 	return queue_req(j, c, kind, url, ws, first);
 }
 
-req *bbc_queue_next(bb_client *c, job *j, req_kind kind, const char *next, size_t ws)
+bbc_req *bbc_queue_next(bb_client *c, bbc_job *j, bbc_req_kind kind, const char *next, size_t ws)
 {
 	return queue_next(c, j, kind, next, ws);
 }
