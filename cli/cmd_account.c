@@ -143,15 +143,15 @@ static void say_grant(cli *c, const char *before, const char *login, const char 
 bb_code cmd_user_grant(cli *c, bb_err *err)
 {
 	const char *login = c->pos[0], *space = cli_get(c, "space");
-	bb_role role = role_parse(cli_get(c, "role"));
+	bb_role role = space_role_parse(cli_get(c, "role"));
 
 	if (role == BB_ROLE_NONE)
 		return bb_fail(err, BB_INVALID, "Unknown role \"%s\"; use read, write or admin.",
 			       cli_get(c, "role"));
-	if (user_grant(c->ctx, login, space, role, err) != BB_OK)
+	if (space_grant(c->ctx, login, space, role, err) != BB_OK)
 		return err->code;
 	if (c->json)
-		return cli_json_print(c, grant_json(login, space, role_name(role)), err);
+		return cli_json_print(c, grant_json(login, space, space_role_name(role)), err);
 	say_grant(c, "Granted ", login, role == BB_ROLE_ADMIN ? " admin in space "
 		  : role == BB_ROLE_WRITE ? " write in space " : " read in space ", space);
 	return BB_OK;
@@ -161,7 +161,7 @@ bb_code cmd_user_revoke(cli *c, bb_err *err)
 {
 	const char *login = c->pos[0], *space = cli_get(c, "space");
 
-	if (user_revoke(c->ctx, login, space, err) != BB_OK)
+	if (space_revoke(c->ctx, login, space, err) != BB_OK)
 		return err->code;
 	if (c->json)
 		return cli_json_print(c, grant_json(login, space, NULL), err);
@@ -176,25 +176,25 @@ bb_code cmd_user_list(cli *c, bb_err *err)
 	size_t n;
 	cli_table t;
 
-	if (user_list(c->ctx, &v, &n, err) != BB_OK)
+	if (space_grant_list(c->ctx, &v, &n, err) != BB_OK)
 		return err->code;
 	if (c->json) {
 		cJSON *doc = cJSON_CreateArray();
 
 		for (size_t i = 0; i < n; i++)
 			cJSON_AddItemToArray(doc, grant_json(v[i].login, v[i].space,
-							     role_name(v[i].role)));
-		user_list_free(v, n);
+							     space_role_name(v[i].role)));
+		space_grant_list_free(v, n);
 		return cli_json_print(c, doc, err);
 	}
 	cli_table_init(&t, 3, head);
 	for (size_t i = 0; i < n; i++) {
-		const char *row[] = {v[i].login, v[i].space, role_name(v[i].role)};
+		const char *row[] = {v[i].login, v[i].space, space_role_name(v[i].role)};
 
 		cli_table_add(&t, row);
 	}
 	cli_table_print(&t, c->out);
 	cli_table_free(&t);
-	user_list_free(v, n);
+	space_grant_list_free(v, n);
 	return BB_OK;
 }

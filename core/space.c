@@ -12,7 +12,7 @@
 #include "util.h"
 #include "validate.h"
 
-const char *role_name(bb_role r)
+const char *space_role_name(bb_role r)
 {
 	switch (r) {
 	case BB_ROLE_READ: return "read";
@@ -23,7 +23,7 @@ const char *role_name(bb_role r)
 	return "none";
 }
 
-bb_role role_parse(const char *s)
+bb_role space_role_parse(const char *s)
 {
 	if (!s)
 		return BB_ROLE_NONE;
@@ -68,7 +68,7 @@ bb_code space_may(bb_ctx *ctx, const char *space, bb_role need, int *ok, bb_err 
 }
 
 bb_code space_need(bb_ctx *ctx, const char *space, bb_role need, const char *doing,
-		   bb_err *err)
+		    bb_err *err)
 {
 	char who[BB_QUOTE_SIZE], where[BB_QUOTE_SIZE];
 	bb_role r;
@@ -80,11 +80,11 @@ bb_code space_need(bb_ctx *ctx, const char *space, bb_role need, const char *doi
 	validate_quote(space, where, sizeof where);
 	if (r == BB_ROLE_NONE)
 		return bb_fail(err, BB_DENIED, "%s needs the %s role in space %s; you (%s) have no "
-			       "role there, so ask an admin of %s.", doing, role_name(need), where,
+			       "role there, so ask an admin of %s.", doing, space_role_name(need), where,
 			       who, where);
 	return bb_fail(err, BB_DENIED, "%s needs the %s role in space %s; you (%s) have %s "
-		       "there, so ask an admin of %s.", doing, role_name(need), where, who,
-		       role_name(r), where);
+		       "there, so ask an admin of %s.", doing, space_role_name(need), where, who,
+		       space_role_name(r), where);
 }
 
 bb_code space_require_user(bb_ctx *ctx, bb_err *err)
@@ -367,9 +367,9 @@ static bb_code audit_role(bb_ctx *ctx, const char *action, const char *login,
 	cJSON_AddStringToObject(d, "login", login);
 	cJSON_AddStringToObject(d, "space", space);
 	if (role != BB_ROLE_NONE)
-		cJSON_AddStringToObject(d, "role", role_name(role));
+		cJSON_AddStringToObject(d, "role", space_role_name(role));
 	if (before != BB_ROLE_NONE)
-		cJSON_AddStringToObject(d, "previous", role_name(before));
+		cJSON_AddStringToObject(d, "previous", space_role_name(before));
 	else
 		cJSON_AddNullToObject(d, "previous");
 	snprintf(target, sizeof target, "role:%s@%s", login, space);
@@ -390,8 +390,8 @@ static bb_code grant_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, bb
 	return audit_role(ctx, "role.grant", login, s->name, role, before, err);
 }
 
-bb_code user_grant(bb_ctx *ctx, const char *login, const char *space, bb_role role,
-		   bb_err *err)
+bb_code space_grant(bb_ctx *ctx, const char *login, const char *space, bb_role role,
+		    bb_err *err)
 {
 	bb_space s;
 	bb_code rc;
@@ -430,7 +430,7 @@ static bb_code revoke_in_tx(bb_ctx *ctx, const char *login, const bb_space *s, b
 	return audit_role(ctx, "role.revoke", login, s->name, BB_ROLE_NONE, before, err);
 }
 
-bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *err)
+bb_code space_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *err)
 {
 	bb_space s;
 	bb_code rc;
@@ -446,21 +446,21 @@ bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *e
 	return db_finish(ctx->db, rc, err);
 }
 
-bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
+bb_code space_grant_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err)
 {
 	bb_code rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((rc = space_store_grants(ctx->db, out, n, err)) != BB_OK) {
-		user_list_free(*out, *n);
+		space_grant_list_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 	}
 	return rc;
 }
 
-void user_list_free(bb_grant *v, size_t n)
+void space_grant_list_free(bb_grant *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++) {
 		free(v[i].login);

@@ -17,8 +17,8 @@ typedef enum bb_role {
 	BB_ROLE_ADMIN = 3
 } bb_role;
 
-const char *role_name(bb_role r);          /* "read", ... "none" */
-bb_role role_parse(const char *s);         /* BB_ROLE_NONE when unknown */
+const char *space_role_name(bb_role r); /* "read", ... "none" */
+bb_role space_role_parse(const char *s); /* BB_ROLE_NONE when unknown */
 
 typedef struct bb_space {
 	char *name;
@@ -70,12 +70,12 @@ bb_code space_usable(bb_ctx *ctx, const char *integration_space, int is_default,
 
 /* Role changes need admin of the space's parent (root: admin of root).
  * Revoking the last admin of root is refused. Audited. */
-bb_code user_grant(bb_ctx *ctx, const char *login, const char *space, bb_role role,
+bb_code space_grant(bb_ctx *ctx, const char *login, const char *space, bb_role role,
 		   bb_err *err);
-bb_code user_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *err);
+bb_code space_revoke(bb_ctx *ctx, const char *login, const char *space, bb_err *err);
 /* Grants ordered by login, then space. */
-bb_code user_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err);
-void user_list_free(bb_grant *v, size_t n);
+bb_code space_grant_list(bb_ctx *ctx, bb_grant **out, size_t *n, bb_err *err);
+void space_grant_list_free(bb_grant *v, size_t n);
 
 /* Spaces where ctx->user holds at least `need` (for pickers). */
 bb_code space_list_where(bb_ctx *ctx, bb_role need, bb_space **out, size_t *n, bb_err *err);

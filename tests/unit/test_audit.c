@@ -94,8 +94,8 @@ static void only_root_admins_read_the_log(void **state)
 	(void)state;
 	testdb_init_account(ctx, NULL);
 	assert_int_equal(space_create(ctx, "dev", NULL, 1, NULL), BB_OK);
-	assert_int_equal(user_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL), BB_OK);
-	assert_int_equal(user_grant(ctx, "carol", BB_ROOT_SPACE, BB_ROLE_WRITE, NULL), BB_OK);
+	assert_int_equal(space_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL), BB_OK);
+	assert_int_equal(space_grant(ctx, "carol", BB_ROOT_SPACE, BB_ROLE_WRITE, NULL), BB_OK);
 	testdb_as(ctx, "bob");
 	assert_int_equal(audit_each(ctx, 0, collect, &s, &err), BB_DENIED);
 	assert_non_null(strstr(err.msg, "admin"));
@@ -103,9 +103,9 @@ static void only_root_admins_read_the_log(void **state)
 	assert_int_equal(s.n, 0);
 	testdb_as(ctx, "carol");
 	assert_int_equal(audit_each(ctx, 0, collect, &s, NULL), BB_DENIED);
-	assert_int_equal(user_grant(ctx, "dave", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL), BB_DENIED);
+	assert_int_equal(space_grant(ctx, "dave", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL), BB_DENIED);
 	testdb_as(ctx, "alice");
-	assert_int_equal(user_grant(ctx, "dave", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL), BB_OK);
+	assert_int_equal(space_grant(ctx, "dave", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL), BB_OK);
 	testdb_as(ctx, "dave");
 	assert_int_equal(audit_each(ctx, 0, collect, &s, NULL), BB_OK);
 	assert_true(s.n >= 5);

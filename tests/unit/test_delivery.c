@@ -448,7 +448,7 @@ static void test_retention(void **state)
 		assert_int_equal(bodies, 2); /* the bodies went with their deliveries */
 	}
 	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", -1, 0, &err), BB_INVALID);
-	ok(user_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
+	ok(space_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
 	testdb_as(w->ctx, "bob");
 	assert_int_equal(integration_set_retention(w->ctx, "prod-bb", 5, 0, &err), BB_DENIED);
 }
@@ -488,7 +488,7 @@ static void test_permissions(void **state)
 	bb_err err;
 
 	assert_int_equal(deliver(w, "push_signed.json", "repo:push", "{p-1}", w->secret), 202);
-	ok(user_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
+	ok(space_grant(w->ctx, "bob", "root", BB_ROLE_READ, &err), &err);
 	testdb_as(w->ctx, "bob");
 	assert_int_equal(delivery_list(w->ctx, "prod-bb", 0, &v, &n, &err), BB_DENIED);
 	ok(run_list(w->ctx, "web", 0, &runs, &nr, &err), &err); /* bob may see the stack */

@@ -72,7 +72,7 @@ static void must_grant(bb_ctx *ctx, const char *login, const char *space, bb_rol
 {
 	bb_err err;
 
-	ok(user_grant(ctx, login, space, role, &err), &err);
+	ok(space_grant(ctx, login, space, role, &err), &err);
 }
 
 static void must_stack(bb_ctx *ctx, const char *name, const char *space, const char *integ)

@@ -78,19 +78,19 @@ static void role_names_round_trip(void **state)
 {
 	(void)state;
 	for (bb_role r = BB_ROLE_READ; r <= BB_ROLE_ADMIN; r++)
-		assert_int_equal(role_parse(role_name(r)), r);
-	assert_string_equal(role_name(BB_ROLE_NONE), "none");
-	assert_int_equal(role_parse("owner"), BB_ROLE_NONE);
-	assert_int_equal(role_parse(NULL), BB_ROLE_NONE);
+		assert_int_equal(space_role_parse(space_role_name(r)), r);
+	assert_string_equal(space_role_name(BB_ROLE_NONE), "none");
+	assert_int_equal(space_role_parse("owner"), BB_ROLE_NONE);
+	assert_int_equal(space_role_parse(NULL), BB_ROLE_NONE);
 }
 
 static void role_holds_in_descendants_whatever_inherit(void **state)
 {
 	bb_ctx *ctx = *state;
 
-	OK(user_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_READ, NULL));
 	assert_int_equal(role(ctx, "bob", "edge"), BB_ROLE_READ); /* below prod, inherit off */
-	OK(user_grant(ctx, "carol", "prod", BB_ROLE_WRITE, NULL));
+	OK(space_grant(ctx, "carol", "prod", BB_ROLE_WRITE, NULL));
 	assert_int_equal(role(ctx, "carol", "edge"), BB_ROLE_WRITE);
 	assert_int_equal(role(ctx, "carol", BB_ROOT_SPACE), BB_ROLE_NONE); /* not upwards */
 	assert_int_equal(role(ctx, "carol", "dev"), BB_ROLE_NONE);
@@ -100,9 +100,9 @@ static void strongest_role_on_the_path_wins(void **state)
 {
 	bb_ctx *ctx = *state;
 
-	OK(user_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_READ, NULL));
-	OK(user_grant(ctx, "bob", "team", BB_ROLE_ADMIN, NULL));
-	OK(user_grant(ctx, "bob", "app", BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", "team", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "app", BB_ROLE_READ, NULL));
 	assert_int_equal(role(ctx, "bob", "dev"), BB_ROLE_READ);
 	assert_int_equal(role(ctx, "bob", "team"), BB_ROLE_ADMIN);
 	assert_int_equal(role(ctx, "bob", "app"), BB_ROLE_ADMIN); /* a weaker grant below */
@@ -174,8 +174,8 @@ static void create_needs_admin_of_the_parent(void **state)
 	bb_ctx *ctx = *state;
 	bb_err err;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_WRITE, NULL));
-	OK(user_grant(ctx, "carol", "team", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_WRITE, NULL));
+	OK(space_grant(ctx, "carol", "team", BB_ROLE_ADMIN, NULL));
 	testdb_as(ctx, "bob");
 	assert_int_equal(space_create(ctx, "x", "dev", 1, &err), BB_DENIED);
 	assert_non_null(strstr(err.msg, "admin role in space dev"));
@@ -237,16 +237,16 @@ static void delete_drops_roles_and_needs_admin_of_parent(void **state)
 	size_t n;
 	bb_space s;
 
-	OK(user_grant(ctx, "bob", "app", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "app", BB_ROLE_ADMIN, NULL));
 	testdb_as(ctx, "bob");
 	assert_int_equal(space_delete(ctx, "app", NULL), BB_DENIED); /* admin of app only */
 	testdb_as(ctx, "alice");
 	OK(space_delete(ctx, "app", NULL));
 	assert_int_equal(space_get(ctx, "app", &s, NULL), BB_NOTFOUND);
-	OK(user_list(ctx, &g, &n, NULL));
+	OK(space_grant_list(ctx, &g, &n, NULL));
 	for (size_t i = 0; i < n; i++)
 		assert_string_not_equal(g[i].space, "app");
-	user_list_free(g, n);
+	space_grant_list_free(g, n);
 }
 
 static void grant_needs_admin_of_the_parent(void **state)
@@ -254,15 +254,15 @@ static void grant_needs_admin_of_the_parent(void **state)
 	bb_ctx *ctx = *state;
 	bb_err err;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
 	testdb_as(ctx, "bob");
 	/* admin of dev may grant in dev's children, not in dev itself */
-	assert_int_equal(user_grant(ctx, "carol", "dev", BB_ROLE_READ, &err), BB_DENIED);
+	assert_int_equal(space_grant(ctx, "carol", "dev", BB_ROLE_READ, &err), BB_DENIED);
 	assert_non_null(strstr(err.msg, "Granting roles in space dev"));
 	assert_non_null(strstr(err.msg, "admin role in space root"));
-	OK(user_grant(ctx, "carol", "team", BB_ROLE_READ, NULL));
-	assert_int_equal(user_revoke(ctx, "carol", "team", NULL), BB_OK);
-	assert_int_equal(user_grant(ctx, "carol", BB_ROOT_SPACE, BB_ROLE_READ, NULL), BB_DENIED);
+	OK(space_grant(ctx, "carol", "team", BB_ROLE_READ, NULL));
+	assert_int_equal(space_revoke(ctx, "carol", "team", NULL), BB_OK);
+	assert_int_equal(space_grant(ctx, "carol", BB_ROOT_SPACE, BB_ROLE_READ, NULL), BB_DENIED);
 }
 
 static void grant_replaces_an_existing_role(void **state)
@@ -271,25 +271,25 @@ static void grant_replaces_an_existing_role(void **state)
 	bb_grant *g;
 	size_t n, found = 0;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
 	assert_int_equal(role(ctx, "bob", "dev"), BB_ROLE_READ);
-	OK(user_list(ctx, &g, &n, NULL));
+	OK(space_grant_list(ctx, &g, &n, NULL));
 	for (size_t i = 0; i < n; i++)
 		found += strcmp(g[i].login, "bob") == 0;
 	assert_int_equal(found, 1);
-	user_list_free(g, n);
+	space_grant_list_free(g, n);
 }
 
 static void grant_validates_login_and_role(void **state)
 {
 	bb_ctx *ctx = *state;
 
-	assert_int_equal(user_grant(ctx, "bo b", "dev", BB_ROLE_READ, NULL), BB_INVALID);
-	assert_int_equal(user_grant(ctx, "", "dev", BB_ROLE_READ, NULL), BB_INVALID);
-	assert_int_equal(user_grant(ctx, "bob\x1b", "dev", BB_ROLE_READ, NULL), BB_INVALID);
-	assert_int_equal(user_grant(ctx, "bob", "dev", BB_ROLE_NONE, NULL), BB_INVALID);
-	assert_int_equal(user_grant(ctx, "bob", "nowhere", BB_ROLE_READ, NULL), BB_NOTFOUND);
+	assert_int_equal(space_grant(ctx, "bo b", "dev", BB_ROLE_READ, NULL), BB_INVALID);
+	assert_int_equal(space_grant(ctx, "", "dev", BB_ROLE_READ, NULL), BB_INVALID);
+	assert_int_equal(space_grant(ctx, "bob\x1b", "dev", BB_ROLE_READ, NULL), BB_INVALID);
+	assert_int_equal(space_grant(ctx, "bob", "dev", BB_ROLE_NONE, NULL), BB_INVALID);
+	assert_int_equal(space_grant(ctx, "bob", "nowhere", BB_ROLE_READ, NULL), BB_NOTFOUND);
 }
 
 static void last_admin_of_root_is_protected(void **state)
@@ -297,14 +297,14 @@ static void last_admin_of_root_is_protected(void **state)
 	bb_ctx *ctx = *state;
 	bb_err err;
 
-	assert_int_equal(user_revoke(ctx, "alice", BB_ROOT_SPACE, &err), BB_INVALID);
+	assert_int_equal(space_revoke(ctx, "alice", BB_ROOT_SPACE, &err), BB_INVALID);
 	assert_non_null(strstr(err.msg, "last admin"));
-	assert_int_equal(user_grant(ctx, "alice", BB_ROOT_SPACE, BB_ROLE_WRITE, NULL), BB_INVALID);
+	assert_int_equal(space_grant(ctx, "alice", BB_ROOT_SPACE, BB_ROLE_WRITE, NULL), BB_INVALID);
 	assert_int_equal(role(ctx, "alice", BB_ROOT_SPACE), BB_ROLE_ADMIN);
-	OK(user_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL));
-	OK(user_revoke(ctx, "alice", BB_ROOT_SPACE, NULL));
+	OK(space_grant(ctx, "bob", BB_ROOT_SPACE, BB_ROLE_ADMIN, NULL));
+	OK(space_revoke(ctx, "alice", BB_ROOT_SPACE, NULL));
 	testdb_as(ctx, "bob");
-	assert_int_equal(user_revoke(ctx, "bob", BB_ROOT_SPACE, NULL), BB_INVALID);
+	assert_int_equal(space_revoke(ctx, "bob", BB_ROOT_SPACE, NULL), BB_INVALID);
 }
 
 static void revoke_of_a_missing_grant_is_not_found(void **state)
@@ -312,10 +312,10 @@ static void revoke_of_a_missing_grant_is_not_found(void **state)
 	bb_ctx *ctx = *state;
 	bb_err err;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
-	assert_int_equal(user_revoke(ctx, "bob", "team", &err), BB_NOTFOUND);
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
+	assert_int_equal(space_revoke(ctx, "bob", "team", &err), BB_NOTFOUND);
 	assert_non_null(strstr(err.msg, "parent"));
-	OK(user_revoke(ctx, "bob", "dev", NULL));
+	OK(space_revoke(ctx, "bob", "dev", NULL));
 	assert_int_equal(role(ctx, "bob", "team"), BB_ROLE_NONE);
 }
 
@@ -325,7 +325,7 @@ static void require_user_refuses_strangers(void **state)
 	bb_err err;
 
 	OK(space_require_user(ctx, NULL));
-	OK(user_grant(ctx, "bob", "edge", BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", "edge", BB_ROLE_READ, NULL));
 	testdb_as(ctx, "bob");
 	OK(space_require_user(ctx, NULL)); /* any role anywhere makes a user */
 	testdb_as(ctx, "mallory");
@@ -351,12 +351,12 @@ static void changes_are_audited_refusals_are_not(void **state)
 	long before = audit_entries(ctx);
 
 	OK(space_create(ctx, "qa", NULL, 1, NULL));
-	OK(user_grant(ctx, "bob", "qa", BB_ROLE_WRITE, NULL));
-	OK(user_revoke(ctx, "bob", "qa", NULL));
+	OK(space_grant(ctx, "bob", "qa", BB_ROLE_WRITE, NULL));
+	OK(space_revoke(ctx, "bob", "qa", NULL));
 	OK(space_delete(ctx, "qa", NULL));
 	assert_int_equal(audit_entries(ctx), before + 4);
 	assert_int_equal(space_create(ctx, "dev", NULL, 1, NULL), BB_INVALID);
-	assert_int_equal(user_revoke(ctx, "alice", BB_ROOT_SPACE, NULL), BB_INVALID);
+	assert_int_equal(space_revoke(ctx, "alice", BB_ROOT_SPACE, NULL), BB_INVALID);
 	testdb_as(ctx, "bob");
 	assert_int_equal(space_create(ctx, "qa2", NULL, 1, NULL), BB_DENIED);
 	assert_int_equal(audit_entries(ctx), before + 4);
@@ -381,8 +381,8 @@ static void audit_entries_name_action_target_and_change(void **state)
 	bb_ctx *ctx = *state;
 	last_entry l;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_WRITE, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_WRITE, NULL));
 	OK(audit_each(ctx, 1, keep_first, &l, NULL));
 	assert_string_equal(l.action, "role.grant");
 	assert_string_equal(l.target, "role:bob@dev");
@@ -422,8 +422,8 @@ static void list_where_keeps_spaces_with_the_role(void **state)
 	bb_space *v;
 	size_t n;
 
-	OK(user_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
-	OK(user_grant(ctx, "bob", "prod", BB_ROLE_READ, NULL));
+	OK(space_grant(ctx, "bob", "dev", BB_ROLE_ADMIN, NULL));
+	OK(space_grant(ctx, "bob", "prod", BB_ROLE_READ, NULL));
 	testdb_as(ctx, "bob");
 	OK(space_list_where(ctx, BB_ROLE_ADMIN, &v, &n, NULL));
 	assert_int_equal(n, 3);

@@ -41,7 +41,7 @@ static void must_grant(bb_ctx *ctx, const char *login, const char *space, bb_rol
 {
 	bb_err err;
 
-	ok(user_grant(ctx, login, space, role, &err), &err);
+	ok(space_grant(ctx, login, space, role, &err), &err);
 }
 
 static void must_integration(bb_ctx *ctx, const char *name, const char *space)

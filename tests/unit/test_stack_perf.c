@@ -158,12 +158,12 @@ static void all_spaces_visible_is_the_only_shortcut(void **state)
 	s.name = "c", s.space = "lab";
 	ok(stack_create(ctx, &s, &err), &err);
 	assert_int_equal(listed(ctx), 3);
-	ok(user_grant(ctx, "bob", "dev", BB_ROLE_READ, &err), &err);
-	ok(user_grant(ctx, "bob", "lab", BB_ROLE_READ, &err), &err);
+	ok(space_grant(ctx, "bob", "dev", BB_ROLE_READ, &err), &err);
+	ok(space_grant(ctx, "bob", "lab", BB_ROLE_READ, &err), &err);
 	testdb_as(ctx, "bob");
 	assert_int_equal(listed(ctx), 2); /* every space but root */
 	testdb_as(ctx, ADMIN);
-	ok(user_grant(ctx, "bob", "root", BB_ROLE_READ, &err), &err);
+	ok(space_grant(ctx, "bob", "root", BB_ROLE_READ, &err), &err);
 	testdb_as(ctx, "bob");
 	assert_int_equal(listed(ctx), 3);
 	testdb_close(ctx);
@@ -238,7 +238,7 @@ static void index_filters_like_core(void **state)
 	}
 	stack_index_free(ix);
 	/* only visible stacks are indexed */
-	ok(user_grant(ctx, "bob", "lab", BB_ROLE_READ, &err), &err);
+	ok(space_grant(ctx, "bob", "lab", BB_ROLE_READ, &err), &err);
 	testdb_as(ctx, "bob");
 	ok(stack_index_build(ctx, NULL, &ix, &err), &err);
 	assert_int_equal(stack_index_select(ix, NULL, 0), 2);
