@@ -90,7 +90,7 @@ long status_next_due_ms(bb_db *db);
  * connection and client, posting whatever is due (from deliveries, run
  * update, run trigger, or left by a sender that crashed) until stopped. */
 typedef struct status_sender status_sender;
-bb_code status_sender_start(const char *db_path, status_sender **out, bb_err *err);
+bb_code status_sender_new(const char *db_path, status_sender **out, bb_err *err);
 /* Something was queued: look now rather than at the next poll. Safe from
  * any thread. */
 void status_sender_wake(status_sender *s);

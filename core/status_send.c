@@ -420,7 +420,7 @@ static void sender_free(status_sender *s)
 	free(s);
 }
 
-bb_code status_sender_start(const char *db_path, status_sender **out, bb_err *err)
+bb_code status_sender_new(const char *db_path, status_sender **out, bb_err *err)
 {
 	status_sender *s = calloc(1, sizeof *s);
 	int fds[2];

@@ -482,7 +482,7 @@ static void start_sender(server *s, const serve_opts *o)
 {
 	bb_err err;
 
-	if (status_sender_start(o->db_path, &s->sender, &err) != BB_OK)
+	if (status_sender_new(o->db_path, &s->sender, &err) != BB_OK)
 		fprintf(stderr, "bbconsole serve: commit statuses will not be posted: %s\n", err.msg);
 }
 
