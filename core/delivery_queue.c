@@ -132,8 +132,8 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-bb_code delivery_queue_start(const char *path, long busy_ms, delivery_queue **out,
-			     bb_err *err)
+bb_code delivery_queue_new(const char *path, long busy_ms, delivery_queue **out,
+			   bb_err *err)
 {
 	delivery_queue *q = calloc(1, sizeof *q);
 

@@ -14,8 +14,8 @@ typedef struct delivery_queue delivery_queue;
  * commit is on disk before anyone is answered) and starts the writer.
  * busy_ms is how long a batch waits for a busy database before its
  * deliveries are answered 503. */
-bb_code delivery_queue_start(const char *path, long busy_ms, delivery_queue **out,
-			     bb_err *err);
+bb_code delivery_queue_new(const char *path, long busy_ms, delivery_queue **out,
+			   bb_err *err);
 
 /* Queues a checked job (job->record set). job->done(job, job->done_arg) is
  * called from the writer thread once the job's status is final; after that

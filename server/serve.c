@@ -508,7 +508,7 @@ bb_code serve_run(const serve_opts *o, bb_err *err)
 		goto out;
 	rc = delivery_receiver_init(db, &s.r, err);
 	db_close(db);
-	if (rc != BB_OK || (rc = delivery_queue_start(o->db_path, busy_ms(), &s.q, err)) != BB_OK)
+	if (rc != BB_OK || (rc = delivery_queue_new(o->db_path, busy_ms(), &s.q, err)) != BB_OK)
 		goto out;
 	pthread_key_create(&s.db_key, close_thread_db);
 	start_sender(&s, o);
