@@ -585,7 +585,7 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 		if (verify_saved(&d->verify, scr_ctx(), d->slug) != 0)
 			tui_message(verify_status_text(&d->verify), true);
 		return tui_redraw();
-	case SCR_TROUBLESHOOT: next = troubleshoot_screen_new(scr_ctx(), d->slug); break;
+	case SCR_TROUBLESHOOT: next = troubleshoot_new(d->slug); break;
 	case SCR_DELETE: next = delete_new(d->slug, 2); break;
 	case SCR_ROTATE:
 		next = tui_dialog_confirm("Rotate the webhook secret?",

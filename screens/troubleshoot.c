@@ -566,7 +566,7 @@ static void troubleshoot_load(troubleshoot *t)
 	run_checks(t);
 }
 
-tui_screen *troubleshoot_screen_new(bb_ctx *ctx, const char *integration_slug)
+tui_screen *troubleshoot_new(const char *integration_slug)
 {
 	troubleshoot *t = calloc(1, sizeof *t);
 
@@ -579,7 +579,7 @@ tui_screen *troubleshoot_screen_new(bb_ctx *ctx, const char *integration_slug)
 	}
 	t->repo.max_len = 200;
 	t->commit.max_len = 64;
-	t->ctx = ctx;
+	t->ctx = scr_ctx();
 	snprintf(t->slug, sizeof t->slug, "%s", integration_slug);
 	verify_init(&t->verify, on_verified, t);
 	verify_init(&t->links, on_links, t);

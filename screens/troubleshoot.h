@@ -6,11 +6,9 @@
 
 #include "tui.h"
 
-#include "ctx.h"
-
 /* The screen for the integration named by slug (or name); the checks start
  * at once, in the background. NULL when out of memory. */
-tui_screen *troubleshoot_screen_new(bb_ctx *ctx, const char *integration_slug);
+tui_screen *troubleshoot_new(const char *integration_slug);
 
 /* Its key table, titled "Troubleshooting" in the key dump. */
 extern const tui_keydef troubleshoot_keys[];
