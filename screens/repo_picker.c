@@ -296,8 +296,7 @@ static const tui_screen_ops picker_ops = {
 	.cursor = picker_cursor,
 };
 
-tui_screen *repo_picker_new(bb_ctx *ctx, const char *integration_slug, repo_pick_fn pick,
-			    void *arg)
+tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, void *arg)
 {
 	picker *p = calloc(1, sizeof *p);
 
@@ -308,7 +307,7 @@ tui_screen *repo_picker_new(bb_ctx *ctx, const char *integration_slug, repo_pick
 		free(p);
 		return NULL;
 	}
-	p->ctx = ctx;
+	p->ctx = scr_ctx();
 	p->pick = pick;
 	p->arg = arg;
 	snprintf(p->slug, sizeof p->slug, "%s", integration_slug);

@@ -279,7 +279,7 @@ static tui_ret form_enter(form *f)
 			    "pick; create an integration first.", true);
 		return tui_redraw();
 	}
-	p = repo_picker_new(f->ctx, f->its[f->integ].slug, picked, f);
+	p = repo_picker_new(f->its[f->integ].slug, picked, f);
 	return p ? tui_push(p) : tui_redraw();
 }
 

@@ -33,8 +33,7 @@ typedef void (*repo_pick_fn)(void *arg, const char *full_name, const char *mainb
  * in the background by discovery; filter as you type; a typed
  * workspace/slug is accepted when discovery is unavailable. Esc cancels the
  * discovery and closes the picker without calling pick. */
-tui_screen *repo_picker_new(bb_ctx *ctx, const char *integration_slug, repo_pick_fn pick,
-			    void *arg);
+tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, void *arg);
 
 /* Key tables, for the key dump and the man page. */
 extern const tui_keydef stacks_keys[];
