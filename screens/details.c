@@ -566,7 +566,7 @@ static tui_ret details_key(tui_screen *s, const tui_event *ev)
 	case SCR_REVEAL: return details_reveal(d);
 	case SCR_COPY_SECRET: return copy_secret(d);
 	case SCR_STACKS:
-		if (!(next = stacks_screen_new(scr_ctx(), d->slug)))
+		if (!(next = stacks_new(d->slug)))
 			return details_stacks(d);
 		break;
 	case SCR_EDIT: next = edit_new(&d->it); break;

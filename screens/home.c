@@ -233,7 +233,7 @@ static tui_ret home_action(home *h, int action)
 		next = audit_new();
 		break;
 	case SCR_STACKS:
-		next = stacks_screen_new(scr_ctx(), NULL);
+		next = stacks_new(NULL);
 		break;
 	case SCR_SPACES:
 		next = spaces_new(scr_ctx());

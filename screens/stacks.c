@@ -780,7 +780,7 @@ static const tui_screen_ops stacks_ops = {
 	.reload = stacks_reload,
 };
 
-tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
+tui_screen *stacks_new(const char *integration_slug)
 {
 	stacks *st = calloc(1, sizeof *st);
 
@@ -790,7 +790,7 @@ tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug)
 		free(st);
 		return NULL;
 	}
-	st->ctx = ctx;
+	st->ctx = scr_ctx();
 	verify_init(&st->trig, trigger_done, st);
 	snprintf(st->slug, sizeof st->slug, "%s", integration_slug ? integration_slug : "");
 	if (st->slug[0])

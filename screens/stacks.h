@@ -11,9 +11,9 @@
 
 #include "ctx.h"
 
-/* The list of every stack and module ctx's user may see; with a slug, only
+/* The list of every stack and module the user may see; with a slug, only
  * those using that integration (the jump from an integration's details). */
-tui_screen *stacks_screen_new(bb_ctx *ctx, const char *integration_slug);
+tui_screen *stacks_new(const char *integration_slug);
 
 /* The form that creates a stack or module; NULL with why set when the user
  * may create none (admin of no space) or memory ran out. */
