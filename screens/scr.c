@@ -250,8 +250,8 @@ bool scr_role_somewhere(bb_role need)
 void scr_role_reason(bb_role need, const char *doing, char *out, size_t size)
 {
 	snprintf(out, size, "%s needs the %s role in a space; you (%s) are %s of none. Ask an "
-		 "admin of root to grant it.", doing, role_name(need), scr_ctx()->user,
-		 role_name(need));
+		 "admin of root to grant it.", doing, space_role_name(need), scr_ctx()->user,
+		 space_role_name(need));
 }
 
 /* A UTC RFC 3339 time in the local zone (TZ honoured), with or without

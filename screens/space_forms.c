@@ -1,7 +1,7 @@
 /* space_forms.c - two small forms of the spaces screens: create a space
  * (name, parent, inherit) and grant a role (login, role). One text field,
  * one or two choices, one button. Core checks every rule (space_create,
- * user_grant); its sentence is shown in a dialog and the input kept. */
+ * space_grant); its sentence is shown in a dialog and the input kept. */
 #include "spaces.h"
 
 #include <stdio.h>
@@ -59,7 +59,7 @@ const tui_keydef grant_form_keys[] = {
 static const char *choice_text(const mform *f, int i, char *buf, size_t size)
 {
 	if (f->grant)
-		snprintf(buf, size, "< %s >", role_name(f->role));
+		snprintf(buf, size, "< %s >", space_role_name(f->role));
 	else if (i == 1)
 		snprintf(buf, size, "< %s >", f->parents[f->parent].name);
 	else
@@ -118,7 +118,7 @@ static tui_ret submit(mform *f)
 	bb_code rc;
 
 	if (f->grant)
-		rc = user_grant(f->ctx, text, f->space, f->role, &err);
+		rc = space_grant(f->ctx, text, f->space, f->role, &err);
 	else
 		rc = space_create(f->ctx, text, f->parents[f->parent].name, f->inherit, &err);
 	if (rc != BB_OK) {
@@ -129,7 +129,7 @@ static tui_ret submit(mform *f)
 	}
 	scr_changed();
 	if (f->grant)
-		snprintf(msg, sizeof msg, "Granted %.64s %s in space %s.", text, role_name(f->role),
+		snprintf(msg, sizeof msg, "Granted %.64s %s in space %s.", text, space_role_name(f->role),
 			 f->space);
 	else
 		snprintf(msg, sizeof msg, "Created space %.64s under %s.", text,

@@ -1,8 +1,8 @@
 /* space_users.c - the roles that hold in one space: those granted in it
  * and those granted in a space above it (a role holds in every space below
  * the one it was granted in). n grants, e changes the selected login's role,
- * d revokes a role granted here; all through core's user_grant and
- * user_revoke, as `bbconsole user grant` and `user revoke` do. */
+ * d revokes a role granted here; all through core's space_grant and
+ * space_revoke, as `bbconsole user grant` and `user revoke` do. */
 #include "spaces.h"
 
 #include <stdio.h>
@@ -102,7 +102,7 @@ static void users_load(users *u)
 	rows_clear(u);
 	u->may = spaces_may_grant(u->ctx, &u->space, &err) == BB_OK;
 	bb_err_clear(&err);
-	if (path_up(u, &path, &err) != 0 || user_list(u->ctx, &g, &n, &err) != BB_OK ||
+	if (path_up(u, &path, &err) != 0 || space_grant_list(u->ctx, &g, &n, &err) != BB_OK ||
 	    !(u->rows = calloc(n + 1, sizeof *u->rows))) {
 		scr_error(&err);
 		n = 0;
@@ -110,7 +110,7 @@ static void users_load(users *u)
 	for (size_t i = 0; i < n; i++)
 		if (strlist_contains(&path, g[i].space))
 			keep_grant(u, &g[i]);
-	user_list_free(g, n);
+	space_grant_list_free(g, n);
 	strlist_free(&path);
 	u->gen = scr_generation();
 	tui_list_set_count(&u->list, u->n);
@@ -131,7 +131,7 @@ static void users_row(void *arg, WINDOW *w, int y, int x, int width, size_t row,
 	tui_fill(w, y, x, width, attr);
 	tui_put(w, y, cx, lw, r->login, attr, true);
 	cx += lw + 1;
-	tui_put(w, y, cx, 7, role_name(r->role), attr | A_BOLD, true);
+	tui_put(w, y, cx, 7, space_role_name(r->role), attr | A_BOLD, true);
 	cx += 8;
 	if (cx < x + width)
 		tui_put(w, y, cx, x + width - cx, where, attr | (r->here ? 0 : tui_attr(TUI_MUTED)),
@@ -190,7 +190,7 @@ static tui_ret revoke_answer(void *arg, enum tui_answer a)
 
 	if (a != TUI_ANSWER_YES)
 		return tui_redraw();
-	if (user_revoke(u->ctx, u->pending_login, u->space.name, &err) != BB_OK) {
+	if (space_revoke(u->ctx, u->pending_login, u->space.name, &err) != BB_OK) {
 		tui_screen *m = tui_dialog_message("Not revoked", err.msg, NULL, NULL);
 
 		return m ? tui_push(m) : refuse(err.msg);
@@ -214,7 +214,7 @@ static tui_ret ask_revoke(users *u, const grant_row *r)
 	}
 	snprintf(u->pending_login, sizeof u->pending_login, "%s", r->login);
 	snprintf(text, sizeof text, "Revoke the %s role of %s in space %s (and the spaces below "
-		 "it)?", role_name(r->role), r->login, u->space.name);
+		 "it)?", space_role_name(r->role), r->login, u->space.name);
 	d = tui_dialog_confirm("Revoke role", text, "Revoke", "Cancel", false, revoke_answer, u);
 	return d ? tui_push(d) : tui_redraw();
 }

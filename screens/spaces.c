@@ -127,7 +127,7 @@ static void spaces_row(void *arg, WINDOW *w, int y, int x, int width, size_t row
 	snprintf(name, sizeof name, "%*s%s", 2 * d, "", s->name);
 	col[0] = name;
 	col[1] = !s->parent ? "-" : s->inherit ? "yes" : "no";
-	col[2] = role_name(sp->mine[row]);
+	col[2] = space_role_name(sp->mine[row]);
 	col[3] = s->parent ? s->parent : "";
 	tui_fill(w, y, x, width, attr);
 	for (int i = 0, cx = x + 2; i < NCOLS && cx < x + width; cx += sp->cw[i] + 1, i++)

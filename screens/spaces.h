@@ -3,7 +3,7 @@
  * a role.
  *
  * Every change goes through core/space.h (space_create, space_delete,
- * user_grant, user_revoke), exactly as the commands do, so the rules and the
+ * space_grant, space_revoke), exactly as the commands do, so the rules and the
  * audit entries are the same. Hint bars offer only what the user may do; a
  * key pressed anyway is refused at once with core's sentence. */
 #ifndef SPACES_H

@@ -328,7 +328,7 @@ static int copy_targets(choose *c, const stack_target *v, size_t n)
 	return 0;
 }
 
-tui_screen *stack_choose_new(bb_ctx *ctx, const stack_target *v, size_t n, bb_err *why)
+tui_screen *stack_choose_new(const stack_target *v, size_t n, bb_err *why)
 {
 	choose *c = calloc(1, sizeof *c);
 
@@ -338,7 +338,7 @@ tui_screen *stack_choose_new(bb_ctx *ctx, const stack_target *v, size_t n, bb_er
 		bb_fail(why, BB_DBERR, "Out of memory.");
 		return NULL;
 	}
-	c->ctx = ctx;
+	c->ctx = scr_ctx();
 	if (need_admin_somewhere(c, why) != BB_OK || offer_load(c, why) != BB_OK ||
 	    !(c->items = calloc(c->nits, sizeof *c->items))) {
 		choose_free(c);

@@ -271,7 +271,7 @@ static tui_ret form_enter(form *f)
 				    "workspace/slug.", true);
 			return tui_redraw();
 		}
-		p = repo_picker_new(f->ctx, f->integ_slug, picked, f);
+		p = repo_picker_new(f->integ_slug, picked, f);
 		return p ? tui_push(p) : tui_redraw();
 	}
 	if (!f->nits) {
@@ -369,8 +369,9 @@ static const tui_screen_ops form_ops = {
 	.cursor = form_cursor,
 };
 
-static form *form_alloc(bb_ctx *ctx, bb_err *why)
+static form *form_alloc(bb_err *why)
 {
+	bb_ctx *ctx = scr_ctx();
 	form *f = calloc(1, sizeof *f);
 
 	if (!f || tui_field_init(&f->name, 0) || tui_field_init(&f->repo, 0) ||
@@ -388,15 +389,15 @@ static form *form_alloc(bb_ctx *ctx, bb_err *why)
 	return f;
 }
 
-tui_screen *stack_edit_new(bb_ctx *ctx, const bb_stack *s, bb_err *why)
+tui_screen *stack_edit_new(const bb_stack *s, bb_err *why)
 {
 	char doing[BB_NAME_MAX * 4 + 32], integ[BB_NAME_MAX * 4 + 32];
 	form *f;
 
 	/* refused at once, before anything is typed */
 	snprintf(doing, sizeof doing, "Changing the %s %s", s->kind, s->name);
-	if (space_need(ctx, s->space, BB_ROLE_ADMIN, doing, why) != BB_OK ||
-	    !(f = form_alloc(ctx, why)))
+	if (space_need(scr_ctx(), s->space, BB_ROLE_ADMIN, doing, why) != BB_OK ||
+	    !(f = form_alloc(why)))
 		return NULL;
 	snprintf(integ, sizeof integ, s->integration ? "%s" : "detached (was %s)",
 		 s->integration ? s->integration : s->detached_from ? s->detached_from : "?");
@@ -420,13 +421,13 @@ tui_screen *stack_edit_new(bb_ctx *ctx, const bb_stack *s, bb_err *why)
 	return &f->s;
 }
 
-tui_screen *stack_form_new(bb_ctx *ctx, bb_err *why)
+tui_screen *stack_form_new(bb_err *why)
 {
-	form *f = form_alloc(ctx, why);
+	form *f = form_alloc(why);
 
 	if (!f)
 		return NULL;
-	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
+	if (space_list_where(f->ctx, BB_ROLE_ADMIN, &f->spaces, &f->nspaces, why) != BB_OK ||
 	    f->nspaces == 0) {
 		if (f->nspaces == 0) {
 			char text[BB_MSG_MAX];

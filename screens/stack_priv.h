@@ -27,7 +27,7 @@ void stack_targets_free(stack_target *v, size_t n);
  * choice with stack_set_integration, and reports every stack it could not
  * change. NULL with why set when the user is admin of none of their spaces or
  * no integration is usable. */
-tui_screen *stack_choose_new(bb_ctx *ctx, const stack_target *v, size_t n, bb_err *why);
+tui_screen *stack_choose_new(const stack_target *v, size_t n, bb_err *why);
 
 /* Appends the recent runs of the stack or module `name` (newest first,
  * about max_lines lines) and the state of their statuses to out

@@ -510,7 +510,7 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 	bb_err why = {0};
 
 	if (st->nmarks) {
-		next = stack_choose_new(st->ctx, st->marks, st->nmarks, &why);
+		next = stack_choose_new(st->marks, st->nmarks, &why);
 		if (next)
 			marks_clear(st); /* the chooser copied them; they are done with */
 	} else {
@@ -520,7 +520,7 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 		}
 		if (stack_target_set(&one, sel->kind, sel->name, sel->space, sel->detached) != 0)
 			return tui_redraw();
-		next = stack_choose_new(st->ctx, &one, 1, &why);
+		next = stack_choose_new(&one, 1, &why);
 		stack_target_clear(&one);
 	}
 	if (!next)
@@ -633,7 +633,7 @@ static tui_ret stacks_action(stacks *st, int action)
 
 	switch (action) {
 	case SCR_NEW:
-		if (!(next = stack_form_new(st->ctx, &why)))
+		if (!(next = stack_form_new(&why)))
 			return refuse(&why);
 		break;
 	case SCR_OPEN:
@@ -650,7 +650,7 @@ static tui_ret stacks_action(stacks *st, int action)
 		if (action == SCR_DELETE)
 			return ask_delete(st, sel);
 		one = stack_of(sel);
-		if (!(next = stack_edit_new(st->ctx, &one, &why)))
+		if (!(next = stack_edit_new(&one, &why)))
 			return refuse(&why);
 		break;
 	case ACT_INTEGRATION:

@@ -36,8 +36,8 @@ static int setup(void **state)
 
 	testdb_init_account(ctx, NULL);
 	ok(space_create(ctx, "dev", NULL, 1, &err), &err);
-	ok(user_grant(ctx, "bob", "dev", BB_ROLE_READ, &err), &err);
-	ok(user_grant(ctx, "carol", "dev", BB_ROLE_ADMIN, &err), &err);
+	ok(space_grant(ctx, "bob", "dev", BB_ROLE_READ, &err), &err);
+	ok(space_grant(ctx, "carol", "dev", BB_ROLE_ADMIN, &err), &err);
 	ok(integration_create(ctx, &in, NULL, &err), &err);
 	ok(stack_create(ctx, &s, &err), &err);
 	s.kind = "module";
