@@ -157,7 +157,7 @@ static tui_ret reattach_answer(void *arg, enum tui_answer a)
 	return next ? tui_push(next) : tui_redraw();
 }
 
-tui_screen *reattach_offer(const char *name, const char *slug)
+tui_screen *offers_new(const char *name, const char *slug)
 {
 	bb_stack_filter f = {.detached_from = name, .limit = 50};
 	bb_err err = {0};

@@ -91,7 +91,7 @@ tui_screen *deliveries_new(const char *slug, const char *name);
 tui_screen *delivery_view_new(long long id);
 /* The re-attach offer after creating `name`, then the webhook setup of slug;
  * NULL when nothing is detached from that name. */
-tui_screen *reattach_offer(const char *name, const char *slug);
+tui_screen *offers_new(const char *name, const char *slug);
 
 /* Key tables (exported for the key dump). */
 extern const tui_keydef setup_keys[];

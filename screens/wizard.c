@@ -621,7 +621,7 @@ static tui_ret wizard_create(wizard *w)
 					  w->verify.text, NULL);
 	draft_delete(scr_ctx(), &err);
 	scr_changed();
-	next = reattach_offer(out.name, out.slug);
+	next = offers_new(out.name, out.slug);
 	if (!next)
 		next = webhook_new(out.slug);
 	snprintf(msg, sizeof msg, "Created integration %s; now add its webhook in Bitbucket.",
