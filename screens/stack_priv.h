@@ -31,7 +31,7 @@ tui_screen *stack_choose_new(const stack_target *v, size_t n, bb_err *why);
 
 /* Appends the recent runs of the stack or module `name` (newest first,
  * about max_lines lines) and the state of their statuses to out
- * (stack_runs.c). */
-void stack_runs_describe(bb_ctx *ctx, const char *name, int max_lines, char *out, size_t size);
+ * (stacks_runs.c). */
+void stacks_runs_describe(bb_ctx *ctx, const char *name, int max_lines, char *out, size_t size);
 
 #endif

@@ -457,7 +457,7 @@ static tui_screen *details_panel(bb_ctx *ctx, const srow *r)
 		 "picks an integration (press i); e edits it and d deletes it.");
 	tui_size(&cols, &rows);
 	n = strlen(text);
-	stack_runs_describe(ctx, r->name, rows - 18, text + n, sizeof text - n);
+	stacks_runs_describe(ctx, r->name, rows - 18, text + n, sizeof text - n);
 	snprintf(title, sizeof title, "%s %.150s", r->kind, r->name);
 	return tui_dialog_message(title, text, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* stack_runs.c - the recent runs of a stack for its details panel, with
+/* stacks_runs.c - the recent runs of a stack for its details panel, with
  * the state of each run's commit statuses, read once when the panel opens. */
 #include "stack_priv.h"
 
@@ -53,7 +53,7 @@ static size_t add_statuses(bb_ctx *ctx, const bb_run *r, char *out, size_t size,
 	return n;
 }
 
-void stack_runs_describe(bb_ctx *ctx, const char *name, int max_lines, char *out, size_t size)
+void stacks_runs_describe(bb_ctx *ctx, const char *name, int max_lines, char *out, size_t size)
 {
 	bb_run *v = NULL;
 	size_t k = 0, n;
