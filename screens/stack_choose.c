@@ -10,7 +10,7 @@
 #include "scr.h"
 #include "space.h"
 #include "stack.h"
-#include "stack_priv.h"
+#include "stacks_priv.h"
 #include "stacks.h"
 
 #define REPORT_MAX 12 /* failures named in the report; the rest are counted */
@@ -18,7 +18,7 @@
 typedef struct choose {
 	tui_screen s;
 	bb_ctx *ctx;
-	stack_target *v;
+	stacks_target *v;
 	size_t n;
 	bb_integration *its;     /* the integrations offered */
 	size_t nits;
@@ -41,7 +41,7 @@ const tui_keydef stack_choose_keys[] = {
 	{0},
 };
 
-int stack_target_set(stack_target *t, const char *kind, const char *name, const char *space,
+int stacks_target_set(stacks_target *t, const char *kind, const char *name, const char *space,
 		     const char *detached_from)
 {
 	t->kind = util_strdup(kind);
@@ -50,11 +50,11 @@ int stack_target_set(stack_target *t, const char *kind, const char *name, const 
 	t->detached_from = util_strdup(detached_from);
 	if (t->kind && t->name && t->space && (!detached_from || t->detached_from))
 		return 0;
-	stack_target_clear(t);
+	stacks_target_clear(t);
 	return -1;
 }
 
-void stack_target_clear(stack_target *t)
+void stacks_target_clear(stacks_target *t)
 {
 	free(t->kind);
 	free(t->name);
@@ -63,16 +63,16 @@ void stack_target_clear(stack_target *t)
 	memset(t, 0, sizeof *t);
 }
 
-void stack_targets_free(stack_target *v, size_t n)
+void stacks_targets_free(stacks_target *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		stack_target_clear(&v[i]);
+		stacks_target_clear(&v[i]);
 	free(v);
 }
 
 static void choose_free(choose *c)
 {
-	stack_targets_free(c->v, c->n);
+	stacks_targets_free(c->v, c->n);
 	integration_list_free(c->its, c->nits);
 	for (size_t i = 0; c->labels && i < c->nits; i++)
 		free(c->labels[i]);
@@ -229,7 +229,7 @@ static tui_ret apply(choose *c)
 	tui_ret r;
 
 	for (size_t j = 0; j < c->n; j++) {
-		const stack_target *t = &c->v[j];
+		const stacks_target *t = &c->v[j];
 		bb_err e = {0};
 
 		if (!row[j])
@@ -317,18 +317,18 @@ static const tui_screen_ops choose_ops = {
 	.cursor = choose_cursor,
 };
 
-static int copy_targets(choose *c, const stack_target *v, size_t n)
+static int copy_targets(choose *c, const stacks_target *v, size_t n)
 {
 	if (!(c->v = calloc(n, sizeof *c->v)))
 		return -1;
 	for (c->n = 0; c->n < n; c->n++)
-		if (stack_target_set(&c->v[c->n], v[c->n].kind, v[c->n].name, v[c->n].space,
+		if (stacks_target_set(&c->v[c->n], v[c->n].kind, v[c->n].name, v[c->n].space,
 				     v[c->n].detached_from) != 0)
 			return -1;
 	return 0;
 }
 
-tui_screen *stack_choose_new(const stack_target *v, size_t n, bb_err *why)
+tui_screen *stack_choose_new(const stacks_target *v, size_t n, bb_err *why)
 {
 	choose *c = calloc(1, sizeof *c);
 

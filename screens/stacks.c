@@ -15,7 +15,7 @@
 #include "scr.h"
 #include "space.h"
 #include "stack.h"
-#include "stack_priv.h"
+#include "stacks_priv.h"
 #include "validate.h"
 #include "verify.h"
 
@@ -57,14 +57,14 @@ typedef struct stacks {
 	long count;
 	spage pages[2];
 	unsigned clock;
-	stack_target *marks;
+	stacks_target *marks;
 	size_t nmarks;
 	int cw[NCOLS];
 	int cy, cx;
 	verify_state trig;  /* the branch-head lookup of a run being triggered */
 	char trig_name[256];
 	bb_strlist broken;  /* "integration\trepository" with no working webhook */
-	stack_target doomed; /* the stack the delete dialog asks about */
+	stacks_target doomed; /* the stack the delete dialog asks about */
 	bool may_admin, may_write; /* the user's roles somewhere, when opened */
 } stacks;
 
@@ -310,7 +310,7 @@ static long mark_find(const stacks *st, const char *kind, const char *name)
 
 static void marks_clear(stacks *st)
 {
-	stack_targets_free(st->marks, st->nmarks);
+	stacks_targets_free(st->marks, st->nmarks);
 	st->marks = NULL;
 	st->nmarks = 0;
 }
@@ -318,17 +318,17 @@ static void marks_clear(stacks *st)
 static void mark_toggle(stacks *st, const srow *r)
 {
 	long i = mark_find(st, r->kind, r->name);
-	stack_target *v;
+	stacks_target *v;
 
 	if (i >= 0) {
-		stack_target_clear(&st->marks[i]);
+		stacks_target_clear(&st->marks[i]);
 		st->marks[i] = st->marks[--st->nmarks];
 		return;
 	}
 	if (!(v = realloc(st->marks, (st->nmarks + 1) * sizeof *v)))
 		return;
 	st->marks = v;
-	if (stack_target_set(&v[st->nmarks], r->kind, r->name, r->space, r->detached) == 0)
+	if (stacks_target_set(&v[st->nmarks], r->kind, r->name, r->space, r->detached) == 0)
 		st->nmarks++;
 }
 
@@ -505,7 +505,7 @@ static tui_ret trigger(stacks *st, const srow *sel)
 /* Opens the integration chooser for the marks, or for the selected row. */
 static tui_ret choose_integration(stacks *st, const srow *sel)
 {
-	stack_target one;
+	stacks_target one;
 	tui_screen *next;
 	bb_err why = {0};
 
@@ -518,10 +518,10 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 			tui_message("No stack selected; move to one, or mark several with Space.", true);
 			return tui_redraw();
 		}
-		if (stack_target_set(&one, sel->kind, sel->name, sel->space, sel->detached) != 0)
+		if (stacks_target_set(&one, sel->kind, sel->name, sel->space, sel->detached) != 0)
 			return tui_redraw();
 		next = stack_choose_new(&one, 1, &why);
-		stack_target_clear(&one);
+		stacks_target_clear(&one);
 	}
 	if (!next)
 		return refuse(&why);
@@ -547,7 +547,7 @@ static tui_ret delete_answer(void *arg, enum tui_answer a)
 
 	if (a == TUI_ANSWER_YES &&
 	    stack_delete(st->ctx, st->doomed.kind, st->doomed.name, 1, &gone, &err) != BB_OK) {
-		stack_target_clear(&st->doomed);
+		stacks_target_clear(&st->doomed);
 		return refuse(&err);
 	}
 	if (a == TUI_ANSWER_YES) {
@@ -556,7 +556,7 @@ static tui_ret delete_answer(void *arg, enum tui_answer a)
 			 st->doomed.name, gone.runs, gone.runs == 1 ? "" : "s");
 		tui_message(msg, false);
 	}
-	stack_target_clear(&st->doomed);
+	stacks_target_clear(&st->doomed);
 	return (tui_ret){TUI_R_FULL, 0, NULL};
 }
 
@@ -570,8 +570,8 @@ static tui_ret ask_delete(stacks *st, const srow *sel)
 
 	if (stack_delete(st->ctx, sel->kind, sel->name, 0, &gone, &why) != BB_OK)
 		return refuse(&why);
-	stack_target_clear(&st->doomed);
-	if (stack_target_set(&st->doomed, sel->kind, sel->name, sel->space, NULL) != 0)
+	stacks_target_clear(&st->doomed);
+	if (stacks_target_set(&st->doomed, sel->kind, sel->name, sel->space, NULL) != 0)
 		return tui_redraw();
 	snprintf(text, sizeof text, "Delete the %s %s (space %s, repository %s, branch %s)? Its "
 		 "%ld run%s will be deleted with it. The repository and its webhook in Bitbucket "
@@ -761,7 +761,7 @@ static void stacks_destroy(tui_screen *s)
 	page_clear(&st->pages[0]);
 	page_clear(&st->pages[1]);
 	marks_clear(st);
-	stack_target_clear(&st->doomed);
+	stacks_target_clear(&st->doomed);
 	verify_destroy(&st->trig);
 	tui_list_destroy(&st->list);
 	stack_index_free(st->ix);

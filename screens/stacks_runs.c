@@ -1,6 +1,6 @@
 /* stacks_runs.c - the recent runs of a stack for its details panel, with
  * the state of each run's commit statuses, read once when the panel opens. */
-#include "stack_priv.h"
+#include "stacks_priv.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* stack_priv.h - what the stacks screens share among themselves: a stack
+/* stacks_priv.h - what the stacks screens share among themselves: a stack
  * named for an action, and the integration chooser. */
 #ifndef STACK_PRIV_H
 #define STACK_PRIV_H
@@ -11,23 +11,23 @@
 #include "error.h"
 
 /* A stack or module an action applies to (malloc'd copies). */
-typedef struct stack_target {
+typedef struct stacks_target {
 	char *kind, *name, *space;
 	char *detached_from; /* NULL when attached */
-} stack_target;
+} stacks_target;
 
 /* 0, or -1 when out of memory (t is then cleared). */
-int stack_target_set(stack_target *t, const char *kind, const char *name, const char *space,
+int stacks_target_set(stacks_target *t, const char *kind, const char *name, const char *space,
 		     const char *detached_from);
-void stack_target_clear(stack_target *t);
-void stack_targets_free(stack_target *v, size_t n);
+void stacks_target_clear(stacks_target *t);
+void stacks_targets_free(stacks_target *v, size_t n);
 
 /* The chooser of a new integration for n stacks (copied): it offers only
  * integrations usable in the space of at least one of them, applies the
  * choice with stack_set_integration, and reports every stack it could not
  * change. NULL with why set when the user is admin of none of their spaces or
  * no integration is usable. */
-tui_screen *stack_choose_new(const stack_target *v, size_t n, bb_err *why);
+tui_screen *stack_choose_new(const stacks_target *v, size_t n, bb_err *why);
 
 /* Appends the recent runs of the stack or module `name` (newest first,
  * about max_lines lines) and the state of their statuses to out
