@@ -41,7 +41,7 @@ static const struct {
 	{"delivery", "One delivery", delivery_view_keys},
 	{"stacks", "Stacks and modules", stacks_keys},
 	{"stack-form", "Stacks and modules: new stack or module", stack_form_keys},
-	{"stack-choose", "Stacks and modules: choose an integration", stack_choose_keys},
+	{"stack-choose", "Stacks and modules: choose an integration", stacks_choose_keys},
 	{"repo-picker", "Stacks and modules: repository picker", repo_picker_keys},
 	{"spaces", "Spaces and roles", spaces_keys},
 	{"space-users", "Spaces and roles: roles in a space", space_users_keys},

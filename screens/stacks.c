@@ -510,7 +510,7 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 	bb_err why = {0};
 
 	if (st->nmarks) {
-		next = stack_choose_new(st->marks, st->nmarks, &why);
+		next = stacks_choose_new(st->marks, st->nmarks, &why);
 		if (next)
 			marks_clear(st); /* the chooser copied them; they are done with */
 	} else {
@@ -520,7 +520,7 @@ static tui_ret choose_integration(stacks *st, const srow *sel)
 		}
 		if (stacks_target_set(&one, sel->kind, sel->name, sel->space, sel->detached) != 0)
 			return tui_redraw();
-		next = stack_choose_new(&one, 1, &why);
+		next = stacks_choose_new(&one, 1, &why);
 		stacks_target_clear(&one);
 	}
 	if (!next)

@@ -38,7 +38,7 @@ tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, voi
 /* Key tables, for the key dump and the man page. */
 extern const tui_keydef stacks_keys[];
 extern const tui_keydef stack_form_keys[];
-extern const tui_keydef stack_choose_keys[];
+extern const tui_keydef stacks_choose_keys[];
 extern const tui_keydef repo_picker_keys[];
 
 #endif

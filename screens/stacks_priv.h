@@ -27,7 +27,7 @@ void stacks_targets_free(stacks_target *v, size_t n);
  * choice with stack_set_integration, and reports every stack it could not
  * change. NULL with why set when the user is admin of none of their spaces or
  * no integration is usable. */
-tui_screen *stack_choose_new(const stacks_target *v, size_t n, bb_err *why);
+tui_screen *stacks_choose_new(const stacks_target *v, size_t n, bb_err *why);
 
 /* Appends the recent runs of the stack or module `name` (newest first,
  * about max_lines lines) and the state of their statuses to out

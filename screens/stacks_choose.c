@@ -1,4 +1,4 @@
-/* stack_choose.c - pick a new integration for one or many stacks (detached
+/* stacks_choose.c - pick a new integration for one or many stacks (detached
  * ones, typically). Only integrations usable in the space of at least one of
  * them are offered; stacks where the chosen one is not usable, or that core
  * refuses, are listed in the report rather than skipped in silence. */
@@ -31,7 +31,8 @@ typedef struct choose {
 	int cy, cx;
 } choose;
 
-const tui_keydef stack_choose_keys[] = {
+screens/stack_choose.c
+const tui_keydef stacks_choose_keys[] = {
 	{TUI_ACT_CHOOSE, {TUI_K_ENTER, ' '}, "set", "Set the selected integration on the stacks.",
 	 true},
 	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "move", "Move down between the integrations.", true},
@@ -328,7 +329,7 @@ static int copy_targets(choose *c, const stacks_target *v, size_t n)
 	return 0;
 }
 
-tui_screen *stack_choose_new(const stacks_target *v, size_t n, bb_err *why)
+tui_screen *stacks_choose_new(const stacks_target *v, size_t n, bb_err *why)
 {
 	choose *c = calloc(1, sizeof *c);
 
@@ -352,7 +353,7 @@ tui_screen *stack_choose_new(const stacks_target *v, size_t n, bb_err *why)
 	else
 		snprintf(c->title, sizeof c->title, "Integration for %zu stacks and modules", n);
 	c->s.ops = &choose_ops;
-	c->s.keys = stack_choose_keys;
+	c->s.keys = stacks_choose_keys;
 	c->s.title = c->title;
 	c->s.overlay = true;
 	c->s.data = c;
