@@ -40,7 +40,7 @@ static const struct {
 	{"deliveries", "Deliveries", deliveries_keys},
 	{"delivery", "One delivery", delivery_view_keys},
 	{"stacks", "Stacks and modules", stacks_keys},
-	{"stack-form", "Stacks and modules: new stack or module", stack_form_keys},
+	{"stack-form", "Stacks and modules: new stack or module", stacks_form_keys},
 	{"stack-choose", "Stacks and modules: choose an integration", stacks_choose_keys},
 	{"repo-picker", "Stacks and modules: repository picker", repo_picker_keys},
 	{"spaces", "Spaces and roles", spaces_keys},

@@ -633,7 +633,7 @@ static tui_ret stacks_action(stacks *st, int action)
 
 	switch (action) {
 	case SCR_NEW:
-		if (!(next = stack_form_new(&why)))
+		if (!(next = stacks_form_new(&why)))
 			return refuse(&why);
 		break;
 	case SCR_OPEN:
@@ -650,7 +650,7 @@ static tui_ret stacks_action(stacks *st, int action)
 		if (action == SCR_DELETE)
 			return ask_delete(st, sel);
 		one = stack_of(sel);
-		if (!(next = stack_edit_new(&one, &why)))
+		if (!(next = stacks_edit_new(&one, &why)))
 			return refuse(&why);
 		break;
 	case ACT_INTEGRATION:

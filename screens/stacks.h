@@ -17,13 +17,13 @@ tui_screen *stacks_new(const char *integration_slug);
 
 /* The form that creates a stack or module; NULL with why set when the user
  * may create none (admin of no space) or memory ran out. */
-tui_screen *stack_form_new(bb_err *why);
+tui_screen *stacks_form_new(bb_err *why);
 
 /* The same form editing s (copied): its repository, branch and project
  * root. NULL with why set when the user may not change it (core's sentence,
  * at once) or memory ran out. */
 struct bb_stack;
-tui_screen *stack_edit_new(const struct bb_stack *s, bb_err *why);
+tui_screen *stacks_edit_new(const struct bb_stack *s, bb_err *why);
 
 /* Called when the user picks a repository: full_name "workspace/slug" and
  * its main branch (NULL when unknown). Both strings live during the call. */
@@ -37,7 +37,7 @@ tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, voi
 
 /* Key tables, for the key dump and the man page. */
 extern const tui_keydef stacks_keys[];
-extern const tui_keydef stack_form_keys[];
+extern const tui_keydef stacks_form_keys[];
 extern const tui_keydef stacks_choose_keys[];
 extern const tui_keydef repo_picker_keys[];
 

@@ -31,7 +31,6 @@ typedef struct choose {
 	int cy, cx;
 } choose;
 
-screens/stack_choose.c
 const tui_keydef stacks_choose_keys[] = {
 	{TUI_ACT_CHOOSE, {TUI_K_ENTER, ' '}, "set", "Set the selected integration on the stacks.",
 	 true},

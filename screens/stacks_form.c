@@ -1,4 +1,4 @@
-/* stack_form.c - create a stack or module: name, kind, space (where the user
+/* stacks_form.c - create a stack or module: name, kind, space (where the user
  * is admin), integration (only those usable in that space), repository (typed
  * or from the picker), branch, project root. Core checks every rule; its
  * sentence is shown and the input kept.
@@ -42,7 +42,7 @@ typedef struct form {
 
 /* Keys go to the focused text field first (so `?` and Space can be typed
  * there); the table's meaning applies on the choices and the button. */
-const tui_keydef stack_form_keys[] = {
+const tui_keydef stacks_form_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
 	{ACT_CYCLE, {TUI_K_RIGHT, ' '}, "change",
@@ -383,13 +383,13 @@ static form *form_alloc(bb_err *why)
 	}
 	f->ctx = ctx;
 	f->s.ops = &form_ops;
-	f->s.keys = stack_form_keys;
+	f->s.keys = stacks_form_keys;
 	f->s.title = f->title;
 	f->s.data = f;
 	return f;
 }
 
-tui_screen *stack_edit_new(const bb_stack *s, bb_err *why)
+tui_screen *stacks_edit_new(const bb_stack *s, bb_err *why)
 {
 	char doing[BB_NAME_MAX * 4 + 32], integ[BB_NAME_MAX * 4 + 32];
 	form *f;
@@ -421,7 +421,7 @@ tui_screen *stack_edit_new(const bb_stack *s, bb_err *why)
 	return &f->s;
 }
 
-tui_screen *stack_form_new(bb_err *why)
+tui_screen *stacks_form_new(bb_err *why)
 {
 	form *f = form_alloc(why);
 
