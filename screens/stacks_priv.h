@@ -1,7 +1,7 @@
 /* stacks_priv.h - what the stacks screens share among themselves: a stack
  * named for an action, and the integration chooser. */
-#ifndef STACK_PRIV_H
-#define STACK_PRIV_H
+#ifndef STACKS_PRIV_H
+#define STACKS_PRIV_H
 
 #include <stddef.h>
 
