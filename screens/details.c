@@ -170,16 +170,13 @@ static int value_rows(const tui_pager *p, size_t n)
 static int add_secret(tui_pager *p, const char *secret)
 {
 	size_t len = strlen(secret);
-	int rows;
 
 	if (len <= (size_t)(p->width - p->label_w))
-		rows = tui_pager_add(p, "Secret", secret, A_BOLD);
-	else if (len <= (size_t)p->width)
+		return tui_pager_add(p, "Secret", secret, A_BOLD);
+	if (len <= (size_t)p->width)
 		return tui_pager_add(p, "Secret", "(below; C copies it)", tui_attr(TUI_MUTED)) +
 		       tui_pager_add_wide(p, secret, A_BOLD);
-	else
-		rows = tui_pager_add_path(p, "Secret", secret, A_BOLD);
-	return rows + tui_pager_add(p, NULL, "(C copies it)", tui_attr(TUI_MUTED));
+	return tui_pager_add_path(p, "Secret", secret, A_BOLD);
 }
 
 static void add_private(details *d, tui_pager *p)
@@ -201,7 +198,7 @@ static void add_private(details *d, tui_pager *p)
 			      sizeof mask);
 		rows = tui_pager_add(p, "Secret", mask, 0);
 	}
-	for (; rows < value_rows(p, 64) + 1; rows++) /* + the copy hint */
+	for (; rows < value_rows(p, 64); rows++)
 		tui_pager_gap(p);
 	token_status(&d->it, buf, sizeof buf);
 	tui_pager_add(p, "API token", buf, 0);

@@ -6,6 +6,7 @@
 
 WINDOW *pane_begin(pane *p, int width)
 {
+	p->hits = tui_hit_mark(); /* the widgets register pad cells */
 	p->pad = newpad(PANE_ROWS, width > 1 ? width : 1);
 	if (p->pad)
 		werase(p->pad);
@@ -36,6 +37,7 @@ void pane_end(pane *p, WINDOW *win, tui_rect r, int used, int keep)
 	clamp(p);
 	if (p->pad && p->shown > 0)
 		copywin(p->pad, win, p->top, 0, r.y, r.x, r.y + p->shown - 1, r.x + r.w - 1, FALSE);
+	tui_hit_shift(p->hits, r.y - p->top, r.x, (tui_rect){r.y, r.x, p->shown, r.w});
 	if (p->shown < p->used) {
 		snprintf(more, sizeof more, "rows %d-%d of %d: %s", p->top + 1, p->top + p->shown,
 			 p->used, p->top + p->shown < p->used ? "PgDn for more" : "PgUp goes back");

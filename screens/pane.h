@@ -17,6 +17,7 @@ typedef struct pane {
 	int used;      /* body rows of the last draw */
 	int shown;     /* body rows the last draw showed */
 	int keep;      /* the row the last draw kept in view (-1: none) */
+	int hits;      /* tui_hit_mark() when the pad was begun */
 } pane;
 
 /* An erased pad of PANE_ROWS x width to draw the body into, from (0, 0);

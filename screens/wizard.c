@@ -387,13 +387,16 @@ static int draw_types(wizard *w, WINDOW *win, int y, int width)
 						       : it->disabled ? TUI_DISABLED : TUI_NORMAL), true);
 		if (sel && w->focus == 0)
 			w->cy = y, w->cx = 1, w->cursor = true, w->keep = y;
+		tui_hit_add((tui_rect){y, 0, 1, width}, TUI_HIT_CHOICE, &w->type, i);
 	}
 	return y;
 }
 
+static tui_rect body_rect(const wizard *w);
+
 static int draw_type(wizard *w, WINDOW *win, int width)
 {
-	int y = 0, cy, cx;
+	int y = 0, cy, cx, rows;
 
 	y += scr_wrap(win, y, 0, width, 2, "Who may use the integration?", A_BOLD);
 	y = draw_types(w, win, y, width) + 1;
@@ -409,12 +412,14 @@ static int draw_type(wizard *w, WINDOW *win, int width)
 	y += scr_wrap(win, y, 0, width, 2, w->focus == 1
 		      ? "Space (you are admin there); Enter goes on:"
 		      : "Space (spaces where you are admin):", A_BOLD);
-	/* every space has its row: the pane keeps the chosen one in view */
-	tui_choice_draw(&w->space, win, (tui_rect){y, 0, (int)w->nspaces, width}, w->focus == 1,
-			&cy, &cx);
+	/* as many rows as the body shows below the heading (at least 3): more
+	 * spaces scroll in the picker, which shows the position ("12/30") */
+	rows = body_rect(w).h - 1 - y;
+	rows = rows < 3 ? 3 : rows > (int)w->nspaces ? (int)w->nspaces : rows;
+	tui_choice_draw(&w->space, win, (tui_rect){y, 0, rows, width}, w->focus == 1, &cy, &cx);
 	if (w->focus == 1)
 		w->cy = cy, w->cx = cx, w->cursor = true, w->keep = cy;
-	return y + (int)w->nspaces;
+	return y + rows;
 }
 
 static int draw_labels(wizard *w, WINDOW *win, int width)

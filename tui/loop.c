@@ -58,6 +58,7 @@ static struct {
 	tui_paste paste;
 	struct hit hits[HIT_MAX];
 	int nhits;
+	int hit_mark;     /* > 0: a pad is being drawn (tui_hit_mark) */
 } loop;
 
 int64_t tui_now_ms(void)
@@ -139,9 +140,15 @@ void tui_hit_clear(void)
 	loop.nhits = 0;
 }
 
+static bool hit_same(const struct hit *a, const struct hit *b)
+{
+	return a->owner == b->owner && a->index == b->index && a->kind == b->kind;
+}
+
 void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index)
 {
-	for (int i = 0; i < loop.nhits; i++)
+	/* between a mark and its shift, only this pad's entries are the same draw */
+	for (int i = loop.hit_mark > 0 ? loop.hit_mark : 0; i < loop.nhits; i++)
 		if (loop.hits[i].owner == owner && loop.hits[i].index == index &&
 		    loop.hits[i].kind == kind) {
 			loop.hits[i].r = r; /* drawn again: it may have moved */
@@ -149,6 +156,49 @@ void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index)
 		}
 	if (loop.nhits < HIT_MAX && r.w > 0 && r.h > 0)
 		loop.hits[loop.nhits++] = (struct hit){r, kind, owner, index};
+}
+
+int tui_hit_mark(void)
+{
+	loop.hit_mark = loop.nhits;
+	return loop.hit_mark;
+}
+
+/* The part of r inside clip's rows (0 rows when none). */
+static tui_rect clip_rows(tui_rect r, tui_rect clip)
+{
+	int top = r.y > clip.y ? r.y : clip.y;
+	int end = r.y + r.h < clip.y + clip.h ? r.y + r.h : clip.y + clip.h;
+
+	r.h = end > top ? end - top : 0;
+	r.y = top;
+	return r;
+}
+
+void tui_hit_shift(int mark, int dy, int dx, tui_rect clip)
+{
+	int n = mark, kept = 0;
+
+	for (int i = mark; i < loop.nhits; i++) {
+		struct hit h = loop.hits[i];
+
+		h.r.y += dy, h.r.x += dx;
+		h.r = clip_rows(h.r, clip);
+		if (h.r.h > 0)
+			loop.hits[n++] = h;
+	}
+	loop.nhits = n;
+	/* what an earlier draw registered for the same widgets is stale now */
+	for (int i = 0; i < loop.nhits; i++) {
+		bool stale = false;
+
+		for (int j = mark; i < mark && !stale && j < loop.nhits; j++)
+			stale = hit_same(&loop.hits[i], &loop.hits[j]);
+		if (!stale)
+			loop.hits[kept++] = loop.hits[i];
+	}
+	loop.nhits = kept;
+	loop.hit_mark = 0;
 }
 
 int tui_click_target(const tui_event *ev, const void *const *widgets, size_t n)

@@ -92,6 +92,11 @@ typedef struct tui_event {
 /* Registers a clickable widget drawn at r (done by the widgets' draw
  * functions). Cleared before each full draw of the top screen. */
 void tui_hit_add(tui_rect r, tui_hit_kind kind, const void *owner, size_t index);
+/* Widgets drawn into an off-screen pad register pad cells: take a mark
+ * before drawing into it, then, once the pad is shown, move what was
+ * registered since by (dy, dx) and keep only its part inside clip. */
+int tui_hit_mark(void);
+void tui_hit_shift(int mark, int dy, int dx, tui_rect clip);
 /* True when r contains the cell (y, x). */
 bool tui_rect_has(tui_rect r, int y, int x);
 /* For a click: the index in widgets (fields, choices: what the screen moves

@@ -126,7 +126,7 @@ static void reader_sees_only_what_the_role_allows(void **state)
 	GONE(v, "Help: Bitbucket Cloud integrations");
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Integration: Prod BB");
-	assert_true(vt_wait_row(v, 23, "t troubleshoot  s stacks  Esc back  ? help", WAIT_MS));
+	assert_true(vt_wait_row(v, 23, "t diagnose  s stacks  Esc back  ? help", WAIT_MS));
 	ABSENT(v, "(r reveals)");
 	con_type(v, "R", NULL);
 	WAIT(v, "Rotating the webhook secret of integration Prod BB needs the admin role");
