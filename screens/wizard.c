@@ -400,8 +400,9 @@ static int draw_type(wizard *w, WINDOW *win, int width)
 
 	y += scr_wrap(win, y, 0, width, 2, "Who may use the integration?", A_BOLD);
 	y = draw_types(w, win, y, width) + 1;
-	/* the reason a choice is disabled stays in view, selected or not */
-	for (size_t i = 0; i < 2; i++)
+	/* the reason a choice is disabled stays in view while the choices have
+	 * the focus; in the space picker its rows go to the spaces */
+	for (size_t i = 0; i < 2 && w->focus != 1; i++)
 		if (w->type.items[i].disabled) {
 			y += scr_wrap(win, y, 0, width, 4, w->type.items[i].disabled,
 				      i == w->type.sel ? tui_attr(TUI_ERROR) : tui_attr(TUI_MUTED));

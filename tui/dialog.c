@@ -387,14 +387,63 @@ static void help_layout(tui_screen *s)
 	h->box = tui_center(s->area, s->area.h - 2, s->area.w - 4 < 76 ? s->area.w - 4 : 76);
 }
 
+/* Where a help line's sentence starts: after the keys and the run of spaces
+ * that pads them to one column (0 when the line has none). */
+static size_t help_column(const char *line, size_t len)
+{
+	const char *gap = memmem(line, len, "  ", 2);
+	size_t i = gap ? (size_t)(gap - line) : len;
+
+	while (i < len && line[i] == ' ')
+		i++;
+	return i < len ? i : 0;
+}
+
+/* Each line of the help text to the pager as its keys (the label column)
+ * and its sentence, so that a long sentence wraps under its own column. */
+static void help_rows(tui_pager *p, const char *text, int width)
+{
+	const char *nl = strchr(text, '\n');
+	size_t col = help_column(text, nl ? (size_t)(nl - text) : strlen(text));
+	char keys[64];
+
+	if (col == 0 || col >= sizeof keys || (int)col > width / 2) {
+		tui_pager_begin(p, width, 0);
+		tui_pager_add(p, NULL, text, tui_attr(TUI_NORMAL));
+		return;
+	}
+	tui_pager_begin(p, width, (int)col);
+	for (const char *line = text; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		size_t len, k;
+
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		k = len < col ? len : col;
+		memcpy(keys, line, k);
+		while (k > 0 && keys[k - 1] == ' ')
+			k--;
+		keys[k] = '\0';
+		if (len > col) {
+			char *sentence = strndup(line + col, len - col);
+
+			if (sentence)
+				tui_pager_add(p, keys, sentence, tui_attr(TUI_NORMAL));
+			free(sentence);
+		} else {
+			tui_pager_add(p, keys, "", tui_attr(TUI_NORMAL));
+		}
+		if (!nl)
+			break;
+	}
+}
+
 static void help_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	help *h = s->data;
 
 	(void)full;
 	tui_box(w, h->box, h->title);
-	tui_pager_begin(&h->pager, h->box.w - 4, 0);
-	tui_pager_add(&h->pager, NULL, h->text, tui_attr(TUI_NORMAL));
+	help_rows(&h->pager, h->text, h->box.w - 4);
 	tui_pager_draw(&h->pager, w, (tui_rect){h->box.y + 1, h->box.x + 2, h->box.h - 2,
 			h->box.w - 4}, &h->cy, &h->cx);
 }
