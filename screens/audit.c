@@ -190,6 +190,9 @@ static void audit_row(void *arg, WINDOW *w, int y, int x, int width, size_t row,
 			true);
 }
 
+/* "account:" and a 26-character ULID, the longest target */
+#define TARGET_W 34
+
 static void audit_resize(tui_screen *s)
 {
 	audit_scr *a = SCR_STATE(audit_scr, s);
@@ -200,6 +203,8 @@ static void audit_resize(tui_screen *s)
 	/* actions are short names; targets hold ids ("account:" and a ULID) */
 	a->cw[2] = rest * 45 / 100 < 25 ? rest * 45 / 100 : 25;
 	a->cw[3] = (rest - a->cw[2]) * 4 / 5;
+	if (a->cw[3] < TARGET_W) /* a whole account id before the details */
+		a->cw[3] = rest - a->cw[2] < TARGET_W ? rest - a->cw[2] : TARGET_W;
 	a->cw[4] = rest - a->cw[2] - a->cw[3];
 	if (r.w < 80) { /* too narrow for a useful Details column: Enter shows them */
 		a->cw[2] = rest / 2;
