@@ -117,42 +117,24 @@ const char *intform_paste_refusal(const tui_field *field, const tui_event *ev)
 		       "its text); paste the token in the API token field, where it stays hidden.";
 }
 
-/* A single-line field leaves a paste's line breaks and tabs out: say so
- * (the token's own filter drops them silently: a token has none). */
-static void say_dropped(const tui_field *field, const tui_event *ev, enum tui_field_res r)
-{
-	if (ev->key == TUI_K_PASTE && ev->text && r != TUI_FIELD_REFUSED &&
-	    !(field->flags & (TUI_FIELD_MULTILINE | TUI_FIELD_MASKED)) &&
-	    strpbrk(ev->text, "\t\r\n"))
-		tui_message("The paste's tabs and line breaks were left out: this field takes one "
-			    "line.", false);
-}
-
 enum tui_field_res intform_field_event(tui_field *field, const tui_event *ev)
 {
 	const char *why = intform_paste_refusal(field, ev);
-	enum tui_field_res r;
 
 	if (why) {
 		tui_message(why, true);
 		return TUI_FIELD_REFUSED;
 	}
-	r = tui_field_event(field, ev);
-	say_dropped(field, ev, r);
-	return r;
+	return tui_field_event(field, ev);
 }
 
 enum tui_field_res intform_tags_event(tui_tags *tags, const tui_event *ev)
 {
 	const char *why = tags->sel < 0 ? intform_paste_refusal(&tags->input, ev) : NULL;
-	enum tui_field_res r;
 
 	if (why) {
 		tui_message(why, true);
 		return TUI_FIELD_REFUSED;
 	}
-	r = tui_tags_event(tags, ev);
-	if (tags->sel < 0)
-		say_dropped(&tags->input, ev, r);
-	return r;
+	return tui_tags_event(tags, ev);
 }

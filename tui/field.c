@@ -336,11 +336,36 @@ enum tui_field_res tui_field_key(tui_field *f, tui_key key)
 	return field_edit_key(f, key);
 }
 
+/* A one-line field leaves a paste's tabs and line breaks out: say so, unless
+ * they only end it (a copied line ends with its newline). Masked fields say
+ * nothing: a token has none, and its filter drops them. */
+static void say_dropped(const tui_field *f, const char *text, enum tui_field_res r)
+{
+	size_t n = strlen(text);
+
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		n--;
+	if (r == TUI_FIELD_REFUSED || (f->flags & (TUI_FIELD_MULTILINE | TUI_FIELD_MASKED)))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+			tui_message("The paste's tabs and line breaks were left out: this field "
+				    "takes one line.", false);
+			return;
+		}
+}
+
 enum tui_field_res tui_field_event(tui_field *f, const tui_event *ev)
 {
-	if (ev->key == TUI_K_PASTE)
-		return ev->text ? tui_field_paste(f, ev->text) : TUI_FIELD_IGNORED;
-	return tui_field_key(f, ev->key);
+	enum tui_field_res r;
+
+	if (ev->key != TUI_K_PASTE)
+		return tui_field_key(f, ev->key);
+	if (!ev->text)
+		return TUI_FIELD_IGNORED;
+	r = tui_field_paste(f, ev->text);
+	say_dropped(f, ev->text, r);
+	return r;
 }
 
 /* ---- drawing ---------------------------------------------------------------- */

@@ -261,6 +261,30 @@ static void core_refusal_keeps_input(void **state)
 	quit(v);
 }
 
+/* A paste into a one-line field of the form says that its tabs went; a
+ * trailing newline alone (a copied line) says nothing. */
+static void paste_into_form_says_what_went(void **state)
+{
+	world *w = *state;
+	vt *v;
+
+	integration(w, "Prod BB", NULL);
+	v = console(w, "alice", 80, 24);
+	vt_key(v, "n");
+	assert_true(vt_wait_text(v, "New stack or module", WAIT_MS));
+	vt_paste(v, "web\n");
+	WAIT(v, "web");
+	FINALLY(v, !vt_has_text(v, "tabs and line breaks were left out"));
+	vt_key(v, "Ctrl-U");
+	vt_paste(v, "web\tapp");
+	WAIT(v, "tabs and line breaks were left out");
+	WAIT(v, "webapp");
+	vt_key(v, "Esc");
+	assert_true(vt_wait_text(v, "Discard the new stack?", WAIT_MS));
+	vt_key(v, "y");
+	quit(v);
+}
+
 /* Deleted integration: its stacks are marked, filter and detached toggle work. */
 static void detached_marking_filter_and_toggle(void **state)
 {
@@ -418,6 +442,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(picker_failure_allows_typed_repository, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(core_refusal_keeps_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(paste_into_form_says_what_went, setup, teardown),
 		cmocka_unit_test_setup_teardown(detached_marking_filter_and_toggle, setup, teardown),
 		cmocka_unit_test_setup_teardown(bulk_set_integration_reports_unusable, setup,
 						teardown),
