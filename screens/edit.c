@@ -110,6 +110,7 @@ static int edit_body(edit *e, WINDOW *w, int width, int rows, int *keep)
 		snprintf(sp, sizeof sp, "< %s >  (Left/Right changes)",
 			 e->nspaces ? e->spaces[e->space_sel].name : "-");
 		tui_put(w, y, fx, fw, sp, f == E_SPACE ? tui_attr(TUI_FOCUS) : 0, true);
+		tui_hit_add((tui_rect){y, fx, 1, fw}, TUI_HIT_FIELD, &e->space_sel, 0);
 		if (f == E_SPACE)
 			cy = y, cx = fx + 2;
 		y++;
@@ -252,7 +253,7 @@ static tui_ret edit_key(tui_screen *s, const tui_event *ev)
 		return edit_save(e);
 	if (ev->action == TUI_ACT_CLICK) {
 		const void *widgets[E_COUNT] = {&e->f.email, &e->f.token, &e->f.labels.input,
-						&e->checks, NULL, &e->f.workspaces.input,
+						&e->checks, &e->space_sel, &e->f.workspaces.input,
 						&e->f.desc};
 		int i = tui_click_target(ev, widgets, E_COUNT);
 

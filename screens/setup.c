@@ -72,7 +72,10 @@ static void draw_plan(setup *st, WINDOW *w, int y, int x, int width)
 			 st->plan.items[i].label);
 		if (i == st->plan.sel)
 			st->pcy = y, st->pcx = cx + 1;
-		cx += tui_put(w, y, cx, x + width - cx, item, a, false) + 1;
+		int used = tui_put(w, y, cx, x + width - cx, item, a, false);
+
+		tui_hit_add((tui_rect){y, cx, 1, used}, TUI_HIT_CHOICE, &st->plan, i);
+		cx += used + 1;
 	}
 }
 
@@ -171,8 +174,12 @@ static tui_ret setup_key(tui_screen *s, const tui_event *ev)
 
 		if (ev->hit == TUI_HIT_BUTTON)
 			return setup_create(st);
-		if (i >= 0)
+		if (ev->hit == TUI_HIT_CHOICE && ev->hit_owner == &st->plan) {
+			st->focus = F_PLAN; /* a click on a plan takes it */
+			st->plan.sel = ev->hit_index;
+		} else if (i >= 0) {
 			st->focus = i;
+		}
 		return tui_redraw();
 	}
 	if (ev->action == TUI_ACT_BACK) {

@@ -156,6 +156,7 @@ static void click_takes_a_choice_and_a_button(void **state)
 static void click_focuses_a_field_and_presses_create(void **state)
 {
 	cliexec_home *h = *state;
+	cliexec_result r = {0};
 	int row, col;
 	vt *v = con_spawn(h, "alice", 80, 24, NULL);
 
@@ -167,11 +168,18 @@ static void click_focuses_a_field_and_presses_create(void **state)
 	WAIT(v, "https://hooks.acme.example");
 	locate(v, "Account name", &row, &col);
 	FINALLY(v, !vt_has_text(v, "Acmehttps"));  /* not typed into the name */
+	locate(v, "( ) business", &row, &col);
+	mouse(v, 0, row, col + 4);                 /* a plan takes a click */
+	WAIT(v, "(*) business");
 	locate(v, "Create account", &row, &col);
 	mouse(v, 0, row, col);
 	WAIT(v, "Bitbucket Cloud integrations");
 	WAIT(v, "you are admin of root");
 	con_quit(v);
+	cliexec(h, &r, "alice", NULL, "audit", "--json", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, "\"plan\":\"business\""));
+	cliexec_free(&r);
 }
 
 /* The terminal is asked for mouse reports, and not with --no-mouse. */
