@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 		return complete(argc - 2, argv + 2);
 	rc = cli_parse(&c, argc, argv, &err);
 	if (rc == BB_OK && c.version)
-		printf("bbconsole %s\n", BB_VERSION);
+		printf("bbconsole %s (database schema %d)\n", BB_VERSION, db_schema_version());
 	else if (rc == BB_OK && c.help)
 		cli_print_help(&c, stdout);
 	else if (rc == BB_OK && c.dump_keys)

@@ -586,7 +586,7 @@ int bitbucket_client_collect(bb_client *c)
 
 int bitbucket_client_wait(bb_client *c, const int *done)
 {
-	while (!*done) {
+	while (done ? !*done : bitbucket_client_pending(c) > 0) {
 		struct pollfd p = { .fd = bitbucket_client_fd(c), .events = POLLIN };
 
 		if (poll(&p, 1, 1000) < 0 && errno != EINTR)

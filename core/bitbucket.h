@@ -331,7 +331,7 @@ int bitbucket_client_fd(const bb_client *c);
  * callback may start or cancel jobs, but must not free the client. */
 int bitbucket_client_collect(bb_client *c);
 /* Collects on this thread until a callback sets *done (for a blocking
- * caller); -1 when waiting fails. */
+ * caller), or with done NULL until no job is left; -1 when waiting fails. */
 int bitbucket_client_wait(bb_client *c, const int *done);
 /* Jobs started and not yet collected. */
 size_t bitbucket_client_pending(bb_client *c);

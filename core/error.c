@@ -24,21 +24,6 @@ void bb_err_clear(bb_err *err)
 	err->msg[0] = '\0';
 }
 
-const char *bb_code_name(bb_code code)
-{
-	switch (code) {
-	case BB_OK: return "ok";
-	case BB_USAGE: return "usage";
-	case BB_INVALID: return "invalid";
-	case BB_NOTFOUND: return "not found";
-	case BB_REMOTE: return "remote";
-	case BB_DBERR: return "database";
-	case BB_TEMP: return "temporary";
-	case BB_DENIED: return "denied";
-	}
-	return "unknown";
-}
-
 bb_code bb_oom(bb_err *err)
 {
 	return bb_fail(err, BB_DBERR, "Out of memory.");

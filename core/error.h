@@ -36,7 +36,5 @@ bb_code bb_oom(bb_err *err);
 /* Clears err to BB_OK with an empty message. */
 void bb_err_clear(bb_err *err);
 
-/* The short name of a code ("invalid", "not found", ...), for logs and tests. */
-const char *bb_code_name(bb_code code);
 
 #endif

@@ -195,6 +195,10 @@ bb_code console_config_file(const char *path, bb_err *err)
 			rc = bb_fail(err, BB_USAGE, "%s line %ld: %s.", path, no, why);
 	}
 	fclose(f);
+	if (rc != BB_OK) { /* nothing of a refused file stays applied */
+		tui_keytable_unbind_all();
+		tui_theme_reset();
+	}
 	return rc;
 }
 

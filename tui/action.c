@@ -122,16 +122,6 @@ const tui_action_def *tui_action_at(size_t i)
 	return NULL;
 }
 
-const char *tui_action_name(int action)
-{
-	const tui_action_def *d;
-
-	for (size_t i = 0; (d = tui_action_at(i)) != NULL; i++)
-		if (d->action == action)
-			return d->name;
-	return NULL;
-}
-
 int tui_action_id(const char *name)
 {
 	const tui_action_def *d;

@@ -500,10 +500,6 @@ static const tui_screen_ops help_ops = {
 	.cursor = help_cursor,
 };
 
-tui_screen *tui_help_screen(const char *title, const tui_keydef *table)
-{
-	return tui_help_screen_if(title, table, NULL, NULL);
-}
 
 tui_screen *tui_help_screen_if(const char *title, const tui_keydef *table, tui_allow_fn allow,
 			       void *arg)

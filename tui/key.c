@@ -209,15 +209,6 @@ static void join_keys(const tui_key *keys, size_t nkeys, char *out, size_t outle
 	}
 }
 
-void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen)
-{
-	size_t n = 0;
-
-	while (n < TUI_KEYS_PER_DEF && def->keys[n])
-		n++;
-	join_keys(def->keys, n, out, outlen);
-}
-
 void tui_keytable_row_keys(const tui_keydef *table, const tui_keydef *def, char *out,
 			   size_t outlen)
 {
@@ -235,13 +226,6 @@ size_t tui_keytable_keys_of(const tui_keydef *table, int action, tui_key *out, s
 		if (rows[i]->action == action)
 			got += row_keys(table, rows[i], out + got, max - got);
 	return got;
-}
-
-tui_key tui_keytable_key(const tui_keydef *table, int action)
-{
-	tui_key key;
-
-	return tui_keytable_keys_of(table, action, &key, 1) == 1 ? key : 0;
 }
 
 /* ---- hint bar and help ------------------------------------------------------------ */
@@ -300,11 +284,6 @@ int tui_keytable_hintbar_if(const tui_keydef *table, tui_allow_fn allow, void *a
 		cols += w;
 	}
 	return cols;
-}
-
-int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t outlen)
-{
-	return tui_keytable_hintbar_if(table, NULL, NULL, width, out, outlen);
 }
 
 static bool shown_in(const tui_keydef *row, tui_allow_fn allow, void *arg, bool text_rows)

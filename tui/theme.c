@@ -28,24 +28,12 @@ static struct {
 	short fg, bg;
 } wanted[TUI_ROLE_COUNT];
 
-const char *tui_role_name(tui_role role)
-{
-	return role >= 0 && role < TUI_ROLE_COUNT ? role_names[role] : NULL;
-}
-
 int tui_role_parse(const char *name)
 {
 	for (int i = 0; name && i < TUI_ROLE_COUNT; i++)
 		if (strcmp(role_names[i], name) == 0)
 			return i;
 	return -1;
-}
-
-const char *tui_color_name(int color)
-{
-	if (color == -1)
-		return "default";
-	return color >= 0 && color < 8 ? color_names[color] : NULL;
 }
 
 bool tui_color_parse(const char *name, int *color)

@@ -239,17 +239,16 @@ typedef enum tui_role {
 
 attr_t tui_attr(tui_role role);
 
-/* Role names for a config file ("hint-key"), colour names ("default",
+/* Parses the role names of a config file ("hint-key") and colour names ("default",
  * "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white" =
  * -1, 0..7). parse: -1 / false when unknown. */
-const char *tui_role_name(tui_role role);
 int tui_role_parse(const char *name);
-const char *tui_color_name(int color);
 bool tui_color_parse(const char *name, int *color);
 /* Colours for a role (-1: the terminal's own), applied by tui_init when the
  * terminal has colours and NO_COLOR is not set; the role's attributes (bold,
  * reverse) stay. Call before tui_init. 0, or -1 when out of range. */
 int tui_theme_color(tui_role role, int fg, int bg);
+/* Forgets the colours set (a config file that was refused). */
 void tui_theme_reset(void);
 
 /* ---- drawing (always sanitised) ------------------------------------------- */

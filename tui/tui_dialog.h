@@ -51,10 +51,6 @@ tui_screen *tui_dialog_message(const char *title, const char *text,
 tui_screen *tui_dialog_typed(const char *title, const char *text, const char *word,
 		tui_answer_fn cb, void *arg);
 
-/* The help overlay generated from a key table (the loop pushes it for
- * TUI_ACT_HELP). Scrolls with the scroll actions; Esc, q or ? closes it. */
-tui_screen *tui_help_screen(const char *title, const tui_keydef *table);
-
 /* The key table used by the dialogs and the help overlay (for docs/tests). */
 extern const tui_keydef tui_dialog_keys[];
 extern const tui_keydef tui_help_keys[];

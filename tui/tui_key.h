@@ -139,8 +139,6 @@ typedef struct tui_action_def {
 /* Adds app actions (an array ended by action 0, kept by pointer). The
  * generic ones are always known. 0, or -1 when the registry is full. */
 int tui_actions_register(const tui_action_def *defs);
-/* The name of an action ("move-down"), or NULL. */
-const char *tui_action_name(int action);
 /* The id of a named action, or TUI_ACT_NONE. */
 int tui_action_id(const char *name);
 /* The i-th known action (generic ones first), NULL past the end. */
@@ -172,22 +170,18 @@ int tui_keytable_action(const tui_keydef *table, tui_key key);
  * "Space", "q", "/", a UTF-8 character. Writes at most outlen bytes. */
 void tui_key_name(tui_key key, char *out, size_t outlen);
 
-/* The key names of one row joined by "/": "Down/j". */
-void tui_keydef_keys(const tui_keydef *def, char *out, size_t outlen);
-/* The same with the bindings of table applied: keys bound to the row's action
+/* The key names of one row joined by "/" ("Down/j"), with the bindings of
+ * table applied: keys bound to the row's action
  * first, then the row's own keys that still do it. */
 void tui_keytable_row_keys(const tui_keydef *table, const tui_keydef *def, char *out,
 			   size_t outlen);
-/* The first key that does action in table (bindings applied), or 0. */
-tui_key tui_keytable_key(const tui_keydef *table, int action);
 /* All of them (at most max); returns the count. */
 size_t tui_keytable_keys_of(const tui_keydef *table, int action, tui_key *out, size_t max);
 
 /* The hint bar for the table at `width` columns: "Enter open  n new  ? help"
  * for rows with in_bar, in table order, first key only; items that do not fit
- * whole are left out (never cut). Returns the columns used. */
-int tui_keytable_hintbar(const tui_keydef *table, int width, char *out, size_t outlen);
-/* The same leaving out the actions allow refuses. */
+ * whole are left out (never cut), and so are the actions allow (NULL: none)
+ * refuses. Returns the columns used. */
 int tui_keytable_hintbar_if(const tui_keydef *table, tui_allow_fn allow, void *arg, int width,
 			    char *out, size_t outlen);
 

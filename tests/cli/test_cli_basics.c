@@ -86,6 +86,7 @@ static void version_prints_the_version(void **state)
 	cliexec(*state, &r, "alice", NULL, "--version", NULL);
 	cliexec_assert_ok(&r);
 	assert_int_equal(strncmp(r.out, "bbconsole ", 10), 0);
+	assert_non_null(strstr(r.out, "(database schema ")); /* what it migrates to */
 	cliexec_free(&r);
 }
 

@@ -76,3 +76,18 @@ void testdb_close(bb_ctx *ctx)
 	rmdir(t->dir);
 	free(t);
 }
+
+const char *testdb_code_name(bb_code code)
+{
+	switch (code) {
+	case BB_OK: return "ok";
+	case BB_USAGE: return "usage";
+	case BB_INVALID: return "invalid";
+	case BB_NOTFOUND: return "not found";
+	case BB_REMOTE: return "remote";
+	case BB_DBERR: return "database";
+	case BB_TEMP: return "temporary";
+	case BB_DENIED: return "denied";
+	}
+	return "unknown";
+}

@@ -25,4 +25,7 @@ const char *testdb_dir(const bb_ctx *ctx);
 /* Closes the database, removes its files and directory, frees ctx. */
 void testdb_close(bb_ctx *ctx);
 
+/* A code's name for failure messages ("not found"). */
+const char *testdb_code_name(bb_code code);
+
 #endif

@@ -32,7 +32,7 @@ static bb_ctx *setup_plan(const char *plan)
 static void ok(bb_code rc, const bb_err *err)
 {
 	if (rc != BB_OK)
-		fail_msg("expected ok, got %s: %s", bb_code_name(rc), err->msg);
+		fail_msg("expected ok, got %s: %s", testdb_code_name(rc), err->msg);
 }
 
 static bb_integration_input input(const char *name, const char *space)

@@ -21,7 +21,7 @@
 static void ok(bb_code rc, const bb_err *err)
 {
 	if (rc != BB_OK)
-		fail_msg("expected ok, got %s: %s", bb_code_name(rc), err->msg);
+		fail_msg("expected ok, got %s: %s", testdb_code_name(rc), err->msg);
 }
 
 static void assert_contains(const char *hay, const char *needle)
