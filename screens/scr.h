@@ -18,9 +18,9 @@
 bb_ctx *scr_ctx(void);
 void scr_set_ctx(bb_ctx *ctx);
 
-/* Bumped by every change made from the console; lists compare it on a full
- * draw and reload when it moved (a screen below learns that one above changed
- * something without knowing it). */
+/* Bumped by every change made from the console or seen from another process
+ * (with tui_reload_all); what a screen built from its loaded data (a search
+ * index) compares it to know the build is old. */
 unsigned scr_generation(void);
 void scr_changed(void);
 

@@ -27,7 +27,7 @@ typedef struct users {
 	grant_row *rows;
 	size_t n;
 	bool may;          /* may grant and revoke here */
-	unsigned gen;
+	char note[BB_MSG_MAX]; /* the line above the list: why not, when not */
 	int cy, cx;
 	char title[BB_NAME_MAX * 4 + 32];
 	char pending_login[BB_LOGIN_MAX * 4 + 1];
@@ -101,6 +101,8 @@ static void users_load(users *u)
 
 	rows_clear(u);
 	u->may = spaces_may_grant(u->ctx, &u->space, &err) == BB_OK;
+	snprintf(u->note, sizeof u->note, "%s",
+		 u->may ? "The strongest role on the path from root wins." : err.msg);
 	bb_err_clear(&err);
 	if (path_up(u, &path, &err) != 0 || space_grant_list(u->ctx, &g, &n, &err) != BB_OK ||
 	    !(u->rows = calloc(n + 1, sizeof *u->rows))) {
@@ -112,9 +114,31 @@ static void users_load(users *u)
 			keep_grant(u, &g[i]);
 	space_grant_list_free(g, n);
 	strlist_free(&path);
-	u->gen = scr_generation();
 	tui_list_set_count(&u->list, u->n);
 	tui_list_invalidate(&u->list);
+}
+
+/* The refresh step: reads the space and its roles again, the selection
+ * staying on the same login when it still holds a role here. */
+static void users_reload(tui_screen *s)
+{
+	users *u = SCR_STATE(users, s);
+	char login[BB_LOGIN_MAX * 4 + 1] = "";
+	bb_space fresh;
+	bb_err err = {0};
+
+	if (u->n && u->list.sel < u->n)
+		snprintf(login, sizeof login, "%s", u->rows[u->list.sel].login);
+	if (space_get(u->ctx, u->space.name, &fresh, &err) == BB_OK) {
+		space_free(&u->space);
+		u->space = fresh; /* its parent decides who may grant */
+	}
+	users_load(u);
+	for (size_t i = 0; login[0] && i < u->n; i++)
+		if (!strcmp(u->rows[i].login, login)) {
+			tui_list_select(&u->list, i);
+			break;
+		}
 }
 
 static void users_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
@@ -150,18 +174,10 @@ static void users_resize(tui_screen *s)
 static void users_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	users *u = SCR_STATE(users, s);
-	char line[BB_MSG_MAX + 64];
-	bb_err why = {0};
 	int lw = (s->area.w - 2) / 3 > 12 ? (s->area.w - 2) / 3 : 12, cx = s->area.x + 2;
 
-	if (full && u->gen != scr_generation())
-		users_load(u); /* the refresh step, only after a change */
 	if (full) {
-		if (u->may)
-			snprintf(line, sizeof line, "The strongest role on the path from root wins.");
-		else if (spaces_may_grant(u->ctx, &u->space, &why) != BB_OK)
-			snprintf(line, sizeof line, "%s", why.msg);
-		scr_wrap(w, s->area.y, s->area.x, s->area.w, 2, line,
+		scr_wrap(w, s->area.y, s->area.x, s->area.w, 2, u->note,
 			 u->may ? 0 : tui_attr(TUI_MUTED));
 		tui_fill(w, s->area.y + 2, s->area.x, s->area.w, tui_attr(TUI_MUTED));
 		tui_put(w, s->area.y + 2, cx, lw, "Login", tui_attr(TUI_MUTED) | A_BOLD, true);
@@ -281,6 +297,7 @@ static const tui_screen_ops users_ops = {
 	.resize = users_resize,
 	.destroy = users_destroy,
 	.allowed = users_allowed,
+	.reload = users_reload,
 };
 
 tui_screen *space_users_new(bb_ctx *ctx, const char *space)

@@ -21,7 +21,6 @@ typedef struct spaces {
 	int *depth;        /* per space: 0 for root */
 	bb_role *mine;     /* per space: the user's role there */
 	bool admin_any;    /* admin somewhere: n and d are in the hint bar */
-	unsigned gen;      /* scr_generation() when loaded */
 	int cw[NCOLS];
 	int cy, cx;
 	char pending[BB_NAME_MAX * 4 + 1]; /* the space a delete dialog asks about */
@@ -109,9 +108,25 @@ static void spaces_load(spaces *sp)
 			sp->mine[i] = BB_ROLE_NONE;
 		sp->admin_any |= sp->mine[i] == BB_ROLE_ADMIN;
 	}
-	sp->gen = scr_generation();
 	tui_list_set_count(&sp->list, sp->n);
 	tui_list_invalidate(&sp->list);
+}
+
+/* The refresh step: reads the tree again, the selection staying on the same
+ * space (by name) when it is still there. */
+static void spaces_reload(tui_screen *s)
+{
+	spaces *sp = SCR_STATE(spaces, s);
+	char name[BB_NAME_MAX * 4 + 1] = "";
+
+	if (sp->n && sp->list.sel < sp->n)
+		snprintf(name, sizeof name, "%s", sp->v[sp->list.sel].name);
+	spaces_load(sp);
+	for (size_t i = 0; name[0] && i < sp->n; i++)
+		if (!strcmp(sp->v[i].name, name)) {
+			tui_list_select(&sp->list, i);
+			break;
+		}
 }
 
 /* ---- drawing ------------------------------------------------------------------------ */
@@ -157,9 +172,6 @@ static void spaces_draw(tui_screen *s, WINDOW *w, bool full)
 	int y = s->area.y + 1, cx = s->area.x + 2, right = s->area.x + s->area.w;
 	char line[160];
 
-	/* the refresh step: reload only when something changed since the load */
-	if (full && sp->gen != scr_generation())
-		spaces_load(sp);
 	if (full) {
 		snprintf(line, sizeof line, "%zu space%s; a role holds in its space and in those "
 			 "below.", sp->n, sp->n == 1 ? "" : "s");
@@ -302,6 +314,7 @@ static const tui_screen_ops spaces_ops = {
 	.destroy = spaces_destroy,
 	.cursor = spaces_cursor,
 	.allowed = spaces_allowed,
+	.reload = spaces_reload,
 };
 
 tui_screen *spaces_new(bb_ctx *ctx)

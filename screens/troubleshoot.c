@@ -13,6 +13,7 @@
 #include "bitbucket.h"
 #include "delivery.h"
 #include "integration.h"
+#include "pane.h"
 #include "scr.h"
 #include "verify.h"
 
@@ -46,6 +47,7 @@ typedef struct troubleshoot {
 	int sel;
 	int cy, cx;
 	bool cursor;
+	pane pane;            /* the selected check's text, scrolled when taller than the rows left */
 } troubleshoot;
 
 const tui_keydef troubleshoot_keys[] = {
@@ -63,6 +65,7 @@ const tui_keydef troubleshoot_keys[] = {
 	 "Cancel the checks that are running; when none runs, go back.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
 	{TUI_ACT_QUIT, {'q'}, "quit", "Quit the console.", false},
+	PANE_KEYS,
 	TUI_KEYS_INCLUDE(tui_field_keys),
 	{0},
 };
@@ -222,6 +225,7 @@ static void rows_stopped(troubleshoot *t, int at, const bb_job_result *r, const 
 	for (int i = at + 1; i < ROW_LINKS; i++)
 		set_row(t, i, CK_SKIPPED, "", "Not checked: an earlier check failed.");
 	t->sel = at; /* the failure is what the user wants to read */
+	pane_reset(&t->pane);
 }
 
 static void on_verified(void *arg, verify_state *v)
@@ -369,30 +373,26 @@ static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int 
 	}
 }
 
-/* The selected check: its curl command, what the answers mean, its result. */
-static void draw_selected(troubleshoot *t, WINDOW *win, int y, int x, int width, int rows)
+/* The selected check: its curl command, what the answers mean, its result,
+ * all of it (the pane scrolls what the rows left cannot show). Returns the
+ * rows used. */
+static int draw_selected(troubleshoot *t, WINDOW *win, int width)
 {
 	const bb_check *c = t->sel < (int)t->nchecks ? &t->checks[t->sel] : NULL;
-	int end = y + rows;
+	attr_t attr = t->state[t->sel] == CK_FAILED ? tui_attr(TUI_ERROR) : 0;
+	int y = 0;
 
-	if (t->sel == ROW_DELIVERIES && rows > 0) {
-		scr_wrap(win, y, x, width, rows, t->detail[t->sel],
-			 t->state[t->sel] == CK_FAILED ? tui_attr(TUI_ERROR) : 0);
-		return;
-	}
-	if (!c || rows < 3)
-		return;
-	tui_put(win, y++, x, width, "By hand (c copies; export BITBUCKET_API_TOKEN first):",
+	if (t->sel == ROW_DELIVERIES)
+		return scr_wrap(win, 0, 0, width, PANE_ROWS, t->detail[t->sel], attr);
+	if (!c)
+		return 0;
+	tui_put(win, y++, 0, width, "By hand (c copies; export BITBUCKET_API_TOKEN first):",
 		tui_attr(TUI_MUTED), true);
-	y += scr_wrap_path(win, y, x + 2, width - 2, 3 < end - y ? 3 : end - y, c->curl, 0);
-	if (y < end)
-		y += scr_wrap(win, y, x + 2, width - 2, 3 < end - y ? 3 : end - y, c->expect,
-			      tui_attr(TUI_MUTED));
-	if (y + 1 < end && t->detail[t->sel][0]) {
-		y++;
-		scr_wrap(win, y, x, width, end - y, t->detail[t->sel],
-			 t->state[t->sel] == CK_FAILED ? tui_attr(TUI_ERROR) : 0);
-	}
+	y += scr_wrap_path(win, y, 2, width - 2, PANE_ROWS, c->curl, 0);
+	y += scr_wrap(win, y, 2, width - 2, PANE_ROWS, c->expect, tui_attr(TUI_MUTED));
+	if (t->detail[t->sel][0])
+		y += 1 + scr_wrap(win, y + 1, 0, width, PANE_ROWS, t->detail[t->sel], attr);
+	return y;
 }
 
 static void troubleshoot_draw(tui_screen *s, WINDOW *win, bool full)
@@ -411,7 +411,12 @@ static void troubleshoot_draw(tui_screen *s, WINDOW *win, bool full)
 	for (int i = 0; i < ROW_COUNT && y < a.y + a.h; i++)
 		draw_row(t, win, y++, x, width, i);
 	y++;
-	draw_selected(t, win, y, x, width, a.y + a.h - y);
+	if (y < a.y + a.h) {
+		WINDOW *pad = pane_begin(&t->pane, width);
+		int used = pad ? draw_selected(t, pad, width) : 0;
+
+		pane_end(&t->pane, win, (tui_rect){y, x, a.y + a.h - y, width}, used, -1);
+	}
 	t->cursor = true;
 }
 
@@ -445,6 +450,7 @@ static tui_ret move_sel(troubleshoot *t, int action)
 	int d = action == TUI_ACT_UP ? -1 : 1;
 
 	t->sel = (t->sel + d + ROW_COUNT) % ROW_COUNT;
+	pane_reset(&t->pane); /* another check's text, from its start */
 	return tui_redraw();
 }
 
@@ -465,6 +471,7 @@ static tui_ret field_key(troubleshoot *t, const tui_event *ev)
 		/* only the commit check: the others do not depend on the fields */
 		t->focus = FOCUS_LIST;
 		t->sel = ROW_LINKS;
+		pane_reset(&t->pane);
 		with_credentials(t, false, start_links);
 	} else if (r == TUI_FIELD_CHANGED) {
 		rebuild_checks(t);
@@ -505,6 +512,8 @@ static tui_ret troubleshoot_key(tui_screen *s, const tui_event *ev)
 			t->focus = i;
 		return tui_redraw();
 	}
+	if (pane_key(&t->pane, ev->action))
+		return tui_redraw();
 	if (t->focus != FOCUS_LIST) {
 		r = field_key(t, ev);
 		if (!(r.flags & TUI_R_UNHANDLED))

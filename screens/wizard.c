@@ -39,6 +39,8 @@ typedef struct wizard {
 	bb_space *spaces;
 	size_t nspaces;
 	char name_why[BB_MSG_MAX];  /* the name validator's sentence */
+	char *endpoint;             /* the webhook endpoint the name produces (NULL: none) */
+	char *endpoint_of;          /* the name it was computed for */
 	char expires_why[BB_MSG_MAX];
 	char title[96];
 	int cy, cx;
@@ -197,7 +199,7 @@ static const char *step_reason(wizard *w)
 {
 	switch (w->step) {
 	case ST_NAME:
-		return tui_field_check(&w->name);
+		return w->name.reason; /* checked when the name changed (name_changed) */
 	case ST_TYPE:
 		if (w->type.items[w->type.sel].disabled)
 			return w->type.items[w->type.sel].disabled;
@@ -328,7 +330,8 @@ static int draw_line_step(wizard *w, WINDOW *win, int y, int width, tui_field *f
 	if (focus)
 		w->cursor = true, w->keep = y;
 	y++;
-	return y + draw_reason(w, win, y, width, tui_field_check(f), f->len > 0);
+	return y + draw_reason(w, win, y, width, f == &w->name ? f->reason : tui_field_check(f),
+			       f->len > 0);
 }
 
 /* The token, its expiry date, and how to make one. */
@@ -356,19 +359,15 @@ static int draw_token(wizard *w, WINDOW *win, int width)
 static int draw_name(wizard *w, WINDOW *win, int width)
 {
 	const char *name = tui_field_value(&w->name);
-	char slug[256], *endpoint = NULL;
-	bb_err err = {0};
+	char slug[256];
 	int y = draw_line_step(w, win, 0, width, &w->name, "Name of the integration:",
 			       w->focus == 0);
 
 	validate_slugify(name, slug, sizeof slug);
-	if (slug[0])
-		integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
 	y++;
 	scr_pair(win, y++, 0, width, "Id (slug)", slug[0] ? slug : "-", 0);
 	tui_put(win, y++, 0, width, "Webhook endpoint it will produce:", tui_attr(TUI_MUTED), true);
-	y += scr_wrap_path(win, y, 0, width, 4, endpoint ? endpoint : "-", 0) + 1;
-	free(endpoint);
+	y += scr_wrap_path(win, y, 0, width, 4, w->endpoint ? w->endpoint : "-", 0) + 1;
 	return y + scr_wrap(win, y, 0, width, 4, "The name is permanent: the webhook endpoint is "
 			    "derived from it, so it cannot be changed after creation.", A_BOLD);
 }
@@ -471,19 +470,17 @@ static int review_pair(WINDOW *win, int y, int width, const char *label, const c
 
 static int draw_review(wizard *w, WINDOW *win, int width)
 {
-	char slug[256], labels[1024], mask[64], *endpoint = NULL;
+	char slug[256], labels[1024], mask[64];
 	const char *name = tui_field_value(&w->name);
-	bb_err err = {0};
 	int y = 0;
 
 	validate_slugify(name, slug, sizeof slug);
-	integration_endpoint_for(scr_ctx(), name, &endpoint, &err);
 	scr_join(&(bb_strlist){w->f.labels.tags, w->f.labels.n}, labels, sizeof labels);
 	scr_mask(w->f.token.len, 12, mask, sizeof mask);
 	y += review_pair(win, y, width, "Name", name, A_BOLD);
 	y += review_pair(win, y, width, "Id (slug)", slug, 0);
 	tui_put(win, y, 0, 14, "Endpoint", tui_attr(TUI_MUTED), true);
-	y += scr_wrap_path(win, y, 14, width - 14, 4, endpoint ? endpoint : "-", 0);
+	y += scr_wrap_path(win, y, 14, width - 14, 4, w->endpoint ? w->endpoint : "-", 0);
 	y += review_pair(win, y, width, "Type", is_space_type(w) ? "space" : "default", 0);
 	y += review_pair(win, y, width, "Space",
 			 is_space_type(w) && w->nspaces ? w->spaces[w->space.sel].name : "root", 0);
@@ -492,12 +489,12 @@ static int draw_review(wizard *w, WINDOW *win, int width)
 		snprintf(mask + strlen(mask), sizeof mask - strlen(mask), "  (expires %s)",
 			 tui_field_value(&w->expires));
 	y += review_pair(win, y, width, "API token", mask, 0);
-	y += verify_draw(&w->verify, win, y, 14, width - 14, 8);
+	/* the whole sentence (401 advice, DNS error): the pane scrolls it */
+	y += verify_draw(&w->verify, win, y, 14, width - 14, PANE_ROWS);
 	y += review_pair(win, y, width, "Labels", w->f.labels.n ? labels : "(none)", 0);
 	tui_put(win, y++, 0, width, "Description", tui_attr(TUI_MUTED), true);
 	y += scr_wrap(win, y, 2, width - 2, PANE_ROWS,
 		      w->f.desc.len ? tui_field_value(&w->f.desc) : "(none)", 0);
-	free(endpoint);
 	return y;
 }
 
@@ -643,6 +640,8 @@ static tui_ret try_next(wizard *w)
 	const char *input = tui_field_value(&w->f.labels.input);
 
 	w->tried[w->step] = true;
+	if (w->step == ST_NAME)
+		tui_field_check(&w->name); /* a slug taken meanwhile */
 	if (w->step == ST_LABELS && *input) {
 		if (tui_tags_add(&w->f.labels, input) < 0)
 			return tui_redraw();
@@ -818,13 +817,39 @@ static tui_ret wizard_event(wizard *w, const tui_event *ev)
 	return button_key(w, ev);
 }
 
+/* The name's check and endpoint ask core (the slugs taken, the account):
+ * done here, when the name changed or the data did, never while drawing. */
+static void name_refresh(wizard *w, bool always)
+{
+	const char *name = tui_field_value(&w->name);
+	char slug[256];
+	bb_err err = {0};
+
+	if (!always && w->endpoint_of && !strcmp(w->endpoint_of, name))
+		return;
+	free(w->endpoint), free(w->endpoint_of);
+	w->endpoint = NULL;
+	w->endpoint_of = util_strdup(name);
+	tui_field_check(&w->name);
+	validate_slugify(name, slug, sizeof slug);
+	if (slug[0])
+		integration_endpoint_for(scr_ctx(), name, &w->endpoint, &err);
+}
+
 static tui_ret wizard_key(tui_screen *s, const tui_event *ev)
 {
 	wizard *w = SCR_STATE(wizard, s);
 	tui_ret r = wizard_event(w, ev);
 
+	name_refresh(w, false);
 	track_input(w);
 	return r;
+}
+
+/* Another process may have taken the name's slug or changed the account. */
+static void wizard_reload(tui_screen *s)
+{
+	name_refresh(SCR_STATE(wizard, s), true);
 }
 
 /* ---- life cycle ------------------------------------------------------------------ */
@@ -840,6 +865,8 @@ static void wizard_destroy(tui_screen *s)
 	tui_field_destroy(&w->expires);
 	free(w->space_items);
 	space_list_free(w->spaces, w->nspaces);
+	free(w->endpoint);
+	free(w->endpoint_of);
 	free(w);
 }
 
@@ -848,6 +875,7 @@ static const tui_screen_ops wizard_ops = {
 	.key = wizard_key,
 	.destroy = wizard_destroy,
 	.cursor = wizard_cursor,
+	.reload = wizard_reload,
 };
 
 static int init_fields(wizard *w)
@@ -907,6 +935,7 @@ tui_screen *wizard_new(const char *draft)
 	set_step(w, ST_NAME);
 	if (draft)
 		load_draft(w, draft);
+	name_refresh(w, true);
 	track_input(w);
 	return &w->s;
 }

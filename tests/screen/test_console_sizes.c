@@ -105,7 +105,16 @@ static void plant_draft(const sizes *t)
 
 static void shot(const sizes *t, vt *v, const char *name)
 {
-	const char *pairs[] = {t->account_id, ULID, NULL};
+	/* the id whole, then cut (a narrow column ends it with "…"): longest first */
+	char cut[14][27];
+	const char *pairs[2 + 2 * 14 + 1] = {t->account_id, ULID};
+
+	for (int i = 0; i < 14; i++) {
+		snprintf(cut[i], sizeof cut[i], "%.*s", 25 - i, t->account_id);
+		pairs[2 + 2 * i] = cut[i];
+		pairs[3 + 2 * i] = ULID + i + 1; /* the same length as the cut */
+	}
+	pairs[2 + 2 * 14] = NULL;
 
 	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
 	assert_true(vt_golden_masked(v, name, pairs));

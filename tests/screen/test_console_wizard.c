@@ -416,6 +416,34 @@ static void token_expiry_is_recorded_and_warned(void **state)
 	cJSON_Delete(j);
 }
 
+/* The name's check is made when it changes and when the data does: a slug
+ * taken by another process is said without a key, and Next refuses it. */
+static void name_taken_meanwhile_is_said_without_a_key(void **state)
+{
+	cliexec_home *h = *state;
+	vt *v;
+
+	cliexec_init(h, NULL);
+	v = open_wizard(h, "alice", 80, 24);
+	con_type(v, "Prod BB", NULL);
+	WAIT(v, "integration/prod-bb");
+	ABSENT(v, "is taken");
+	con_integration(h, "Prod BB", NULL, NULL, NULL);
+	WAIT(v, "The id prod-bb is taken by integration");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Not yet");
+	WAIT(v, "Step 1 of 7");
+	con_type(v, NULL, "Ctrl-U");
+	con_type(v, "Prod BC", NULL);
+	WAIT(v, "integration/prod-bc");
+	GONE(v, "is taken");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Discard");
+	con_type(v, "y", NULL);
+	WAIT(v, "Bitbucket Cloud integrations");
+	con_quit(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -433,6 +461,8 @@ int main(void)
 						con_teardown),
 		cmocka_unit_test_setup_teardown(sighup_saves_a_draft_without_the_token, con_setup,
 						con_teardown),
+		cmocka_unit_test_setup_teardown(name_taken_meanwhile_is_said_without_a_key,
+						con_setup, con_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,6 +227,43 @@ static void admin_of_a_space_grants_below_it_and_deletes_an_empty_one(void **sta
 	cJSON_Delete(doc);
 }
 
+/* Another process's changes show in the open tree and roles without a key,
+ * the selection staying on the same space and the same login. */
+static void other_process_changes_show_without_a_key(void **state)
+{
+	cliexec_home *h = *state;
+	vt *v = open_spaces(h, "alice", 80, 24);
+
+	vt_key(v, "j"); /* infra */
+	CON_CLI(h, "space", "create", "alpha"); /* sorts above infra */
+	WAIT(v, "  alpha");
+	WAIT(v, "4 spaces");
+	vt_key(v, "Enter");
+	WAIT(v, "Roles in space infra");
+	WAIT(v, "carol");
+	vt_key(v, "G"); /* carol, the last row */
+	CON_CLI(h, "user", "grant", "aaron", "--space", "infra", "--role", "read");
+	WAIT(v, "aaron");
+	vt_key(v, "d");
+	WAIT(v, "Revoke the admin role of carol");
+	vt_key(v, "n");
+	GONE(v, "Revoke role");
+	con_quit(v);
+
+	/* bob reads infra: granted admin of root elsewhere, he may grant here */
+	v = open_spaces(h, "bob", 80, 24);
+	WAIT(v, "  alpha");
+	vt_key(v, "j");
+	vt_key(v, "j"); /* infra, under alpha */
+	vt_key(v, "Enter");
+	WAIT(v, "Roles in space infra");
+	WAIT(v, "needs the admin role in space root");
+	CON_CLI(h, "user", "grant", "bob", "--space", "root", "--role", "admin");
+	WAIT(v, "The strongest role on the path from root wins.");
+	WAIT(v, "n grant");
+	con_quit(v);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, con_teardown)
@@ -237,6 +274,7 @@ int main(void)
 		T(admin_grants_and_revokes_a_role),
 		T(read_user_sees_the_tree_but_is_refused),
 		T(admin_of_a_space_grants_below_it_and_deletes_an_empty_one),
+		T(other_process_changes_show_without_a_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,73 @@ static void unreachable_bitbucket_golden(void **state)
 	leave(v);
 }
 
+/* The pane's indicator ("rows A-B of N"): its screen row, or -1. */
+static int pane_indicator(vt *v, int *a, int *b, int *n)
+{
+	for (int r = vt_rows(v) - 1; r >= 0; r--) {
+		char *line = vt_row(v, r);
+		const char *at = line ? strstr(line, "rows ") : NULL;
+		bool ok = at && sscanf(at, "rows %d-%d of %d", a, b, n) == 3;
+
+		free(line);
+		if (ok)
+			return r;
+	}
+	return -1;
+}
+
+/* Pages through the selected check's text with PgDn, keeping each body row
+ * once (from column 2), and says whether the rows read in order hold
+ * sentence. */
+static bool scrolled_text_holds(vt *v, const char *sentence)
+{
+	char rows[64][128] = {{0}}, text[64 * 128 + 64] = "";
+	int a = 0, b = 0, n = 0, last_a = -1;
+	size_t used = 0;
+
+	for (int page = 0; page < 20; page++) {
+		int r;
+
+		if (!VT_UNTIL(v, WAIT_MS, (r = pane_indicator(v, &a, &b, &n)) >= 0 && a != last_a))
+			return false;
+		for (int i = 0; i <= b - a && a - 1 + i < 64; i++) {
+			char *line = vt_row(v, r - (b - a + 1) + i);
+			size_t len = line ? strlen(line) : 0;
+
+			while (len > 2 && line[len - 1] == ' ')
+				line[--len] = '\0';
+			snprintf(rows[a - 1 + i], sizeof rows[0], "%s", len > 2 ? line + 2 : "");
+			free(line);
+		}
+		if (b >= n)
+			break;
+		last_a = a;
+		vt_key(v, "PgDn");
+	}
+	for (int i = 0; i < n && i < 64; i++)
+		if (rows[i][0])
+			used += (size_t)snprintf(text + used, sizeof text - used, "%s%s",
+						 used ? " " : "", rows[i]);
+	return b >= n && strstr(text, sentence) != NULL;
+}
+
+/* At 60x16 the failed check's sentence is below the curl command: the text
+ * scrolls (PgDn) and every word of it can be read. */
+static void failure_sentence_scrolls_at_60x16(void **state)
+{
+	vt *v;
+
+	fake_control(&srv, "mode=401text");
+	v = open_troubleshooting(*state, 60, 16);
+	WAIT(v, "FAILED");
+	WAIT(v, "PgDn for more");
+	assert_true(scrolled_text_holds(v, "Bitbucket refused the email or API token: the "
+					"username must be your Atlassian account email with an "
+					"API token (app passwords no longer work), so check both "
+					"and update the integration."));
+	leave(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +242,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reader_sees_why_and_bitbucket_is_not_asked, setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(fits_60x16, setup, con_teardown),
+		cmocka_unit_test_setup_teardown(failure_sentence_scrolls_at_60x16, setup,
+						con_teardown),
 		cmocka_unit_test_setup_teardown(unreachable_bitbucket_golden, setup, con_teardown),
 	};
 
