@@ -8,6 +8,7 @@
 
 #include "memo.h"
 #include "stack.h"
+#include "stack_store.h"
 #include "util.h"
 
 /* An integration as a stack refers to it. */
@@ -77,16 +78,6 @@ typedef void (*stack_key_fn)(size_t i, const char **kind, const char **name, voi
 bb_code stack_store_each_key(bb_db *db, size_t n, stack_key_fn key, void *key_arg,
 			     bb_stack_fn fn, void *arg, bb_err *err);
 
-/* The stored fields of one stack (malloc'd copies). */
-typedef struct stack_found {
-	char *kind, *space, *integration, *repository, *branch, *project_root;
-	char *detached_from;
-} stack_found;
-void stack_found_free(stack_found *s);
-/* The stack (kind NULL: the stack, else the module) named name; *found 0
- * when none. */
-bb_code stack_store_find(bb_db *db, const char *kind, const char *name, stack_found *out,
-			 int *found, bb_err *err);
 /* How many runs the stack has. */
 bb_code stack_store_runs(bb_db *db, const char *kind, const char *name, long *n, bb_err *err);
 /* Sets what the stack tracks. */
