@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "integration_store.h"
+#include "run_store.h"
 #include "secret.h"
 #include "space.h"
 #include "stack_store.h"
@@ -181,24 +182,14 @@ bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 
 static bb_code run_space(bb_ctx *ctx, const char *id, char **space, char **state, bb_err *err)
 {
-	static const char sql[] = "SELECT s.space, r.state FROM run r JOIN stack s ON s.kind = "
-				  "r.stack_kind AND s.name = r.stack WHERE r.id = ?1";
 	char q[BB_QUOTE_SIZE];
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	int found;
+	bb_code rc = run_store_space(ctx->db, id, space, state, &found, err);
 
-	*space = *state = NULL;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*space = db_column_dup(st, 0);
-		*state = db_column_dup(st, 1);
-	} else {
+	if (rc == BB_OK && !found) {
 		validate_quote(id, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No run has the id \"%s\"; see bbconsole run list.", q);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -220,8 +211,6 @@ static bb_code check_update(const char *from, const char *to, const char *note, 
 bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *note,
 		   bb_err *err)
 {
-	static const char sql[] = "UPDATE run SET state = ?2, note = ?3, updated_at = ?4 WHERE "
-				  "id = ?1 AND state = ?5";
 	char *space = NULL, *from = NULL, now[BB_TIME_LEN];
 	long changed = 0;
 	bb_code rc;
@@ -232,8 +221,7 @@ bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *n
 	    (rc = check_update(from, state, note, err)) == BB_OK &&
 	    (rc = db_begin(ctx->db, err)) == BB_OK) {
 		util_now(now);
-		rc = db_exec_text(ctx->db, sql, (const char *[]){id, state, note, now, from}, 5,
-				  &changed, "updating the run", err);
+		rc = run_store_set_state(ctx->db, id, from, state, note, now, &changed, err);
 		if (rc == BB_OK && changed == 0)
 			rc = bb_fail(err, BB_TEMP, "The run changed while it was updated; try again.");
 		if (rc == BB_OK)
