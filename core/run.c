@@ -30,9 +30,7 @@ void run_free(bb_run *r)
 
 void run_list_free(bb_run *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
-		run_free(&v[i]);
-	free(v);
+	UTIL_FREE_EACH(v, n, run_free);
 }
 
 /* The spaces where ctx->user may read, as a JSON array for json_each. */
