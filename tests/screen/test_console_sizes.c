@@ -105,8 +105,22 @@ static void plant_draft(const sizes *t)
 
 static void shot(const sizes *t, vt *v, const char *name)
 {
-	const char *pairs[] = {t->account_id, ULID, NULL};
+	/* a column too narrow for the whole id shows a start of it and an
+	 * ellipsis: each start of 8 characters or more is masked too, longest
+	 * first, by as many characters of ULID */
+	char from[26][32], to[26][32];
+	const char *pairs[2 * 26 + 1];
+	size_t n = 0, len = strlen(t->account_id);
 
+	pairs[n++] = t->account_id;
+	pairs[n++] = ULID;
+	for (size_t k = len - 1, i = 0; len > 8 && k >= 8 && i < 26; k--, i++) {
+		snprintf(from[i], sizeof from[i], "%.*s", (int)k, t->account_id);
+		snprintf(to[i], sizeof to[i], "%.*s", (int)k, ULID);
+		pairs[n++] = from[i];
+		pairs[n++] = to[i];
+	}
+	pairs[n] = NULL;
 	assert_true(vt_wait_quiet(v, 150, WAIT_MS));
 	assert_true(vt_golden_masked(v, name, pairs));
 }
