@@ -1,6 +1,7 @@
-/* stack_store.c - the SQL of the table `stack` (stack_int.h): the only place
- * that knows its columns and SQLite's dialect for them (LIKE escapes,
- * json_each, the planner hints of the listing). */
+/* stack_store.c - the SQL of the table `stack` (stack_int.h, stack_store.h):
+ * the only place that knows its columns and SQLite's dialect for them (LIKE
+ * escapes, json_each, the planner hints of the listing); also the count and
+ * removal of a stack's runs that deleting it needs. */
 #include "stack_int.h"
 
 #include <stdio.h>
