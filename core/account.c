@@ -8,6 +8,7 @@
 
 #include <cJSON.h>
 
+#include "account_store.h"
 #include "audit.h"
 #include "space.h"
 #include "validate.h"
@@ -71,18 +72,6 @@ static bb_code check_account_name(const char *name, bb_err *err)
 	return BB_OK;
 }
 
-static int account_exists(bb_ctx *ctx)
-{
-	sqlite3_stmt *st;
-	int found = 0;
-
-	if (db_prepare(ctx->db, "SELECT 1 FROM account", &st, NULL) != BB_OK)
-		return 0;
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
-}
-
 static char *init_details(const char *name, const char *plan, const char *base)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -101,23 +90,13 @@ static bb_code insert_account(bb_ctx *ctx, const char *name, const char *plan,
 			      const char *base, bb_err *err)
 {
 	char ulid[BB_ULID_LEN + 1], now[BB_TIME_LEN], target[BB_ULID_LEN + 16];
-	const char *acc[] = {ulid, name, plan, base, now, ctx->user};
-	const char *root[] = {BB_ROOT_SPACE, now, ctx->user};
-	const char *role[] = {ctx->user, BB_ROOT_SPACE};
 	char *details;
 	bb_code rc;
 
 	util_now(now);
 	if ((rc = account_new_ulid(ulid, err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db,
-			       "INSERT INTO account (id, ulid, name, plan, webhook_base, " "created_at, created_by) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-			       acc, 6, NULL, "saving the account", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db,
-			       "INSERT INTO space (name, parent, inherit, created_at, " "created_by) VALUES (?1, NULL, 1, ?2, ?3)",
-			       root, 3, NULL, "creating the space root", err)) != BB_OK ||
-	    (rc = db_exec_text(ctx->db,
-			       "INSERT INTO role (login, space, role) VALUES (?1, ?2, 3)", role,
-			       2, NULL, "making you admin of root", err)) != BB_OK)
+	    (rc = account_store_init(ctx->db, ulid, name, plan, base, now, ctx->user, err)) !=
+		    BB_OK)
 		return rc;
 	snprintf(target, sizeof target, "account:%s", ulid);
 	if (!(details = init_details(name, plan, base)))
@@ -151,7 +130,7 @@ bb_code account_init(bb_ctx *ctx, const char *name, const char *plan, const char
 	}
 	if ((rc = db_begin(ctx->db, err)) != BB_OK)
 		goto out;
-	if (account_exists(ctx))
+	if (account_store_exists(ctx->db))
 		rc = bb_fail(err, BB_INVALID, "This database is already set up with an account; "
 			     "use it as it is, or pass another --db PATH for a new one.");
 	else
@@ -166,43 +145,14 @@ out:
 	return rc;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return strdup(s ? (const char *)s : "");
-}
-
 bb_code account_get(bb_ctx *ctx, bb_account *out, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_code rc;
-	int step;
+	int found;
+	bb_code rc = account_store_get(ctx->db, out, &found, err);
 
-	memset(out, 0, sizeof *out);
-	if ((rc = db_prepare(ctx->db, "SELECT ulid, name, plan, webhook_base, created_at, "
-			     "created_by FROM account WHERE id = 1", &st, err)) != BB_OK)
-		return rc;
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		snprintf(out->id, sizeof out->id, "%s", (const char *)sqlite3_column_text(st, 0));
-		out->name = dup_col(st, 1);
-		out->plan = dup_col(st, 2);
-		out->webhook_base = dup_col(st, 3);
-		snprintf(out->created_at, sizeof out->created_at, "%s",
-			 (const char *)sqlite3_column_text(st, 4));
-		out->created_by = dup_col(st, 5);
-		if (!out->name || !out->plan || !out->webhook_base || !out->created_by) {
-			account_free(out);
-			rc = bb_oom(err);
-		}
-	} else if (step == SQLITE_DONE) {
+	if (rc == BB_OK && !found)
 		rc = bb_fail(err, BB_NOTFOUND, "No account yet; run `bbconsole init --account NAME "
 			     "--webhook-base URL` or open the console to set one up.");
-	} else {
-		rc = db_fail(ctx->db, "reading the account", err);
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 

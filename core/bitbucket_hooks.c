@@ -33,9 +33,7 @@ static void hook_free(bb_hook *h)
 
 void bitbucket_hooks_free(bb_hook_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		hook_free(&l->v[i]);
-	free(l->v);
+	UTIL_FREE_EACH(l->v, l->n, hook_free);
 	l->v = NULL;
 	l->n = 0;
 }

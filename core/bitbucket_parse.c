@@ -324,9 +324,7 @@ static void repo_free(bb_repo *r)
 
 void bitbucket_repos_free(bb_repo_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		repo_free(&l->v[i]);
-	free(l->v);
+	UTIL_FREE_EACH(l->v, l->n, repo_free);
 	l->v = NULL;
 	l->n = 0;
 }

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 #include "crypto_lazy.h"
 
+#include "integration_store.h"
 #include "run.h"
 #include "secret.h"
 
@@ -123,43 +124,30 @@ static void secrets_free(secrets *s)
 	free(s->previous);
 }
 
-static unsigned char *blob_dup(sqlite3_stmt *st, int i, size_t *len)
-{
-	const void *b = sqlite3_column_blob(st, i);
-	unsigned char *out;
-
-	*len = (size_t)sqlite3_column_bytes(st, i);
-	if (!b || !(out = malloc(*len ? *len : 1)))
-		return NULL;
-	memcpy(out, b, *len);
-	return out;
-}
-
-/* 0 found, 1 no such integration, -1 database trouble. */
+/* 0 found, 1 no such integration, -1 database trouble. The previous secret
+ * still signs during its grace only. */
 static int load_secrets(bb_db *db, const char *slug, const char *now, secrets *out)
 {
-	static const char sql[] = "SELECT secret_enc, secret_prev_enc, secret_prev_until "
-				  "FROM integration WHERE slug = ?1";
-	sqlite3_stmt *st;
-	int step, rc = -1;
+	integration_secret_blobs b;
+	int found, rc;
 	bb_err err;
 
 	memset(out, 0, sizeof *out);
 	out->db = db;
-	if (db_prepare(db, sql, &st, &err) != BB_OK)
+	if (integration_store_secret_blobs(db, slug, &b, &found, &err) != BB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step == SQLITE_DONE)
-		rc = 1;
-	if (step == SQLITE_ROW && (out->current = blob_dup(st, 0, &out->current_len))) {
-		const char *until = (const char *)sqlite3_column_text(st, 2);
-
-		rc = 0;
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL && until && strcmp(now, until) < 0)
-			out->previous = blob_dup(st, 1, &out->previous_len);
+	rc = !found ? 1 : b.current ? 0 : -1;
+	if (rc == 0) {
+		out->current = b.current, out->current_len = b.current_len;
+		if (b.previous && b.prev_until && strcmp(now, b.prev_until) < 0)
+			out->previous = b.previous, out->previous_len = b.previous_len;
+		else
+			free(b.previous);
+	} else {
+		free(b.current);
+		free(b.previous);
 	}
-	sqlite3_finalize(st);
+	free(b.prev_until);
 	return rc;
 }
 

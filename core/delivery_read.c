@@ -57,9 +57,7 @@ void delivery_free(bb_delivery *d)
 
 void delivery_list_free(bb_delivery *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
-		delivery_free(&v[i]);
-	free(v);
+	UTIL_FREE_EACH(v, n, delivery_free);
 }
 
 static bb_code load_runs(bb_db *db, bb_delivery *d, bb_err *err)

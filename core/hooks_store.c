@@ -62,9 +62,7 @@ static void row_free(hook_row *r)
 
 void hooks_rows_free(hook_rows *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		row_free(&r->v[i]);
-	free(r->v);
+	UTIL_FREE_EACH(r->v, r->n, row_free);
 	r->v = NULL;
 	r->n = 0;
 }

@@ -54,9 +54,7 @@ void integration_free(bb_integration *it)
 
 void integration_list_free(bb_integration *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
-		integration_free(&v[i]);
-	free(v);
+	UTIL_FREE_EACH(v, n, integration_free);
 }
 
 static int is_default(const bb_integration *it)

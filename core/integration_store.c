@@ -204,6 +204,41 @@ bb_code integration_store_secret(bb_db *db, const char *slug, integration_secret
 	return rc;
 }
 
+static unsigned char *blob_dup(sqlite3_stmt *st, int i, size_t *len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+	unsigned char *out;
+
+	*len = (size_t)sqlite3_column_bytes(st, i);
+	if (!b || !(out = malloc(*len ? *len : 1)))
+		return NULL;
+	memcpy(out, b, *len);
+	return out;
+}
+
+static bb_code blobs_row(sqlite3_stmt *st, void *arg, bb_err *err)
+{
+	integration_secret_blobs *b = arg;
+
+	(void)err;
+	b->current = blob_dup(st, 0, &b->current_len);
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		b->previous = blob_dup(st, 1, &b->previous_len);
+	b->prev_until = db_column_dup(st, 2);
+	return BB_OK;
+}
+
+bb_code integration_store_secret_blobs(bb_db *db, const char *slug,
+				       integration_secret_blobs *out, int *found, bb_err *err)
+{
+	static const char sql[] = "SELECT secret_enc, secret_prev_enc, secret_prev_until "
+				  "FROM integration WHERE slug = ?1";
+
+	memset(out, 0, sizeof *out);
+	return db_query_one(db, sql, (const char *[]){slug}, 1, blobs_row, out, found,
+			    "reading the integration", err);
+}
+
 bb_code integration_store_credentials(bb_db *db, const char *slug, char **email,
 				      char **token, int *found, bb_err *err)
 {

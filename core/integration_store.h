@@ -37,6 +37,18 @@ typedef enum integration_secret {
 bb_code integration_store_secret(bb_db *db, const char *slug, integration_secret which,
 				 char **plain, int *found, bb_err *err);
 
+/* The webhook secrets of slug still encrypted, for the receiver, which
+ * decrypts only what a request needs: the current one (NULL when out of
+ * memory), the previous one (NULL when none) and the end of its grace as
+ * stored (NULL when none), all malloc'd; *found 0 when slug has no row. */
+typedef struct integration_secret_blobs {
+	unsigned char *current, *previous;
+	size_t current_len, previous_len;
+	char *prev_until;
+} integration_secret_blobs;
+bb_code integration_store_secret_blobs(bb_db *db, const char *slug,
+				       integration_secret_blobs *out, int *found, bb_err *err);
+
 /* The account email and the decrypted token of slug (free with free and
  * secret_free); *found 0 when slug has no row. */
 bb_code integration_store_credentials(bb_db *db, const char *slug, char **email,

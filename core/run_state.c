@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "integration_store.h"
+#include "run_store.h"
 #include "secret.h"
 #include "space.h"
+#include "stack_store.h"
 #include "status.h"
 #include "validate.h"
 
@@ -29,51 +31,22 @@ int run_transition_ok(const char *from, const char *to)
 	return 0;
 }
 
-typedef struct target {
-	char kind[8];
-	char *space, *integration, *repository, *branch, *detached_from;
-} target;
-
-static void target_free(target *t)
-{
-	free(t->space);
-	free(t->integration);
-	free(t->repository);
-	free(t->branch);
-	free(t->detached_from);
-}
-
 /* The stack named so (a stack before a module of the same name). */
-static bb_code load_target(bb_ctx *ctx, const char *name, target *t, bb_err *err)
+static bb_code load_target(bb_ctx *ctx, const char *name, stack_found *t, bb_err *err)
 {
-	static const char sql[] = "SELECT kind, space, integration, repository, branch, "
-				  "detached_from FROM stack WHERE name = ?1 ORDER BY kind DESC "
-				  "LIMIT 1";
 	char q[BB_QUOTE_SIZE];
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	int found;
+	bb_code rc = stack_store_find(ctx->db, NULL, name, t, &found, err);
 
-	memset(t, 0, sizeof *t);
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(t->kind, sizeof t->kind, "%s", (const char *)sqlite3_column_text(st, 0));
-		t->space = db_column_dup(st, 1);
-		t->integration = db_column_dup(st, 2);
-		t->repository = db_column_dup(st, 3);
-		t->branch = db_column_dup(st, 4);
-		t->detached_from = db_column_dup(st, 5);
-	} else {
+	if (rc == BB_OK && !found) {
 		validate_quote(name, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No stack or module is named \"%s\"; see bbconsole "
 			     "stack list.", q);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
-static bb_code refuse_detached(const char *name, const target *t, bb_err *err)
+static bb_code refuse_detached(const char *name, const stack_found *t, bb_err *err)
 {
 	char q[BB_QUOTE_SIZE], from[BB_QUOTE_SIZE];
 
@@ -85,7 +58,7 @@ static bb_code refuse_detached(const char *name, const target *t, bb_err *err)
 }
 
 /* The integration's credentials (token wiped by the caller with secret_free). */
-static bb_code target_creds(bb_ctx *ctx, const target *t, char **email, char **token,
+static bb_code target_creds(bb_ctx *ctx, const stack_found *t, char **email, char **token,
 			    bb_err *err)
 {
 	int found;
@@ -97,7 +70,7 @@ static bb_code target_creds(bb_ctx *ctx, const target *t, char **email, char **t
 	return rc;
 }
 
-static bb_code branch_head(bb_ctx *ctx, const target *t, char out[41], bb_err *err)
+static bb_code branch_head(bb_ctx *ctx, const stack_found *t, char out[41], bb_err *err)
 {
 	char *email, *token;
 	bb_job_result res;
@@ -125,7 +98,7 @@ static int commit_valid(const char *c)
 	return c[n] == '\0' && n >= 7 && n <= 40;
 }
 
-static bb_code insert_run(bb_ctx *ctx, const char *name, const target *t, const char *commit,
+static bb_code insert_run(bb_ctx *ctx, const char *name, const stack_found *t, const char *commit,
 			  char id[BB_ULID_LEN + 1], bb_err *err)
 {
 	char now[BB_TIME_LEN];
@@ -141,7 +114,7 @@ static bb_code insert_run(bb_ctx *ctx, const char *name, const target *t, const 
 }
 
 /* Who may trigger, and whether the stack can have runs at all. */
-static bb_code trigger_check(bb_ctx *ctx, const char *stack, target *t, bb_err *err)
+static bb_code trigger_check(bb_ctx *ctx, const char *stack, stack_found *t, bb_err *err)
 {
 	bb_code rc;
 
@@ -152,7 +125,7 @@ static bb_code trigger_check(bb_ctx *ctx, const char *stack, target *t, bb_err *
 	    !t->integration)
 		rc = refuse_detached(stack, t, err);
 	if (rc != BB_OK)
-		target_free(t);
+		stack_found_free(t);
 	return rc;
 }
 
@@ -161,7 +134,7 @@ bb_job_id run_trigger_start(bb_ctx *ctx, bb_client *c, const char *stack, bb_don
 {
 	char *email = NULL, *token = NULL;
 	bb_job_id job = 0;
-	target t;
+	stack_found t;
 
 	if (trigger_check(ctx, stack, &t, err) != BB_OK)
 		return 0;
@@ -172,7 +145,7 @@ bb_job_id run_trigger_start(bb_ctx *ctx, bb_client *c, const char *stack, bb_don
 	}
 	free(email);
 	secret_free(token);
-	target_free(&t);
+	stack_found_free(&t);
 	return job;
 }
 
@@ -189,7 +162,7 @@ bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 		    char id_out[BB_ULID_LEN + 1], bb_err *err)
 {
 	char head[41] = "", q[BB_QUOTE_SIZE];
-	target t;
+	stack_found t;
 	bb_code rc;
 
 	if ((rc = trigger_check(ctx, stack, &t, err)) != BB_OK)
@@ -203,30 +176,20 @@ bb_code run_trigger(bb_ctx *ctx, const char *stack, const char *commit,
 		commit = head;
 	if (rc == BB_OK)
 		rc = insert_run(ctx, stack, &t, commit, id_out, err);
-	target_free(&t);
+	stack_found_free(&t);
 	return rc;
 }
 
 static bb_code run_space(bb_ctx *ctx, const char *id, char **space, char **state, bb_err *err)
 {
-	static const char sql[] = "SELECT s.space, r.state FROM run r JOIN stack s ON s.kind = "
-				  "r.stack_kind AND s.name = r.stack WHERE r.id = ?1";
 	char q[BB_QUOTE_SIZE];
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(ctx->db, sql, &st, err);
+	int found;
+	bb_code rc = run_store_space(ctx->db, id, space, state, &found, err);
 
-	*space = *state = NULL;
-	if (rc != BB_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*space = db_column_dup(st, 0);
-		*state = db_column_dup(st, 1);
-	} else {
+	if (rc == BB_OK && !found) {
 		validate_quote(id, q, sizeof q);
 		rc = bb_fail(err, BB_NOTFOUND, "No run has the id \"%s\"; see bbconsole run list.", q);
 	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -248,8 +211,6 @@ static bb_code check_update(const char *from, const char *to, const char *note, 
 bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *note,
 		   bb_err *err)
 {
-	static const char sql[] = "UPDATE run SET state = ?2, note = ?3, updated_at = ?4 WHERE "
-				  "id = ?1 AND state = ?5";
 	char *space = NULL, *from = NULL, now[BB_TIME_LEN];
 	long changed = 0;
 	bb_code rc;
@@ -260,8 +221,7 @@ bb_code run_update(bb_ctx *ctx, const char *id, const char *state, const char *n
 	    (rc = check_update(from, state, note, err)) == BB_OK &&
 	    (rc = db_begin(ctx->db, err)) == BB_OK) {
 		util_now(now);
-		rc = db_exec_text(ctx->db, sql, (const char *[]){id, state, note, now, from}, 5,
-				  &changed, "updating the run", err);
+		rc = run_store_set_state(ctx->db, id, from, state, note, now, &changed, err);
 		if (rc == BB_OK && changed == 0)
 			rc = bb_fail(err, BB_TEMP, "The run changed while it was updated; try again.");
 		if (rc == BB_OK)

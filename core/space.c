@@ -145,9 +145,7 @@ bb_code space_list(bb_ctx *ctx, bb_space **out, size_t *n, bb_err *err)
 
 void space_list_free(bb_space *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
-		space_free(&v[i]);
-	free(v);
+	UTIL_FREE_EACH(v, n, space_free);
 }
 
 /* space_list_where, with the number of spaces there are into *total. */

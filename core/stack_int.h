@@ -1,5 +1,6 @@
-/* stack_int.h - internals shared by stack.c (the rules), stack_store.c (the
- * SQL of the table `stack`), stack_index.c and stack_import.c only. */
+/* stack_int.h - internals shared by stack.c and stack_edit.c (the rules),
+ * stack_store.c (the SQL of the table `stack`), stack_index.c and
+ * stack_import.c only. */
 #ifndef BB_STACK_INT_H
 #define BB_STACK_INT_H
 
@@ -7,6 +8,7 @@
 
 #include "memo.h"
 #include "stack.h"
+#include "stack_store.h"
 #include "util.h"
 
 /* An integration as a stack refers to it. */
@@ -76,15 +78,14 @@ typedef void (*stack_key_fn)(size_t i, const char **kind, const char **name, voi
 bb_code stack_store_each_key(bb_db *db, size_t n, stack_key_fn key, void *key_arg,
 			     bb_stack_fn fn, void *arg, bb_err *err);
 
-/* What changing a stack's integration needs to know of it. */
-typedef struct stack_found {
-	char *kind, *space, *integration, *detached_from;
-} stack_found;
-void stack_found_free(stack_found *s);
-/* The stack (kind NULL: the stack, else the module) named name; *found 0
- * when none. */
-bb_code stack_store_find(bb_db *db, const char *kind, const char *name, stack_found *out,
-			 int *found, bb_err *err);
+/* How many runs the stack has. */
+bb_code stack_store_runs(bb_db *db, const char *kind, const char *name, long *n, bb_err *err);
+/* Sets what the stack tracks. */
+bb_code stack_store_update(bb_db *db, const char *kind, const char *name,
+			   const char *repository, const char *branch, const char *project_root,
+			   bb_err *err);
+/* Deletes the stack and its runs. */
+bb_code stack_store_delete(bb_db *db, const char *kind, const char *name, bb_err *err);
 /* Attaches the stack to slug (clearing detached_from). */
 bb_code stack_store_set_integration(bb_db *db, const char *kind, const char *name,
 				    const char *slug, bb_err *err);

@@ -1,6 +1,7 @@
-/* stack_store.c - the SQL of the table `stack` (stack_int.h): the only place
- * that knows its columns and SQLite's dialect for them (LIKE escapes,
- * json_each, the planner hints of the listing). */
+/* stack_store.c - the SQL of the table `stack` (stack_int.h, stack_store.h):
+ * the only place that knows its columns and SQLite's dialect for them (LIKE
+ * escapes, json_each, the planner hints of the listing); also the count and
+ * removal of a stack's runs that deleting it needs. */
 #include "stack_int.h"
 
 #include <stdio.h>
@@ -87,6 +88,28 @@ bb_code stack_store_reattach(bb_db *db, const char *name, const char *slug,
 			    (const char *[]){slug, name, spaces}, 3, n, "re-attaching stacks", err);
 }
 
+bb_code stack_store_update(bb_db *db, const char *kind, const char *name,
+			   const char *repository, const char *branch, const char *project_root,
+			   bb_err *err)
+{
+	return db_exec_text(db, "UPDATE stack SET repository = ?1, branch = ?2, "
+			    "project_root = ?3 WHERE kind = ?4 AND name = ?5",
+			    (const char *[]){repository, branch, project_root, kind, name}, 5, NULL,
+			    "saving the stack", err);
+}
+
+bb_code stack_store_delete(bb_db *db, const char *kind, const char *name, bb_err *err)
+{
+	const char *p[] = {kind, name};
+	bb_code rc = db_exec_text(db, "DELETE FROM run WHERE stack_kind = ?1 AND stack = ?2", p, 2,
+				  NULL, "deleting the stack's runs", err);
+
+	if (rc == BB_OK)
+		rc = db_exec_text(db, "DELETE FROM stack WHERE kind = ?1 AND name = ?2", p, 2, NULL,
+				  "deleting the stack", err);
+	return rc;
+}
+
 /* ---- reading one ----------------------------------------------------------------- */
 
 void stack_ref_free(stack_ref *r)
@@ -127,26 +150,35 @@ void stack_found_free(stack_found *s)
 	free(s->kind);
 	free(s->space);
 	free(s->integration);
+	free(s->repository);
+	free(s->branch);
+	free(s->project_root);
 	free(s->detached_from);
+	memset(s, 0, sizeof *s);
 }
 
 static bb_code found_row(sqlite3_stmt *st, void *arg, bb_err *err)
 {
+	bb_stack r = stack_of(st);
 	stack_found *s = arg;
 
-	s->kind = db_column_dup(st, 0);
-	s->space = db_column_dup(st, 1);
-	s->integration = db_column_dup(st, 2);
-	s->detached_from = db_column_dup(st, 3);
-	return s->kind && s->space ? BB_OK : bb_oom(err);
+	s->kind = util_strdup(r.kind);
+	s->space = util_strdup(r.space);
+	s->integration = util_strdup(r.integration);
+	s->repository = util_strdup(r.repository);
+	s->branch = util_strdup(r.branch);
+	s->project_root = util_strdup(r.project_root);
+	s->detached_from = util_strdup(r.detached_from);
+	return s->kind && s->space && s->repository && s->branch && s->project_root ?
+	       BB_OK : bb_oom(err);
 }
 
 bb_code stack_store_find(bb_db *db, const char *kind, const char *name, stack_found *out,
 			 int *found, bb_err *err)
 {
-	static const char sql[] = "SELECT kind, space, integration, detached_from FROM stack "
-				  "WHERE name = ?1 AND (?2 IS NULL OR kind = ?2) "
-				  "ORDER BY kind = 'stack' DESC LIMIT 1";
+	static const char sql[] = "SELECT " STACK_COLS " FROM stack s "
+				  "WHERE s.name = ?1 AND (?2 IS NULL OR s.kind = ?2) "
+				  "ORDER BY s.kind = 'stack' DESC LIMIT 1";
 	bb_code rc;
 
 	memset(out, 0, sizeof *out);
@@ -155,6 +187,12 @@ bb_code stack_store_find(bb_db *db, const char *kind, const char *name, stack_fo
 	if (rc != BB_OK)
 		stack_found_free(out);
 	return rc;
+}
+
+bb_code stack_store_runs(bb_db *db, const char *kind, const char *name, long *n, bb_err *err)
+{
+	return db_query_int(db, "SELECT COUNT(*) FROM run WHERE stack_kind = ?1 AND stack = ?2",
+			    (const char *[]){kind, name}, 2, n, "reading the stack's runs", err);
 }
 
 bb_code stack_store_detached_spaces(bb_db *db, const char *name, bb_strlist *out,

@@ -4,10 +4,20 @@
 #define BB_UTIL_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "strlist.h"
 
 #define BB_TIME_LEN 32
+
+/* Frees each of the n elements of the array v with free_one (given a
+ * pointer to it), then v itself; v may be NULL. */
+#define UTIL_FREE_EACH(v, n, free_one)                                   \
+	do {                                                              \
+		for (size_t util_i_ = 0; (v) && util_i_ < (n); util_i_++) \
+			free_one(&(v)[util_i_]);                          \
+		free(v);                                                  \
+	} while (0)
 
 /* The current time as RFC 3339 UTC with milliseconds ("2026-11-24T23:52:05.123Z").
  * BBCONSOLE_NOW, when set to such a time, is used instead (tests and

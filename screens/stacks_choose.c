@@ -65,9 +65,7 @@ void stacks_target_clear(stacks_target *t)
 
 void stacks_targets_free(stacks_target *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		stacks_target_clear(&v[i]);
-	free(v);
+	UTIL_FREE_EACH(v, n, stacks_target_clear);
 }
 
 static void choose_free(choose *c)

@@ -119,20 +119,6 @@ static void record(verify_state *v)
 		scr_changed();
 }
 
-static void join(const bb_strlist *l, char *out, size_t size)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < l->n && used + 1 < size; i++) {
-		int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", l->v[i]);
-
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-}
-
 /* After a verification that worked: who the token is, where it administers,
  * and the scopes it lacks, by name (what the command line's verify prints). */
 void verify_hooks_text(const bb_verify_info *i, char *out, size_t size)
@@ -157,11 +143,11 @@ static size_t add_scopes(verify_state *v, size_t n)
 	char list[512];
 
 	if (i->missing_required.n) {
-		join(&i->missing_required, list, sizeof list);
+		scr_join(&i->missing_required, list, sizeof list);
 		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Missing scopes: %s.", list);
 	}
 	if (i->missing_recommended.n && n < sizeof v->text) {
-		join(&i->missing_recommended, list, sizeof list);
+		scr_join(&i->missing_recommended, list, sizeof list);
 		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Recommended: %s.", list);
 	}
 	if (!i->missing_required.n && !i->missing_recommended.n && n < sizeof v->text)
@@ -178,7 +164,7 @@ static void add_verify_details(verify_state *v)
 	if (i->user)
 		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " User: %s.", i->user);
 	if (i->admin_workspaces.n && n < sizeof v->text) {
-		join(&i->admin_workspaces, list, sizeof list);
+		scr_join(&i->admin_workspaces, list, sizeof list);
 		n += (size_t)snprintf(v->text + n, sizeof v->text - n, " Administrator of %s.", list);
 	}
 	if (i->scopes_known && n < sizeof v->text)

@@ -60,15 +60,19 @@ static const tui_keydef button_keys[] = {
 	{0},
 };
 
+/* How every step that types into a field ends: scrolling, back, help, the
+ * buttons and the field's own keys. */
+#define TYPING_STEP_KEYS                                                                   \
+	PANE_KEYS,                                                                         \
+	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true}, \
+	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},           \
+	TUI_KEYS_INCLUDE(button_keys), TUI_KEYS_INCLUDE(tui_field_keys)
+
 const tui_keydef wizard_keys_line[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "next", "Go to the next step when the value is valid.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the field and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back between the buttons and the field.", false},
-	PANE_KEYS,
-	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
-	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
-	TUI_KEYS_INCLUDE(button_keys),
-	TUI_KEYS_INCLUDE(tui_field_keys),
+	TYPING_STEP_KEYS,
 	{0},
 };
 
@@ -95,11 +99,7 @@ const tui_keydef wizard_keys_labels[] = {
 	 "On an empty input, remove the last label (Left selects one, x removes it).", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the input and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
-	PANE_KEYS,
-	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
-	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
-	TUI_KEYS_INCLUDE(button_keys),
-	TUI_KEYS_INCLUDE(tui_field_keys),
+	TYPING_STEP_KEYS,
 	TUI_KEYS_INCLUDE(tui_tags_keys),
 	{0},
 };
@@ -108,11 +108,7 @@ const tui_keydef wizard_keys_text[] = {
 	{SCR_FINISH, {TUI_CTRL('d')}, "finish", "Finish the description and go on.", true},
 	{SCR_NEXT_FIELD, {TUI_K_TAB}, "buttons", "Move between the text and the buttons.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB}, "", "Move back.", false},
-	PANE_KEYS,
-	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back a step; nothing typed is lost.", true},
-	{TUI_ACT_HELP, {TUI_K_F1}, "help", "Show the keys of this step.", true},
-	TUI_KEYS_INCLUDE(button_keys),
-	TUI_KEYS_INCLUDE(tui_field_keys),
+	TYPING_STEP_KEYS,
 	{0},
 };
 
