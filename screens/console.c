@@ -29,7 +29,7 @@ static const struct {
 	{"wizard", "New integration: labels step", wizard_keys_labels},
 	{"wizard", "New integration: description step", wizard_keys_text},
 	{"wizard", "New integration: review step", wizard_keys_review},
-	{"resume", "Resume a draft", resume_keys},
+	{"resume", "Resume a draft", offers_resume_keys},
 	{"webhook", "Webhook setup", webhook_keys},
 	{"details", "Integration details", details_keys},
 	{"edit", "Edit integration", edit_keys},
@@ -38,15 +38,15 @@ static const struct {
 	{"audit", "Audit log", audit_keys},
 	{"audit-entry", "Audit log: one entry", audit_entry_keys},
 	{"deliveries", "Deliveries", deliveries_keys},
-	{"delivery", "One delivery", delivery_view_keys},
+	{"delivery", "One delivery", deliveries_view_keys},
 	{"stacks", "Stacks and modules", stacks_keys},
 	{"stack-form", "Stacks and modules: new stack or module", stacks_form_keys},
 	{"stack-choose", "Stacks and modules: choose an integration", stacks_choose_keys},
 	{"repo-picker", "Stacks and modules: repository picker", repo_picker_keys},
 	{"spaces", "Spaces and roles", spaces_keys},
 	{"space-users", "Spaces and roles: roles in a space", space_users_keys},
-	{"space-form", "Spaces and roles: new space", space_form_keys},
-	{"grant-form", "Spaces and roles: grant a role", grant_form_keys},
+	{"space-form", "Spaces and roles: new space", space_forms_space_keys},
+	{"grant-form", "Spaces and roles: grant a role", space_forms_grant_keys},
 	{"dialog", "Dialogs", tui_dialog_keys},
 	{"help", "Help", tui_help_keys},
 	{NULL, "Text fields", tui_field_keys},
@@ -108,7 +108,7 @@ void console_dump_actions(FILE *out)
 
 static tui_ret offer_resume(void *arg)
 {
-	tui_screen *r = resume_new(arg);
+	tui_screen *r = offers_resume_new(arg);
 
 	return r ? tui_push(r) : tui_redraw();
 }

@@ -255,7 +255,7 @@ static tui_ret deliveries_key(tui_screen *s, const tui_event *ev)
 			tui_message("No delivery selected.", true);
 			return tui_redraw();
 		}
-		next = delivery_view_new(id);
+		next = deliveries_view_new(id);
 		return next ? tui_push(next) : tui_redraw();
 	}
 	if (tui_list_event(&l->list, ev) != TUI_FIELD_IGNORED)
@@ -328,7 +328,7 @@ typedef struct delivery_view {
 	char title[96];
 } delivery_view;
 
-const tui_keydef delivery_view_keys[] = {
+const tui_keydef deliveries_view_keys[] = {
 	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "scroll", "Scroll down a line.", true},
 	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the deliveries.", true},
@@ -481,7 +481,7 @@ static const tui_screen_ops view_ops = {
 	.destroy = view_destroy,
 };
 
-tui_screen *delivery_view_new(long long id)
+tui_screen *deliveries_view_new(long long id)
 {
 	delivery_view *v = calloc(1, sizeof *v);
 	bb_delivery d = {0};
@@ -508,7 +508,7 @@ tui_screen *delivery_view_new(long long id)
 	tui_list_set_count(&v->list, v->lines.n);
 	v->list.empty_text = "";
 	v->s.ops = &view_ops;
-	v->s.keys = delivery_view_keys;
+	v->s.keys = deliveries_view_keys;
 	v->s.title = v->title;
 	v->s.data = v;
 	return &v->s;

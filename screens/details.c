@@ -417,7 +417,7 @@ static tui_ret hooks_answer(void *arg, enum tui_answer a)
 		return tui_redraw();
 	d->hooks_text[0] = '\0';
 	d->hooks_done = d->hooks_total = 0;
-	if (!(c = console_bitbucket(&err)) ||
+	if (!(c = verify_client(&err)) ||
 	    hooks_start(scr_ctx(), c, d->slug, HOOKS_REKEY, NULL, hooks_progress, hooks_updated, d,
 			&d->hooks, &err) != BB_OK) {
 		scr_error(&err);

@@ -236,7 +236,7 @@ static tui_ret home_action(home *h, int action)
 		next = stacks_new(NULL);
 		break;
 	case SCR_SPACES:
-		next = spaces_new(scr_ctx());
+		next = spaces_new();
 		break;
 	case SCR_OPEN:
 	case SCR_DELETE:

@@ -20,7 +20,7 @@ typedef struct resume {
 	tui_rect box;
 } resume;
 
-const tui_keydef resume_keys[] = {
+const tui_keydef offers_resume_keys[] = {
 	{SCR_NEXT, {TUI_K_ENTER}, "resume", "Resume the unfinished integration in the wizard.", true},
 	{SCR_DISCARD, {'d'}, "discard", "Discard the draft for good.", true},
 	{TUI_ACT_BACK, {TUI_K_ESC}, "later", "Keep the draft for the next start and go to the list.",
@@ -84,7 +84,7 @@ static const tui_screen_ops resume_ops = {
 	.destroy = resume_destroy,
 };
 
-tui_screen *resume_new(char *json)
+tui_screen *offers_resume_new(char *json)
 {
 	resume *r = calloc(1, sizeof *r);
 	cJSON *o = cJSON_Parse(json);
@@ -104,7 +104,7 @@ tui_screen *resume_new(char *json)
 	cJSON_Delete(o);
 	r->json = json;
 	r->s.ops = &resume_ops;
-	r->s.keys = resume_keys;
+	r->s.keys = offers_resume_keys;
 	r->s.title = "Resume?";
 	r->s.overlay = true;
 	r->s.data = r;

@@ -2,7 +2,7 @@
  * at once, refreshed by a discovery job in the background (its progress
  * shown), filtered as the user types, and a typed workspace/slug accepted
  * when discovery is unavailable or fails. Esc cancels the job. The job runs
- * on the console's one client (console_bitbucket); core reads and decrypts
+ * on the console's one client (verify_client); core reads and decrypts
  * the credentials (remote.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,7 +151,7 @@ static void discover(picker *p)
 {
 	bb_err err = {0};
 
-	if (!(p->client = console_bitbucket(&err)) ||
+	if (!(p->client = verify_client(&err)) ||
 	    !(p->job = remote_discover_start(p->ctx, p->client, p->slug, NULL, on_progress,
 					     on_done, p, &err)))
 		unavailable(p, &err);

@@ -78,7 +78,7 @@ tui_screen *home_new(void);
 /* draft_json: a saved draft to resume (may be NULL). */
 tui_screen *wizard_new(const char *draft_json);
 /* Offers to resume the draft (takes ownership of draft_json). */
-tui_screen *resume_new(char *draft_json);
+tui_screen *offers_resume_new(char *draft_json);
 tui_screen *webhook_new(const char *slug);
 tui_screen *details_new(const char *slug);
 /* Edit the editable fields of it (copied); version is the stale-edit check. */
@@ -88,7 +88,7 @@ tui_screen *delete_new(const char *slug, unsigned pop_after);
 tui_screen *audit_new(void);
 /* The deliveries of integration slug (name: for the title), and one of them. */
 tui_screen *deliveries_new(const char *slug, const char *name);
-tui_screen *delivery_view_new(long long id);
+tui_screen *deliveries_view_new(long long id);
 /* The re-attach offer after creating `name`, then the webhook setup of slug;
  * NULL when nothing is detached from that name. */
 tui_screen *offers_new(const char *name, const char *slug);
@@ -101,7 +101,7 @@ extern const tui_keydef wizard_keys_choice[];
 extern const tui_keydef wizard_keys_labels[];
 extern const tui_keydef wizard_keys_text[];
 extern const tui_keydef wizard_keys_review[];
-extern const tui_keydef resume_keys[];
+extern const tui_keydef offers_resume_keys[];
 extern const tui_keydef webhook_keys[];
 extern const tui_keydef details_keys[];
 extern const tui_keydef edit_keys[];
@@ -109,7 +109,7 @@ extern const tui_keydef delete_keys[];
 extern const tui_keydef audit_keys[];
 extern const tui_keydef audit_entry_keys[];
 extern const tui_keydef deliveries_keys[];
-extern const tui_keydef delivery_view_keys[];
+extern const tui_keydef deliveries_view_keys[];
 
 /* App action ids shared by the key tables; each has a name in scr.c
  * (scr_actions), which is what a config file binds keys to. */

@@ -30,7 +30,7 @@ typedef struct mform {
 } mform;
 
 /* Keys go to the text field first (so Space and ? can be typed in it). */
-const tui_keydef space_form_keys[] = {
+const tui_keydef space_forms_space_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
 	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL, "On a choice: show the previous one.", false},
@@ -43,7 +43,7 @@ const tui_keydef space_form_keys[] = {
 	{0},
 };
 
-const tui_keydef grant_form_keys[] = {
+const tui_keydef space_forms_grant_keys[] = {
 	{SCR_NEXT_FIELD, {TUI_K_TAB, TUI_K_DOWN}, "next", "Go to the next field.", true},
 	{SCR_PREV_FIELD, {TUI_K_BACKTAB, TUI_K_UP}, "previous", "Go to the previous field.", false},
 	{TUI_ACT_LEFT, {TUI_K_LEFT}, NULL, "On a choice: show the previous one.", false},
@@ -209,7 +209,7 @@ static const tui_screen_ops form_ops = {
 	.cursor = form_cursor,
 };
 
-static mform *form_alloc(bb_ctx *ctx)
+static mform *form_alloc(void)
 {
 	mform *f = calloc(1, sizeof *f);
 
@@ -219,7 +219,7 @@ static mform *form_alloc(bb_ctx *ctx)
 	}
 	if (!f)
 		return NULL;
-	f->ctx = ctx;
+	f->ctx = scr_ctx();
 	f->text.max_len = 256;
 	f->s.ops = &form_ops;
 	f->s.title = f->title;
@@ -227,18 +227,18 @@ static mform *form_alloc(bb_ctx *ctx)
 	return f;
 }
 
-tui_screen *space_form_new(bb_ctx *ctx, const char *parent, bb_err *why)
+tui_screen *space_forms_space_new(const char *parent, bb_err *why)
 {
-	mform *f = form_alloc(ctx);
+	mform *f = form_alloc();
 
 	if (!f) {
 		bb_oom(why);
 		return NULL;
 	}
-	if (space_list_where(ctx, BB_ROLE_ADMIN, &f->parents, &f->nparents, why) != BB_OK ||
+	if (space_list_where(f->ctx, BB_ROLE_ADMIN, &f->parents, &f->nparents, why) != BB_OK ||
 	    f->nparents == 0) {
 		if (f->nparents == 0 && why->code == BB_OK)
-			spaces_may_create(ctx, parent ? parent : BB_ROOT_SPACE, why);
+			spaces_may_create(parent ? parent : BB_ROOT_SPACE, why);
 		form_destroy(&f->s);
 		return NULL;
 	}
@@ -248,13 +248,13 @@ tui_screen *space_form_new(bb_ctx *ctx, const char *parent, bb_err *why)
 	f->nchoices = 2;
 	f->inherit = true;
 	snprintf(f->title, sizeof f->title, "New space");
-	f->s.keys = space_form_keys;
+	f->s.keys = space_forms_space_keys;
 	return &f->s;
 }
 
-tui_screen *grant_form_new(bb_ctx *ctx, const char *space, const char *login, bb_role role)
+tui_screen *space_forms_grant_new(const char *space, const char *login, bb_role role)
 {
-	mform *f = form_alloc(ctx);
+	mform *f = form_alloc();
 
 	if (!f)
 		return NULL;
@@ -268,6 +268,6 @@ tui_screen *grant_form_new(bb_ctx *ctx, const char *space, const char *login, bb
 		f->focus = 1; /* changing a role: the login is known */
 	}
 	snprintf(f->title, sizeof f->title, "Grant a role in space %s", space);
-	f->s.keys = grant_form_keys;
+	f->s.keys = space_forms_grant_keys;
 	return &f->s;
 }

@@ -100,7 +100,7 @@ static void users_load(users *u)
 	bb_err err = {0};
 
 	rows_clear(u);
-	u->may = spaces_may_grant(u->ctx, &u->space, &err) == BB_OK;
+	u->may = spaces_may_grant(&u->space, &err) == BB_OK;
 	snprintf(u->note, sizeof u->note, "%s",
 		 u->may ? "The strongest role on the path from root wins." : err.msg);
 	bb_err_clear(&err);
@@ -243,13 +243,13 @@ static tui_ret users_action(users *u, int action)
 
 	if (action != SCR_NEW && action != SCR_EDIT && action != SCR_DELETE)
 		return tui_unhandled();
-	if (spaces_may_grant(u->ctx, &u->space, &why) != BB_OK)
+	if (spaces_may_grant(&u->space, &why) != BB_OK)
 		return refuse(why.msg);
 	if (action != SCR_NEW && !r)
 		return refuse("No role selected; press n to grant one.");
 	if (action == SCR_DELETE)
 		return ask_revoke(u, r);
-	next = grant_form_new(u->ctx, u->space.name, action == SCR_EDIT ? r->login : NULL,
+	next = space_forms_grant_new(u->space.name, action == SCR_EDIT ? r->login : NULL,
 			      action == SCR_EDIT ? r->role : BB_ROLE_READ);
 	tui_message(NULL, false);
 	return next ? tui_push(next) : tui_redraw();
@@ -274,7 +274,7 @@ static bool users_allowed(tui_screen *s, int action, char *why, size_t size)
 
 	if (action != SCR_NEW && action != SCR_EDIT && action != SCR_DELETE)
 		return true;
-	if (why && spaces_may_grant(u->ctx, &u->space, &err) != BB_OK) {
+	if (why && spaces_may_grant(&u->space, &err) != BB_OK) {
 		snprintf(why, size, "%s", err.msg);
 		return false;
 	}
@@ -300,7 +300,7 @@ static const tui_screen_ops users_ops = {
 	.reload = users_reload,
 };
 
-tui_screen *space_users_new(bb_ctx *ctx, const char *space)
+tui_screen *space_users_new(const char *space)
 {
 	users *u = calloc(1, sizeof *u);
 	bb_err err = {0};
@@ -308,14 +308,14 @@ tui_screen *space_users_new(bb_ctx *ctx, const char *space)
 	if (!u)
 		return NULL;
 	if (tui_list_init(&u->list, 0, users_row, u) != 0 ||
-	    space_get(ctx, space, &u->space, &err) != BB_OK) {
+	    space_get(scr_ctx(), space, &u->space, &err) != BB_OK) {
 		if (err.msg[0])
 			scr_error(&err);
 		tui_list_destroy(&u->list);
 		free(u);
 		return NULL;
 	}
-	u->ctx = ctx;
+	u->ctx = scr_ctx();
 	snprintf(u->title, sizeof u->title, "Roles in space %s", space);
 	u->list.empty_text = "No roles hold here.";
 	u->s.ops = &users_ops;

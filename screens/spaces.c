@@ -43,15 +43,15 @@ static const char *const head[NCOLS] = {"Space", "Inherit", "Your role", "Parent
 
 /* ---- permissions, shared with the roles screen and the forms -------------------- */
 
-bb_code spaces_may_create(bb_ctx *ctx, const char *space, bb_err *why)
+bb_code spaces_may_create(const char *space, bb_err *why)
 {
 	char doing[BB_NAME_MAX * 4 + 32];
 
 	snprintf(doing, sizeof doing, "Creating a space in %s", space);
-	return space_need(ctx, space, BB_ROLE_ADMIN, doing, why);
+	return space_need(scr_ctx(), space, BB_ROLE_ADMIN, doing, why);
 }
 
-bb_code spaces_may_delete(bb_ctx *ctx, const bb_space *s, bb_err *why)
+bb_code spaces_may_delete(const bb_space *s, bb_err *why)
 {
 	char doing[BB_NAME_MAX * 4 + 32];
 
@@ -59,16 +59,16 @@ bb_code spaces_may_delete(bb_ctx *ctx, const bb_space *s, bb_err *why)
 		return bb_fail(why, BB_INVALID, "The space root cannot be deleted: every other space "
 			       "lives under it.");
 	snprintf(doing, sizeof doing, "Deleting the space %s", s->name);
-	return space_need(ctx, s->parent, BB_ROLE_ADMIN, doing, why);
+	return space_need(scr_ctx(), s->parent, BB_ROLE_ADMIN, doing, why);
 }
 
-bb_code spaces_may_grant(bb_ctx *ctx, const bb_space *s, bb_err *why)
+bb_code spaces_may_grant(const bb_space *s, bb_err *why)
 {
 	char doing[BB_NAME_MAX * 4 + 48];
 
 	/* core's rule: admin of the parent; for root, admin of root */
 	snprintf(doing, sizeof doing, "Granting and revoking roles in space %s", s->name);
-	return space_need(ctx, s->parent ? s->parent : s->name, BB_ROLE_ADMIN, doing, why);
+	return space_need(scr_ctx(), s->parent ? s->parent : s->name, BB_ROLE_ADMIN, doing, why);
 }
 
 /* ---- loading ------------------------------------------------------------------------ */
@@ -220,7 +220,7 @@ static tui_ret ask_delete(spaces *sp, const bb_space *s)
 	bb_err why = {0};
 	tui_screen *d;
 
-	if (spaces_may_delete(sp->ctx, s, &why) != BB_OK)
+	if (spaces_may_delete(s, &why) != BB_OK)
 		return refuse(&why);
 	snprintf(sp->pending, sizeof sp->pending, "%s", s->name);
 	snprintf(text, sizeof text, "Delete the space %s? Only an empty space can go: no child "
@@ -242,12 +242,12 @@ static tui_ret spaces_action(spaces *sp, int action)
 	}
 	switch (action) {
 	case SCR_OPEN:
-		next = space_users_new(sp->ctx, s->name);
+		next = space_users_new(s->name);
 		break;
 	case SCR_NEW:
-		if (spaces_may_create(sp->ctx, s->name, &why) != BB_OK)
+		if (spaces_may_create(s->name, &why) != BB_OK)
 			return refuse(&why);
-		if (!(next = space_form_new(sp->ctx, s->name, &why)))
+		if (!(next = space_forms_space_new(s->name, &why)))
 			return refuse(&why);
 		break;
 	case SCR_DELETE:
@@ -283,8 +283,8 @@ static bool spaces_allowed(tui_screen *s, int action, char *why, size_t size)
 		return true;
 	if (!why || !sel)
 		return sp->admin_any;
-	rc = action == SCR_NEW ? spaces_may_create(sp->ctx, sel->name, &err)
-			       : spaces_may_delete(sp->ctx, sel, &err);
+	rc = action == SCR_NEW ? spaces_may_create(sel->name, &err)
+			       : spaces_may_delete(sel, &err);
 	if (rc != BB_OK)
 		snprintf(why, size, "%s", err.msg);
 	return rc == BB_OK;
@@ -317,7 +317,7 @@ static const tui_screen_ops spaces_ops = {
 	.reload = spaces_reload,
 };
 
-tui_screen *spaces_new(bb_ctx *ctx)
+tui_screen *spaces_new(void)
 {
 	spaces *sp = calloc(1, sizeof *sp);
 
@@ -327,7 +327,7 @@ tui_screen *spaces_new(bb_ctx *ctx)
 		free(sp);
 		return NULL;
 	}
-	sp->ctx = ctx;
+	sp->ctx = scr_ctx();
 	sp->list.empty_text = "No spaces.";
 	sp->s.ops = &spaces_ops;
 	sp->s.keys = spaces_keys;

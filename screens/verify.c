@@ -37,7 +37,7 @@ static tui_ret client_readable(int fd, void *arg)
 	return tui_redraw();
 }
 
-bb_client *console_bitbucket(bb_err *err)
+bb_client *verify_client(bb_err *err)
 {
 	static bool at_exit;
 
@@ -56,11 +56,11 @@ bb_client *console_bitbucket(bb_err *err)
 		return NULL;
 	}
 	if (!at_exit)
-		at_exit = atexit(console_bitbucket_free) == 0;
+		at_exit = atexit(verify_client_free) == 0;
 	return client;
 }
 
-void console_bitbucket_free(void)
+void verify_client_free(void)
 {
 	if (!client)
 		return;
@@ -229,7 +229,7 @@ static int start(verify_state *v, bb_job_kind kind, start_fn fn, const void *arg
 
 	verify_cancel(v);
 	v->record_ctx = NULL; /* verify_saved sets it again after a start */
-	if (!(c = console_bitbucket(&err)))
+	if (!(c = verify_client(&err)))
 		return start_failed(v, &err);
 	if (!(l = calloc(1, sizeof *l))) {
 		bb_fail(&err, BB_INVALID, "Out of memory while starting the check.");

@@ -1,6 +1,6 @@
 /* verify.h - background credential checks for the console's screens.
  *
- * The console has ONE Bitbucket client (console_bitbucket), created on first
+ * The console has ONE Bitbucket client (verify_client), created on first
  * use; its fd is watched by the event loop, which collects the results, so a
  * check never blocks the keyboard. A verify_state lives inside a screen's
  * state: start it, draw its status line, cancel it; `done` runs on the
@@ -24,10 +24,10 @@
 
 /* The console's client (lazily created, its fd watched by the loop). NULL
  * with err set when it cannot start. */
-bb_client *console_bitbucket(bb_err *err);
+bb_client *verify_client(bb_err *err);
 /* Stops it (cancels every job, joins the worker). Also run at exit; safe to
  * call twice. */
-void console_bitbucket_free(void);
+void verify_client_free(void);
 
 typedef enum verify_status {
 	VERIFY_IDLE,      /* never started */

@@ -221,7 +221,7 @@ static tui_ret webhook_fix(webhook *h)
 		tui_message("No stack or module uses this integration yet: nothing to fix.", false);
 		return tui_redraw();
 	}
-	if (!(c = console_bitbucket(&err)) ||
+	if (!(c = verify_client(&err)) ||
 	    hooks_start(scr_ctx(), c, h->slug, HOOKS_FIX, NULL, webhook_progress, webhook_fixed, h,
 			&h->run, &err) != BB_OK) {
 		scr_error(&err);
