@@ -1,0 +1,186 @@
+/* status_store.c - the SQL of the commit-status tables `status_outbox` and
+ * `status_run` as a run's change writes and reads them (status_store.h). */
+#include "status_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void status_store_run_free(status_store_run *r)
+{
+	char **f[] = {&r->kind, &r->stack, &r->type, &r->commit, &r->branch, &r->state, &r->note,
+		      &r->integration, &r->repository, &r->checks, &r->plan, &r->base};
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		free(*f[i]);
+		*f[i] = NULL;
+	}
+}
+
+/* The columns load_sql reads, in order. */
+enum run_col {
+	RUN_KIND,
+	RUN_STACK,
+	RUN_TYPE,
+	RUN_COMMIT,
+	RUN_BRANCH,
+	RUN_STATE,
+	RUN_NOTE,
+	RUN_INTEGRATION,
+	RUN_REPOSITORY,
+	RUN_CHECKS,
+	RUN_PLAN,
+	RUN_BASE
+};
+
+static void run_fill(sqlite3_stmt *st, status_store_run *r)
+{
+	r->kind = db_column_dup(st, RUN_KIND);
+	r->stack = db_column_dup(st, RUN_STACK);
+	r->type = db_column_dup(st, RUN_TYPE);
+	r->commit = db_column_dup(st, RUN_COMMIT);
+	r->branch = db_column_dup(st, RUN_BRANCH);
+	r->state = db_column_dup(st, RUN_STATE);
+	r->note = db_column_dup(st, RUN_NOTE);
+	r->integration = db_column_dup(st, RUN_INTEGRATION);
+	r->repository = db_column_dup(st, RUN_REPOSITORY);
+	r->checks = db_column_dup(st, RUN_CHECKS);
+	r->plan = db_column_dup(st, RUN_PLAN);
+	r->base = db_column_dup(st, RUN_BASE);
+}
+
+bb_code status_store_load_run(bb_db *db, status_store_run *r, int *found, bb_err *err)
+{
+	static const char sql[] =
+		"SELECT r.stack_kind, r.stack, r.type, COALESCE((SELECT h.full FROM commit_hash h "
+		"WHERE h.integration = s.integration AND h.repository = s.repository AND "
+		"h.short = r.commit_sha), r.commit_sha), r.branch, r.state, r.note, s.integration, "
+		"s.repository, i.vcs_checks, a.plan, a.webhook_base FROM run r JOIN stack s ON "
+		"s.kind = r.stack_kind AND s.name = r.stack JOIN integration i ON i.slug = "
+		"s.integration, account a WHERE r.id = ?1 AND r.commit_sha IS NOT NULL";
+	sqlite3_stmt *st;
+	int step;
+
+	*found = 0;
+	if (db_prepare(db, sql, &st, err) != BB_OK)
+		return err->code;
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		run_fill(st, r);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_fail(db, "reading a run for its statuses", err);
+	if (*found && (!r->kind || !r->stack || !r->state || !r->base))
+		return bb_oom(err);
+	return BB_OK;
+}
+
+bb_code status_store_upsert(bb_db *db, const status_store_run *r, const status_store_row *row,
+			    const char *url, bb_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO status_outbox (integration, repository, commit_sha, key, run, state, "
+		"name, description, url, refname, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"?8, ?9, ?10, ?11) ON CONFLICT (integration, repository, commit_sha, key) DO UPDATE "
+		"SET run = excluded.run, state = excluded.state, name = excluded.name, description "
+		"= excluded.description, url = excluded.url, refname = excluded.refname, version = "
+		"version + 1, outcome = 'pending', error = NULL, attempts = 0, next_at = 0, "
+		"updated_at = excluded.updated_at WHERE state IS NOT excluded.state OR description "
+		"IS NOT excluded.description OR name IS NOT excluded.name OR refname IS NOT "
+		"excluded.refname OR outcome = 'failed'";
+	static const char link[] =
+		"INSERT OR IGNORE INTO status_run (run, outbox) SELECT ?5, id FROM status_outbox "
+		"WHERE integration = ?1 AND repository = ?2 AND commit_sha = ?3 AND key = ?4";
+	const char *v[] = {r->integration, r->repository, r->commit, row->key, r->id, row->state,
+			   row->name, row->description, url, r->branch, r->now};
+
+	if (db_exec_text(db, sql, v, 11, NULL, "queueing a commit status", err) != BB_OK)
+		return err->code;
+	return db_exec_text(db, link, v, 5, NULL, "queueing a commit status", err);
+}
+
+bb_code status_store_group_states(bb_db *db, const status_store_run *r, const char *group,
+				  bb_strlist *out, bb_err *err)
+{
+	static const char sql[] =
+		"SELECT state FROM (SELECT r.state, ROW_NUMBER() OVER (PARTITION BY r.stack_kind, "
+		"r.stack ORDER BY r.created_at DESC, r.id DESC) AS rn FROM run r JOIN stack s ON "
+		"s.kind = r.stack_kind AND s.name = r.stack WHERE s.integration = ?1 AND "
+		"s.repository = ?2 AND (r.commit_sha = ?3 OR r.commit_sha IN (SELECT short FROM "
+		"commit_hash WHERE integration = ?1 AND repository = ?2 AND full = ?3)) AND "
+		"CASE WHEN ?4 = 'modules' THEN r.stack_kind = 'module' ELSE r.stack_kind = 'stack' "
+		"AND r.type = ?4 END) WHERE rn = 1";
+	sqlite3_stmt *st;
+	int step;
+
+	if (db_prepare(db, sql, &st, err) != BB_OK)
+		return err->code;
+	sqlite3_bind_text(st, 1, r->integration, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->repository, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->commit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, group, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return db_fail(db, "summarising the runs of a commit", err);
+	return BB_OK;
+}
+
+/* The columns of_run_sql reads, in order. */
+enum status_col {
+	COL_KEY,
+	COL_STATE,
+	COL_OUTCOME,
+	COL_ERROR,
+	COL_ATTEMPTS,
+	COL_UPDATED_AT,
+	COL_POSTED_AT
+};
+
+bb_code status_store_of_run(bb_db *db, const char *run_id, bb_status **out, size_t *n, bb_err *err)
+{
+	static const char sql[] =
+		"SELECT o.key, o.state, o.outcome, o.error, o.attempts, o.updated_at, o.posted_at "
+		"FROM status_run sr JOIN status_outbox o ON o.id = sr.outbox WHERE sr.run = ?1 "
+		"ORDER BY o.key";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int step;
+
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, sql, &st, err) != BB_OK)
+		return err->code;
+	sqlite3_bind_text(st, 1, run_id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		bb_status *s;
+
+		if (*n == cap) {
+			bb_status *nv = realloc(*out, (cap = cap ? cap * 2 : 4) * sizeof *nv);
+
+			if (!nv)
+				break;
+			*out = nv;
+		}
+		s = &(*out)[(*n)++];
+		s->key = db_column_dup(st, COL_KEY);
+		s->state = db_column_dup(st, COL_STATE);
+		s->outcome = db_column_dup(st, COL_OUTCOME);
+		s->error = db_column_dup(st, COL_ERROR);
+		s->attempts = (long)sqlite3_column_int64(st, COL_ATTEMPTS);
+		s->updated_at = db_column_dup(st, COL_UPDATED_AT);
+		s->posted_at = db_column_dup(st, COL_POSTED_AT);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		status_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return step == SQLITE_ROW ? bb_oom(err) : db_fail(db, "reading a run's statuses", err);
+	}
+	return BB_OK;
+}
