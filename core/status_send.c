@@ -5,7 +5,8 @@
  * round claims up to BB_MAX_INFLIGHT due rows (claimed_until: a lease, so a
  * sender that dies leaves them to the others once it ends), posts them, and
  * records each answer against the version it sent: a row changed meanwhile
- * stays pending and goes out again with its newer state. */
+ * stays pending and goes out again with its newer state. The SQL is in
+ * status_store.c. */
 #include "status.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "integration_store.h"
 #include "secret.h"
+#include "status_store.h"
 
 #define BACKOFF_CAP_MS 600000LL
 
@@ -73,20 +75,18 @@ static void item_free(item *it)
 	memset(it, 0, sizeof *it);
 }
 
-/* The commitstatus body of a row (columns 5..10 of claim_sql). */
-static char *body_of(sqlite3_stmt *st)
+/* The commitstatus body of a row. */
+static char *body_of(const status_store_due *d)
 {
-	static const char *const names[] = {"key", "state", "name", "description", "url",
-					    "refname"};
+	const char *const names[] = {"key", "state", "name", "description", "url", "refname"};
+	const char *const values[] = {d->key, d->state, d->name, d->description, d->url,
+				      d->refname};
 	cJSON *o = cJSON_CreateObject();
 	char *text;
 
-	for (int i = 0; i < 6; i++) {
-		const unsigned char *t = sqlite3_column_text(st, 5 + i);
-
-		if (t)
-			cJSON_AddStringToObject(o, names[i], (const char *)t);
-	}
+	for (int i = 0; i < 6; i++)
+		if (values[i])
+			cJSON_AddStringToObject(o, names[i], values[i]);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -106,51 +106,35 @@ static bb_code load_creds(sender *s, item *it, bb_err *err)
 /* Takes the row for this sender; 0 when another one has it or it changed. */
 static int claim(sender *s, item *it, long long now)
 {
-	static const char sql[] = "UPDATE status_outbox SET claimed_until = ?1 WHERE id = ?2 AND "
-				  "version = ?3 AND outcome = 'pending' AND claimed_until <= ?4";
-	sqlite3_stmt *st;
-	int ok;
+	return status_store_claim(s->db, it->id, it->version, now, now + lease_ms());
+}
 
-	if (sqlite3_prepare_v2(db_handle(s->db), sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(st, 1, now + lease_ms());
-	sqlite3_bind_int64(st, 2, it->id);
-	sqlite3_bind_int64(st, 3, it->version);
-	sqlite3_bind_int64(st, 4, now);
-	ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db_handle(s->db)) == 1;
-	sqlite3_finalize(st);
-	return ok;
+static int take_due(const status_store_due *d, void *arg)
+{
+	sender *s = arg;
+	item *it = &s->v[s->n];
+
+	memset(it, 0, sizeof *it);
+	it->s = s;
+	it->id = d->id;
+	it->version = d->version;
+	it->attempts = d->attempts;
+	it->integration = d->integration ? strdup(d->integration) : NULL;
+	it->repository = d->repository ? strdup(d->repository) : NULL;
+	it->commit = d->commit ? strdup(d->commit) : NULL;
+	it->body = body_of(d);
+	s->n++;
+	return s->n >= BB_MAX_INFLIGHT;
 }
 
 static bb_code pick_due(sender *s, bb_err *err)
 {
-	static const char sql[] =
-		"SELECT id, version, attempts, integration, repository, key, state, name, "
-		"description, url, refname, commit_sha FROM status_outbox WHERE outcome = "
-		"'pending' AND next_at <= ?1 AND claimed_until <= ?1 ORDER BY id LIMIT ?2";
 	long long now = now_ms();
-	sqlite3_stmt *st;
+	bb_code rc;
 
 	s->n = 0;
-	if (db_prepare(s->db, sql, &st, err) != BB_OK)
-		return err->code;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, BB_MAX_INFLIGHT);
-	while (s->n < BB_MAX_INFLIGHT && sqlite3_step(st) == SQLITE_ROW) {
-		item *it = &s->v[s->n];
-
-		memset(it, 0, sizeof *it);
-		it->s = s;
-		it->id = sqlite3_column_int64(st, 0);
-		it->version = sqlite3_column_int64(st, 1);
-		it->attempts = (long)sqlite3_column_int64(st, 2);
-		it->integration = db_column_dup(st, 3);
-		it->repository = db_column_dup(st, 4);
-		it->commit = db_column_dup(st, 11);
-		it->body = body_of(st);
-		s->n++;
-	}
-	sqlite3_finalize(st);
+	if ((rc = status_store_each_due(s->db, now, BB_MAX_INFLIGHT, take_due, s, err)) != BB_OK)
+		return rc;
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->v[i].body || !s->v[i].commit || !claim(s, &s->v[i], now))
 			item_free(&s->v[i]); /* id 0: skipped */
@@ -159,51 +143,29 @@ static bb_code pick_due(sender *s, bb_err *err)
 
 /* ---- recording answers ------------------------------------------------------------ */
 
-static void exec_row(sender *s, const char *sql, const item *it, const char *text,
-		     long long at)
-{
-	sqlite3_stmt *st;
-	char now[BB_TIME_LEN];
-
-	util_now(now);
-	if (sqlite3_prepare_v2(db_handle(s->db), sql, -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, it->id);
-	sqlite3_bind_int64(st, 2, it->version);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, at);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-}
-
 /* Every outcome ends the claim; only the version sent is judged. */
 static void record(item *it, const char *outcome, const char *msg)
 {
-	static const char posted[] =
-		"UPDATE status_outbox SET outcome = 'posted', posted_at = ?5, error = NULL, "
-		"attempts = 0 WHERE id = ?1 AND version = ?2";
-	static const char failed[] = "UPDATE status_outbox SET outcome = 'failed', error = ?3 "
-				     "WHERE id = ?1 AND version = ?2";
-	static const char retry[] = "UPDATE status_outbox SET attempts = attempts + 1, error = "
-				    "?3, next_at = ?4 WHERE id = ?1 AND version = ?2";
-	static const char release[] = "UPDATE status_outbox SET claimed_until = 0 WHERE id = ?1";
 	sender *s = it->s;
 	long long delay = env_ms("BBCONSOLE_STATUS_BACKOFF_MS", 2000);
 
 	for (long i = 0; i < it->attempts && delay < BACKOFF_CAP_MS; i++)
 		delay *= 2;
 	if (!strcmp(outcome, "posted")) {
-		exec_row(s, posted, it, NULL, 0);
+		char now[BB_TIME_LEN];
+
+		util_now(now);
+		status_store_posted(s->db, it->id, it->version, now);
 		s->t->posted++;
 	} else if (!strcmp(outcome, "failed")) {
-		exec_row(s, failed, it, msg, 0);
+		status_store_failed(s->db, it->id, it->version, msg);
 		s->t->failed++;
 	} else if (!strcmp(outcome, "retry")) {
-		exec_row(s, retry, it, msg, now_ms() + (delay < BACKOFF_CAP_MS ? delay : BACKOFF_CAP_MS));
+		status_store_retry(s->db, it->id, it->version, msg,
+				   now_ms() + (delay < BACKOFF_CAP_MS ? delay : BACKOFF_CAP_MS));
 		s->t->retried++;
 	}
-	exec_row(s, release, it, NULL, 0);
+	status_store_release(s->db, it->id);
 	it->busy = 0;
 	s->left--;
 }
@@ -217,12 +179,9 @@ static void start_post(item *it, const char *commit);
 
 static void cache_hash(sender *s, const item *it, const char *full)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO commit_hash (integration, repository, "
-				  "short, full) VALUES (?1, ?2, ?3, ?4)";
 	bb_err err;
 
-	db_exec_text(s->db, sql, (const char *[]){it->integration, it->repository, it->commit,
-		     full}, 4, NULL, "caching a commit hash", &err);
+	status_store_cache_hash(s->db, it->integration, it->repository, it->commit, full, &err);
 }
 
 static void on_done(void *user, bb_job_result *r)
@@ -243,20 +202,7 @@ static void on_done(void *user, bb_job_result *r)
 
 static const char *cached_hash(sender *s, const item *it, char out[41])
 {
-	static const char sql[] = "SELECT full FROM commit_hash WHERE integration = ?1 AND "
-				  "repository = ?2 AND short = ?3";
-	sqlite3_stmt *st;
-
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(db_handle(s->db), sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(st, 1, it->integration, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, it->repository, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, it->commit, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(out, 41, "%.40s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return out[0] ? out : NULL;
+	return status_store_cached_hash(s->db, it->integration, it->repository, it->commit, out);
 }
 
 static void start_post(item *it, const char *commit)
@@ -348,16 +294,8 @@ bb_code status_send(bb_db *db, bb_client *c, double deadline_ms, status_totals *
 
 long status_next_due_ms(bb_db *db)
 {
-	static const char sql[] = "SELECT MIN(MAX(next_at, claimed_until)) FROM status_outbox "
-				  "WHERE outcome = 'pending'";
-	sqlite3_stmt *st;
-	long long due = -1;
+	long long due = status_store_next_due(db);
 
-	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		due = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (due < 0)
 		return -1;
 	due -= now_ms();

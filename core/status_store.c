@@ -1,7 +1,8 @@
-/* status_store.c - the SQL of the commit-status tables `status_outbox` and
- * `status_run` as a run's change writes and reads them (status_store.h). */
+/* status_store.c - the SQL of the commit-status tables `status_outbox`,
+ * `status_run` and `commit_hash` (status_store.h). */
 #include "status_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,4 +184,186 @@ bb_code status_store_of_run(bb_db *db, const char *run_id, bb_status **out, size
 		return step == SQLITE_ROW ? bb_oom(err) : db_fail(db, "reading a run's statuses", err);
 	}
 	return BB_OK;
+}
+
+/* ---- the sender's ------------------------------------------------------------------ */
+
+int status_store_claim(bb_db *db, long long id, long long version, long long now,
+		       long long until)
+{
+	static const char sql[] = "UPDATE status_outbox SET claimed_until = ?1 WHERE id = ?2 AND "
+				  "version = ?3 AND outcome = 'pending' AND claimed_until <= ?4";
+	sqlite3_stmt *st;
+	int ok;
+
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, until);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, version);
+	sqlite3_bind_int64(st, 4, now);
+	ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db_handle(db)) == 1;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+#define DUE_COLS                                                                         \
+	"id, version, attempts, integration, repository, key, state, name, description, "   \
+	"url, refname, commit_sha"
+
+/* The columns of DUE_COLS, in order. */
+enum due_col {
+	DUE_ID,
+	DUE_VERSION,
+	DUE_ATTEMPTS,
+	DUE_INTEGRATION,
+	DUE_REPOSITORY,
+	DUE_KEY,
+	DUE_STATE,
+	DUE_NAME,
+	DUE_DESCRIPTION,
+	DUE_URL,
+	DUE_REFNAME,
+	DUE_COMMIT
+};
+
+static const char *text_at(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void due_fill(sqlite3_stmt *st, status_store_due *d)
+{
+	d->id = sqlite3_column_int64(st, DUE_ID);
+	d->version = sqlite3_column_int64(st, DUE_VERSION);
+	d->attempts = (long)sqlite3_column_int64(st, DUE_ATTEMPTS);
+	d->integration = text_at(st, DUE_INTEGRATION);
+	d->repository = text_at(st, DUE_REPOSITORY);
+	d->key = text_at(st, DUE_KEY);
+	d->state = text_at(st, DUE_STATE);
+	d->name = text_at(st, DUE_NAME);
+	d->description = text_at(st, DUE_DESCRIPTION);
+	d->url = text_at(st, DUE_URL);
+	d->refname = text_at(st, DUE_REFNAME);
+	d->commit = text_at(st, DUE_COMMIT);
+}
+
+bb_code status_store_each_due(bb_db *db, long long now, int limit, status_store_due_fn fn,
+			      void *arg, bb_err *err)
+{
+	static const char sql[] =
+		"SELECT " DUE_COLS " FROM status_outbox WHERE outcome = 'pending' AND next_at <= ?1 "
+		"AND claimed_until <= ?1 ORDER BY id LIMIT ?2";
+	sqlite3_stmt *st;
+
+	if (db_prepare(db, sql, &st, err) != BB_OK)
+		return err->code;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	/* a step that fails ends the round early: the rows stay for the next one */
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		status_store_due d;
+
+		due_fill(st, &d);
+		if (fn(&d, arg))
+			break;
+	}
+	sqlite3_finalize(st);
+	return BB_OK;
+}
+
+/* Runs one of the answer updates, binding ?1 id, ?2 version, ?3 text, ?4 at
+ * and ?5 now (a statement ignores what it does not name); failures leave the
+ * row to the lease. */
+static void exec_row(bb_db *db, const char *sql, long long id, long long version,
+		     const char *text, long long at, const char *now)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, version);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+}
+
+void status_store_posted(bb_db *db, long long id, long long version, const char *now)
+{
+	static const char sql[] =
+		"UPDATE status_outbox SET outcome = 'posted', posted_at = ?5, error = NULL, "
+		"attempts = 0 WHERE id = ?1 AND version = ?2";
+
+	exec_row(db, sql, id, version, NULL, 0, now);
+}
+
+void status_store_failed(bb_db *db, long long id, long long version, const char *msg)
+{
+	static const char sql[] = "UPDATE status_outbox SET outcome = 'failed', error = ?3 "
+				  "WHERE id = ?1 AND version = ?2";
+
+	exec_row(db, sql, id, version, msg, 0, NULL);
+}
+
+void status_store_retry(bb_db *db, long long id, long long version, const char *msg,
+			long long next_at)
+{
+	static const char sql[] = "UPDATE status_outbox SET attempts = attempts + 1, error = "
+				  "?3, next_at = ?4 WHERE id = ?1 AND version = ?2";
+
+	exec_row(db, sql, id, version, msg, next_at, NULL);
+}
+
+void status_store_release(bb_db *db, long long id)
+{
+	exec_row(db, "UPDATE status_outbox SET claimed_until = 0 WHERE id = ?1", id, 0, NULL, 0,
+		 NULL);
+}
+
+bb_code status_store_cache_hash(bb_db *db, const char *integration, const char *repository,
+				const char *short_hash, const char *full, bb_err *err)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO commit_hash (integration, repository, "
+				  "short, full) VALUES (?1, ?2, ?3, ?4)";
+
+	return db_exec_text(db, sql, (const char *[]){integration, repository, short_hash, full},
+			    4, NULL, "caching a commit hash", err);
+}
+
+const char *status_store_cached_hash(bb_db *db, const char *integration,
+				     const char *repository, const char *short_hash,
+				     char out[41])
+{
+	static const char sql[] = "SELECT full FROM commit_hash WHERE integration = ?1 AND "
+				  "repository = ?2 AND short = ?3";
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, integration, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, repository, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, short_hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, 41, "%.40s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out[0] ? out : NULL;
+}
+
+long long status_store_next_due(bb_db *db)
+{
+	static const char sql[] = "SELECT MIN(MAX(next_at, claimed_until)) FROM status_outbox "
+				  "WHERE outcome = 'pending'";
+	sqlite3_stmt *st;
+	long long due = -1;
+
+	if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		due = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return due;
 }
