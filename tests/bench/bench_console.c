@@ -165,7 +165,7 @@ static void row(const char *what, double floor, double sq, double ours, const ch
 
 static double wizard_bytes(const char *const *argv, const char *const *env)
 {
-	vt *v = start(argv, env, "bench-0019");
+	vt *v = start(argv, env, "bench-0018");
 	double key;
 
 	vt_key(v, "n");
@@ -194,9 +194,9 @@ int main(int argc, char **argv)
 	snprintf(sq_bin, sizeof sq_bin, "%s/tests/bench/floor_sqlite", build);
 	snprintf(dbenv, sizeof dbenv, "BBCONSOLE_DB=%s/console.db", testdb_dir(ctx));
 	snprintf(dbpath, sizeof dbpath, "%s/console.db", testdb_dir(ctx));
-	fl = measure(floor_args, NULL, "bench-0019");
-	sq = measure(sq_args, NULL, "bench-0019");
-	bb = measure(args, env, "bench-0019");
+	fl = measure(floor_args, NULL, "bench-0018");
+	sq = measure(sq_args, NULL, "bench-0018");
+	bb = measure(args, env, "bench-0018");
 	key = wizard_bytes(args, env);
 	printf("console at 80x24, %d integrations, %d stacks; floor = a minimal ncursesw list\n",
 	       INTEGRATIONS, STACKS);
