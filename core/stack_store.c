@@ -297,8 +297,12 @@ bb_code stack_store_each(bb_db *db, const bb_stack_filter *f, const char *spaces
 	int step = SQLITE_DONE;
 	bb_code rc;
 
-	snprintf(tail, sizeof tail, " ORDER BY %s%s, s.kind, s.name LIMIT ?7 OFFSET ?8", by[order],
-		 f->desc ? " DESC" : "");
+	/* the sort column first, then kind and name, never a column twice: a
+	 * repeated term makes SQLite sort in a temporary tree instead of
+	 * walking the (kind, name) key */
+	snprintf(tail, sizeof tail, " ORDER BY %s%s%s LIMIT ?7 OFFSET ?8", by[order],
+		 f->desc ? " DESC" : "",
+		 order == 0 ? ", s.name" : order == 1 ? ", s.kind" : ", s.kind, s.name");
 	rc = prepare_filtered(db, "SELECT " STACK_COLS " FROM stack s", tail, f, spaces, &st, &text,
 			      err);
 	if (rc == BB_OK) {
