@@ -18,6 +18,7 @@
 #define TIMER_MAX 32
 #define HIT_MAX 64
 #define WHEEL_LINES 3
+#define MOUSE_BATCH 8 /* ncurses keeps no more reports than this */
 
 struct hit {
 	tui_rect r;
@@ -518,34 +519,48 @@ static void dispatch_key(tui_key key, const char *text)
 }
 
 /* A click goes to the top screen with the widget under it; the wheel moves
- * like Up and Down would, where the screen has those actions. */
-static void dispatch_mouse(void)
+ * like Up and Down would, where the screen has those actions. Releases and
+ * the other buttons are reported (see tui_term) but do nothing. */
+static void dispatch_mouse_event(const MEVENT *me)
 {
 	tui_screen *s = top();
 	tui_event ev = {TUI_K_MOUSE, TUI_ACT_CLICK, NULL};
-	MEVENT me;
 
-	if (getmouse(&me) != OK || !s || loop.too_small)
+	if (!s || loop.too_small)
 		return;
-	ev.y = me.y, ev.x = me.x;
-	if (me.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
-		ev.action = me.bstate & BUTTON4_PRESSED ? TUI_ACT_UP : TUI_ACT_DOWN;
+	ev.y = me->y, ev.x = me->x;
+	if (me->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		ev.action = me->bstate & BUTTON4_PRESSED ? TUI_ACT_UP : TUI_ACT_DOWN;
 		if (!tui_keytable_has(s->keys, ev.action))
 			return;
 		for (int i = 0; i < WHEEL_LINES && top() == s && !loop.quit; i++)
 			dispatch(s, ev);
 		return;
 	}
-	if (!(me.bstate & BUTTON1_PRESSED))
+	if (!(me->bstate & BUTTON1_PRESSED))
 		return;
 	for (int i = loop.nhits - 1; i >= 0; i--)
-		if (tui_rect_has(loop.hits[i].r, me.y, me.x)) {
+		if (tui_rect_has(loop.hits[i].r, me->y, me->x)) {
 			ev.hit = loop.hits[i].kind;
 			ev.hit_owner = loop.hits[i].owner;
 			ev.hit_index = loop.hits[i].index;
 			break;
 		}
 	dispatch(s, ev);
+}
+
+/* One KEY_MOUSE may stand for several reports that came together (a press
+ * and its release); getmouse gives them newest first, so they are taken
+ * all, then handled oldest first. */
+static void dispatch_mouse(void)
+{
+	MEVENT me[MOUSE_BATCH];
+	int n = 0;
+
+	while (n < MOUSE_BATCH && getmouse(&me[n]) == OK)
+		n++;
+	while (n-- > 0 && !loop.quit)
+		dispatch_mouse_event(&me[n]);
 }
 
 static void handle_key(tui_key key)

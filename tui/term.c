@@ -21,6 +21,10 @@
 #define PASTE_OFF "\033[?2004l"
 /* what a crash must undo besides curses' own (mouse reporting, SGR mode) */
 #define MOUSE_OFF "\033[?1006l\033[?1000l"
+#define MOUSE_REPORTS                                                                     \
+	(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON2_PRESSED | BUTTON2_RELEASED |         \
+	 BUTTON3_PRESSED | BUTTON3_RELEASED | BUTTON4_PRESSED | BUTTON4_RELEASED |         \
+	 BUTTON5_PRESSED | BUTTON5_RELEASED)
 #define NSIG_FATAL 5
 #define NSIG_TERM 3
 
@@ -330,9 +334,12 @@ int tui_init(const tui_options *opt)
 	define_key("\033[200~", TUI_KEYCODE_PASTE_BEGIN);
 	define_key("\033[201~", TUI_KEYCODE_PASTE_END);
 	if (!(opt && opt->no_mouse)) {
-		/* presses at once (no click timing), and the wheel as buttons 4/5 */
+		/* Presses at once (no click timing), the wheel as buttons 4/5.
+		 * Every press and release is in the mask although only some are
+		 * used: for a report outside it, ncurses reads on, blocking, until
+		 * the next byte comes, and the loop would stall after a release. */
 		mouseinterval(0);
-		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mousemask(MOUSE_REPORTS, NULL);
 	}
 	term.mono = want_mono(opt);
 	init_theme();

@@ -5,18 +5,22 @@
  * asks for under TERM=xterm-256color) and wait for the effect. */
 #include "test_console_lib.h"
 
-/* A press of button b (0 left, 64 wheel up, 65 wheel down) at the 0-based
- * cell (row, col), then the release for button 0. */
-static void mouse(vt *v, int b, int row, int col)
+/* One SGR 1006 report: button b (0 left, 2 right, 64 wheel up, 65 wheel
+ * down) pressed ('M') or released ('m') at the 0-based cell (row, col). */
+static void report(vt *v, int b, int row, int col, char final)
 {
 	char seq[64];
 
-	snprintf(seq, sizeof seq, "\033[<%d;%d;%dM", b, col + 1, row + 1);
+	snprintf(seq, sizeof seq, "\033[<%d;%d;%d%c", b, col + 1, row + 1, final);
 	vt_send(v, seq);
-	if (b == 0) {
-		snprintf(seq, sizeof seq, "\033[<0;%d;%dm", col + 1, row + 1);
-		vt_send(v, seq);
-	}
+}
+
+/* A press of button b, then the release for button 0 (the wheel has none). */
+static void mouse(vt *v, int b, int row, int col)
+{
+	report(v, b, row, col, 'M');
+	if (b == 0)
+		report(v, b, row, col, 'm');
 }
 
 /* Where text is on the screen once it is there (for aiming a click). */
@@ -85,6 +89,32 @@ static void click_selects_and_wheel_moves(void **state)
 	EVENTUALLY(v, row_selected(v, row + 3));
 	mouse(v, 64, row, col);               /* and up again */
 	EVENTUALLY(v, row_selected(v, row));
+	con_quit(v);
+}
+
+/* A release that comes on its own, after its press was handled, and the
+ * right button do nothing, and the console stays awake: a row another
+ * process adds meanwhile still shows, with no key pressed. */
+static void a_lone_release_leaves_the_console_awake(void **state)
+{
+	cliexec_home *h = *state;
+	int row, col;
+	vt *v;
+
+	some_integrations(h);
+	space_integrations(h, 2);
+	v = con_spawn(h, "alice", 80, 24, NULL);
+	locate(v, "Dev 01", &row, &col);
+	report(v, 0, row, col, 'M');
+	EVENTUALLY(v, row_selected(v, row));
+	SETTLED(v);
+	report(v, 0, row, col, 'm');
+	report(v, 2, row - 1, col, 'M');
+	report(v, 2, row - 1, col, 'm');
+	SETTLED(v);
+	con_integration(h, "Dev 02", "dev", NULL, NULL);
+	WAIT(v, "Dev 02");
+	FINALLY(v, row_selected(v, row));
 	con_quit(v);
 }
 
@@ -209,6 +239,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(click_selects_and_wheel_moves, con_setup,
+						con_teardown),
+		cmocka_unit_test_setup_teardown(a_lone_release_leaves_the_console_awake, con_setup,
 						con_teardown),
 		cmocka_unit_test_setup_teardown(wheel_scrolls_help_and_click_presses, con_setup,
 						con_teardown),
