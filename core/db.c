@@ -25,8 +25,19 @@
  * does not decrypt it belongs to another database. */
 static const char key_check_text[] = "bbconsole key check 1";
 
+/* Statements kept prepared for the connection's life: the few the receiver's
+ * writer runs for every delivery, where preparing cost more than running. */
+#define CACHE_MAX 16
+
+typedef struct cached {
+	const char *sql; /* the key: a string with static storage */
+	sqlite3_stmt *st;
+} cached;
+
 struct bb_db {
 	sqlite3 *sql;
+	cached cache[CACHE_MAX];
+	int ncache;
 	char *path;
 	int readonly;  /* opened for a command that never writes */
 	int create;    /* may create the file and its directories (init, the console) */
@@ -125,6 +136,32 @@ bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err)
 	return BB_OK;
 }
 
+bb_code db_prepare_cached(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err)
+{
+	for (int i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql && !sqlite3_stmt_busy(db->cache[i].st)) {
+			*stmt = db->cache[i].st;
+			return BB_OK;
+		}
+	if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, "preparing a query", err);
+	if (db->ncache < CACHE_MAX) /* else used once, as db_prepare's */
+		db->cache[db->ncache++] = (cached){sql, *stmt};
+	return BB_OK;
+}
+
+void db_release(bb_db *db, sqlite3_stmt *st)
+{
+	for (int i = 0; st && i < db->ncache; i++)
+		if (db->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 static void bind_texts(sqlite3_stmt *st, const char *const *params, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -140,7 +177,7 @@ bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *wha
 		rc = db_fail(db, what, err);
 	else if (changes)
 		*changes = sqlite3_changes(db->sql);
-	sqlite3_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -156,6 +193,15 @@ bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int 
 	return db_step_done(db, st, changes, what, err);
 }
 
+bb_code db_exec_cached(bb_db *db, const char *sql, const char *const *params, int n,
+		       long *changes, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_cached_texts(db, sql, params, n, &st, err);
+
+	return rc == BB_OK ? db_step_done(db, st, changes, what, err) : rc;
+}
+
 bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
 		    bb_err *err)
 {
@@ -169,7 +215,7 @@ bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const 
 			break;
 	if (rc == BB_OK && step != SQLITE_DONE)
 		rc = db_fail(db, what, err);
-	sqlite3_finalize(st);
+	db_release(db, st);
 	return rc;
 }
 
@@ -177,6 +223,16 @@ bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, 
 			 sqlite3_stmt **stmt, bb_err *err)
 {
 	bb_code rc = db_prepare(db, sql, stmt, err);
+
+	if (rc == BB_OK)
+		bind_texts(*stmt, params, n);
+	return rc;
+}
+
+bb_code db_cached_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			sqlite3_stmt **stmt, bb_err *err)
+{
+	bb_code rc = db_prepare_cached(db, sql, stmt, err);
 
 	if (rc == BB_OK)
 		bind_texts(*stmt, params, n);
@@ -192,25 +248,31 @@ bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int
 	return rc == BB_OK ? db_each_row(db, st, fn, arg, what, err) : rc;
 }
 
-bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
-		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err)
+bb_code db_first_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, int *found,
+		     const char *what, bb_err *err)
 {
-	sqlite3_stmt *st;
-	bb_code rc = db_prepare(db, sql, &st, err);
+	bb_code rc = BB_OK;
 	int step;
 
 	*found = 0;
-	if (rc != BB_OK)
-		return rc;
-	bind_texts(st, params, n);
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		*found = 1;
 		rc = fn(st, arg, err);
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(db, what, err);
 	}
-	sqlite3_finalize(st);
+	db_release(db, st);
 	return rc;
+}
+
+bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
+		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err)
+{
+	sqlite3_stmt *st;
+	bb_code rc = db_prepare_texts(db, sql, params, n, &st, err);
+
+	*found = 0;
+	return rc == BB_OK ? db_first_row(db, st, fn, arg, found, what, err) : rc;
 }
 
 bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err)
@@ -656,6 +718,8 @@ void db_close(bb_db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].st);
 	sqlite3_close(db->sql);
 	secret_wipe(db->key, sizeof db->key);
 	free(db->path);

@@ -67,27 +67,42 @@ bb_code db_finish(bb_db *db, bb_code rc, bb_err *err);
 bb_code db_exec_text(bb_db *db, const char *sql, const char *const *params, int n,
 		     long *changes, const char *what, bb_err *err);
 
-/* The integer in the first column of the first row of sql, with text
- * parameters as db_exec_text. */
+/* The same with a statement kept prepared (db_prepare_cached). */
+bb_code db_exec_cached(bb_db *db, const char *sql, const char *const *params, int n,
+		       long *changes, const char *what, bb_err *err);
+
 /* SQLite's data_version: it changes when another connection (another
  * process) committed since the last call on this one, never for our own
  * commits; the console compares it to know when to reload. */
 bb_code db_data_version(bb_db *db, long *out, bb_err *err);
+/* The integer in the first column of the first row of sql, with text
+ * parameters as db_exec_text. */
 bb_code db_query_int(bb_db *db, const char *sql, const char *const *params, int n, long *out,
 		     const char *what, bb_err *err);
 
 /* Prepares sql or fails with a BB_DBERR sentence. */
 bb_code db_prepare(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
+/* The same, kept prepared for the connection's life, for a statement run
+ * many times (for every delivery): sql must have static storage (its address
+ * is the key). Give the statement back with db_release, or to db_step_done,
+ * db_each_row or db_rows_into, never to sqlite3_finalize. */
+bb_code db_prepare_cached(bb_db *db, const char *sql, sqlite3_stmt **stmt, bb_err *err);
+/* Ends the use of a statement: a kept one is reset (bindings cleared) for
+ * its next use, any other finalized. */
+void db_release(bb_db *db, sqlite3_stmt *st);
 /* The same, binding text parameters ?1..?n as db_exec_text does. */
 bb_code db_prepare_texts(bb_db *db, const char *sql, const char *const *params, int n,
 			 sqlite3_stmt **stmt, bb_err *err);
+/* db_prepare_cached, binding text parameters the same way. */
+bb_code db_cached_texts(bb_db *db, const char *sql, const char *const *params, int n,
+			sqlite3_stmt **stmt, bb_err *err);
 
 /* Reads the current row of a statement; anything but BB_OK stops the
  * reading and is returned (with err set by the reader). */
 typedef bb_code (*db_row_fn)(sqlite3_stmt *st, void *arg, bb_err *err);
 
-/* Steps the prepared st to its end, handing every row to fn, then finalizes
- * it (st may be NULL: nothing is read). A step that fails is db_fail(what). */
+/* Steps the prepared st to its end, handing every row to fn, then releases
+ * it (db_release; st may be NULL: nothing is read). A step that fails is db_fail(what). */
 bb_code db_each_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, const char *what,
 		    bb_err *err);
 
@@ -101,10 +116,15 @@ bb_code db_query_rows(bb_db *db, const char *sql, const char *const *params, int
 bb_code db_query_one(bb_db *db, const char *sql, const char *const *params, int n,
 		     db_row_fn fn, void *arg, int *found, const char *what, bb_err *err);
 
+/* Steps the prepared st once: *found says whether there was a row (fn is
+ * then called once); st is released (db_release). */
+bb_code db_first_row(bb_db *db, sqlite3_stmt *st, db_row_fn fn, void *arg, int *found,
+		     const char *what, bb_err *err);
+
 /* A db_row_fn appending the text of column 0 to the bb_strlist arg. */
 bb_code db_row_text(sqlite3_stmt *st, void *list, bb_err *err);
 
-/* Steps st once, expecting no rows, and finalizes it; *changes (may be NULL)
+/* Steps st once, expecting no rows, and releases it (db_release); *changes (may be NULL)
  * receives the number of rows changed. A failed step is db_fail(what). */
 bb_code db_step_done(bb_db *db, sqlite3_stmt *st, long *changes, const char *what,
 		     bb_err *err);

@@ -233,10 +233,15 @@ bb_code integration_store_secret_blobs(bb_db *db, const char *slug,
 {
 	static const char sql[] = "SELECT secret_enc, secret_prev_enc, secret_prev_until "
 				  "FROM integration WHERE slug = ?1";
+	sqlite3_stmt *st;
+	bb_code rc;
 
 	memset(out, 0, sizeof *out);
-	return db_query_one(db, sql, (const char *[]){slug}, 1, blobs_row, out, found,
-			    "reading the integration", err);
+	*found = 0;
+	/* kept prepared: the receiver reads it for every delivery */
+	if ((rc = db_cached_texts(db, sql, (const char *[]){slug}, 1, &st, err)) != BB_OK)
+		return rc;
+	return db_first_row(db, st, blobs_row, out, found, "reading the integration", err);
 }
 
 bb_code integration_store_credentials(bb_db *db, const char *slug, char **email,

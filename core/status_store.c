@@ -62,7 +62,7 @@ bb_code status_store_load_run(bb_db *db, status_store_run *r, int *found, bb_err
 	int step;
 
 	*found = 0;
-	if (db_prepare(db, sql, &st, err) != BB_OK)
+	if (db_prepare_cached(db, sql, &st, err) != BB_OK)
 		return err->code;
 	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
@@ -70,7 +70,7 @@ bb_code status_store_load_run(bb_db *db, status_store_run *r, int *found, bb_err
 		run_fill(st, r);
 		*found = 1;
 	}
-	sqlite3_finalize(st);
+	db_release(db, st);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return db_fail(db, "reading a run for its statuses", err);
 	if (*found && (!r->kind || !r->stack || !r->state || !r->base))
@@ -97,9 +97,9 @@ bb_code status_store_upsert(bb_db *db, const status_store_run *r, const status_s
 	const char *v[] = {r->integration, r->repository, r->commit, row->key, r->id, row->state,
 			   row->name, row->description, url, r->branch, r->now};
 
-	if (db_exec_text(db, sql, v, 11, NULL, "queueing a commit status", err) != BB_OK)
+	if (db_exec_cached(db, sql, v, 11, NULL, "queueing a commit status", err) != BB_OK)
 		return err->code;
-	return db_exec_text(db, link, v, 5, NULL, "queueing a commit status", err);
+	return db_exec_cached(db, link, v, 5, NULL, "queueing a commit status", err);
 }
 
 bb_code status_store_group_states(bb_db *db, const status_store_run *r, const char *group,
@@ -116,7 +116,7 @@ bb_code status_store_group_states(bb_db *db, const status_store_run *r, const ch
 	sqlite3_stmt *st;
 	int step;
 
-	if (db_prepare(db, sql, &st, err) != BB_OK)
+	if (db_prepare_cached(db, sql, &st, err) != BB_OK)
 		return err->code;
 	sqlite3_bind_text(st, 1, r->integration, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->repository, -1, SQLITE_STATIC);
@@ -125,7 +125,7 @@ bb_code status_store_group_states(bb_db *db, const status_store_run *r, const ch
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if (strlist_push(out, (const char *)sqlite3_column_text(st, 0)) != 0)
 			break;
-	sqlite3_finalize(st);
+	db_release(db, st);
 	if (step != SQLITE_DONE)
 		return db_fail(db, "summarising the runs of a commit", err);
 	return BB_OK;
