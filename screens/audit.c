@@ -339,21 +339,7 @@ static void entry_draw(tui_screen *s, WINDOW *w, bool full)
 
 static tui_ret entry_key(tui_screen *s, const tui_event *ev)
 {
-	audit_entry_scr *e = SCR_STATE(audit_entry_scr, s);
-
-	if (e->pager.searching || tui_action_moves(ev->action) || ev->action == TUI_ACT_NONE)
-		return tui_pager_event(&e->pager, ev) == TUI_FIELD_IGNORED ? tui_handled()
-									   : tui_redraw();
-	if (ev->action == SCR_SEARCH) {
-		tui_pager_search_open(&e->pager);
-		return tui_redraw();
-	}
-	if (ev->action == SCR_SEARCH_NEXT || ev->action == SCR_SEARCH_PREV) {
-		if (!tui_pager_find(&e->pager, ev->action == SCR_SEARCH_NEXT ? 1 : -1))
-			tui_message("No row matches the search; / changes it.", true);
-		return tui_redraw();
-	}
-	return tui_unhandled();
+	return tui_pager_key(&SCR_STATE(audit_entry_scr, s)->pager, ev);
 }
 
 static bool entry_cursor(tui_screen *s, int *y, int *x)

@@ -321,15 +321,28 @@ tui_screen *deliveries_new(const char *slug, const char *name)
 
 /* ---- one delivery --------------------------------------------------------------- */
 
+/* A row of the text: a label and its value, a text across the whole width
+ * (label NULL) or a gap (text NULL too). */
+typedef struct view_item {
+	char *label, *text;
+} view_item;
+
 typedef struct delivery_view {
 	tui_screen s;
-	tui_list list;      /* one row per line of text: scrolls like any list */
-	bb_strlist lines;
+	tui_pager pager;    /* wraps long values, scrolls and searches */
+	view_item *items;
+	size_t n, cap;
+	bool oom;
+	int cy, cx;
 	char title[96];
 } delivery_view;
 
 const tui_keydef deliveries_view_keys[] = {
-	{TUI_ACT_DOWN, {TUI_K_DOWN, 'j'}, "scroll", "Scroll down a line.", true},
+	{TUI_ACT_SEARCH, {'/'}, "search",
+	 "Search the delivery: type a word, Enter keeps it, Esc clears it.", true},
+	{TUI_ACT_SEARCH_NEXT, {'n'}, "next", "Go to the next row that matches the search.", false},
+	{TUI_ACT_SEARCH_PREV, {'N'}, "previous", "Go to the previous row that matches the search.",
+	 false},
 	TUI_KEYS_INCLUDE(tui_scroll_keys),
 	{TUI_ACT_BACK, {TUI_K_ESC}, "back", "Go back to the deliveries.", true},
 	{TUI_ACT_HELP, {'?', TUI_K_F1}, "help", "Show the keys of this screen.", true},
@@ -337,12 +350,22 @@ const tui_keydef deliveries_view_keys[] = {
 	{0},
 };
 
+static void view_item_add(delivery_view *v, const char *label, const char *text)
+{
+	view_item it = {label ? strdup(label) : NULL, text ? strdup(text) : NULL};
+
+	if ((label && !it.label) || (text && !it.text) ||
+	    db_grow((void **)&v->items, &v->cap, v->n, sizeof *v->items) != 0) {
+		free(it.label), free(it.text);
+		v->oom = true;
+		return;
+	}
+	v->items[v->n++] = it;
+}
+
 static void view_line(delivery_view *v, const char *label, const char *value)
 {
-	char buf[1024];
-
-	snprintf(buf, sizeof buf, "%-14s%s", label, or_dash(value));
-	strlist_push(&v->lines, buf);
+	view_item_add(v, label, or_dash(value));
 }
 
 static void view_headers(delivery_view *v, const char *json)
@@ -351,15 +374,15 @@ static void view_headers(delivery_view *v, const char *json)
 	const cJSON *e;
 	char buf[1024];
 
-	strlist_push(&v->lines, "");
-	strlist_push(&v->lines, "Headers (X-Hub-Signature is never kept)");
+	view_item_add(v, NULL, NULL);
+	view_item_add(v, NULL, "Headers (X-Hub-Signature is never kept)");
 	cJSON_ArrayForEach(e, h) {
 		snprintf(buf, sizeof buf, "  %s: %s", e->string,
 			 cJSON_IsString(e) ? e->valuestring : "?");
-		strlist_push(&v->lines, buf);
+		view_item_add(v, NULL, buf);
 	}
 	if (!h || !h->child)
-		strlist_push(&v->lines, "  (none recorded)");
+		view_item_add(v, NULL, "  (none recorded)");
 	cJSON_Delete(h);
 }
 
@@ -367,14 +390,14 @@ static void view_runs(delivery_view *v, const bb_delivery *d)
 {
 	char buf[256];
 
-	strlist_push(&v->lines, "");
+	view_item_add(v, NULL, NULL);
 	snprintf(buf, sizeof buf, "Runs triggered: %zu%s", d->runs.n,
-		 d->runs.n ? "" : " (tags, deleted branches, other events and duplicates "
-				  "trigger none)");
-	strlist_push(&v->lines, buf);
+		 d->runs.n ? "" : " (tags, deleted branches, other events, duplicates and "
+				  "repositories no stack tracks trigger none)");
+	view_item_add(v, NULL, buf);
 	for (size_t i = 0; i < d->runs.n; i++) {
 		snprintf(buf, sizeof buf, "  %s", d->runs.v[i]);
-		strlist_push(&v->lines, buf);
+		view_item_add(v, NULL, buf);
 	}
 }
 
@@ -399,8 +422,9 @@ static void view_fill(delivery_view *v, const bb_delivery *d, size_t body_len)
 	view_line(v, "Outcome", d->outcome);
 	snprintf(buf, sizeof buf, "%d in %ld ms", d->status, d->ms);
 	view_line(v, "Answered", buf);
+	/* Bitbucket counts its attempts from 1; 0 is a sender without the header */
 	snprintf(buf, sizeof buf, "%ld", d->attempt);
-	view_line(v, "Attempt", buf);
+	view_line(v, "Attempt", d->attempt > 0 ? buf : NULL);
 	view_line(v, "Request UUID", d->request_uuid);
 	view_line(v, "Hook UUID", d->hook_uuid);
 	if (body_len)
@@ -412,72 +436,56 @@ static void view_fill(delivery_view *v, const bb_delivery *d, size_t body_len)
 	view_headers(v, d->headers);
 }
 
-static void view_row(void *arg, WINDOW *w, int y, int x, int width, size_t row, attr_t attr)
-{
-	delivery_view *v = arg;
-
-	(void)attr; /* a text, not a choice: no selection bar */
-	tui_put(w, y, x, width, v->lines.v[row], 0, true);
-}
-
-static void view_resize(tui_screen *s)
-{
-	delivery_view *v = SCR_STATE(delivery_view, s);
-	tui_rect r = s->area;
-
-	r.x += 2, r.w -= 4;
-	tui_list_layout(&v->list, r);
-}
-
 static void view_draw(tui_screen *s, WINDOW *w, bool full)
 {
 	delivery_view *v = SCR_STATE(delivery_view, s);
-	int rows = tui_list_visible_rows(&v->list);
-	char more[64];
+	tui_rect a = s->area;
 
-	if (full)
-		for (int r = 0; r < s->area.h; r++)
-			tui_fill(w, s->area.y + r, s->area.x, s->area.w, 0);
-	tui_list_draw(&v->list, w, true, NULL, NULL);
-	/* a text longer than the screen says so, and where the reader is */
-	if (v->lines.n > (size_t)rows) {
-		snprintf(more, sizeof more, " %s lines %zu-%zu of %zu ",
-			 v->list.top + (size_t)rows < v->lines.n ? "\xe2\x86\x93" : " ",
-			 v->list.top + 1, v->list.top + (size_t)rows, v->lines.n);
-		tui_put(w, s->area.y + s->area.h - 1, s->area.x + s->area.w - tui_width(more),
-			tui_width(more), more, tui_attr(TUI_MUTED) | A_REVERSE, false);
+	(void)full;
+	for (int r = 0; r < a.h; r++)
+		tui_fill(w, a.y + r, a.x, a.w, 0);
+	tui_pager_begin(&v->pager, a.w - 4, 14);
+	for (size_t i = 0; i < v->n; i++) {
+		const view_item *it = &v->items[i];
+
+		if (!it->text)
+			tui_pager_gap(&v->pager);
+		else if (!it->label)
+			tui_pager_add_wide(&v->pager, it->text, 0);
+		else
+			tui_pager_add(&v->pager, it->label, it->text, 0);
 	}
+	tui_pager_draw(&v->pager, w, (tui_rect){a.y, a.x + 2, a.h, a.w - 4}, &v->cy, &v->cx);
 }
 
-/* Moves the first visible line: a text scrolls by its top, not a selection. */
 static tui_ret view_key(tui_screen *s, const tui_event *ev)
 {
-	delivery_view *v = SCR_STATE(delivery_view, s);
-	int rows = tui_list_visible_rows(&v->list);
-	size_t last = v->lines.n > (size_t)rows ? v->lines.n - (size_t)rows : 0;
-	size_t top = tui_scroll_to(ev->action, v->list.top, (size_t)rows, last);
+	return tui_pager_key(&SCR_STATE(delivery_view, s)->pager, ev);
+}
 
-	if (top == v->list.top)
-		return tui_unhandled();
-	v->list.top = top;
-	v->list.sel = top;
-	tui_list_invalidate(&v->list);
-	return tui_redraw();
+static bool view_cursor(tui_screen *s, int *y, int *x)
+{
+	delivery_view *v = SCR_STATE(delivery_view, s);
+
+	*y = v->cy, *x = v->cx;
+	return v->pager.searching;
 }
 
 static void view_destroy(tui_screen *s)
 {
 	delivery_view *v = SCR_STATE(delivery_view, s);
 
-	tui_list_destroy(&v->list);
-	strlist_free(&v->lines);
+	for (size_t i = 0; i < v->n; i++)
+		free(v->items[i].label), free(v->items[i].text);
+	free(v->items);
+	tui_pager_destroy(&v->pager);
 	free(v);
 }
 
 static const tui_screen_ops view_ops = {
 	.draw = view_draw,
 	.key = view_key,
-	.resize = view_resize,
+	.cursor = view_cursor,
 	.destroy = view_destroy,
 };
 
@@ -489,27 +497,26 @@ tui_screen *deliveries_view_new(long long id)
 	char *body = NULL;
 	size_t body_len = 0;
 
-	if (!v)
+	if (!v || tui_pager_init(&v->pager) != 0) {
+		free(v);
 		return NULL;
+	}
+	v->s.ops = &view_ops; /* view_destroy frees what is made from here on */
+	v->s.data = v;
 	if (delivery_get(scr_ctx(), id, &d, &body, &body_len, &err) != BB_OK) {
 		scr_error(&err);
-		free(v);
+		view_destroy(&v->s);
 		return NULL;
 	}
 	free(body); /* only its size is shown */
-	if (tui_list_init(&v->list, 0, view_row, v) != 0) {
-		delivery_free(&d);
-		free(v);
-		return NULL;
-	}
 	view_fill(v, &d, body_len);
 	snprintf(v->title, sizeof v->title, "Delivery %lld: %s", d.id, or_dash(d.event));
 	delivery_free(&d);
-	tui_list_set_count(&v->list, v->lines.n);
-	v->list.empty_text = "";
-	v->s.ops = &view_ops;
+	if (v->oom) {
+		view_destroy(&v->s);
+		return NULL;
+	}
 	v->s.keys = deliveries_view_keys;
 	v->s.title = v->title;
-	v->s.data = v;
 	return &v->s;
 }

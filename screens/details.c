@@ -518,39 +518,16 @@ static tui_ret details_stacks(details *d)
 }
 
 /* `/`, n, N and the scrolling keys. */
-static tui_ret details_view_key(details *d, const tui_event *ev)
-{
-	if (d->pager.searching || tui_action_moves(ev->action)) {
-		if (tui_pager_event(&d->pager, ev) == TUI_FIELD_IGNORED)
-			return tui_handled();
-		return tui_redraw();
-	}
-	if (ev->action == SCR_SEARCH) {
-		tui_pager_search_open(&d->pager);
-		return tui_redraw();
-	}
-	if (!tui_pager_find(&d->pager, ev->action == SCR_SEARCH_NEXT ? 1 : -1))
-		tui_message(d->pager.query[0] ? "No row matches the search; / changes it."
-			    : "No search yet; press / and type a word.", true);
-	return tui_redraw();
-}
-
 static tui_ret details_key(tui_screen *s, const tui_event *ev)
 {
 	details *d = SCR_STATE(details, s);
 	tui_screen *next = NULL;
+	tui_ret r;
 
 	if (!d->loaded && ev->action >= TUI_ACT_APP)
 		return tui_unhandled();
-	if (d->pager.searching || ev->action == SCR_SEARCH || ev->action == SCR_SEARCH_NEXT ||
-	    ev->action == SCR_SEARCH_PREV || tui_action_moves(ev->action))
-		return details_view_key(d, ev);
-	if (ev->action == TUI_ACT_BACK && d->pager.query[0]) {
-		d->pager.query[0] = '\0'; /* Esc first clears a search */
-		return tui_redraw();
-	}
-	if (ev->action == TUI_ACT_NONE && tui_pager_event(&d->pager, ev) != TUI_FIELD_IGNORED)
-		return tui_redraw(); /* PgUp/PgDn, Home/End, g/G */
+	if (!((r = tui_pager_key(&d->pager, ev)).flags & TUI_R_UNHANDLED))
+		return r; /* scrolling, search; Esc first clears a search */
 	if (ev->action == TUI_ACT_BACK && d->hooks) {
 		hooks_cancel(d->hooks); /* the outcome comes back with what was done */
 		return tui_redraw();

@@ -451,28 +451,12 @@ static void help_draw(tui_screen *s, WINDOW *w, bool full)
 static tui_ret help_key(tui_screen *s, const tui_event *ev)
 {
 	help *h = s->data;
-	if (h->pager.searching)
-		return tui_pager_event(&h->pager, ev) == TUI_FIELD_IGNORED ? tui_handled()
-			: tui_redraw();
-	switch (ev->action) {
-	case TUI_ACT_SEARCH:
-		tui_pager_search_open(&h->pager);
-		return tui_redraw();
-	case TUI_ACT_SEARCH_NEXT:
-	case TUI_ACT_SEARCH_PREV:
-		if (!tui_pager_find(&h->pager, ev->action == TUI_ACT_SEARCH_NEXT ? 1 : -1))
-			tui_message("No line matches the search; / changes it.", true);
-		return tui_redraw();
-	case TUI_ACT_BACK:
-		if (ev->key == TUI_K_ESC && h->pager.query[0]) {
-			h->pager.query[0] = '\0'; /* Esc first clears the search */
-			return tui_redraw();
-		}
-		return tui_pop();
-	default:
-		return tui_pager_event(&h->pager, ev) == TUI_FIELD_IGNORED ? tui_handled()
-			: tui_redraw();
-	}
+	tui_ret r = tui_pager_key(&h->pager, ev);
+
+	if (!(r.flags & TUI_R_UNHANDLED))
+		return r;
+	/* q and ? close it too; any other key is swallowed */
+	return ev->action == TUI_ACT_BACK ? tui_pop() : tui_handled();
 }
 
 static bool help_cursor(tui_screen *s, int *y, int *x)

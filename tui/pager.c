@@ -336,3 +336,33 @@ enum tui_field_res tui_pager_event(tui_pager *p, const tui_event *ev)
 	default: return TUI_FIELD_IGNORED;
 	}
 }
+
+tui_ret tui_pager_key(tui_pager *p, const tui_event *ev)
+{
+	bool mine = p->searching || tui_action_moves(ev->action);
+
+	if (mine || ev->action == TUI_ACT_NONE) {
+		if (tui_pager_event(p, ev) != TUI_FIELD_IGNORED)
+			return tui_redraw();
+		return mine ? tui_handled() : tui_unhandled();
+	}
+	switch (ev->action) {
+	case TUI_ACT_SEARCH:
+		tui_pager_search_open(p);
+		return tui_redraw();
+	case TUI_ACT_SEARCH_NEXT:
+	case TUI_ACT_SEARCH_PREV:
+		if (!tui_pager_find(p, ev->action == TUI_ACT_SEARCH_NEXT ? 1 : -1))
+			tui_message(p->query[0] ? "No row matches the search; / changes it."
+				    : "No search yet; press / and type a word.", true);
+		return tui_redraw();
+	case TUI_ACT_BACK:
+		if (ev->key != TUI_K_ESC || !p->query[0])
+			break;
+		p->query[0] = '\0'; /* Esc first clears the search */
+		return tui_redraw();
+	default:
+		break;
+	}
+	return tui_unhandled();
+}

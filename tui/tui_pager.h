@@ -60,5 +60,10 @@ void tui_pager_search_open(tui_pager *p);
 bool tui_pager_find(tui_pager *p, int dir);
 /* Rows that match the word (0 when there is none). */
 size_t tui_pager_matches(const tui_pager *p);
+/* The keys of a screen that shows a pager: while the search line has focus
+ * every key; the scrolling actions; search, search-next and search-previous
+ * (saying so when nothing matches); Esc first clears a search. Anything else
+ * comes back unhandled, for the screen. */
+tui_ret tui_pager_key(tui_pager *p, const tui_event *ev);
 
 #endif

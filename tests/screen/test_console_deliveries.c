@@ -152,6 +152,37 @@ static void deliveries_screen_follows_filters_and_opens_one(void **state)
 	con_quit(v);
 }
 
+/* One delivery at 60x16: a long value wraps whole instead of being cut,
+ * the rows scroll with their position, and / finds a header. */
+static void one_delivery_wraps_and_searches(void **state)
+{
+	world *w = *state;
+	vt *v;
+
+	push(w, "uuid-bad-5", "not-the-secret", 401);
+	v = open_details(w, "alice", 60, 16);
+	con_type(v, "l", NULL);
+	WAIT(v, "rejected");
+	con_type(v, NULL, "Enter");
+	WAIT(v, "Delivery ");
+	WAIT(v, "Signature     bad (the secret in Bitbucket differs:");
+	WAIT(v, "              paste it again or rotate)"); /* wrapped, not cut */
+	WAIT(v, "rows 1-");
+	ABSENT(v, "\xe2\x80\xa6");                   /* no ellipsis anywhere */
+	con_type(v, "/uuid-bad-5", "Enter");
+	WAIT(v, "\"uuid-bad-5\": 2 rows match (n/N)");
+	con_type(v, NULL, "End");
+	WAIT(v, "X-Request-UUID: uuid-bad-5");
+	con_type(v, NULL, "Esc");                    /* first clears the search */
+	GONE(v, "rows match");
+	WAIT(v, "Delivery ");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Deliveries: Prod BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Integration: Prod BB");
+	con_quit(v);
+}
+
 /* The row the first text is on, or -1. */
 static int row_with(vt *v, const char *text)
 {
@@ -263,6 +294,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(details_show_the_last_delivery_and_the_day, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(deliveries_sort_by_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_delivery_wraps_and_searches, setup, teardown),
 		cmocka_unit_test_setup_teardown(deliveries_screen_follows_filters_and_opens_one,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(troubleshooting_reads_the_deliveries, setup,
