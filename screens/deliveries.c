@@ -30,6 +30,7 @@ typedef struct deliveries {
 	char why[BB_MSG_MAX];
 	char now[BB_TIME_LEN];
 	scr_sort sort;      /* newest first unless the user sorts otherwise */
+	int event_w;        /* columns of the Event column */
 	int cy, cx;
 } deliveries;
 
@@ -121,6 +122,17 @@ static long long selected_id(const deliveries *l)
 }
 
 /* Loads the deliveries again; the selection stays on the delivery it was on. */
+/* The Event column: its header to "pullrequest:fulfilled" (21). */
+static int event_width(const bb_delivery *v, size_t n)
+{
+	int w = 5;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].event && tui_width(v[i].event) > w)
+			w = tui_width(v[i].event);
+	return w < 21 ? w : 21;
+}
+
 static void deliveries_load(deliveries *l)
 {
 	long long keep = selected_id(l);
@@ -138,6 +150,7 @@ static void deliveries_load(deliveries *l)
 	l->items = v, l->n = n;
 	l->rows = calloc(n ? n : 1, sizeof *l->rows);
 	l->newest = n ? v[0].id : 0;
+	l->event_w = event_width(v, n);
 	util_now(l->now);
 	deliveries_filter(l, tui_list_filter_text(&l->list));
 	for (size_t r = 0; keep && r < l->nrows; r++)
@@ -145,19 +158,20 @@ static void deliveries_load(deliveries *l)
 			tui_list_select(&l->list, r);
 }
 
-/* Received and Event are fixed ("12 min ago", "pullrequest:fulfilled");
- * the rest share what is left, the repository getting the most. */
-static void col_widths(int width, int cw[5])
+/* Received is fixed ("12 min ago"), Event as wide as the longest loaded
+ * (l->event_w); repository and outcome share the rest, the ref less. */
+static void col_widths(const deliveries *l, int width, int cw[5])
 {
-	int rest = width - 11 - 21 - 4;
+	int rest = width - 11 - l->event_w - 4;
 
-	cw[0] = 11, cw[1] = 21;
+	cw[0] = 11, cw[1] = l->event_w;
 	if (rest < 24)
 		rest = 24;
-	cw[2] = rest * 45 / 100;
-	cw[3] = rest * 22 / 100;
+	cw[2] = rest * 40 / 100;
+	cw[3] = rest * 20 / 100;
 	cw[4] = rest - cw[2] - cw[3];
 }
+
 
 static void deliveries_row(void *arg, WINDOW *w, int y, int x, int width, size_t row,
 			   attr_t attr)
@@ -168,7 +182,7 @@ static void deliveries_row(void *arg, WINDOW *w, int y, int x, int width, size_t
 	const char *col[5];
 	int cw[5];
 
-	col_widths(width, cw);
+	col_widths(l, width, cw);
 	util_ago(d->received_at, l->now, ago, sizeof ago);
 	ref_text(d, ref, sizeof ref);
 	col[0] = ago, col[1] = or_dash(d->event), col[2] = or_dash(d->repository);
@@ -204,10 +218,9 @@ static void deliveries_draw(tui_screen *s, WINDOW *w, bool full)
 		scr_wrap(w, a.y + 1, a.x + 2, a.w - 4, 4, l->why, tui_attr(TUI_ERROR));
 		return;
 	}
-	if (full) {
-		col_widths(a.w, cw);
-		scr_sort_header(w, a.y, a.x, a.w, head, cw, 5, &l->sort);
-	}
+	/* each time: a reload may have changed the Event column's width */
+	col_widths(l, a.w, cw);
+	scr_sort_header(w, a.y, a.x, a.w, head, cw, 5, &l->sort);
 	tui_list_draw(&l->list, w, full, &l->cy, &l->cx);
 }
 

@@ -152,7 +152,8 @@ static void deliveries_screen_follows_filters_and_opens_one(void **state)
 	con_quit(v);
 }
 
-/* One delivery at 60x16: a long value wraps whole instead of being cut,
+/* At 60x16 the list keeps the outcome readable; one delivery's long value
+ * wraps whole instead of being cut,
  * the rows scroll with their position, and / finds a header. */
 static void one_delivery_wraps_and_searches(void **state)
 {
@@ -162,7 +163,8 @@ static void one_delivery_wraps_and_searches(void **state)
 	push(w, "uuid-bad-5", "not-the-secret", 401);
 	v = open_details(w, "alice", 60, 16);
 	con_type(v, "l", NULL);
-	WAIT(v, "rejected");
+	WAIT(v, "Event     Repository");     /* as wide as its longest event */
+	WAIT(v, "rejected: bad");
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Delivery ");
 	WAIT(v, "Signature     bad (the secret in Bitbucket differs:");
