@@ -153,8 +153,8 @@ static void deliveries_screen_follows_filters_and_opens_one(void **state)
 }
 
 /* At 60x16 the list keeps the outcome readable; one delivery's long value
- * wraps whole instead of being cut,
- * the rows scroll with their position, and / finds a header. */
+ * wraps whole instead of being cut, its rows scroll with their position, and
+ * / finds a header. */
 static void one_delivery_wraps_and_searches(void **state)
 {
 	world *w = *state;
