@@ -157,6 +157,7 @@ static void home_refresh(tui_screen *s)
 	char slug[256];
 
 	selected_slug(h, slug, sizeof slug);
+	scr_focus_take("integration", slug, sizeof slug); /* one just created */
 	home_load(h);
 	select_slug(h, slug);
 }

@@ -66,6 +66,23 @@ void scr_changed(void)
 	tui_reload_all();
 }
 
+static char focus_kind[16], focus_key[512];
+
+void scr_focus(const char *kind, const char *key)
+{
+	snprintf(focus_kind, sizeof focus_kind, "%s", kind);
+	snprintf(focus_key, sizeof focus_key, "%s", key);
+}
+
+bool scr_focus_take(const char *kind, char *out, size_t size)
+{
+	if (!focus_kind[0] || strcmp(focus_kind, kind) != 0)
+		return false;
+	snprintf(out, size, "%s", focus_key);
+	focus_kind[0] = focus_key[0] = '\0';
+	return true;
+}
+
 /* The change counter of the database when last looked at. */
 static long data_version = -1;
 

@@ -127,6 +127,7 @@ static tui_ret submit(mform *f)
 
 		return m ? tui_push(m) : tui_redraw();
 	}
+	scr_focus(f->grant ? "login" : "space", text);
 	scr_changed();
 	if (f->grant)
 		snprintf(msg, sizeof msg, "Granted %.64s %s in space %s.", text, space_role_name(f->role),

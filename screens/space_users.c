@@ -129,6 +129,7 @@ static void users_reload(tui_screen *s)
 
 	if (u->n && u->list.sel < u->n)
 		snprintf(login, sizeof login, "%s", u->rows[u->list.sel].login);
+	scr_focus_take("login", login, sizeof login); /* one just granted */
 	if (space_get(u->ctx, u->space.name, &fresh, &err) == BB_OK) {
 		space_free(&u->space);
 		u->space = fresh; /* its parent decides who may grant */

@@ -121,6 +121,7 @@ static void spaces_reload(tui_screen *s)
 
 	if (sp->n && sp->list.sel < sp->n)
 		snprintf(name, sizeof name, "%s", sp->v[sp->list.sel].name);
+	scr_focus_take("space", name, sizeof name); /* one just created */
 	spaces_load(sp);
 	for (size_t i = 0; name[0] && i < sp->n; i++)
 		if (!strcmp(sp->v[i].name, name)) {

@@ -619,6 +619,7 @@ static tui_ret wizard_create(wizard *w)
 		integration_record_verify(scr_ctx(), out.slug, w->verify.status == VERIFY_OK,
 					  w->verify.text, NULL);
 	draft_delete(scr_ctx(), &err);
+	scr_focus("integration", out.slug);
 	scr_changed();
 	next = offers_new(out.name, out.slug);
 	if (!next)

@@ -149,6 +149,11 @@ static void every_wizard_step_fits_60x16(void **state)
 	shot(t, v, "form_wizard_review");
 	con_type(v, NULL, "Enter");
 	WAIT(v, "Webhook setup: Staging BB");
+	con_type(v, NULL, "Esc");
+	WAIT(v, "Bitbucket Cloud integrations");
+	/* the list selects the integration just created, not the first row */
+	EVENTUALLY(v, row_of(v, "Staging BB") > 0 && vt_cell_at(v, row_of(v, "Staging BB"), 0).reverse);
+	FINALLY(v, !vt_cell_at(v, row_of(v, "Prod BB"), 0).reverse);
 	vt_free(v);
 }
 
