@@ -296,13 +296,15 @@ static const tui_screen_ops picker_ops = {
 	.cursor = picker_cursor,
 };
 
-tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, void *arg)
+tui_screen *repo_picker_new(const char *integration_slug, const char *typed, repo_pick_fn pick,
+			    void *arg)
 {
 	picker *p = calloc(1, sizeof *p);
 
 	if (!p)
 		return NULL;
-	if (tui_field_init(&p->filter, 0) || tui_list_init(&p->list, 0, picker_row, p)) {
+	if (tui_field_init(&p->filter, 0) || tui_list_init(&p->list, 0, picker_row, p) ||
+	    tui_field_set(&p->filter, typed ? typed : "")) {
 		tui_field_destroy(&p->filter);
 		free(p);
 		return NULL;

@@ -32,8 +32,10 @@ typedef void (*repo_pick_fn)(void *arg, const char *full_name, const char *mainb
 /* The repositories of one integration: the cached list at once, refreshed
  * in the background by discovery; filter as you type; a typed
  * workspace/slug is accepted when discovery is unavailable. Esc cancels the
- * discovery and closes the picker without calling pick. */
-tui_screen *repo_picker_new(const char *integration_slug, repo_pick_fn pick, void *arg);
+ * discovery and closes the picker without calling pick. typed (may be NULL):
+ * what the form's field held, the filter to start with. */
+tui_screen *repo_picker_new(const char *integration_slug, const char *typed, repo_pick_fn pick,
+			    void *arg);
 
 /* Key tables, for the key dump and the man page. */
 extern const tui_keydef stacks_keys[];

@@ -271,7 +271,9 @@ static tui_ret form_enter(form *f)
 				    "workspace/slug.", true);
 			return tui_redraw();
 		}
-		p = repo_picker_new(f->integ_slug, picked, f);
+		/* what was typed filters; the repository it has would hide the others */
+		p = repo_picker_new(f->integ_slug, changed(f, 0) ? tui_field_value(&f->repo) : NULL,
+				    picked, f);
 		return p ? tui_push(p) : tui_redraw();
 	}
 	if (!f->nits) {
@@ -279,7 +281,7 @@ static tui_ret form_enter(form *f)
 			    "pick; create an integration first.", true);
 		return tui_redraw();
 	}
-	p = repo_picker_new(f->its[f->integ].slug, picked, f);
+	p = repo_picker_new(f->its[f->integ].slug, tui_field_value(&f->repo), picked, f);
 	return p ? tui_push(p) : tui_redraw();
 }
 

@@ -171,10 +171,12 @@ static void create_with_picker(void **state)
 	vt_send(v, "web");
 	for (int i = 0; i < 4; i++)
 		vt_key(v, "Tab"); /* kind, space, integration, repository */
+	vt_send(v, "repo-0000");
 	vt_key(v, "Enter");
 	assert_true(vt_wait_text(v, "Repositories readable by prod-bb", WAIT_MS));
+	assert_true(vt_wait_text(v, "Filter: repo-0000", WAIT_MS)); /* what was typed */
 	assert_true(vt_wait_text(v, "up to date", WAIT_MS));
-	vt_send(v, "repo-00001"); /* filter as you type */
+	vt_send(v, "1"); /* filter as you type */
 	assert_true(vt_wait_gone(v, "repo-00002", WAIT_MS));
 	vt_key(v, "Enter");
 	assert_true(vt_wait_text(v, "New stack or module", WAIT_MS));
