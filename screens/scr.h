@@ -24,10 +24,10 @@ void scr_set_ctx(bb_ctx *ctx);
 unsigned scr_generation(void);
 void scr_changed(void);
 
-/* What the console just created ("integration" and its slug, "space" and
- * its name, "login" and the login granted), for the list under the form to
- * select when it reloads. scr_focus_take copies the key into out and
- * forgets it: true once, and only for that kind. */
+/* What the console just created ("integration" and its slug, "stack" and
+ * "kind/name", "space" and its name, "login" and the login granted), for the
+ * list under the form to select when it reloads. scr_focus_take copies the
+ * key into out and forgets it: true once, and only for that kind. */
 void scr_focus(const char *kind, const char *key);
 bool scr_focus_take(const char *kind, char *out, size_t size);
 

@@ -600,24 +600,33 @@ static int seek_row(const bb_stack *s, void *arg)
 	return 0;
 }
 
+/* Selects the stack kind/name wherever it is in the list (no change when it
+ * is not there). */
+static void seek_select(stacks *st, const char *kind, const char *name)
+{
+	struct seek k = {kind, name, 0, -1};
+	bb_stack_filter f;
+	bb_err err = {0};
+
+	filter_of(st, &f);
+	if ((st->text && st->ix ? stack_index_each(st->ctx, st->ix, 0, 0, seek_row, &k, &err)
+				: stack_each(st->ctx, &f, seek_row, &k, &err)) == BB_OK &&
+	    k.found >= 0)
+		tui_list_select(&st->list, (size_t)k.found);
+}
+
 static tui_ret sort_by(stacks *st, int action, const srow *sel)
 {
 	static const char *const names[] = {"Kind", "Name", "Space", "Integration", "Repository",
 					    "Branch"};
 	char *kind = sel ? util_strdup(sel->kind) : NULL, *name = sel ? util_strdup(sel->name) : NULL;
-	struct seek k = {kind, name, 0, -1};
-	bb_stack_filter f;
-	bb_err err = {0};
 
 	scr_sort_key(&st->sort, action, BB_STACK_ORDERS);
 	stack_index_free(st->ix); /* it keeps the order it was built in */
 	st->ix = NULL;
 	recount(st);
-	filter_of(st, &f);
-	if (k.kind && k.name && (st->text && st->ix
-		? stack_index_each(st->ctx, st->ix, 0, 0, seek_row, &k, &err)
-		: stack_each(st->ctx, &f, seek_row, &k, &err)) == BB_OK && k.found >= 0)
-		tui_list_select(&st->list, (size_t)k.found);
+	if (kind && name)
+		seek_select(st, kind, name);
 	free(kind);
 	free(name);
 	scr_sort_say(names, &st->sort);
@@ -722,24 +731,36 @@ static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
 	return true;
 }
 
-/* Reads the rows again, keeping the selection on the same stack when it is
- * still near (in the pages in view). */
-static void stacks_reload(tui_screen *s)
+/* Selects the stack kind/name if it is in the pages in view. */
+static void keep_near(stacks *st, const char *kind, const char *name)
 {
-	stacks *st = SCR_STATE(stacks, s);
-	const srow *r = st->count > 0 ? row_at(st, st->list.sel) : NULL;
-	char *kind = r ? util_strdup(r->kind) : NULL, *name = r ? util_strdup(r->name) : NULL;
-
-	recount(st);
-	for (int i = 0; kind && name && i < 2; i++) {
+	for (int i = 0; i < 2; i++) {
 		const spage *p = &st->pages[i];
 
 		for (size_t k = 0; p->valid && k < p->n; k++)
 			if (!strcmp(p->rows[k].kind, kind) && !strcmp(p->rows[k].name, name)) {
 				tui_list_select(&st->list, p->base + k);
-				i = 2;
-				break;
+				return;
 			}
+	}
+}
+
+/* Reads the rows again, keeping the selection on the same stack when it is
+ * still near (in the pages in view); one just created is selected wherever
+ * it sorts. */
+static void stacks_reload(tui_screen *s)
+{
+	stacks *st = SCR_STATE(stacks, s);
+	const srow *r = st->count > 0 ? row_at(st, st->list.sel) : NULL;
+	char *kind = r ? util_strdup(r->kind) : NULL, *name = r ? util_strdup(r->name) : NULL;
+	char made[BB_NAME_MAX * 4 + 16], *slash;
+
+	recount(st);
+	if (scr_focus_take("stack", made, sizeof made) && (slash = strchr(made, '/'))) {
+		*slash = '\0'; /* "kind/name" */
+		seek_select(st, made, slash + 1);
+	} else if (kind && name) {
+		keep_near(st, kind, name);
 	}
 	prefetch(st);
 	free(kind);

@@ -208,6 +208,8 @@ static tui_ret form_create(form *f)
 
 		return m ? tui_push(m) : tui_redraw();
 	}
+	snprintf(msg, sizeof msg, "%s/%s", in.kind, in.name);
+	scr_focus("stack", msg);
 	scr_changed();
 	snprintf(msg, sizeof msg, "Created %s %s in space %s.", in.kind, in.name, in.space);
 	tui_message(msg, false);

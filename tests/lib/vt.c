@@ -491,6 +491,19 @@ vt_cell vt_cell_at(vt *v, int row, int col)
 	return out;
 }
 
+bool vt_selected_has(vt *v, const char *text)
+{
+	bool found = false;
+
+	for (int r = 0; r < v->rows && !found; r++) {
+		char *line = vt_row(v, r);
+
+		found = line && vt_cell_at(v, r, 0).reverse && strstr(line, text);
+		free(line);
+	}
+	return found;
+}
+
 bool vt_any_color(vt *v)
 {
 	for (int r = 0; r < v->rows; r++)

@@ -78,6 +78,8 @@ typedef struct vt_cell {
 	bool fg_default, bg_default; /* no colour set */
 } vt_cell;
 vt_cell vt_cell_at(vt *v, int row, int col);
+/* True if a selected row (reverse from its first column) shows text now. */
+bool vt_selected_has(vt *v, const char *text);
 /* True if any cell on the screen has a non-default colour. */
 bool vt_any_color(vt *v);
 void vt_cursor(vt *v, int *row, int *col);

@@ -76,20 +76,6 @@ static void tree_shows_inherit_and_roles(void **state)
 	con_quit(v);
 }
 
-/* The selected row (drawn in reverse from its first column) shows text. */
-static bool selected_row_has(vt *v, const char *text)
-{
-	bool found = false;
-
-	for (int r = 0; r < vt_rows(v) && !found; r++) {
-		char *line = vt_row(v, r);
-
-		found = line && vt_cell_at(v, r, 0).reverse && strstr(line, text);
-		free(line);
-	}
-	return found;
-}
-
 static void admin_creates_a_space(void **state)
 {
 	cliexec_home *h = *state;
@@ -110,7 +96,7 @@ static void admin_creates_a_space(void **state)
 	WAIT(v, "Created space staging under infra.");
 	WAIT(v, "      staging");
 	/* the tree selects the space just created */
-	EVENTUALLY(v, selected_row_has(v, "staging"));
+	EVENTUALLY(v, vt_selected_has(v, "staging"));
 	con_quit(v);
 
 	doc = list_json(h, "space");
@@ -166,7 +152,7 @@ static void admin_grants_and_revokes_a_role(void **state)
 	vt_key(v, "Enter");
 	WAIT(v, "Granted dave write in space infra.");
 	WAIT(v, "dave");
-	EVENTUALLY(v, selected_row_has(v, "dave")); /* the role just granted */
+	EVENTUALLY(v, vt_selected_has(v, "dave")); /* the role just granted */
 	doc = list_json(h, "user");
 	g = find_by(doc, "login", "dave", "space", "infra");
 	assert_non_null(g);

@@ -164,6 +164,7 @@ static void create_with_picker(void **state)
 	assert_int_equal(fake_start(&w->fake, fake_args), 0);
 	w->fake_up = true;
 	integration(w, "Prod BB", NULL);
+	stack(w, "alpha", "root", "prod-bb", "acme/alpha"); /* sorts before web */
 	v = console(w, "alice", 80, 24);
 	vt_key(v, "n");
 	assert_true(vt_wait_text(v, "New stack or module", WAIT_MS));
@@ -185,7 +186,10 @@ static void create_with_picker(void **state)
 	vt_key(v, "Tab"); /* to Create */
 	vt_key(v, "Enter");
 	assert_true(vt_wait_text(v, "Created stack web in space root.", WAIT_MS));
-	assert_true(vt_wait_text(v, "1 stack or module", WAIT_MS));
+	assert_true(vt_wait_text(v, "2 stacks and modules", WAIT_MS));
+	/* the list selects the stack just created, not the first row */
+	EVENTUALLY(v, vt_selected_has(v, "web"));
+	FINALLY(v, !vt_selected_has(v, "alpha"));
 	quit(v);
 
 	doc = stacks_json(w);
