@@ -712,10 +712,10 @@ static tui_ret stacks_key(tui_screen *s, const tui_event *ev)
 	return tui_unhandled();
 }
 
-/* Creating, editing, deleting and setting an integration need admin of a space, a run needs
- * write: a reader does not see them in the bar or the help. A key pressed
- * anyway is refused at once by the screen's own dialog, which names the
- * stack's space (core checks that very space). */
+/* Creating, editing, deleting and setting an integration (what marks are for)
+ * need admin of a space, a run needs write: a reader does not see them in the
+ * bar or the help. A key pressed anyway is refused at once by the screen's own
+ * dialog, which names the stack's space (core checks that very space). */
 static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
 {
 	stacks *st = SCR_STATE(stacks, s);
@@ -724,7 +724,7 @@ static bool stacks_allowed(tui_screen *s, int action, char *why, size_t size)
 	if (why || st->list.filtering)
 		return true;
 	if (action == SCR_NEW || action == ACT_INTEGRATION || action == SCR_EDIT ||
-	    action == SCR_DELETE)
+	    action == SCR_DELETE || action == ACT_MARK)
 		return st->may_admin;
 	if (action == ACT_TRIGGER)
 		return st->may_write;
