@@ -50,7 +50,9 @@ void pane_end(pane *p, WINDOW *win, tui_rect r, int used, int keep)
 
 bool pane_key(pane *p, int action)
 {
-	int page = p->shown > 1 ? p->shown - 1 : 1;
+	/* a row of overlap keeps the reader's place; in a pane of a few rows it
+	 * would make paging crawl */
+	int page = p->shown > 4 ? p->shown - 1 : p->shown > 0 ? p->shown : 1;
 
 	if (p->shown >= p->used)
 		return false;

@@ -373,9 +373,9 @@ static void draw_row(troubleshoot *t, WINDOW *win, int y, int x, int width, int 
 	}
 }
 
-/* The selected check: its curl command, what the answers mean, its result,
- * all of it (the pane scrolls what the rows left cannot show). Returns the
- * rows used. */
+/* The selected check: its result first (what a small window shows), then
+ * its curl command and what the answers mean, all of it (the pane scrolls
+ * what the rows left cannot show). Returns the rows used. */
 static int draw_selected(troubleshoot *t, WINDOW *win, int width)
 {
 	const bb_check *c = t->sel < (int)t->nchecks ? &t->checks[t->sel] : NULL;
@@ -386,12 +386,12 @@ static int draw_selected(troubleshoot *t, WINDOW *win, int width)
 		return scr_wrap(win, 0, 0, width, PANE_ROWS, t->detail[t->sel], attr);
 	if (!c)
 		return 0;
+	if (t->detail[t->sel][0])
+		y += 1 + scr_wrap(win, y, 0, width, PANE_ROWS, t->detail[t->sel], attr);
 	tui_put(win, y++, 0, width, "By hand (c copies; export BITBUCKET_API_TOKEN first):",
 		tui_attr(TUI_MUTED), true);
 	y += scr_wrap_path(win, y, 2, width - 2, PANE_ROWS, c->curl, 0);
 	y += scr_wrap(win, y, 2, width - 2, PANE_ROWS, c->expect, tui_attr(TUI_MUTED));
-	if (t->detail[t->sel][0])
-		y += 1 + scr_wrap(win, y + 1, 0, width, PANE_ROWS, t->detail[t->sel], attr);
 	return y;
 }
 

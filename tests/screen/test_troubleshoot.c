@@ -142,6 +142,10 @@ static void fits_60x16(void **state)
 
 	ROW(v, ROW_REPOS, "6 repositories");
 	ROW(v, ROW_PR, "readable");
+	/* the selected check's result first; its curl command a PgDn away */
+	WAIT(v, "Bitbucket accepts the email and the API token.");
+	WAIT(v, "PgDn for more");
+	vt_key(v, "PgDn");
 	WAIT(v, "curl -sS -D - -u");
 	leave(v);
 }
