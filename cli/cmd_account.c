@@ -108,9 +108,10 @@ bb_code cmd_space_list(cli *c, bb_err *err)
 	}
 	cli_table_init(&t, 4, head);
 	for (size_t i = 0; i < n; i++) {
-		const char *row[] = {v[i].name, v[i].parent, v[i].inherit ? "yes" : "no",
-				     v[i].created_at};
+		char at[64];
+		const char *row[] = {v[i].name, v[i].parent, v[i].inherit ? "yes" : "no", at};
 
+		util_local_time(v[i].created_at, 1, at, sizeof at);
 		cli_table_add(&t, row);
 	}
 	cli_table_print(&t, c->out);

@@ -53,8 +53,10 @@ static int audit_row(const bb_audit_entry *e, void *arg)
 		fputs(tr->n ? ",\n" : "[\n", tr->c->out);
 		write_entry(tr->c->out, e);
 	} else {
-		const char *row[] = {e->at, e->user, e->action, e->target, e->details};
+		char at[64];
+		const char *row[] = {at, e->user, e->action, e->target, e->details};
 
+		util_local_time(e->at, 1, at, sizeof at);
 		if (cli_table_add(&tr->t, row) != 0)
 			return 1;
 	}

@@ -95,10 +95,11 @@ static bb_code print_deliveries(cli *c, const bb_delivery *v, size_t n, bb_err *
 	}
 	cli_table_init(&t, 8, head);
 	for (size_t i = 0; i < n; i++) {
-		char id[24], runs[24];
-		const char *row[] = {id, v[i].received_at, v[i].event, v[i].repository,
+		char id[24], runs[24], at[64];
+		const char *row[] = {id, at, v[i].event, v[i].repository,
 				     v[i].branch, v[i].signature, v[i].outcome, runs};
 
+		util_local_time(v[i].received_at, 1, at, sizeof at);
 		snprintf(id, sizeof id, "%lld", v[i].id);
 		snprintf(runs, sizeof runs, "%zu", v[i].runs.n);
 		cli_table_add(&t, row);
@@ -206,10 +207,12 @@ static bb_code print_runs(cli *c, const bb_run *v, size_t n, bb_err *err)
 	}
 	cli_table_init(&t, 9, head);
 	for (size_t i = 0; i < n; i++) {
+		char at[64];
 		const char *row[] = {v[i].id, v[i].kind, v[i].stack, v[i].type, v[i].branch,
-				     v[i].commit, v[i].state, v[i].created_at,
+				     v[i].commit, v[i].state, at,
 				     statuses_word(c->ctx->db, v[i].id)};
 
+		util_local_time(v[i].created_at, 1, at, sizeof at);
 		cli_table_add(&t, row);
 	}
 	cli_table_print(&t, c->out);

@@ -86,8 +86,11 @@ static void put_hidden(FILE *f, const char *label, const bb_integration *it)
 
 static void put_by(FILE *f, const char *label, const char *at, const char *by)
 {
+	char when[64];
+
+	util_local_time(at, 1, when, sizeof when);
 	fprintf(f, "%-18s", label);
-	cli_put_safe(f, at, 0);
+	cli_put_safe(f, when, 0);
 	fputs(" by ", f);
 	cli_put_safe(f, by, 0);
 	fputc('\n', f);
@@ -98,13 +101,12 @@ static void put_description(FILE *f, const char *text)
 	char *safe = validate_sanitize(text ? text : "", 1);
 	const char *p = safe;
 
-	fputs("Description:", f);
 	if (!p || !*p) {
-		fputs("       -\n", f);
+		fprintf(f, "%-18s-\n", "Description:"); /* in the column of the others */
 		free(safe);
 		return;
 	}
-	fputc('\n', f);
+	fputs("Description:\n", f);
 	while (*p) {
 		size_t n = strcspn(p, "\n");
 
@@ -116,7 +118,7 @@ static void put_description(FILE *f, const char *text)
 
 static void put_details(FILE *f, const bb_integration *it)
 {
-	char token[BB_TIME_LEN + 32];
+	char token[96], when[64];
 
 	if (!it->details_visible) {
 		put_hidden(f, "Email:", it);
@@ -126,21 +128,23 @@ static void put_details(FILE *f, const bb_integration *it)
 		return;
 	}
 	put_line(f, "Email:", it->email);
-	snprintf(token, sizeof token, "set, updated %s",
-		 it->token_updated_at ? it->token_updated_at : "-");
+	util_local_time(it->token_updated_at, 1, when, sizeof when);
+	snprintf(token, sizeof token, "set, updated %s", when);
 	put_line(f, "API token:", it->token_set ? token : "not set");
 	if (it->token_expires)
 		put_line(f, "Token expires:", it->token_expires);
 	put_line(f, "Webhook endpoint:", it->webhook_endpoint);
 	put_line(f, "Webhook secret:", it->webhook_secret ? it->webhook_secret : MASKED);
-	if (it->secret_grace_until)
+	if (it->secret_grace_until) {
+		util_local_time(it->secret_grace_until, 1, when, sizeof when);
 		fprintf(f, "%-18sthe previous secret is accepted until %s\n", "Secret grace:",
-			it->secret_grace_until);
+			when);
+	}
 }
 
 static void put_integration(FILE *f, const bb_integration *it)
 {
-	char stacks[32];
+	char stacks[32], when[64];
 
 	put_line(f, "Name:", it->name);
 	put_line(f, "Slug:", it->slug);
@@ -155,8 +159,9 @@ static void put_integration(FILE *f, const bb_integration *it)
 	put_by(f, "Created:", it->created_at, it->created_by);
 	put_by(f, "Updated:", it->updated_at, it->updated_by);
 	if (it->details_visible && it->verify_known) {
+		util_local_time(it->verified_at, 1, when, sizeof when);
 		fprintf(f, "%-18s%s at ", "Verified:", it->verify_ok ? "ok" : "failed");
-		cli_put_safe(f, it->verified_at, 0);
+		cli_put_safe(f, when, 0);
 		if (it->verify_message) {
 			fputs(": ", f);
 			cli_put_safe(f, it->verify_message, 0);
@@ -487,6 +492,7 @@ bb_code cmd_integration_update(cli *c, bb_err *err)
 static bb_code say_rotated(cli *c, const char *secret, bb_err *err)
 {
 	bb_integration it = {0};
+	char when[64];
 	cJSON *doc;
 
 	if (integration_get(c->ctx, c->pos[0], 0, &it, err) != BB_OK)
@@ -502,9 +508,11 @@ static bb_code say_rotated(cli *c, const char *secret, bb_err *err)
 	}
 	fputs("New webhook secret for ", c->out);
 	cli_put_safe(c->out, it.name, 0);
+	if (it.secret_grace_until)
+		util_local_time(it.secret_grace_until, 1, when, sizeof when);
 	fprintf(c->out, ":\n%s\nPut it in the webhook's settings in Bitbucket now: deliveries "
 		"signed with the old secret are accepted until %s, refused after.\n", secret,
-		it.secret_grace_until ? it.secret_grace_until : "now");
+		it.secret_grace_until ? when : "now");
 	integration_free(&it);
 	return BB_OK;
 }

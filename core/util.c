@@ -97,6 +97,26 @@ int util_time_add(const char *t, long seconds, char out[BB_TIME_LEN])
 	return 0;
 }
 
+void util_local_time(const char *t, int seconds, char *out, size_t size)
+{
+	long long at;
+	time_t when;
+	struct tm tm;
+	size_t n;
+
+	if (!t) {
+		snprintf(out, size, "-");
+		return;
+	}
+	when = util_time_parse(t, &at) == 0 ? (time_t)at : 0;
+	if (!when || !localtime_r(&when, &tm))
+		n = 0;
+	else
+		n = strftime(out, size, seconds ? "%Y-%m-%d %H:%M:%S %Z" : "%Y-%m-%d %H:%M %Z", &tm);
+	if (!n)
+		snprintf(out, size, "%s", t);
+}
+
 void util_ago(const char *t, const char *now, char *out, size_t size)
 {
 	long long a, b, d;

@@ -38,6 +38,11 @@ int util_time_parse(const char *t, long long *out);
  * "-" when either time cannot be read. */
 void util_ago(const char *t, const char *now, char *out, size_t size);
 
+/* t (RFC 3339 UTC) for people: in the local zone (TZ honoured) with the
+ * zone's name, "2026-12-01 17:40 JST", with seconds when asked; "-" when t
+ * is NULL, t as it is when it cannot be read. Only JSON and logs keep UTC. */
+void util_local_time(const char *t, int seconds, char *out, size_t size);
+
 /* Milliseconds of a monotonic clock, for measuring how long work took. */
 double util_mono_ms(void);
 

@@ -271,38 +271,14 @@ void scr_role_reason(bb_role need, const char *doing, char *out, size_t size)
 		 space_role_name(need));
 }
 
-/* A UTC RFC 3339 time in the local zone (TZ honoured), with or without
- * seconds; "-" when there is none, the text as it is when unreadable. */
-static void local_time(const char *t, bool seconds, char *out, size_t size)
-{
-	long long at;
-	time_t when;
-	struct tm tm;
-	size_t n;
-
-	if (!t) {
-		snprintf(out, size, "-");
-		return;
-	}
-	when = util_time_parse(t, &at) == 0 ? (time_t)at : 0;
-	if (!when || !localtime_r(&when, &tm))
-		n = 0;
-	else if (seconds)
-		n = strftime(out, size, "%Y-%m-%d %H:%M:%S %Z", &tm);
-	else
-		n = strftime(out, size, "%Y-%m-%d %H:%M %Z", &tm);
-	if (!n)
-		snprintf(out, size, "%s", t);
-}
-
 void scr_short_time(const char *t, char *out, size_t size)
 {
-	local_time(t, false, out, size);
+	util_local_time(t, 0, out, size);
 }
 
 void scr_local_time(const char *t, char *out, size_t size)
 {
-	local_time(t, true, out, size);
+	util_local_time(t, 1, out, size);
 }
 
 void scr_join(const bb_strlist *l, char *out, size_t size)

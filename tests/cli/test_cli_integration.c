@@ -756,6 +756,63 @@ static void control_characters_never_reach_the_terminal(void **state)
 	cliexec_free(&r);
 }
 
+/* An RFC 3339 UTC time ("2026-11-24T09:30:00.123Z") as the local time of
+ * this process's TZ, the way people read it: "2026-11-24 18:30:00 JST". */
+static void local_of(const char *utc, char *out, size_t size)
+{
+	struct tm tm = {0};
+	time_t t;
+
+	assert_non_null(strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm));
+	t = timegm(&tm);
+	assert_non_null(localtime_r(&t, &tm));
+	assert_true(strftime(out, size, "%Y-%m-%d %H:%M:%S %Z", &tm) > 0);
+}
+
+/* People read local times with their zone (TZ honoured) in show, audit and
+ * the lists; JSON keeps RFC 3339 UTC. */
+static void human_output_shows_local_times(void **state)
+{
+	cliexec_home *h = *state;
+	cliexec_result r = {0};
+	char created[96], want[160], local[64];
+	cJSON *doc;
+
+	setenv("TZ", "JST-9", 1); /* the children inherit it */
+	tzset();
+	create_prod(h, &r);
+	doc = cliexec_json(&r);
+	snprintf(created, sizeof created, "%s", str(doc, "created_at"));
+	cJSON_Delete(doc);
+	assert_non_null(strchr(created, 'Z'));
+	local_of(created, local, sizeof local);
+	assert_non_null(strstr(local, " JST"));
+
+	cliexec(h, &r, "carol", NULL, "integration", "show", "Prod BB", NULL);
+	cliexec_assert_ok(&r);
+	snprintf(want, sizeof want, "Created:          %s by carol", local);
+	assert_non_null(strstr(r.out, want));
+	snprintf(want, sizeof want, "set, updated %s", local);
+	assert_non_null(strstr(r.out, want));
+	assert_null(strstr(r.out, created)); /* no UTC stamp for people */
+
+	cliexec(h, &r, "alice", NULL, "audit", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, " JST  carol"));  /* its own clock read: no exact time */
+	assert_null(strstr(r.out, "Z  carol"));
+	cliexec(h, &r, "alice", NULL, "space", "list", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, " JST"));
+	assert_null(strstr(r.out, "Z\n"));
+
+	cliexec(h, &r, "carol", NULL, "integration", "show", "Prod BB", "--json", NULL);
+	cliexec_assert_ok(&r);
+	assert_non_null(strstr(r.out, created)); /* JSON stays UTC */
+	cliexec_free(&r);
+	unsetenv("TZ");
+	tzset();
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -782,6 +839,7 @@ int main(void)
 		T(token_never_shows),
 		T(token_expiry_is_recorded_warned_and_listed),
 		T(control_characters_never_reach_the_terminal),
+		T(human_output_shows_local_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
