@@ -111,14 +111,18 @@ void cli_put_safe(FILE *f, const char *s, int keep_newlines);
 typedef struct cli_table {
 	size_t ncols, nrows, cap;
 	const char *const *head;
-	char **cells; /* row-major */
+	char **cells;       /* row-major */
+	unsigned long keep; /* bit i: column i is never cut (cli_table_keep) */
 } cli_table;
 void cli_table_init(cli_table *t, size_t ncols, const char *const *head);
+/* Column col is never cut to fit (an id, a time: cut, they say nothing). */
+void cli_table_keep(cli_table *t, size_t col);
 /* Adds one row of ncols cells (NULL prints as "-"). Returns 0, -1 on OOM. */
 int cli_table_add(cli_table *t, const char *const *cells);
 /* Prints the table. On a terminal it fits its width (COLUMNS, else the
- * tty's): the widest columns are cut first, never below their heading, and a
- * cut cell ends with an ellipsis. Piped or redirected, rows stay whole. */
+ * tty's): the widest columns not kept are cut first, never below their
+ * heading, and a cut cell ends with an ellipsis. Piped or redirected, rows
+ * stay whole. */
 void cli_table_print(const cli_table *t, FILE *f);
 /* Whether the environment's codeset is UTF-8 (main's locale policy): the
  * ellipsis is "…" then, else "...". */

@@ -107,6 +107,7 @@ bb_code cmd_space_list(cli *c, bb_err *err)
 		return cli_json_print(c, doc, err);
 	}
 	cli_table_init(&t, 4, head);
+	cli_table_keep(&t, 3); /* CREATED */
 	for (size_t i = 0; i < n; i++) {
 		char at[64];
 		const char *row[] = {v[i].name, v[i].parent, v[i].inherit ? "yes" : "no", at};

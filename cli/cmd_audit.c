@@ -89,6 +89,7 @@ bb_code cmd_audit(cli *c, bb_err *err)
 	if (parse_limit(c, &limit, err) != BB_OK)
 		return err->code;
 	cli_table_init(&tr.t, 5, head);
+	cli_table_keep(&tr.t, 0); /* AT */
 	rc = audit_each(c->ctx, limit, audit_row, &tr, err);
 	if (c->json && (tr.n || rc == BB_OK))
 		fputs(tr.n ? "\n]\n" : "[]\n", c->out);

@@ -94,6 +94,9 @@ static bb_code print_deliveries(cli *c, const bb_delivery *v, size_t n, bb_err *
 		return cli_json_print(c, a, err);
 	}
 	cli_table_init(&t, 8, head);
+	cli_table_keep(&t, 0);
+	cli_table_keep(&t, 1);
+	cli_table_keep(&t, 7);
 	for (size_t i = 0; i < n; i++) {
 		char id[24], runs[24], at[64];
 		const char *row[] = {id, at, v[i].event, v[i].repository,
@@ -206,6 +209,7 @@ static bb_code print_runs(cli *c, const bb_run *v, size_t n, bb_err *err)
 		return cli_json_print(c, a, err);
 	}
 	cli_table_init(&t, 9, head);
+	cli_table_keep(&t, 7); /* CREATED */
 	for (size_t i = 0; i < n; i++) {
 		char at[64];
 		const char *row[] = {v[i].id, v[i].kind, v[i].stack, v[i].type, v[i].branch,

@@ -89,6 +89,12 @@ void cli_table_init(cli_table *t, size_t ncols, const char *const *head)
 	t->head = head;
 }
 
+void cli_table_keep(cli_table *t, size_t col)
+{
+	if (col < 8 * sizeof t->keep)
+		t->keep |= 1UL << col;
+}
+
 int cli_table_add(cli_table *t, const char *const *cells)
 {
 	if (t->nrows == t->cap) {
@@ -182,8 +188,25 @@ static size_t table_limit(FILE *f)
 	return 0;
 }
 
+/* The widest column still above its heading's width, among the kept ones
+ * or the others; t->ncols when there is none. */
+static size_t widest_cuttable(const cli_table *t, const size_t *width, int kept)
+{
+	size_t best = t->ncols;
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		size_t min = cli_text_width(t->head[i]) > 4 ? cli_text_width(t->head[i]) : 4;
+		int k = i < 8 * sizeof t->keep && (t->keep >> i & 1);
+
+		if (k == kept && width[i] > min && (best == t->ncols || width[i] > width[best]))
+			best = i;
+	}
+	return best;
+}
+
 /* Narrows the widest column, one column at a time, until the row fits in
- * limit; a column never gets narrower than its heading (or 4). */
+ * limit, never below its heading (or 4); the kept columns only when every
+ * other is down to its heading. */
 static void fit_widths(const cli_table *t, size_t *width, size_t limit)
 {
 	size_t total = 2 * (t->ncols - 1);
@@ -191,14 +214,10 @@ static void fit_widths(const cli_table *t, size_t *width, size_t limit)
 	for (size_t i = 0; i < t->ncols; i++)
 		total += width[i];
 	while (limit && total > limit) {
-		size_t best = t->ncols;
+		size_t best = widest_cuttable(t, width, 0);
 
-		for (size_t i = 0; i < t->ncols; i++) {
-			size_t min = cli_text_width(t->head[i]) > 4 ? cli_text_width(t->head[i]) : 4;
-
-			if (width[i] > min && (best == t->ncols || width[i] > width[best]))
-				best = i;
-		}
+		if (best == t->ncols)
+			best = widest_cuttable(t, width, 1);
 		if (best == t->ncols)
 			return;
 		width[best]--;

@@ -325,11 +325,13 @@ static int widest_raw(vt *v)
 }
 
 /* A table printed on a terminal fits its width (the tty's, or COLUMNS):
- * long cells are cut with an ellipsis, the headings stay whole. */
+ * long cells are cut with an ellipsis, the headings and the times stay
+ * whole. */
 static void tables_fit_the_terminal(void **state)
 {
 	static const char *const no_columns[] = {"COLUMNS=", NULL};
 	static const char *const columns_60[] = {"COLUMNS=60", NULL};
+	static const char *const utc[] = {"COLUMNS=", "TZ=UTC0", NULL};
 	cliexec_home *h = *state;
 	int status = -1;
 	vt *v;
@@ -347,6 +349,13 @@ static void tables_fit_the_terminal(void **state)
 	assert_true(vt_wait_exit(v, &status, WAIT_MS));
 	WAIT(v, "CREDENTIALS");
 	assert_true(widest_raw(v) <= 60);
+	vt_free(v);
+	/* a time is kept whole: the other columns are cut first */
+	v = spawn_cmd(h, 80, 24, utc, "audit", NULL);
+	assert_true(vt_wait_exit(v, &status, WAIT_MS));
+	WAIT(v, "AT                       USER");
+	WAIT(v, " UTC  alice");
+	assert_true(widest_raw(v) <= 80);
 	vt_free(v);
 }
 
