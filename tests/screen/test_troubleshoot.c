@@ -217,8 +217,9 @@ static bool scrolled_text_holds(vt *v, const char *sentence)
 	return b >= n && strstr(text, sentence) != NULL;
 }
 
-/* At 60x16 the failed check's sentence is below the curl command: the text
- * scrolls (PgDn) and every word of it can be read. */
+/* At 60x16 the failed check's sentence comes first, above the curl command,
+ * and is taller than the pane: the text scrolls (PgDn) and every word of it
+ * can be read. */
 static void failure_sentence_scrolls_at_60x16(void **state)
 {
 	vt *v;
@@ -226,6 +227,7 @@ static void failure_sentence_scrolls_at_60x16(void **state)
 	fake_control(&srv, "mode=401text");
 	v = open_troubleshooting(*state, 60, 16);
 	WAIT(v, "FAILED");
+	WAIT(v, "  Bitbucket refused the email"); /* the pane's first row, once it is in */
 	WAIT(v, "PgDn for more");
 	assert_true(scrolled_text_holds(v, "Bitbucket refused the email or API token: the "
 					"username must be your Atlassian account email with an "
