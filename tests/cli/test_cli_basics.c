@@ -25,13 +25,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
 static int exists(const char *path)
 {
 	struct stat st;
@@ -315,20 +308,20 @@ static void db_option_beats_the_environment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(help_for_every_command_exits_0, setup, teardown),
-		cmocka_unit_test_setup_teardown(version_prints_the_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(usage_errors_exit_64, setup, teardown),
+		cmocka_unit_test_setup_teardown(help_for_every_command_exits_0, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(version_prints_the_version, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(usage_errors_exit_64, setup, cliexec_teardown),
 		cmocka_unit_test_setup_teardown(token_on_the_command_line_is_refused, setup,
-						teardown),
+						cliexec_teardown),
 		cmocka_unit_test_setup_teardown(create_needs_default_or_space_and_a_token, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(init_sets_up_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(init_refuses_bad_fields, setup, teardown),
-		cmocka_unit_test_setup_teardown(strangers_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(global_options_go_before_or_after, setup, teardown),
-		cmocka_unit_test_setup_teardown(database_is_owner_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(default_path_is_under_home, setup, teardown),
-		cmocka_unit_test_setup_teardown(db_option_beats_the_environment, setup, teardown),
+						cliexec_teardown),
+		cmocka_unit_test_setup_teardown(init_sets_up_once, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(init_refuses_bad_fields, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(strangers_are_refused, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(global_options_go_before_or_after, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(database_is_owner_only, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(default_path_is_under_home, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(db_option_beats_the_environment, setup, cliexec_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,13 +43,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
 /* "Prod BB" in dev, by carol, with two labels and a workspace. */
 static void create_prod(cliexec_home *h, cliexec_result *r)
 {
@@ -58,15 +51,6 @@ static void create_prod(cliexec_home *h, cliexec_result *r)
 		"--label", "eu", "--workspace", "acme", "--description", "Main *Bitbucket*",
 		"--json", NULL);
 	cliexec_assert_ok(r);
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	if (!cJSON_IsString(v))
-		fail_msg("\"%s\" is not a string", key);
-	return v->valuestring;
 }
 
 static const char *account_id(cliexec_home *h)
@@ -94,27 +78,27 @@ static void create_prints_every_field(void **state)
 
 	create_prod(h, &r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "name"), "Prod BB");
-	assert_string_equal(str(doc, "slug"), "prod-bb");
-	assert_string_equal(str(doc, "type"), "space");
-	assert_string_equal(str(doc, "space"), "dev");
-	assert_string_equal(str(doc, "email"), "ops@acme.example");
+	assert_string_equal(cliexec_str(doc, "name"), "Prod BB");
+	assert_string_equal(cliexec_str(doc, "slug"), "prod-bb");
+	assert_string_equal(cliexec_str(doc, "type"), "space");
+	assert_string_equal(cliexec_str(doc, "space"), "dev");
+	assert_string_equal(cliexec_str(doc, "email"), "ops@acme.example");
 	labels = cJSON_GetObjectItem(doc, "labels");
 	assert_int_equal(cJSON_GetArraySize(labels), 2);
 	assert_string_equal(cJSON_GetArrayItem(labels, 0)->valuestring, "team-a");
 	assert_string_equal(cJSON_GetArrayItem(labels, 1)->valuestring, "eu");
-	assert_string_equal(str(doc, "description"), "Main *Bitbucket*");
-	assert_string_equal(str(doc, "vcs_checks"), "individual");
+	assert_string_equal(cliexec_str(doc, "description"), "Main *Bitbucket*");
+	assert_string_equal(cliexec_str(doc, "vcs_checks"), "individual");
 	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "workspaces"), 0)
 			    ->valuestring, "acme");
 	snprintf(endpoint, sizeof endpoint,
 		 "https://webhooks.acme.example/bitbucket-cloud/%s/integration/prod-bb",
 		 account_id(h));
-	assert_string_equal(str(doc, "webhook_endpoint"), endpoint);
+	assert_string_equal(cliexec_str(doc, "webhook_endpoint"), endpoint);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "webhook_secret")));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "token_set")));
-	assert_int_equal(strlen(str(doc, "created_at")), 24);
-	assert_string_equal(str(doc, "updated_at"), str(doc, "created_at"));
+	assert_int_equal(strlen(cliexec_str(doc, "created_at")), 24);
+	assert_string_equal(cliexec_str(doc, "updated_at"), cliexec_str(doc, "created_at"));
 	assert_int_equal(cJSON_GetObjectItem(doc, "stacks")->valueint, 0);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "token_expires")));
 	assert_int_equal(cJSON_GetArraySize(doc), 16);
@@ -148,7 +132,7 @@ static void list_and_show_for_an_admin(void **state)
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
 	assert_int_equal(cJSON_GetArraySize(doc), 1);
-	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "email"), "ops@acme.example");
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(doc, 0), "email"), "ops@acme.example");
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "show", "Prod BB", NULL);
 	cliexec_assert_ok(&r);
@@ -176,7 +160,7 @@ static void reveal_shows_the_secret_to_admins_only(void **state)
 		NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	snprintf(secret, sizeof secret, "%s", str(doc, "webhook_secret"));
+	snprintf(secret, sizeof secret, "%s", cliexec_str(doc, "webhook_secret"));
 	cJSON_Delete(doc);
 	assert_int_equal(strlen(secret), 64);
 	assert_int_equal(strspn(secret, "0123456789abcdef"), 64);
@@ -206,7 +190,7 @@ static void read_user_sees_no_details(void **state)
 	assert_null(cJSON_GetObjectItem(doc, "email"));
 	assert_null(cJSON_GetObjectItem(doc, "webhook_endpoint"));
 	assert_null(cJSON_GetObjectItem(doc, "webhook_secret"));
-	assert_string_equal(str(doc, "name"), "Prod BB");
+	assert_string_equal(cliexec_str(doc, "name"), "Prod BB");
 	cJSON_Delete(doc);
 	cliexec(h, &r, "bob", NULL, "integration", "list", "--json", NULL);
 	cliexec_assert_ok(&r);
@@ -388,7 +372,7 @@ static void aggregated_checks_need_a_higher_plan(void **state)
 	{
 		cJSON *doc = cliexec_json(&r);
 
-		assert_string_equal(str(doc, "vcs_checks"), "all");
+		assert_string_equal(cliexec_str(doc, "vcs_checks"), "all");
 		cJSON_Delete(doc);
 	}
 	cliexec_home_remove(&rich);
@@ -420,7 +404,7 @@ static char *updated_at(cliexec_home *h)
 	cliexec(h, &r, "alice", NULL, "integration", "show", "prod-bb", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	at = strdup(str(doc, "updated_at"));
+	at = strdup(cliexec_str(doc, "updated_at"));
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 	return at;
@@ -443,7 +427,7 @@ static void stale_update_is_refused_with_75(void **state)
 	cliexec_assert_refused(&r, 75, NULL);
 	cliexec(h, &r, "alice", NULL, "integration", "show", "prod-bb", "--json", NULL);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "description"), "one");
+	assert_string_equal(cliexec_str(doc, "description"), "one");
 	cJSON_Delete(doc);
 	free(before);
 	cliexec_free(&r);
@@ -463,7 +447,7 @@ static void update_replaces_and_clears_lists(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "labels")), 2);
 	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "labels"), 0)->valuestring,
 			    "x");
-	assert_string_equal(str(doc, "email"), "new@acme.example");
+	assert_string_equal(cliexec_str(doc, "email"), "new@acme.example");
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "workspaces")), 1);
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "update", "prod-bb", "--clear-labels",
@@ -496,7 +480,7 @@ static void rotate_secret_shows_a_new_secret(void **state)
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", "--json",
 		NULL);
 	doc = cliexec_json(&r);
-	snprintf(before, sizeof before, "%s", str(doc, "webhook_secret"));
+	snprintf(before, sizeof before, "%s", cliexec_str(doc, "webhook_secret"));
 	cJSON_Delete(doc);
 	/* not a terminal: nothing happens without --yes */
 	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", NULL);
@@ -504,14 +488,14 @@ static void rotate_secret_shows_a_new_secret(void **state)
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", "--json",
 		NULL);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "webhook_secret"), before);
+	assert_string_equal(cliexec_str(doc, "webhook_secret"), before);
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "rotate-secret", "prod-bb", "--yes", "--json",
 		NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	snprintf(after, sizeof after, "%s", str(doc, "webhook_secret"));
-	assert_string_equal(str(doc, "slug"), "prod-bb");
+	snprintf(after, sizeof after, "%s", cliexec_str(doc, "webhook_secret"));
+	assert_string_equal(cliexec_str(doc, "slug"), "prod-bb");
 	cJSON_Delete(doc);
 	assert_int_equal(strlen(after), 64);
 	assert_string_not_equal(before, after);
@@ -558,7 +542,7 @@ static void delete_without_yes_lists_and_keeps(void **state)
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(doc, "deleted")));
 	assert_int_equal(cJSON_GetObjectItem(doc, "detached")->valueint, 2);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "stacks")), 2);
-	assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "stacks"), 0),
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "stacks"), 0),
 				"repository"), "acme/billing");
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--json", NULL);
@@ -581,8 +565,8 @@ static void delete_with_yes_detaches_and_recreate_keeps_endpoint(void **state)
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", "--json",
 		NULL);
 	doc = cliexec_json(&r);
-	snprintf(endpoint, sizeof endpoint, "%s", str(doc, "webhook_endpoint"));
-	snprintf(secret, sizeof secret, "%s", str(doc, "webhook_secret"));
+	snprintf(endpoint, sizeof endpoint, "%s", cliexec_str(doc, "webhook_endpoint"));
+	snprintf(secret, sizeof secret, "%s", cliexec_str(doc, "webhook_secret"));
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "delete", "prod-bb", "--yes", "--json", NULL);
 	cliexec_assert_ok(&r);
@@ -595,16 +579,16 @@ static void delete_with_yes_detaches_and_recreate_keeps_endpoint(void **state)
 	st = cJSON_GetArrayItem(doc, 0);
 	assert_non_null(st);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(st, "integration")));
-	assert_string_equal(str(st, "detached_from"), "Prod BB");
+	assert_string_equal(cliexec_str(st, "detached_from"), "Prod BB");
 	cJSON_Delete(doc);
 	create_prod(h, &r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "webhook_endpoint"), endpoint);
+	assert_string_equal(cliexec_str(doc, "webhook_endpoint"), endpoint);
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "show", "prod-bb", "--reveal-secret", "--json",
 		NULL);
 	doc = cliexec_json(&r);
-	assert_string_not_equal(str(doc, "webhook_secret"), secret);
+	assert_string_not_equal(cliexec_str(doc, "webhook_secret"), secret);
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
@@ -636,7 +620,7 @@ static void token_expiry_is_recorded_warned_and_listed(void **state)
 		soon, "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "token_expires"), soon);
+	assert_string_equal(cliexec_str(doc, "token_expires"), soon);
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", TOKEN_LINE, "integration", "create", "--name", "Later BB", "--space",
 		"dev", "--email", "ops@acme.example", "--token-stdin", "--token-expires",
@@ -651,7 +635,7 @@ static void token_expiry_is_recorded_warned_and_listed(void **state)
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
 	assert_int_equal(cJSON_GetArraySize(doc), 1);
-	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "name"), "Soon BB");
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(doc, 0), "name"), "Soon BB");
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "integration", "update", "Later BB", "--token-expires",
 		mid, NULL);
@@ -746,7 +730,7 @@ static void control_characters_never_reach_the_terminal(void **state)
 	assert_null(strchr(r.out, 0x1b));
 	assert_null(strstr(r.out, "\xc2\x9b"));
 	doc = cliexec_json(&r); /* escaped, not lost */
-	assert_non_null(strchr(str(doc, "description"), 0x1b));
+	assert_non_null(strchr(cliexec_str(doc, "description"), 0x1b));
 	cJSON_Delete(doc);
 	cliexec(h, &r, "alice", NULL, "integration", "list", "--json", NULL);
 	assert_null(strchr(r.out, 0x1b));
@@ -782,7 +766,7 @@ static void human_output_shows_local_times(void **state)
 	tzset();
 	create_prod(h, &r);
 	doc = cliexec_json(&r);
-	snprintf(created, sizeof created, "%s", str(doc, "created_at"));
+	snprintf(created, sizeof created, "%s", cliexec_str(doc, "created_at"));
 	cJSON_Delete(doc);
 	assert_non_null(strchr(created, 'Z'));
 	local_of(created, local, sizeof local);
@@ -813,7 +797,7 @@ static void human_output_shows_local_times(void **state)
 	tzset();
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, cliexec_teardown)
 
 int main(void)
 {

@@ -24,13 +24,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
 /* 1 when `space list --json` names space. */
 static int listed(const cliexec_home *h, const char *space)
 {
@@ -173,13 +166,13 @@ static void only_an_admin_of_the_parent_may(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(an_empty_space_is_deleted, setup, teardown),
-		cmocka_unit_test_setup_teardown(json_says_what_was_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_empty_space_is_deleted, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(json_says_what_was_deleted, setup, cliexec_teardown),
 		cmocka_unit_test_setup_teardown(root_and_unknown_spaces_are_refused, setup,
-						teardown),
+						cliexec_teardown),
 		cmocka_unit_test_setup_teardown(a_space_that_holds_something_stays, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(only_an_admin_of_the_parent_may, setup, teardown),
+						cliexec_teardown),
+		cmocka_unit_test_setup_teardown(only_an_admin_of_the_parent_may, setup, cliexec_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

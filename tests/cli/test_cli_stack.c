@@ -46,22 +46,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	if (!cJSON_IsString(v))
-		fail_msg("\"%s\" is not a string", key);
-	return v->valuestring;
-}
-
 static cJSON *run_json(cliexec_home *h, const char *user, const char *a, const char *b)
 {
 	cliexec_result r = {0};
@@ -88,15 +72,15 @@ static void stack_create_prints_every_field(void **state)
 		"--project-root", "infra/web", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "kind"), "stack");
-	assert_string_equal(str(doc, "name"), "web-app");
-	assert_string_equal(str(doc, "space"), "dev");
-	assert_string_equal(str(doc, "integration"), "dev-bb");
-	assert_string_equal(str(doc, "repository"), "acme/web");
-	assert_string_equal(str(doc, "branch"), "release");
-	assert_string_equal(str(doc, "project_root"), "infra/web");
+	assert_string_equal(cliexec_str(doc, "kind"), "stack");
+	assert_string_equal(cliexec_str(doc, "name"), "web-app");
+	assert_string_equal(cliexec_str(doc, "space"), "dev");
+	assert_string_equal(cliexec_str(doc, "integration"), "dev-bb");
+	assert_string_equal(cliexec_str(doc, "repository"), "acme/web");
+	assert_string_equal(cliexec_str(doc, "branch"), "release");
+	assert_string_equal(cliexec_str(doc, "project_root"), "infra/web");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "detached_from")));
-	assert_int_equal(strlen(str(doc, "created_at")), 24);
+	assert_int_equal(strlen(cliexec_str(doc, "created_at")), 24);
 	assert_int_equal(cJSON_GetArraySize(doc), 9);
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "stack", "create", "net", "--module", "--space", "dev",
@@ -105,8 +89,8 @@ static void stack_create_prints_every_field(void **state)
 	assert_non_null(strstr(r.out, "Module net"));
 	doc = run_json(h, "bob", "stack", "list");
 	assert_int_equal(cJSON_GetArraySize(doc), 2);
-	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "kind"), "module");
-	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "branch"), "main");
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(doc, 0), "kind"), "module");
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(doc, 0), "branch"), "main");
 	/* absent is null, as detached_from is */
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "project_root")));
 	cJSON_Delete(doc);
@@ -162,7 +146,7 @@ static void detached_stacks_get_a_new_integration(void **state)
 	cliexec(h, &r, "alice", NULL, "stack", "set-integration", "web", "Other", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "integration"), "other");
+	assert_string_equal(cliexec_str(doc, "integration"), "other");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(doc, "detached_from")));
 	cJSON_Delete(doc);
 	doc = run_json(h, "alice", "stack", "list");
@@ -190,7 +174,7 @@ static void recreate_with_reattach(void **state)
 	cliexec_assert_ok(&r);
 	assert_non_null(strstr(r.out, "Re-attached 1"));
 	doc = run_json(h, "alice", "stack", "list");
-	assert_string_equal(str(cJSON_GetArrayItem(doc, 0), "integration"), "dev-bb");
+	assert_string_equal(cliexec_str(cJSON_GetArrayItem(doc, 0), "integration"), "dev-bb");
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
@@ -289,13 +273,13 @@ static void spaces_and_roles(void **state)
 	doc = run_json(h, "bob", "space", "list");
 	assert_int_equal(cJSON_GetArraySize(doc), 4);
 	it = cJSON_GetArrayItem(doc, 0);
-	assert_string_equal(str(it, "name"), "root");
+	assert_string_equal(cliexec_str(it, "name"), "root");
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(it, "parent")));
 	cJSON_Delete(doc);
 	cliexec(h, &r, "carol", NULL, "space", "create", "team", "--parent", "dev", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "parent"), "dev");
+	assert_string_equal(cliexec_str(doc, "parent"), "dev");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "inherit")));
 	cJSON_Delete(doc);
 	cliexec(h, &r, "bob", NULL, "space", "create", "mine", "--parent", "dev", NULL);
@@ -309,9 +293,9 @@ static void spaces_and_roles(void **state)
 		"--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "login"), "dave");
-	assert_string_equal(str(doc, "space"), "prod");
-	assert_string_equal(str(doc, "role"), "write");
+	assert_string_equal(cliexec_str(doc, "login"), "dave");
+	assert_string_equal(cliexec_str(doc, "space"), "prod");
+	assert_string_equal(cliexec_str(doc, "role"), "write");
 	cJSON_Delete(doc);
 	cliexec(h, &r, "bob", NULL, "user", "grant", "eve", "--space", "dev", "--role", "read",
 		NULL);
@@ -337,10 +321,10 @@ static void audit_lists_entries_with_object_details(void **state)
 	doc = run_json(h, "alice", "audit", NULL);
 	assert_true(cJSON_GetArraySize(doc) >= 6);
 	e = cJSON_GetArrayItem(doc, 0); /* newest first */
-	assert_string_equal(str(e, "action"), "integration.create");
-	assert_string_equal(str(e, "user"), "alice");
-	assert_non_null(strstr(str(e, "target"), "dev-bb"));
-	assert_int_equal(strlen(str(e, "at")), 24);
+	assert_string_equal(cliexec_str(e, "action"), "integration.create");
+	assert_string_equal(cliexec_str(e, "user"), "alice");
+	assert_non_null(strstr(cliexec_str(e, "target"), "dev-bb"));
+	assert_int_equal(strlen(cliexec_str(e, "at")), 24);
 	assert_true(cJSON_IsObject(cJSON_GetObjectItem(e, "details")));
 	cJSON_Delete(doc);
 	cliexec(h, &r, "alice", NULL, "audit", "--limit", "1", "--json", NULL);
@@ -360,7 +344,7 @@ static void audit_lists_entries_with_object_details(void **state)
 	cliexec_free(&r);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, cliexec_teardown)
 
 int main(void)
 {

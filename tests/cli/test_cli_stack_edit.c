@@ -60,22 +60,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
-static const char *str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, key);
-
-	if (!cJSON_IsString(v))
-		fail_msg("\"%s\" is not a string", key);
-	return v->valuestring;
-}
-
 /* The stack (kind, name) from `stack list --json` as alice, or NULL; the
  * caller deletes *doc. */
 static const cJSON *listed(cliexec_home *h, const char *kind, const char *name, cJSON **doc)
@@ -88,7 +72,7 @@ static const cJSON *listed(cliexec_home *h, const char *kind, const char *name, 
 	*doc = cliexec_json(&r);
 	cliexec_free(&r);
 	cJSON_ArrayForEach(s, *doc)
-		if (!strcmp(str(s, "kind"), kind) && !strcmp(str(s, "name"), name))
+		if (!strcmp(cliexec_str(s, "kind"), kind) && !strcmp(cliexec_str(s, "name"), name))
 			return s;
 	return NULL;
 }
@@ -121,29 +105,29 @@ static void update_changes_fields_and_audits_them(void **state)
 		"--project-root", "infra/prod", "--repository", "acme/web2", "--json", NULL);
 	cliexec_assert_ok(&r);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "kind"), "stack");
-	assert_string_equal(str(doc, "branch"), "release/1");
-	assert_string_equal(str(doc, "project_root"), "infra/prod");
-	assert_string_equal(str(doc, "repository"), "acme/web2");
-	assert_string_equal(str(doc, "integration"), "dev-bb");
+	assert_string_equal(cliexec_str(doc, "kind"), "stack");
+	assert_string_equal(cliexec_str(doc, "branch"), "release/1");
+	assert_string_equal(cliexec_str(doc, "project_root"), "infra/prod");
+	assert_string_equal(cliexec_str(doc, "repository"), "acme/web2");
+	assert_string_equal(cliexec_str(doc, "integration"), "dev-bb");
 	cJSON_Delete(doc);
 	/* the module of the same name is untouched */
 	s = listed(h, "module", "web", &doc);
 	assert_non_null(s);
-	assert_string_equal(str(s, "repository"), "acme/tf-web");
-	assert_string_equal(str(s, "branch"), "main");
+	assert_string_equal(cliexec_str(s, "repository"), "acme/tf-web");
+	assert_string_equal(cliexec_str(s, "branch"), "main");
 	cJSON_Delete(doc);
 
 	entry = last_audit(h);
-	assert_string_equal(str(entry, "action"), "stack.update");
-	assert_string_equal(str(entry, "target"), "stack:web");
-	assert_string_equal(str(entry, "user"), "carol");
+	assert_string_equal(cliexec_str(entry, "action"), "stack.update");
+	assert_string_equal(cliexec_str(entry, "target"), "stack:web");
+	assert_string_equal(cliexec_str(entry, "user"), "carol");
 	details = cJSON_GetObjectItem(entry, "details");
 	assert_non_null(details);
-	assert_string_equal(str(details, "branch"), "release/1");
-	assert_string_equal(str(details, "repository"), "acme/web2");
-	assert_string_equal(str(cJSON_GetObjectItem(details, "previous"), "branch"), "main");
-	assert_string_equal(str(cJSON_GetObjectItem(details, "previous"), "project_root"), "");
+	assert_string_equal(cliexec_str(details, "branch"), "release/1");
+	assert_string_equal(cliexec_str(details, "repository"), "acme/web2");
+	assert_string_equal(cliexec_str(cJSON_GetObjectItem(details, "previous"), "branch"), "main");
+	assert_string_equal(cliexec_str(cJSON_GetObjectItem(details, "previous"), "project_root"), "");
 	cJSON_Delete(entry);
 	cliexec_free(&r);
 }
@@ -166,13 +150,13 @@ static void update_only_what_is_given_and_clears_root(void **state)
 	s = listed(h, "module", "web", &doc);
 	assert_non_null(s);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(s, "project_root"))); /* none: null */
-	assert_string_equal(str(s, "repository"), "acme/tf-web");
+	assert_string_equal(cliexec_str(s, "repository"), "acme/tf-web");
 	cJSON_Delete(doc);
 	entry = last_audit(h);
-	assert_string_equal(str(entry, "target"), "module:web");
+	assert_string_equal(cliexec_str(entry, "target"), "module:web");
 	details = cJSON_GetObjectItem(entry, "details");
 	assert_null(cJSON_GetObjectItem(details, "branch")); /* only the changed field */
-	assert_string_equal(str(details, "project_root"), "");
+	assert_string_equal(cliexec_str(details, "project_root"), "");
 	cJSON_Delete(entry);
 
 	/* the same values again: nothing written, nothing audited */
@@ -181,9 +165,9 @@ static void update_only_what_is_given_and_clears_root(void **state)
 	cliexec_assert_ok(&r);
 	assert_non_null(strstr(r.out, "Nothing changed"));
 	entry = last_audit(h);
-	assert_string_equal(str(entry, "target"), "module:web");
+	assert_string_equal(cliexec_str(entry, "target"), "module:web");
 	details = cJSON_GetObjectItem(entry, "details");
-	assert_string_equal(str(cJSON_GetObjectItem(details, "previous"), "project_root"),
+	assert_string_equal(cliexec_str(cJSON_GetObjectItem(details, "previous"), "project_root"),
 			    "modules/web");
 	cJSON_Delete(entry);
 	cliexec_free(&r);
@@ -215,7 +199,7 @@ static void update_refuses_bad_values(void **state)
 		"--repository", "bad", NULL);
 	cliexec_assert_refused(&r, 65, "repository");
 	s = listed(h, "stack", "web", &doc);
-	assert_string_equal(str(s, "branch"), "main");
+	assert_string_equal(cliexec_str(s, "branch"), "main");
 	cJSON_Delete(doc);
 	cliexec_free(&r);
 }
@@ -259,8 +243,8 @@ static void delete_without_yes_previews_and_exits_65(void **state)
 	cliexec(h, &r, "alice", NULL, "stack", "delete", "web", "--json", NULL);
 	assert_int_equal(r.status, 65);
 	doc = cliexec_json(&r);
-	assert_string_equal(str(doc, "kind"), "stack");
-	assert_string_equal(str(doc, "name"), "web");
+	assert_string_equal(cliexec_str(doc, "kind"), "stack");
+	assert_string_equal(cliexec_str(doc, "name"), "web");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(doc, "deleted")));
 	assert_int_equal(cJSON_GetObjectItem(doc, "runs")->valueint, 1);
 	cJSON_Delete(doc);
@@ -293,12 +277,12 @@ static void delete_with_yes_removes_stack_and_runs(void **state)
 	cliexec_assert_ok(&r);
 	assert_string_equal(r.out, "[]\n");
 	entry = last_audit(h);
-	assert_string_equal(str(entry, "action"), "stack.delete");
-	assert_string_equal(str(entry, "target"), "stack:web");
-	assert_string_equal(str(entry, "user"), "carol");
+	assert_string_equal(cliexec_str(entry, "action"), "stack.delete");
+	assert_string_equal(cliexec_str(entry, "target"), "stack:web");
+	assert_string_equal(cliexec_str(entry, "user"), "carol");
 	details = cJSON_GetObjectItem(entry, "details");
-	assert_string_equal(str(details, "repository"), "acme/web");
-	assert_string_equal(str(details, "integration"), "dev-bb");
+	assert_string_equal(cliexec_str(details, "repository"), "acme/web");
+	assert_string_equal(cliexec_str(details, "integration"), "dev-bb");
 	assert_int_equal(cJSON_GetObjectItem(details, "runs")->valueint, 1);
 	cJSON_Delete(entry);
 	/* the integration's count follows */
@@ -360,7 +344,7 @@ static void help_names_the_options(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, cliexec_teardown)
 	const struct CMUnitTest tests[] = {
 		T(update_changes_fields_and_audits_them),
 		T(update_only_what_is_given_and_clears_root),

@@ -27,13 +27,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
 /* The widest line of text, in bytes (help is ASCII). */
 static size_t widest(const char *text)
 {
@@ -208,8 +201,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(help_fits_80_columns),
 		cmocka_unit_test(slips_get_a_suggestion),
-		cmocka_unit_test_setup_teardown(a_mistyped_db_creates_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(piped_tables_stay_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_mistyped_db_creates_nothing, setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(piped_tables_stay_whole, setup, cliexec_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

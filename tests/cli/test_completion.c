@@ -29,13 +29,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	cliexec_home_remove(*state);
-	free(*state);
-	return 0;
-}
-
 /* Runs sh -c script and returns its stdout (malloc'd); fails on a non-zero exit. */
 static char *shell(const char *script)
 {
@@ -240,14 +233,14 @@ static void install_puts_both_files_where_the_shells_look(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bash_completes_words_and_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(bash_completes_words_and_names, setup, cliexec_teardown),
 		cmocka_unit_test_setup_teardown(bash_completes_files_where_a_file_goes, setup,
-						teardown),
+						cliexec_teardown),
 		cmocka_unit_test_setup_teardown(a_missing_database_gives_no_names_and_stays_missing,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(zsh_completes_words_and_names, setup, teardown),
+						setup, cliexec_teardown),
+		cmocka_unit_test_setup_teardown(zsh_completes_words_and_names, setup, cliexec_teardown),
 		cmocka_unit_test_setup_teardown(install_puts_both_files_where_the_shells_look, setup,
-						teardown),
+						cliexec_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

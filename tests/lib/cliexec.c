@@ -241,6 +241,22 @@ void cliexec_home_remove(cliexec_home *h)
 	h->dir[0] = '\0';
 }
 
+int cliexec_teardown(void **state)
+{
+	cliexec_home_remove(*state);
+	free(*state);
+	return 0;
+}
+
+const char *cliexec_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	if (!cJSON_IsString(v))
+		fail_msg("\"%s\" is not a string", key);
+	return v->valuestring;
+}
+
 void cliexec_argv(const cliexec_home *h, cliexec_result *r, const char *user, const char *input,
 		  const char *const *args)
 {

@@ -36,6 +36,8 @@ typedef struct cliexec_home {
 void cliexec_home_make(cliexec_home *h);
 /* Removes the directory and everything in it. */
 void cliexec_home_remove(cliexec_home *h);
+/* A cmocka teardown for a state that is a calloc'd home: removes it, frees it. */
+int cliexec_teardown(void **state);
 
 /* Runs bbconsole as `user` (BBCONSOLE_USER) on h's database (BBCONSOLE_DB).
  * The arguments after input are the command line, ending with NULL. Frees
@@ -52,6 +54,8 @@ void cliexec_init(const cliexec_home *h, const char *plan);
 
 /* stdout parsed as JSON; fails the test when it is not one JSON document. */
 cJSON *cliexec_json(const cliexec_result *r);
+/* The string member key of o; fails the running test when it is not one. */
+const char *cliexec_str(const cJSON *o, const char *key);
 
 /* Fails the test unless the run exited with `status` and stderr is exactly
  * one line "bbconsole: ..." containing `word` (NULL: any). */
